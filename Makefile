@@ -1,0 +1,30 @@
+# Every target makes or refreshes the virtual environment at .venv first.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+
+.PHONY: venv run demo test eval bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## run: crawl every enabled built-in source once into ./data/archive.db
+run: $(STAMP)
+	$(VENV)/bin/policy-archive crawl
+
+## demo: the same pipeline, offline, against the bundled sample sites on 127.0.0.1
+demo: $(STAMP)
+	$(VENV)/bin/policy-archive demo
+
+## test: the whole test suite (PostgreSQL and Redis tests use the local servers)
+test: $(STAMP)
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf $(VENV) build *.egg-info

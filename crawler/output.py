@@ -1,0 +1,136 @@
+"""How the CLI prints: JSON for machines, short plain text for people."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from crawler.extract.model import Extraction
+
+
+def emit(args: Any, data: Any, as_text: Callable[[Any], str]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, default=str, indent=None))
+    else:
+        print(as_text(data))
+
+
+def extraction_dict(ex: Extraction) -> dict[str, Any]:
+    """The `extract --json` shape (issue-defined keys first)."""
+    d = ex.to_dict()
+    return {
+        "title": d["title"],
+        "doc_number": d["doc_number"],
+        "doc_number_raw": d["doc_number_raw"],
+        "agency": d["agency"],
+        "published_date": d["published_date"],
+        "signed_date": d["signed_date"],
+        "index_number": d["index_number"],
+        "category": d["category"],
+        "region": d["region"],
+        "doc_type": d["doc_type"],
+        "status": d["status"],
+        "topics": d["topics"],
+        "topic_terms": d["topic_terms"],
+        "cited_doc_numbers": d["cited_doc_numbers"],
+        "attachments": d["attachments"],
+        "encoding": d["encoding"],
+        "provenance": d["provenance"],
+        "text": d["text"],
+    }
+
+
+def _row(cells: list[Any], widths: list[int]) -> str:
+    return "  ".join(str(c if c is not None else "-").ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+
+def crawl_text(s: dict[str, Any]) -> str:
+    cols = ["source", "status", "pages", "new docs", "new vers", "unchanged", "off-topic", "errors"]
+    widths = [max(12, *(len(r["source"]) for r in s["sources"])) if s["sources"] else 12, 11, 6, 8, 8, 9, 9, 6]
+    lines = [_row(cols, widths)]
+    for r in s["sources"]:
+        lines.append(_row([r["source"], r["status"], r["pages"], r["new_documents"], r["new_versions"],
+                           r["unchanged"], r["offtopic"], r["errors"]], widths))
+        if r["error_kinds"]:
+            kinds = ", ".join(f"{k} ×{n}" for k, n in sorted(r["error_kinds"].items()))
+            lines.append(f"    errors: {kinds}")
+            for sample in r["error_samples"][:2]:
+                lines.append(f"      {sample}")
+        if r.get("note"):
+            lines.append(f"    note: {r['note']}")
+    lines.append(_row(["total", "ok" if s["ok"] else "with failures", s["pages"], s["new_documents"],
+                       s["new_versions"], s["unchanged"], s["offtopic"], s["errors"]], widths))
+    lines.append(f"archive now holds {s['documents']} documents")
+    return "\n".join(lines)
+
+
+def search_text(hits: list[dict[str, Any]]) -> str:
+    if not hits:
+        return "no matching notices"
+    lines = []
+    for h in hits:
+        date = h.get("published_date") or h.get("signed_date") or ""
+        number = h.get("doc_number") or ""
+        lines.append(f"{h['id']:>5}  {date:10}  {number:18}  {h.get('title') or '(untitled)'}")
+    return "\n".join(lines)
+
+
+def document_text(d: dict[str, Any]) -> str:
+    labels = [
+        ("title", "标题"), ("doc_number", "文号"), ("agency", "发文机关"), ("signed_date", "成文日期"),
+        ("published_date", "发布日期"), ("index_number", "索引号"), ("region", "地区"),
+        ("doc_type", "类型"), ("status", "状态"), ("topics", "主题"), ("authoritative_url", "来源"),
+    ]
+    lines = []
+    for key, label in labels:
+        value = d.get(key)
+        if isinstance(value, list):
+            value = ", ".join(value)
+        if value:
+            lines.append(f"{label}: {value}")
+    versions = d.get("versions") or []
+    captures = d.get("captures") or []
+    lines.append(f"versions: {len(versions)}  copies seen: {len(captures)}")
+    for c in captures[:10]:
+        lines.append(f"  {c.get('source_id') or c.get('source') or ''}  {c.get('url')}")
+    cited = d.get("citations") or []
+    if cited:
+        lines.append("cites: " + ", ".join(c.get("cited_number", "") if isinstance(c, dict) else str(c) for c in cited))
+    lines.append("")
+    lines.append(d.get("text") or "")
+    return "\n".join(lines)
+
+
+def runs_text(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no crawl runs yet"
+    out = []
+    for r in rows:
+        out.append(
+            f"#{r['id']:<4} {r['source_id']:<16} {r.get('trigger', ''):<8} {str(r.get('started_at', ''))[:19]}  "
+            f"{r['status']:<11} pages {r.get('pages', 0)}, new {r.get('new_documents', 0)}, "
+            f"versions {r.get('new_versions', 0)}, off-topic {r.get('offtopic', 0)}, errors {r.get('errors', 0)}"
+        )
+    return "\n".join(out)
+
+
+def sources_text(rows: list[dict[str, Any]]) -> str:
+    out = []
+    for r in rows:
+        flag = "" if r["enabled"] else "  (disabled)"
+        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {r['name']}{flag}")
+    return "\n".join(out)
+
+
+def stats_text(s: dict[str, Any]) -> str:
+    return "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v}" for k, v in s.items())
+
+
+def extraction_text(r: dict[str, Any]) -> str:
+    head = [f"== {r['path']}"]
+    for key in ("title", "doc_number", "agency", "signed_date", "published_date", "index_number",
+                "region", "doc_type", "status", "topics", "cited_doc_numbers"):
+        value = r.get(key)
+        if value:
+            head.append(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+    return "\n".join(head + ["", r.get("text") or ""])

@@ -1,0 +1,52 @@
+"""The archive pipeline: extract, filter by topic, ingest: one transaction per page."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from crawler.items import PageItem
+from crawler.processing import extract_item
+from crawler.runcontext import run_context
+from storage import runs
+from storage.ingest import PageRecord, ingest
+
+log = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "ArchivePipeline":
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        ctx = run_context(self.crawler)
+        spider = self.crawler.spider
+        source = spider.sources[item.source_id]
+        run_id = ctx.run_for(item.source_id)
+        try:
+            extraction = extract_item(item, source)
+        except Exception as exc:  # one bad page must not end the crawl
+            log.warning("extraction failed for %s: %s", item.url, exc)
+            if run_id is not None:
+                runs.record_error(ctx.archive, run_id, "parse", f"{item.url}: {type(exc).__name__}: {exc}")
+            return item
+        if not extraction.on_topic:
+            if run_id is not None:
+                runs.count(ctx.archive, run_id, pages=1, offtopic=1)
+            ctx.page_done(item.source_id, "off-topic")
+            return item
+        record = PageRecord(source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=extraction)
+        try:
+            result = ingest(ctx.archive, record, run_id)
+        except Exception as exc:
+            log.warning("ingest failed for %s: %s", item.url, exc)
+            if run_id is not None:
+                runs.record_error(ctx.archive, run_id, "ingest", f"{item.url}: {type(exc).__name__}: {exc}")
+            return item
+        ctx.page_done(item.source_id, result.outcome.replace("_", " "))
+        return item

@@ -1,0 +1,60 @@
+"""The archive and the CrawlRun rows one crawler process writes to, shared by the
+run recorder (extension) and the archive pipeline."""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage import Archive, open_archive, runs
+
+
+@dataclass
+class RunContext:
+    archive: Archive
+    trigger: str = "cli"
+    run_ids: dict[str, int] = field(default_factory=dict)
+    owns_runs: bool = False  # opened here (plain `scrapy crawl`), not by the runner
+    progress: bool = False
+    requests: Counter = field(default_factory=Counter)
+    pages: Counter = field(default_factory=Counter)
+
+    def run_for(self, source_id: str | None) -> int | None:
+        return self.run_ids.get(source_id or "")
+
+    def page_done(self, source_id: str, outcome: str) -> None:
+        self.pages[source_id] += 1
+        if self.progress:
+            print(f"  {source_id}: page {self.pages[source_id]} {outcome}", file=sys.stderr, flush=True)
+
+
+def run_context(crawler: Any) -> RunContext:
+    """The crawler's RunContext, made on first use."""
+    ctx = getattr(crawler, "_policy_run_context", None)
+    if ctx is None:
+        settings = crawler.settings
+        archive = open_archive(settings.get("POLICY_ARCHIVE_DB") or None)
+        raw_ids = settings.get("POLICY_RUN_IDS") or {}
+        if isinstance(raw_ids, str):
+            raw_ids = json.loads(raw_ids)
+        ctx = RunContext(
+            archive=archive,
+            trigger=settings.get("POLICY_TRIGGER", "cli"),
+            run_ids={k: int(v) for k, v in raw_ids.items()},
+            progress=settings.getbool("POLICY_PROGRESS"),
+        )
+        crawler._policy_run_context = ctx
+    return ctx
+
+
+def open_missing_runs(ctx: RunContext, sources: list[Any]) -> None:
+    """Start CrawlRun rows for sources the runner did not prepare (plain `scrapy crawl`)."""
+    missing = [s for s in sources if s.id not in ctx.run_ids]
+    if not missing:
+        return
+    runs.sync_sources(ctx.archive, missing)
+    for source in missing:
+        ctx.run_ids[source.id] = runs.start_run(ctx.archive, source.id, ctx.trigger)
+    ctx.owns_runs = True

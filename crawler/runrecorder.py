@@ -1,0 +1,64 @@
+"""Every crawl is a CrawlRun row: this extension counts requests, records failures by
+kind, and closes the runs with a status when the spider closes."""
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+
+from crawler.runcontext import open_missing_runs, run_context
+from crawler.signals import fetch_failed
+from storage import runs
+
+# spider close reasons → run status
+_STATUS = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
+
+
+class RunRecorder:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "RunRecorder":
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.request_reached, signal=signals.request_reached_downloader)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.fetch_failed, signal=fetch_failed)
+        return ext
+
+    @property
+    def ctx(self):  # noqa: ANN201
+        return run_context(self.crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        open_missing_runs(self.ctx, list(getattr(spider, "sources", {}).values()))
+
+    def request_reached(self, request: Any, spider: Any) -> None:
+        source_id = request.meta.get("source_id")
+        if source_id:
+            self.ctx.requests[source_id] += 1
+
+    def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str) -> None:
+        run_id = self.ctx.run_for(source_id)
+        if run_id is not None:
+            runs.record_error(self.ctx.archive, run_id, kind, message)
+
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        source_id = response.meta.get("source_id") if response is not None else None
+        run_id = self.ctx.run_for(source_id)
+        if run_id is not None:
+            runs.record_error(self.ctx.archive, run_id, "parse", f"{response.url}: {failure.value}")
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        ctx = self.ctx
+        status = _STATUS.get(reason, "failed")
+        for source_id in getattr(spider, "sources", {}):
+            run_id = ctx.run_for(source_id)
+            if run_id is None:
+                continue
+            requests = ctx.requests.pop(source_id, 0)
+            if requests:
+                runs.count(ctx.archive, run_id, requests=requests)
+            runs.finish_run(ctx.archive, run_id, status)

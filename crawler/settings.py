@@ -1,0 +1,42 @@
+"""Scrapy settings: polite by default (robots.txt, AutoThrottle, two requests per
+domain at a time, an honest User-Agent, retries that skip anti-bot answers)."""
+
+BOT_NAME = "policy_archive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "policy-archive/0.1 (policy research archive; polite crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 15
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+# 403/412/521 are anti-bot answers: retrying only annoys the site (NOTES.md).
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.LoopbackGuardMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.runrecorder.RunRecorder": 100,
+}
+
+# Our own settings
+# POLICY_ARCHIVE_DB: archive URL (default: env POLICY_ARCHIVE_DB or ./data/archive.db)
+# POLICY_RUN_IDS: {source_id: run_id} prepared by the runner; else runs are opened here
+# POLICY_TRIGGER: "cli" | "schedule"
+# LOOPBACK_ONLY: refuse every request to a host that is not a loopback address
+LOOPBACK_ONLY = False

@@ -1,0 +1,76 @@
+"""Policy aggregators (税屋 style): paged listings, and long articles split over
+several pages (``1-2-下一页``) that are merged into one notice."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.items import PageItem
+from spiders.base import FamilySpider, response_part
+from spiders.registry import Source
+from storage.ingest import CapturedPart
+
+_PAGE_NO = re.compile(r"_(\d+)\.s?html?$")
+
+
+def continuation_urls(response: Response, selector: str, known: Iterable[str]) -> list[str]:
+    """Links to further pages of this article, in page order, leaving out known ones."""
+    seen = set(known)
+    urls: list[str] = []
+    for href in response.css(selector).xpath("@href").getall():
+        url = response.urljoin(href.strip())
+        if url not in seen:
+            seen.add(url)
+            urls.append(url)
+    return sorted(urls, key=lambda u: int(m[1]) if (m := _PAGE_NO.search(u)) else 1)
+
+
+class AggregatorSpider(FamilySpider):
+    name = "aggregator"
+    family = "aggregator"
+
+    def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
+        parts = [response_part(response)]
+        if not source.article_pager:
+            yield PageItem(source_id=source.id, parts=parts, listing=listing)
+            return
+        pending = continuation_urls(response, source.article_pager, [response.url])
+        yield from self._next_part(source, listing, parts, pending)
+
+    def _next_part(
+        self, source: Source, listing: dict[str, str], parts: list[CapturedPart], pending: list[str]
+    ) -> Iterable[Any]:
+        if not pending:
+            yield PageItem(source_id=source.id, parts=parts, listing=listing)
+            return
+        url, rest = pending[0], pending[1:]
+        yield scrapy.Request(
+            url,
+            callback=self.parse_continuation,
+            errback=self.on_continuation_error,
+            meta={"source_id": source.id, "role": "continuation"},
+            cb_kwargs={"source": source, "listing": listing, "parts": parts, "pending": rest},
+        )
+
+    def parse_continuation(
+        self, response: Response, source: Source, listing: dict[str, str],
+        parts: list[CapturedPart], pending: list[str],
+    ) -> Iterable[Any]:
+        parts = [*parts, response_part(response)]
+        known = [p.url for p in parts] + pending
+        assert source.article_pager
+        pending = pending + continuation_urls(response, source.article_pager, known)
+        yield from self._next_part(source, listing, parts, pending)
+
+    def on_continuation_error(self, failure: Any) -> Iterable[Any]:
+        # A lost page 2 must not lose page 1: keep what we have and say what is missing.
+        self.on_error(failure)
+        kwargs = failure.request.cb_kwargs
+        yield PageItem(source_id=kwargs["source"].id, parts=kwargs["parts"], listing=kwargs["listing"])
+
+
+

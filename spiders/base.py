@@ -1,0 +1,178 @@
+"""What every family spider shares: choosing sources, fetching detail pages, and
+turning responses into PageItems. Site knowledge lives in the registry entry; family
+knowledge in the subclasses; spiders never touch the database.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urldefrag
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.errors import classify_failure
+from crawler.items import PageItem
+from crawler.signals import fetch_failed
+from spiders.registry import RegistryError, Source, load_registry
+from storage.ingest import CapturedPart
+
+# A listing date next to a link: 2019-03-29, 2019.03.29, 2019/3/29, 2019年3月29日
+_LIST_DATE = re.compile(r"(20\d{2}|19\d{2})[-./年]\s*(\d{1,2})[-./月]\s*(\d{1,2})")
+# Links on a listing page that are never notices.
+_NOT_A_NOTICE = re.compile(r"^(javascript:|mailto:|#)|\.(jpg|png|gif|css|js)$", re.I)
+
+
+def response_part(response: Response) -> CapturedPart:
+    """The raw record of one fetched URL (bytes untouched: decoding is the pipeline's job)."""
+    redirects = response.meta.get("redirect_urls") or []
+    headers = response.headers
+
+    def header(name: str) -> str | None:
+        value = headers.get(name)
+        return value.decode("latin-1") if value else None
+
+    return CapturedPart(
+        url=redirects[0] if redirects else response.url,
+        final_url=response.url,
+        status=response.status,
+        body=bytes(response.body),
+        fetched_at=datetime.now(timezone.utc),
+        encoding=None,
+        etag=header("ETag"),
+        last_modified=header("Last-Modified"),
+        content_type=header("Content-Type"),
+    )
+
+
+class FamilySpider(scrapy.Spider):
+    """Base of the family spiders.
+
+    Arguments (``scrapy crawl <family> -a source=ID[,ID] -a registry=PATH -a base=URL``):
+    ``source`` limits the crawl to these registry ids (default: every enabled source of
+    this family); ``registry`` names another registry file; ``base`` fills the ``{base}``
+    placeholder of sample registries. The runner passes ``sources`` (Source objects).
+    """
+
+    family: str = ""
+    custom_settings: dict[str, Any] = {}
+
+    def __init__(
+        self,
+        *args: Any,
+        source: str | None = None,
+        sources: Iterable[Source] | None = None,
+        registry: str | None = None,
+        base: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if sources is None:
+            sources = self._sources_from_registry(source, registry)
+        if base:
+            sources = [s.with_base(base) for s in sources]
+        self.sources: dict[str, Source] = {s.id: s for s in sources}
+
+    def _sources_from_registry(self, wanted: str | None, registry: str | None) -> list[Source]:
+        reg = load_registry(registry)
+        if wanted:
+            ids = [w.strip() for w in wanted.split(",") if w.strip()]
+            missing = [i for i in ids if i not in reg]
+            if missing:
+                raise RegistryError(f"unknown source: {', '.join(missing)}")
+            chosen = [reg[i] for i in ids]
+            wrong = [s.id for s in chosen if s.family != self.family]
+            if wrong:
+                raise RegistryError(f"source {', '.join(wrong)} is not of family {self.family}")
+            return chosen
+        return [s for s in reg.values() if s.family == self.family and s.enabled]
+
+    # ---- the walk -------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for source in self.sources.values():
+            for request in self.start_source(source):
+                yield request
+
+    def start_source(self, source: Source) -> Iterable[scrapy.Request]:
+        for url in source.start_urls:
+            yield self.listing_request(source, url, page_no=0)
+
+    def listing_request(self, source: Source, url: str, page_no: int) -> scrapy.Request:
+        # Listings change between runs by nature: never let a dupefilter swallow them.
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.on_error,
+            dont_filter=True,
+            priority=10,
+            meta={"source_id": source.id, "role": "listing"},
+            cb_kwargs={"source": source, "page_no": page_no},
+        )
+
+    def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_detail,
+            errback=self.on_error,
+            meta={"source_id": source.id, "role": "detail"},
+            cb_kwargs={"source": source, "listing": listing},
+        )
+
+    def parse_listing(self, response: Response, source: Source, page_no: int) -> Iterable[Any]:
+        for url, hints in self.listing_links(response, source):
+            yield self.detail_request(source, url, hints)
+        if page_no + 1 < source.max_pages:
+            next_url = self.next_listing_url(response, source, page_no)
+            if next_url:
+                yield self.listing_request(source, next_url, page_no + 1)
+
+    def listing_links(self, response: Response, source: Source) -> list[tuple[str, dict[str, str]]]:
+        """Detail links of a listing page with what the listing says about each."""
+        anchors = response.css(source.list_links) if source.list_links else response.css("a")
+        pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
+        seen: set[str] = set()
+        found: list[tuple[str, dict[str, str]]] = []
+        for a in anchors:
+            href = (a.attrib.get("href") or "").strip()
+            if not href or _NOT_A_NOTICE.search(href):
+                continue
+            url = urldefrag(response.urljoin(href))[0]
+            if url in seen or (pattern and not pattern.search(url)):
+                continue
+            seen.add(url)
+            hints: dict[str, str] = {}
+            title = (a.attrib.get("title") or " ".join(a.css("::text").getall())).strip()
+            if title:
+                hints["title"] = re.sub(r"\s+", " ", title)
+            # The date usually sits in a sibling <span> of the link's row.
+            row_text = " ".join(a.xpath("ancestor::*[self::li or self::tr or self::dd][1]//text()").getall())
+            m = _LIST_DATE.search(row_text)
+            if m:
+                hints["published_date"] = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+            found.append((url, hints))
+        return found
+
+    def next_listing_url(self, response: Response, source: Source, page_no: int) -> str | None:
+        if source.next_page:
+            href = response.css(source.next_page).attrib.get("href")
+            return response.urljoin(href) if href else None
+        return None
+
+    def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
+        yield PageItem(source_id=source.id, parts=[response_part(response)], listing=listing)
+
+    # ---- failures ---------------------------------------------------------------
+    def on_error(self, failure: Any) -> None:
+        request = failure.request
+        kind, message = classify_failure(failure.value)
+        self.logger.warning("%s: %s", request.meta.get("source_id"), message)
+        self.crawler.signals.send_catch_log(
+            signal=fetch_failed,
+            source_id=request.meta.get("source_id"),
+            role=request.meta.get("role"),
+            kind=kind,
+            message=message,
+            url=request.url,
+        )
