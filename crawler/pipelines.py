@@ -32,8 +32,7 @@ class ArchivePipeline:
             extraction = extract_item(item, source)
         except Exception as exc:  # one bad page must not end the crawl
             log.warning("extraction failed for %s: %s", item.url, exc)
-            if run_id is not None:
-                runs.record_error(ctx.archive, run_id, "parse", f"{item.url}: {type(exc).__name__}: {exc}")
+            ctx.record_error(item.source_id, "parse", f"{item.url}: {type(exc).__name__}: {exc}")
             return item
         if not extraction.on_topic:
             if run_id is not None:
@@ -45,8 +44,7 @@ class ArchivePipeline:
             result = ingest(ctx.archive, record, run_id)
         except Exception as exc:
             log.warning("ingest failed for %s: %s", item.url, exc)
-            if run_id is not None:
-                runs.record_error(ctx.archive, run_id, "ingest", f"{item.url}: {type(exc).__name__}: {exc}")
+            ctx.record_error(item.source_id, "ingest", f"{item.url}: {type(exc).__name__}: {exc}")
             return item
         ctx.page_done(item.source_id, result.outcome.replace("_", " "))
         return item

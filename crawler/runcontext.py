@@ -11,6 +11,10 @@ from typing import Any
 from storage import Archive, open_archive, runs
 
 
+# spider close reasons → run status
+_STATUS = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
+
+
 @dataclass
 class RunContext:
     archive: Archive
@@ -20,9 +24,23 @@ class RunContext:
     progress: bool = False
     requests: Counter = field(default_factory=Counter)
     pages: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
 
     def run_for(self, source_id: str | None) -> int | None:
         return self.run_ids.get(source_id or "")
+
+    def record_error(self, source_id: str | None, kind: str, message: str) -> None:
+        self.errors[source_id or ""] += 1
+        run_id = self.run_for(source_id)
+        if run_id is not None:
+            runs.record_error(self.archive, run_id, kind, message)
+
+    def status_of(self, source_id: str, reason: str) -> str:
+        """A run's status from the spider's close reason and what the source gave."""
+        status = _STATUS.get(reason, "failed")
+        if status == "ok" and self.pages[source_id] == 0 and self.errors[source_id]:
+            return "failed"
+        return status
 
     def page_done(self, source_id: str, outcome: str) -> None:
         self.pages[source_id] += 1

@@ -10,10 +10,6 @@ from crawler.runcontext import open_missing_runs, run_context
 from crawler.signals import fetch_failed
 from storage import runs
 
-# spider close reasons → run status
-_STATUS = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
-
-
 class RunRecorder:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
@@ -41,19 +37,15 @@ class RunRecorder:
             self.ctx.requests[source_id] += 1
 
     def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str) -> None:
-        run_id = self.ctx.run_for(source_id)
-        if run_id is not None:
-            runs.record_error(self.ctx.archive, run_id, kind, message)
+        self.ctx.record_error(source_id, kind, message)
 
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         source_id = response.meta.get("source_id") if response is not None else None
-        run_id = self.ctx.run_for(source_id)
-        if run_id is not None:
-            runs.record_error(self.ctx.archive, run_id, "parse", f"{response.url}: {failure.value}")
+        url = response.url if response is not None else "?"
+        self.ctx.record_error(source_id, "parse", f"{url}: {failure.value}")
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         ctx = self.ctx
-        status = _STATUS.get(reason, "failed")
         for source_id in getattr(spider, "sources", {}):
             run_id = ctx.run_for(source_id)
             if run_id is None:
@@ -61,4 +53,4 @@ class RunRecorder:
             requests = ctx.requests.pop(source_id, 0)
             if requests:
                 runs.count(ctx.archive, run_id, requests=requests)
-            runs.finish_run(ctx.archive, run_id, status)
+            runs.finish_run(ctx.archive, run_id, ctx.status_of(source_id, reason))

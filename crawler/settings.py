@@ -1,6 +1,8 @@
 """Scrapy settings: polite by default (robots.txt, AutoThrottle, two requests per
 domain at a time, an honest User-Agent, retries that skip anti-bot answers)."""
 
+import os
+
 BOT_NAME = "policy_archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -39,4 +41,5 @@ EXTENSIONS = {
 # POLICY_RUN_IDS: {source_id: run_id} prepared by the runner; else runs are opened here
 # POLICY_TRIGGER: "cli" | "schedule"
 # LOOPBACK_ONLY: refuse every request to a host that is not a loopback address
-LOOPBACK_ONLY = False
+# (the test suite turns it on for every crawl through the environment)
+LOOPBACK_ONLY = os.environ.get("POLICY_ARCHIVE_LOOPBACK_ONLY") == "1"
