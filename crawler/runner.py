@@ -8,6 +8,7 @@ closes any run the child left open, and reads the summary back from the archive.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -191,6 +192,9 @@ def child_main(spec_path: str) -> int:
         priority="cmdline",
     )
     process = CrawlerProcess(settings, install_root_handler=True)
+    # A robots.txt that cannot be fetched is logged with a traceback; the page request
+    # that follows fails too and is recorded as the run's error, so say it once.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     by_family: dict[str, list[Source]] = {}
     for source in sources:
         by_family.setdefault(source.family, []).append(source)
