@@ -132,8 +132,8 @@ def _result(source_id: str, run: Any) -> SourceResult:
         run_id=run.id,
         status=run.status,
         counters={c: int(getattr(run, c) or 0) for c in COUNTERS},
-        error_kinds=dict(summary.get("kinds", {})),
-        error_samples=list(summary.get("samples", [])),
+        error_kinds=dict(summary.get("counts", {})),
+        error_samples=[f"{s['kind']}: {s['message']}" for s in summary.get("samples", [])],
     )
 
 

@@ -1,0 +1,272 @@
+"""文号 (document numbers): find them in text, normalize them, tell the page's own from cited ones.
+
+A 文号 is 机关代字 + 〔year〕 + serial + 号 (国办发〔2019〕4号), or an order number
+(国令第706号), or an announcement number (国家医保局公告2021年第2号). The normalized form is
+the identity of a notice in the archive, so a wrong *own* number merges two different
+notices: every rule here leans towards "no number" when unsure.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from crawler.extract.model import DocNumber
+
+_CJK = "\u4e00-\u9fff"
+_DIGIT = "0-9０-９"
+_OPEN = "〔\\[［【(（﹝〖{｛"
+_CLOSE = "〕\\]］】)）﹞〗}｝"
+
+# The bracket form's tail: 〔2015〕31号. The 机关代字 before it is found by walking back.
+_BRACKET_TAIL = re.compile(
+    rf"[{_OPEN}][ \t\u3000\xa0]*(?P<year>[12１２][{_DIGIT}]{{3}})[ \t\u3000\xa0]*[{_CLOSE}]"
+    rf"[ \t\u3000\xa0]*(?:第[ \t\u3000\xa0]*)?(?P<serial>[{_DIGIT}]{{1,6}})[ \t\u3000\xa0]*号"
+)
+# An order: 国令第706号, 国家卫生健康委员会令第2号.
+_ORDER_TAIL = re.compile(rf"令[ \t\u3000\xa0]*第[ \t\u3000\xa0]*(?P<serial>[{_DIGIT}]{{1,6}})[ \t\u3000\xa0]*号")
+# An announcement: 国家医保局公告2021年第2号.
+_NOTICE_TAIL = re.compile(
+    rf"(?P<kind>公告|通告)[ \t\u3000\xa0]*(?P<year>[12１２][{_DIGIT}]{{3}})[ \t\u3000\xa0]*年"
+    rf"[ \t\u3000\xa0]*第[ \t\u3000\xa0]*(?P<serial>[{_DIGIT}]{{1,6}})[ \t\u3000\xa0]*号"
+)
+
+# Words that end a sentence fragment before a 文号; nothing after them belongs to the
+# 机关代字. Multi-character words are safe anywhere; the single characters chosen here never
+# occur inside a real 机关代字.
+_STOP_WORDS = (
+    "现将", "根据", "按照", "依据", "依照", "参照", "对照", "贯彻", "落实", "执行", "关于", "印发",
+    "转发", "发布", "下发", "文件", "通知", "精神", "要求", "规定", "决定", "意见", "办法", "方案",
+    "见附件", "附件", "详见", "参见", "以及", "其中", "同时", "结合", "实施", "继续", "已经",
+    "政府", "办公室", "办公厅", "委员会", "的", "将", "和", "及", "与", "或", "即", "是", "为",
+    "在", "对", "按", "据", "由", "以", "从", "自", "请", "附", "见", "等", "号", "年", "月",
+)
+# Place names that start with a stop character and must not be cut there.
+_STOP_EXEMPT = ("和田", "和平", "和龙", "自贡", "即墨", "将乐", "从化", "从江")
+# Agency names before 令 / 公告 may contain 和, 自治区, 政府, 委员会: a shorter list for them.
+_AGENCY_STOP_WORDS = tuple(
+    w for w in _STOP_WORDS if w not in ("和", "自", "政府", "办公室", "办公厅", "委员会", "规定", "决定")
+)
+
+
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+
+_STOP_RE = _alternation(_STOP_WORDS)
+_AGENCY_STOP_RE = _alternation(_AGENCY_STOP_WORDS)
+
+_PREFIX_MIN, _PREFIX_MAX = 2, 8
+_ORDER_PREFIX_MAX = 16  # 中华人民共和国国家卫生健康委员会令
+_NOTICE_PREFIX_MAX = 14  # 国家卫生健康委员会办公厅公告
+
+# Endings of the agency part of an order or announcement number (国令, 民政部令, 国家医保局公告).
+_AGENCY_END = ("国", "院", "部", "委", "会", "局", "署", "行", "府", "席", "厅", "办", "室")
+
+
+def normalize_doc_number(raw: str) -> str:
+    """The identity form of a 文号: NFKC, 〔〕 around the year, no whitespace, no zero padding.
+
+    Only the brackets around a four-digit year are rewritten, so "(试行)" survives. Orders
+    lose the state prefix (中华人民共和国国务院令 → 国令) so every copy of one order matches.
+    """
+    s = unicodedata.normalize("NFKC", raw)
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"[〔\[【(〖{﹝［（]([0-9]{4})[〕\]】)〗}﹞］）]", r"〔\1〕", s)
+    s = re.sub(r"〕第(?=[0-9])", "〕", s)
+    s = re.sub(r"(〕|第)0+(?=[0-9])", r"\1", s)
+    s = re.sub(r"^中华人民共和国(?=.+令第)", "", s)
+    s = re.sub(r"^国务院令第", "国令第", s)
+    return s
+
+
+def _trim_prefix(run: str, *, preceded_by_digit: bool, stops: re.Pattern[str] = _STOP_RE) -> str:
+    """Cut the words of the sentence off a CJK run that ends at a 文号's bracket."""
+    if preceded_by_digit:
+        # 2015年7月12日沈政发…: the date's unit character is not part of the prefix.
+        run = run.lstrip("年月日号第")
+    cut = 0
+    for m in stops.finditer(run):
+        if any(run.startswith(ex, m.start()) for ex in _STOP_EXEMPT):
+            continue
+        # A stop word that is the whole remainder cannot be cut: it IS the prefix's end
+        # (e.g. 办 in 政办); only words followed by at least two characters are cut.
+        if len(run) - m.end() >= _PREFIX_MIN:
+            cut = max(cut, m.end())
+    return run[cut:]
+
+
+def _run_before(text: str, end: int, limit: int) -> tuple[str, int]:
+    """The CJK run ending at ``end`` (at most ``limit + 8`` chars), allowing spaces before ``end``."""
+    i = end
+    while i > 0 and text[i - 1] in " \t\u3000\xa0" and end - i < 2:
+        i -= 1
+    stop = i
+    while i > 0 and re.match(f"[{_CJK}]", text[i - 1]) and stop - i < limit + 8:
+        i -= 1
+    return text[i:stop], i
+
+
+def _bracket_numbers(text: str) -> list[DocNumber]:
+    found = []
+    for m in _BRACKET_TAIL.finditer(text):
+        run, run_start = _run_before(text, m.start(), _PREFIX_MAX)
+        digit_before = run_start > 0 and text[run_start - 1].isdigit()
+        prefix = _trim_prefix(run, preceded_by_digit=digit_before)
+        if not (_PREFIX_MIN <= len(prefix) <= _PREFIX_MAX):
+            continue  # a sentence with no recognisable 机关代字: precision over recall
+        start = run_start + (len(run) - len(prefix))
+        raw = text[start : m.end()]
+        found.append(DocNumber(raw=raw, normalized=normalize_doc_number(raw), start=start, end=m.end()))
+    return found
+
+
+def _agency_prefix_numbers(text: str, tail: re.Pattern[str], limit: int, keep: str) -> list[DocNumber]:
+    """Orders and announcements: the agency name before 令 / 公告 is part of the number."""
+    found = []
+    for m in tail.finditer(text):
+        run, run_start = _run_before(text, m.start(), limit)
+        digit_before = run_start > 0 and text[run_start - 1].isdigit()
+        prefix = _trim_prefix(run, preceded_by_digit=digit_before, stops=_AGENCY_STOP_RE)
+        if not prefix or len(prefix) > limit:
+            continue
+        if not (prefix == "国" and keep == "令") and not prefix.endswith(_AGENCY_END):
+            continue
+        start = run_start + (len(run) - len(prefix))
+        raw = text[start : m.end()]
+        found.append(DocNumber(raw=raw, normalized=normalize_doc_number(raw), start=start, end=m.end()))
+    return found
+
+
+def find_doc_numbers(text: str) -> list[DocNumber]:
+    """Every 文号 in ``text``, in order, with offsets into ``text``."""
+    if not text:
+        return []
+    found = _bracket_numbers(text)
+    found += _agency_prefix_numbers(text, _ORDER_TAIL, _ORDER_PREFIX_MAX, "令")
+    found += _agency_prefix_numbers(text, _NOTICE_TAIL, _NOTICE_PREFIX_MAX, "公告")
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+# --- the page's own number ---------------------------------------------------------------
+
+_LABEL = r"(?:文\s*号|发\s*文\s*字\s*号|发文文号|文件编号|字\s*号)"
+_SEP = r"[\s:：|｜【】\[\]]*"
+# What may stand on the number's line besides it: dates (发布时间：2019-10-28), a 签发人, a
+# table cell boundary.
+_DATE_BIT = r"(?:[12][0-9]{3}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?)"
+_DATED = rf"(?:[\u4e00-\u9fff]{{2,6}}\s*[:：]\s*)?{_DATE_BIT}(?:\s*[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)?"
+_SIGNER = r"签\s*发\s*人\s*[:：]\s*\S{2,4}"
+_AFTER_OK = re.compile(rf"^(?:\s*(?:{_DATED}|{_SIGNER}))*\s*$")
+_BEFORE_OK = re.compile(rf"^\s*(?:{_LABEL}{_SEP})?$")
+_CITE_LEAD = re.compile(r"(根据|按照|依据|依照|参照|贯彻|落实|执行|转发|印发|见)\s*$")
+_ADDRESSEE = re.compile(r"^[ \t\u3000\xa0]*各[^\n。]{1,80}[:：][ \t\u3000\xa0]*$", re.M)
+_TEXT_TOP = 300
+_TEXT_TOP_MAX = 800
+
+
+def _is_label_like(value: str) -> bool:
+    """'来 源：', '文号:' or '' – a metadata cell that holds a label, not a value."""
+    v = re.sub(r"\s+", "", value)
+    return not v or bool(re.fullmatch(rf"[{_CJK}]{{1,8}}[:：]?", v)) and not re.search(r"[0-9]", v)
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, (len(text) if le < 0 else le)
+
+
+def _stands_alone(text: str, num: DocNumber, *, in_table_cell: bool = True) -> bool:
+    """The number is the only thing on its line, bar a 文号 label, a date or a 签发人."""
+    ls, le = _line_bounds(text, num.start, num.end)
+    before, after = text[ls : num.start], text[num.end : le]
+    stripped_before = before.strip(" \t\u3000\xa0")
+    # (沈政发〔2015〕31号) on its own line: the brackets are part of the line, not a citation,
+    # unless the line above is a 《title》 (then it is the number of a quoted document).
+    if stripped_before in ("(", "（") and after.strip(" \t\u3000\xa0")[:1] in (")", "）"):
+        prev = text[:ls].rstrip().rsplit("\n", 1)[-1].strip()
+        if prev.startswith("《") or prev.endswith("》"):
+            return False
+        after = after.strip(" \t\u3000\xa0")[1:]
+        stripped_before = ""
+    if not _BEFORE_OK.match(stripped_before):
+        return False
+    if _AFTER_OK.match(after):
+        return True
+    # 文号 | 保政办发〔2018〕66号 | 浏览量 |: a cell of a pipe table, labelled as a 文号.
+    return in_table_cell and bool(re.match(_LABEL, stripped_before)) and after.lstrip().startswith(("|", "｜"))
+
+
+def _top_limit(text: str) -> int:
+    m = _ADDRESSEE.search(text, 0, _TEXT_TOP_MAX)
+    return max(_TEXT_TOP, m.start()) if m else _TEXT_TOP
+
+
+def _from_title(title: str) -> DocNumber | None:
+    t = title.strip()
+    nums = find_doc_numbers(t)
+    if not nums:
+        return None
+    first = nums[0]
+    # 沈政发[2015]31号 沈阳市人民政府关于…: the aggregator put the own number first.
+    if first.start == 0 and first.end < len(t) and t[first.end] in " \t\u3000\xa0":
+        return first
+    last = nums[-1]
+    # …的通知（沈政发〔2015〕31号）: a bracketed number closing the title is the title's own,
+    # unless it closes a quoted or forwarded document (…》（国发〔2013〕40号）).
+    tail = t[last.end :].strip()
+    head = t[: last.start].rstrip()
+    if tail in (")", "）") and head.endswith(("(", "（")):
+        before = head[:-1].rstrip()
+        if before and not before.endswith(("》", "”", '"')) and not re.search("转发|贯彻|落实", before):
+            return DocNumber(raw=last.raw, normalized=last.normalized)
+    return None
+
+
+def own_doc_number(
+    *, table_value: str | None, header: str | None, title: str | None, text: str
+) -> tuple[DocNumber | None, str | None]:
+    """The page's own 文号 and where it came from: "table", "header", "title" or "text".
+
+    Order of trust: the metadata table; the block under the title (the few lines before the
+    addressee line); the title; a number standing alone on a line near the top of the text.
+    A number cited inside a sentence is never the page's own.
+    """
+    if table_value and not _is_label_like(table_value):
+        nums = find_doc_numbers(table_value)
+        if nums:
+            return DocNumber(raw=nums[0].raw, normalized=nums[0].normalized), "table"
+    if header:
+        for num in find_doc_numbers(header):
+            if _stands_alone(header, num) and not _CITE_LEAD.search(header[: num.start]):
+                return DocNumber(raw=num.raw, normalized=num.normalized), "header"
+    if title:
+        num = _from_title(title)
+        if num:
+            return DocNumber(raw=num.raw, normalized=num.normalized), "title"
+    if text:
+        limit = _top_limit(text)
+        first_line_end = text.lstrip().find("\n")
+        lead = len(text) - len(text.lstrip())
+        for num in find_doc_numbers(text[:limit]):
+            if _CITE_LEAD.search(text[: num.start]):
+                continue
+            if _stands_alone(text, num):
+                return num, "text"
+            # The text's first line is its title: an aggregator's "沈政发[2015]31号 title".
+            if num.start == lead and (first_line_end < 0 or num.end < lead + first_line_end):
+                line = text[lead : lead + first_line_end] if first_line_end >= 0 else text[lead:]
+                if _from_title(line):
+                    return num, "text"
+    return None, None
+
+
+def cited_doc_numbers(text: str, own: str | None = None) -> list[str]:
+    """Normalized numbers cited in ``text``: unique, in order of first appearance, without ``own``."""
+    own_norm = normalize_doc_number(own) if own else None
+    seen: list[str] = []
+    for num in find_doc_numbers(text):
+        if num.normalized != own_norm and num.normalized not in seen:
+            seen.append(num.normalized)
+    return seen

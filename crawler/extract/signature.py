@@ -1,0 +1,105 @@
+"""落款: the agency line(s) and date line that close a notice's letter part."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from crawler.extract.agency import clean_agency
+from crawler.extract.dates import parse_cn_date
+
+
+@dataclass(frozen=True)
+class Signature:
+    agency: str | None  # joint notices: agencies joined with '、'
+    signed: date | None
+    start: int  # offset of the block's first line in the text
+
+
+_SP = "[ \t\u3000\xa0]"
+_CN = "〇○零Ｏ一二三四五六七八九十"
+# Signatures are written 年月日 (Arabic or Chinese numerals); a bare 2015-07-12 line is far
+# more often a publishing date in a page header.
+_D = "0-9０-９"
+_DATE = (
+    rf"(?:[12１２][{_D}]{{3}}|[{_CN}]{{4}}){_SP}*年{_SP}*(?:[{_D}]{{1,2}}|[{_CN}]{{1,3}}){_SP}*月"
+    rf"{_SP}*(?:[{_D}]{{1,2}}|[{_CN}]{{1,3}}){_SP}*日"
+)
+_DATE_LINE = re.compile(rf"^{_SP}*(?P<date>{_DATE}){_SP}*$")
+_AGENCY_AND_DATE = re.compile(rf"^{_SP}*(?P<agency>\S.*?){_SP}+(?P<date>{_DATE}){_SP}*$")
+_SEAL_LINE = re.compile(rf"^{_SP}*[（(]?{_SP}*(?:印章|盖章|章)?{_SP}*[)）]?{_SP}*$")
+# The letter's addressee ("各区、县(市)人民政府，市政府各部门："): a signature comes after it.
+_ADDRESSEE = re.compile(rf"^{_SP}*各[^\n。]{{1,80}}[:：]{_SP}*$", re.M)
+_MAX_AGENCY_LINES = 8
+_MAX_BLANKS = 2
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((pos, line.rstrip("\r\n")))
+        pos += len(line)
+    return out
+
+
+def _agency_block(lines: list[tuple[int, str]], i: int) -> tuple[list[str], int] | None:
+    """Agency lines directly above line ``i`` (blank and seal lines may sit between)."""
+    agencies: list[str] = []
+    start = -1
+    blanks = 0
+    j = i - 1
+    while j >= 0 and len(agencies) < _MAX_AGENCY_LINES:
+        line = lines[j][1]
+        if not line.strip() or _SEAL_LINE.match(line):
+            blanks += 1
+            if blanks > _MAX_BLANKS:
+                break
+            j -= 1
+            continue
+        name = clean_agency(line)
+        if not name:
+            break
+        agencies.insert(0, name)
+        start = lines[j][0] + (len(line) - len(line.lstrip()))
+        blanks = 0
+        j -= 1
+    return (agencies, start) if agencies else None
+
+
+def find_signature(text: str) -> Signature | None:
+    """The first agency block followed by a 年月日 date line (the letter's signature).
+
+    Only lines after the addressee line (各…：), when there is one, are read. Later blocks
+    (inside an attached plan) are ignored; dates inside sentences never count.
+    Without any agency block, a date line right after a paragraph that ends the letter
+    (…。) is taken as a signature with no agency.
+    """
+    if not text:
+        return None
+    addressee = _ADDRESSEE.search(text)
+    # A site header above the letter ("保山市人民政府" / a date) is no signature.
+    lines = [(p, ln) for p, ln in _lines(text) if not addressee or p > addressee.start()]
+    for i, (pos, line) in enumerate(lines):
+        m = _DATE_LINE.match(line)
+        if m:
+            block = _agency_block(lines, i)
+            if block:
+                agencies, start = block
+                return Signature("、".join(agencies), parse_cn_date(m["date"]), start)
+            continue
+        m = _AGENCY_AND_DATE.match(line)
+        if m:
+            name = clean_agency(m["agency"])
+            if name:
+                above = _agency_block(lines, i)
+                names = (above[0] if above else []) + [name]
+                start = above[1] if above else pos + (len(line) - len(line.lstrip()))
+                return Signature("、".join(names), parse_cn_date(m["date"]), start)
+    for i, (pos, line) in enumerate(lines):
+        m = _DATE_LINE.match(line)
+        if not m:
+            continue
+        prev = next((ln for _, ln in reversed(lines[:i]) if ln.strip()), "")
+        if prev.rstrip().endswith(("。", "！")):
+            return Signature(None, parse_cn_date(m["date"]), pos + (len(line) - len(line.lstrip())))
+    return None

@@ -1,0 +1,1 @@
+"""Per-site templates for the sample sites; build.py drives them."""

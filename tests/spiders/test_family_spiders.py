@@ -1,0 +1,141 @@
+"""Family spiders on frozen raw-byte pages of the sample sites (no server, no network):
+what each listing yields, where the walk goes next, how articles are merged."""
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse, Request, TextResponse
+
+from crawler.items import PageItem
+from crawler.sampleserver import sample_registry_path, sample_root
+from spiders import spider_for_family
+from spiders.registry import load_registry
+
+BASE = "http://127.0.0.1:8000"
+WWW = sample_root()
+EXPECTED = tomllib.loads((sample_registry_path().parent / "expected.toml").read_text(encoding="utf-8"))
+
+
+def source(source_id, **changes):
+    src = load_registry(sample_registry_path())[source_id].with_base(BASE)
+    return replace(src, **changes) if changes else src
+
+
+def response(path, cls=HtmlResponse, **meta):
+    """The page as the server would send it: raw bytes, the site's header charset or none."""
+    site = path.strip("/").split("/")[0]
+    conf = tomllib.loads((WWW / site / "_site.toml").read_text(encoding="utf-8"))
+    charset = conf.get("charset_header")
+    content_type = f"text/html; charset={charset}" if charset else "text/html"
+    if cls is TextResponse:
+        content_type = "application/json"
+    url = BASE + path
+    return cls(url, body=(WWW / path.lstrip("/").split("?")[0]).read_bytes(), headers={"Content-Type": content_type},
+               request=Request(url, meta=meta))
+
+
+def spider_for(src):
+    cls = spider_for_family(src.family)
+    return cls(sources=[src])
+
+
+def detail_paths(site):
+    return {p["path"] for p in EXPECTED["page"] if p["site"] == site}
+
+
+def walk_listings(src, first_path):
+    """Every detail URL a spider finds by walking a site's listing pages from frozen files."""
+    spider = spider_for(src)
+    found, path, page_no = set(), first_path, 0
+    while path:
+        out = list(spider.parse_listing(response(path), source=src, page_no=page_no))
+        details = [r for r in out if r.callback == spider.parse_detail]
+        listings = [r for r in out if r.callback == spider.parse_listing]
+        found |= {r.url.removeprefix(BASE) for r in details}
+        assert len(listings) <= 1
+        path = listings[0].url.removeprefix(BASE) if listings else None
+        page_no += 1
+    return found
+
+
+@pytest.mark.parametrize(
+    "site, first",
+    [
+        ("baoshan", "/baoshan/xxgk/index.html"),
+        ("shenyang", "/shenyang/zwgk/index.html"),
+        ("shuiwu", "/shuiwu/list_1.html"),
+        ("bingdou", "/bingdou/index.html"),
+        ("spam", "/spam/index.html"),
+    ],
+)
+def test_listing_walk_finds_every_detail_page(site, first):
+    assert walk_listings(source(site), first) == detail_paths(site)
+
+
+def test_trs_script_pager_is_enough_without_a_next_link_selector():
+    # Real TRS sites often render the pager only through createPageHTML().
+    src = source("baoshan", next_page=None)
+    assert walk_listings(src, "/baoshan/xxgk/index.html") == detail_paths("baoshan")
+
+
+def test_listing_hints_carry_full_titles_and_dates():
+    src = source("baoshan")
+    spider = spider_for(src)
+    out = list(spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0))
+    hints = [r.cb_kwargs["listing"] for r in out if r.callback == spider.parse_detail]
+    assert hints and all(h.get("title") and h.get("published_date") for h in hints)
+    assert all(len(h["published_date"]) == 10 for h in hints)
+
+
+def test_max_pages_bounds_the_walk():
+    src = source("baoshan", max_pages=1)
+    spider = spider_for(src)
+    out = list(spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0))
+    assert not [r for r in out if r.callback == spider.parse_listing]
+
+
+def test_policy_api_pages_through_the_json_listing():
+    src = source("zhengce")
+    spider = spider_for(src)
+    found = set()
+    page = src.api.first_page
+    while page is not None:
+        path = f"/zhengce/api/search__n=5&p={page}.json"
+        out = list(spider.parse_api(response(path, cls=TextResponse), source=src, page=page))
+        found |= {r.url.removeprefix(BASE) for r in out if r.callback == spider.parse_detail}
+        hints = [r.cb_kwargs["listing"] for r in out if r.callback == spider.parse_detail]
+        assert all(h["title"] and h["published_date"] for h in hints)
+        nxt = [r for r in out if r.callback == spider.parse_api]
+        page = nxt[0].cb_kwargs["page"] if nxt else None
+    assert found == detail_paths("zhengce")
+
+
+def test_aggregator_merges_a_multi_page_article():
+    src = source("shuiwu")
+    spider = spider_for(src)
+    multi = next(p for p in EXPECTED["page"] if p["site"] == "shuiwu" and len(p["parts"]) > 1)
+    out = list(spider.parse_detail(response(multi["path"]), source=src, listing={"title": "t"}))
+    (request,) = out
+    assert request.url == BASE + multi["parts"][1]
+    items = []
+    while out:
+        (request,) = out
+        if isinstance(request, PageItem):
+            items.append(request)
+            break
+        out = list(request.callback(response(request.url.removeprefix(BASE)), **request.cb_kwargs))
+    (item,) = items
+    assert [p.url.removeprefix(BASE) for p in item.parts] == multi["parts"]
+    assert item.listing == {"title": "t"}
+    assert all(p.body for p in item.parts)
+
+
+def test_single_page_article_is_one_item_with_raw_bytes():
+    src = source("shenyang")
+    spider = spider_for(src)
+    page = next(p for p in EXPECTED["page"] if p["site"] == "shenyang")
+    (item,) = list(spider.parse_detail(response(page["path"]), source=src, listing={}))
+    assert isinstance(item, PageItem)
+    assert item.parts[0].body == (WWW / page["path"].lstrip("/")).read_bytes()  # untouched GBK bytes
+    assert item.parts[0].content_type == "text/html"
