@@ -26,5 +26,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest -q
 
+## eval: score extraction on the labeled corpus, side by side with bare trafilatura
+eval: $(STAMP)
+	$(PY) tests/eval/run_eval.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info
