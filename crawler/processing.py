@@ -30,6 +30,7 @@ def extract_item(item: PageItem, source: Source) -> Extraction:
         more_pages=more,
         listing=item.listing,
         boilerplate=source.boilerplate,
+        container=source.container,
         region_hint=source.region,
     )
     first.encoding = extraction.encoding

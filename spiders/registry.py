@@ -60,6 +60,7 @@ class Source:
     detail_pattern: str | None = None  # regex a detail URL must match
     # detail pages
     article_pager: str | None = None  # CSS selector of continuation pages (multi-page articles)
+    container: str | None = None  # CSS selector of the notice body, when generic detection misses it
     boilerplate: tuple[str, ...] = ()  # extra regexes of lines to drop, for this site only
     api: ApiConfig | None = None
     notes: str | None = None

@@ -98,7 +98,7 @@ def _common_hanzi() -> frozenset[str]:
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HIGH_LATIN = re.compile(r"[\u0080-\u00ff]")
 _HIGH_LATIN_RUN = re.compile(r"[\u0080-\u00ff]{2,}")
-_RARE_RUN = 4  # this many uncommon Han characters in a row read as garbage
+_RARE_MIN = 3  # in a short text, this many uncommon Han characters read as garbage
 
 
 def looks_mojibake(text: str) -> bool:
@@ -128,14 +128,9 @@ def looks_mojibake(text: str) -> bool:
         if share < 0.8:
             return True
     elif han:
-        run = 0
-        for ch in text:
-            if _HAN.match(ch) and ch not in common:
-                run += 1
-                if run >= _RARE_RUN:
-                    return True
-            else:
-                run = 0
+        rare = sum(ch not in common for ch in han)
+        if rare >= _RARE_MIN and rare / len(han) >= 0.4:
+            return True
     return False
 
 

@@ -1,0 +1,108 @@
+"""附件 links, read from the raw page before trafilatura drops their block.
+
+trafilatura discards any block whose class or id says ``attachment``, which is where
+government CMSs put 附件; and an attachment often carries the real text of a notice whose
+page body is two lines. So they are collected from the whole page, here.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.extract.model import AttachmentLink
+
+KINDS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd", "zip", "rar", "7z", "et")
+_EXT = re.compile(r"\.(" + "|".join(KINDS) + r")$", re.I)
+# a file name inside a query string: download.jsp?file=/upload/a.pdf&x=1
+_EXT_IN_QUERY = re.compile(r"\.(" + "|".join(KINDS) + r")(?=$|[&#;])", re.I)
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+_WS = re.compile(r"\s+")
+_DOWNLOAD_URL = re.compile(r"down|attach|file|upload|fujian|/fj/|getfile|\.(jsp|do|aspx?|php)\?", re.I)
+
+
+def _kind_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    m = _EXT.search(unquote(parts.path))
+    if m:
+        return m.group(1).lower()
+    m = _EXT_IN_QUERY.search(unquote(parts.query))
+    return m.group(1).lower() if m else None
+
+
+def _text_kind(text: str) -> str | None:
+    m = _EXT.search(text.strip().rstrip(")）]】"))
+    return m.group(1).lower() if m else None
+
+
+def _normal_kind(kind: str) -> str:
+    if kind in ("zip", "rar", "7z"):
+        return "zip"
+    if kind == "et":
+        return "xls"
+    return kind
+
+
+_QUERY_FILE = re.compile(r"([^=&/\\]+\.(?:" + "|".join(KINDS) + r"))(?=$|[&#;])", re.I)
+
+
+def _name_from_url(url: str) -> str:
+    """The file name a URL serves: its path's last part, or one named in its query."""
+    parts = urlsplit(url)
+    base = unquote(parts.path).rsplit("/", 1)[-1]
+    if _EXT.search(base):
+        return base
+    m = _QUERY_FILE.search(unquote(parts.query))
+    return m.group(1) if m else base
+
+
+def attachment_links(html: str, base_url: str | None) -> list[AttachmentLink]:
+    """Links to attachment files (by the href's extension or the link text's), absolute,
+    de-duplicated by URL, in page order. Embedded documents (iframe/embed/object) count."""
+    if not html or not html.strip():
+        return []
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        try:
+            root = lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
+        except (etree.ParserError, ValueError):
+            return []
+
+    base = base_url or ""
+    base_el = root.find(".//base[@href]")
+    if base_el is not None:
+        base = urljoin(base, base_el.get("href").strip())
+
+    found: dict[str, AttachmentLink] = {}
+    for el in root.iter("a", "iframe", "embed", "object"):
+        href = el.get("href") if el.tag == "a" else (el.get("src") or el.get("data"))
+        if not href:
+            continue
+        href = href.strip()
+        if not href or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        url = urljoin(base, href) if base else href
+        name = _WS.sub(" ", el.text_content() if el.tag == "a" else "").strip()
+        title = (el.get("title") or "").strip()
+        kind = _kind_of(url)
+        if kind is None:
+            # the link text names a file: only an attachment when the URL serves files
+            # (a doc-sharing site's "相关资源" links to other pages end in .docx too)
+            kind = _text_kind(name) or _text_kind(title)
+            if kind is None or not (_DOWNLOAD_URL.search(url) or name.startswith("附件")):
+                continue
+        if not name or name.startswith(("附件", "下载")) and len(name) <= 4:
+            # "附件2", "下载": the title attribute or the file name says more
+            from_url = _name_from_url(url)
+            meaningful = _EXT.search(from_url) and re.search(r"[\u4e00-\u9fff]", from_url)
+            name = title or (from_url if meaningful else "") or name or from_url
+        link = AttachmentLink(url=url, name=name or _name_from_url(url), kind=_normal_kind(kind))
+        known = found.get(url)
+        if known is None:
+            found[url] = link
+        elif not known.name or known.name == _name_from_url(url):
+            found[url] = AttachmentLink(url=url, name=link.name, kind=known.kind)
+    return list(found.values())

@@ -1,0 +1,308 @@
+"""The notice's running text, one paragraph per line, via trafilatura.
+
+Two things trafilatura gets wrong on Chinese government and aggregator pages are fixed
+on the tree before it runs:
+
+* layout tables (the whole article inside ``<table><tr><td>``, common on TRS, DedeCMS
+  and old gov.cn pages) come out as one flattened pipe row, or not at all with
+  ``include_tables=False``; they are turned into plain blocks first, so that only real
+  data tables stay tables;
+* the 信息公开 metadata block (索引号 / 发布机构 / 文号 …) is removed, whatever markup
+  it uses, instead of dropping every table: data tables inside a notice are text.
+
+When the page has a known body container (``#zoom``, ``.TRS_Editor`` … or the source's
+own selector), only that subtree is handed to trafilatura: site chrome cannot leak in,
+and a three-line 公告 is not outweighed by a sidebar of news. The title and header lines
+(文号, 发布时间) between the title heading and the container are read plainly and put
+on top, because the 文号 under the title is how a page names its own number.
+"""
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from functools import lru_cache
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+from lxml.etree import ParserError
+
+# Body containers of the common Chinese government CMSs (TRS, Hanweb, UCAP), most
+# specific first.
+KNOWN_CONTAINERS = (
+    "#UCAP-CONTENT",
+    ".TRS_Editor",
+    ".TRS_UEDITOR",
+    ".trs_editor_view",
+    ".pages_content",
+    ".Custom_UnionStyle",
+    "#zoom",
+    "#Zoom",
+    ".article-content",
+    ".article_content",
+    "#article-content",
+)
+# A container holding less than this is a stub (an empty div, a summary): ignore it.
+_MIN_CONTAINER_CHARS = 40
+
+META_LABELS = (
+    "索引号", "发布机构", "发文机关", "发文单位", "成文日期", "发布日期", "发文日期", "文号",
+    "发文字号", "主题分类", "公文种类", "公开方式", "公开范围", "有效性", "信息名称", "生效日期",
+    "废止日期", "体裁分类", "组配分类", "服务对象",
+)
+_MAX_META_BLOCK_CHARS = 600
+_WS = re.compile(r"\s+")
+_INNER_WS = re.compile(r"[ \t\r\f\v\u3000\xa0\u2002\u2003]+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+
+_BLOCK_TAGS = {
+    "p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+    "article", "blockquote", "pre", "form",
+}
+_LAYOUT_CELL_CHARS = 150
+
+_TUNED = dict(
+    output_format="txt",
+    include_comments=False,
+    include_tables=True,  # the metadata table is removed beforehand; data tables are text
+    include_images=False,
+    include_links=False,
+    favor_recall=True,  # policy pages are short and list-like: precision mode drops clauses
+    deduplicate=False,
+)
+
+
+_UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
+
+
+def _parse(html: str) -> etree._Element | None:
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(html)
+    except (ParserError, ValueError):
+        # lxml refuses str input that carries an XML encoding declaration
+        try:
+            return lxml_html.document_fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
+        except (ParserError, ValueError):
+            return None
+
+
+def _squeezed(el: etree._Element) -> str:
+    return _WS.sub("", el.text_content())
+
+
+def meta_label_count(text: str) -> int:
+    return sum(1 for label in META_LABELS if label in text)
+
+
+def drop_meta_blocks(root: etree._Element) -> None:
+    """Remove the 信息公开 metadata block(s): the largest elements with 3+ labels and little text."""
+    hits: list[etree._Element] = []
+    for el in root.iter("table", "div", "ul", "dl", "section"):
+        text = _squeezed(el)
+        if len(text) <= _MAX_META_BLOCK_CHARS and meta_label_count(text) >= 3:
+            hits.append(el)
+    for el in hits:
+        if any(anc in hits for anc in el.iterancestors()):
+            continue
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+
+
+def _own_cells(table: etree._Element) -> list[etree._Element]:
+    """Cells of this table, not of tables nested in it."""
+    return [c for c in table.iter("td", "th") if next(c.iterancestors("table")) is table]
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    for cell in _own_cells(table):
+        blocks = [d for d in cell.iterdescendants() if isinstance(d.tag, str) and d.tag in _BLOCK_TAGS]
+        # Word-exported data tables wrap each cell in one <p>; layout cells hold an article
+        if len(blocks) >= 2 or any(b.tag != "p" for b in blocks):
+            return True
+        if len(_squeezed(cell)) > _LAYOUT_CELL_CHARS:
+            return True
+    return False
+
+
+def unwrap_layout_tables(root: etree._Element) -> None:
+    """Turn tables used for page layout into divs; data tables stay tables."""
+    layout = [t for t in root.iter("table") if _is_layout_table(t)]
+    renames: list[etree._Element] = []
+    for table in layout:
+        renames.append(table)
+        renames.extend(
+            el
+            for el in table.iter("tbody", "thead", "tfoot", "tr", "td", "th", "caption")
+            if next(el.iterancestors("table")) is table
+        )
+    for el in renames:
+        el.tag = "div"
+        for attr in ("colspan", "rowspan", "width", "valign", "align"):
+            el.attrib.pop(attr, None)
+
+
+@lru_cache(maxsize=256)
+def _selector(css: str) -> CSSSelector | None:
+    try:
+        return CSSSelector(css)
+    except Exception:  # a bad selector in the registry must not kill the page
+        return None
+
+
+def find_container(root: etree._Element, container: str | None = None) -> etree._Element | None:
+    """The body container: the source's selector first, then the known CMS ones."""
+    selectors = ([container] if container else []) + list(KNOWN_CONTAINERS)
+    for selector in selectors:
+        compiled = _selector(selector)
+        if compiled is None:
+            continue
+        matches = compiled(root)
+        matches = [m for m in matches if len(_squeezed(m)) >= _MIN_CONTAINER_CHARS]
+        if matches:
+            return max(matches, key=lambda m: len(_squeezed(m)))
+    return None
+
+
+def _subtree_document(el: etree._Element) -> etree._Element:
+    doc = lxml_html.document_fromstring("<html><body></body></html>")
+    copy = deepcopy(el)
+    copy.tail = None
+    doc.find("body").append(copy)
+    return doc
+
+
+def _run(tree: etree._Element, url: str | None, **options) -> str:
+    text = trafilatura.extract(tree, url=url, **options)
+    return normalize_lines(text or "")
+
+
+def normalize_lines(text: str) -> str:
+    """One paragraph per line: runs of spaces (incl. \\u3000, \\xa0) become one, no empty lines."""
+    lines = (_INNER_WS.sub(" ", line).strip() for line in _INVISIBLE.sub("", text).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+_HEADING = re.compile(r"^h[1-3]$")
+_TITLE_CLASS = re.compile(r"title|biaoti|(?:^|[\s_-])bt(?:[\s_-]|$)", re.I)
+_SCOPE_SLACK = 1500  # chars of title, header and chrome an article scope may add
+
+
+def _is_heading(el: etree._Element) -> bool:
+    if not isinstance(el.tag, str):
+        return False
+    if _HEADING.match(el.tag):
+        return len(_squeezed(el)) >= 6
+    cls = f"{el.get('class', '')} {el.get('id', '')}"
+    return bool(_TITLE_CLASS.search(cls)) and 6 <= len(_squeezed(el)) <= 120
+
+
+def title_heading(container: etree._Element) -> etree._Element | None:
+    """The title heading above the body container, when it sits in the same article:
+    the nearest ancestor holding a heading before the container, unless that ancestor
+    holds much more than a title and a header block."""
+    budget = len(_squeezed(container)) + _SCOPE_SLACK
+    for anc in container.iterancestors():
+        if anc.tag in ("body", "html") or len(_squeezed(anc)) > budget:
+            return None
+        heading = None
+        for el in anc.iter():
+            if el is container:
+                break
+            if _is_heading(el):
+                heading = el  # the last one before the body: nearest to it
+        if heading is not None:
+            return heading
+    return None
+
+
+_MAX_PREAMBLE_LINES = 8
+_MAX_PREAMBLE_LINE = 200
+
+
+def preamble_lines(container: etree._Element) -> list[str]:
+    """The title and header lines (文号, dates) between the title heading and the body
+    container: they sit outside the container but belong to the notice."""
+    heading = title_heading(container)
+    if heading is None:
+        return []
+    scope = next(a for a in heading.iterancestors() if container in a.iterdescendants())
+    heading.set("data-pa-mark", "heading")
+    container.set("data-pa-mark", "body")
+    try:
+        part = deepcopy(scope)
+    finally:
+        del heading.attrib["data-pa-mark"]
+        del container.attrib["data-pa-mark"]
+    head = part.xpath(".//*[@data-pa-mark='heading']")[0]
+    body = part.xpath(".//*[@data-pa-mark='body']")[0]
+    _cut(body, part, before=False)
+    _cut(head, part, before=True)
+    lines = normalize_lines(plain_lines(part)).splitlines()
+    if len(lines) > _MAX_PREAMBLE_LINES or any(len(line) > _MAX_PREAMBLE_LINE for line in lines):
+        return []  # not a title block: running text sits between heading and body
+    return lines
+
+
+def _cut(el: etree._Element, top: etree._Element, *, before: bool) -> None:
+    """Remove everything of ``top`` before ``el`` (``before``) or from ``el`` on."""
+    node = el
+    while node is not top:
+        parent = node.getparent()
+        for sib in list(node.itersiblings(preceding=before)):
+            parent.remove(sib)
+        if before:
+            parent.text = None
+        node = parent
+    if not before:
+        el.getparent().remove(el)
+
+
+def prepare_tree(html: str, container: str | None = None) -> tuple[etree._Element | None, etree._Element | None]:
+    """The cleaned page tree, and its body container if one was found."""
+    root = _parse(html)
+    if root is None:
+        return None, None
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.getparent().remove(bad)
+    drop_meta_blocks(root)
+    unwrap_layout_tables(root)
+    return root, find_container(root, container)
+
+
+def main_text(html: str, url: str | None = None, *, container: str | None = None) -> str:
+    """The page's main text, paragraphs as lines, tuned for policy pages."""
+    root, found = prepare_tree(html, container)
+    if root is None:
+        return ""
+    if found is None:
+        return _run(root, url, **_TUNED)
+    body = _run(_subtree_document(found), url, **_TUNED)
+    if not body:
+        # trafilatura kept nothing of a known body container: read the container plainly
+        body = normalize_lines(plain_lines(_subtree_document(found)))
+    head = body.split("\n", 5)[:5]
+    pre = [line for line in preamble_lines(found) if line not in head]
+    return "\n".join([*pre, body]) if pre else body
+
+
+def main_text_bare(html: str, url: str | None = None) -> str:
+    """trafilatura with its defaults on the whole page: the baseline to compare against."""
+    if not html or not html.strip():
+        return ""
+    return normalize_lines(trafilatura.extract(html, url=url) or "")
+
+
+def plain_lines(tree: etree._Element) -> str:
+    """Every text block of a tree on its own line (``<br>`` and block ends break lines).
+    Works on a copy: the caller's tree keeps its text."""
+    tree = deepcopy(tree)
+    for br in tree.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for el in tree.iter(*_BLOCK_TAGS, "li", "tr", "dt", "dd"):
+        el.tail = "\n" + (el.tail or "")
+        el.text = "\n" + (el.text or "")
+    return tree.text_content()

@@ -1,0 +1,355 @@
+"""One page in, one Extraction out: the function the pipeline and the CLI call.
+
+Order of work: decode; metadata table and attachment links from the raw HTML (before
+trafilatura drops their blocks); main text per page part (trafilatura once each);
+header facts from the raw text (an aggregator's 时间: line is boilerplate afterwards);
+boilerplate and broken lines; title; then the metadata, each value with where it came
+from in ``provenance``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.extract.agency import agency_from_doc_number, clean_agency
+from crawler.extract.attachments import attachment_links
+from crawler.extract.boilerplate import join_broken_lines, strip_boilerplate
+from crawler.extract.classify import doc_status, doc_type, topics
+from crawler.extract.dates import parse_cn_date
+from crawler.extract.decode import decode_html
+from crawler.extract.docnumber import cited_doc_numbers, normalize_doc_number, own_doc_number
+from crawler.extract.maintext import main_text, normalize_lines, plain_lines
+from crawler.extract.metatable import parse_meta_table
+from crawler.extract.model import AttachmentLink, Extraction
+from crawler.extract.region import region_of
+from crawler.extract.signature import find_signature
+from crawler.extract.title import clean_candidate, clean_title, relatedness
+
+_PUBLISHED_META = ("firstpublishedtime", "pubdate", "publishdate", "publishtime", "dc.date", "article:published_time")
+# 上传时间 (a doc-sharing upload), 更新时间, 访问时间 are not the notice's publication
+_HEADER_DATE = re.compile(
+    r"(?<!上传)(?<!更新)(?<!修改)(?<!访问)(?<!截止)(?<!成文)(?:发布时间|发布日期|发文日期|公开日期|时间|日期)\s*[:：]\s*"
+    r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
+)
+_INDEX_NUMBER = re.compile(r"索\s*引\s*号\s*[:：|｜]?\s*([\w-]{4,24}/\d{4}-\d{3,8})")
+_ADDRESSEE = re.compile(r"^各.{2,150}[:：]$|^.{2,60}(人民政府|各部门|各单位|委、办、局|管委会)[^。]{0,80}[:：]$")
+_HEADER_LINES = 12  # where a page's header facts (时间:, 文号) may sit in its raw text
+_CONTINUATION_REPEAT = 6  # leading lines of a continuation page that may repeat page 1
+
+
+def _as_text(page: bytes | str, declared: str | None = None) -> tuple[str, str | None]:
+    if isinstance(page, bytes):
+        return decode_html(page, declared)
+    return page, None
+
+
+def _parse(html: str) -> etree._Element | None:
+    try:
+        return lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        try:
+            return lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
+        except (etree.ParserError, ValueError):
+            return None
+
+
+def _squeezed(el: etree._Element) -> str:
+    return re.sub(r"\s+", " ", el.text_content()).strip()
+
+
+def page_head(html: str) -> dict[str, str]:
+    """The page's <title>, its title heading, its published-time <meta>, and the lines of
+    the whole page around that heading (where a 发布时间 sits outside the body)."""
+    root = _parse(html) if html and html.strip() else None
+    out: dict[str, str] = {}
+    if root is None:
+        return out
+    title_el = root.find(".//title")
+    if title_el is not None and title_el.text_content().strip():
+        out["html_title"] = _squeezed(title_el)
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if name in _PUBLISHED_META and meta.get("content") and "published_meta" not in out:
+            out["published_meta"] = meta.get("content").strip()
+
+    headings = [
+        el
+        for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]")
+        if 6 <= len(_squeezed(el)) <= 150
+    ]
+    html_title = clean_candidate(out.get("html_title")) or ""
+    matching = []
+    for el in headings:
+        cand = clean_candidate(_squeezed(el)) or ""
+        if cand and html_title and (cand in html_title or html_title in cand):
+            matching.append((len(cand), el))
+    heading = max(matching, key=lambda m: m[0])[1] if matching else next(iter(root.iter("h1")), None)
+    if heading is not None and len(_squeezed(heading)) >= 6:
+        out["h1"] = _squeezed(heading)
+        out["around_heading"] = _lines_after(heading)
+    return out
+
+
+def _lines_after(heading: etree._Element) -> str:
+    """Text lines of the few blocks that follow the title heading in the page."""
+    lines: list[str] = []
+    node = heading
+    while node is not None and len(lines) < _HEADER_LINES:
+        sib = node.getnext()
+        while sib is not None and len(lines) < _HEADER_LINES:
+            if isinstance(sib.tag, str) and sib.tag not in ("script", "style"):
+                lines.extend(line for line in normalize_lines(plain_lines(sib)).splitlines())
+            sib = sib.getnext()
+        if lines:
+            break
+        node = node.getparent()
+    return "\n".join(lines[:_HEADER_LINES])
+
+
+def _pipe_table(raw_lines: list[str]) -> dict[str, str]:
+    """A metadata table trafilatura flattened into pipe rows at the top of the text."""
+    rows = []
+    for line in raw_lines[:8]:
+        if line.count("|") + line.count("｜") >= 2:
+            rows.append(line)
+        elif rows:
+            break
+    return parse_meta_table("\n".join(rows)) if rows else {}
+
+
+def _header_date(lines: list[str]) -> date | None:
+    for line in lines[:_HEADER_LINES]:
+        m = _HEADER_DATE.search(line)
+        if m:
+            found = parse_cn_date(m.group(1))
+            if found:
+                return found
+    return None
+
+
+def header_block(lines: list[str], title: str | None) -> str:
+    """The lines between the title and the addressee line (文号, dates): where a page
+    puts its own 文号 under the title."""
+    top = lines[:_HEADER_LINES]
+    start = 0
+    if title:
+        squeezed = re.sub(r"\s+", "", title)
+        hits = [i for i, line in enumerate(top) if re.sub(r"\s+", "", line) == squeezed]
+        hits = hits or [i for i, line in enumerate(top) if squeezed in re.sub(r"\s+", "", line)]
+        if hits:
+            start = hits[-1] + 1
+    end = next((i for i in range(start, len(top)) if _ADDRESSEE.match(top[i])), None)
+    if end is None:
+        end = min(start + 3, len(top))
+    return "\n".join(top[start:end])
+
+
+def _continuation_text(raw: str, repeats: set[str], boilerplate: Sequence[str]) -> str:
+    """A continuation page's text without the header it repeats from page 1 (its title,
+    in whatever form, and header lines)."""
+    lines = strip_boilerplate(raw, boilerplate).splitlines()
+    k = 0
+    while k < min(len(lines), _CONTINUATION_REPEAT) and (lines[k] in repeats or clean_candidate(lines[k]) in repeats):
+        k += 1
+    return "\n".join(lines[k:])
+
+
+def _merge_attachments(groups: Sequence[list[AttachmentLink]]) -> list[AttachmentLink]:
+    seen: dict[str, AttachmentLink] = {}
+    for group in groups:
+        for link in group:
+            seen.setdefault(link.url, link)
+    return list(seen.values())
+
+
+def extract_page(
+    body: bytes | str,
+    url: str | None = None,
+    *,
+    declared_encoding: str | None = None,
+    more_pages: Sequence[bytes | str] = (),
+    listing: Mapping[str, str] | None = None,
+    boilerplate: Sequence[str] = (),
+    container: str | None = None,
+    region_hint: str | None = None,
+) -> Extraction:
+    """Everything one notice page tells us; ``more_pages`` are its continuation pages."""
+    listing = {k: v for k, v in (listing or {}).items() if v}
+    html, encoding = _as_text(body, declared_encoding)
+    prov: dict[str, str] = {}
+
+    raw = main_text(html, url, container=container)
+    raw_lines = raw.splitlines()
+    table = parse_meta_table(html) or _pipe_table(raw_lines)
+    head = page_head(html)
+    attachment_groups = [attachment_links(html, url)]
+
+    text = strip_boilerplate(raw, boilerplate)
+    repeats = set(raw_lines) | set(text.splitlines())
+    for key in ("h1", "html_title"):
+        if head.get(key):
+            repeats |= {head[key], clean_candidate(head[key])}
+    repeats.discard(None)
+    parts = [text]
+    for page in more_pages:
+        more_html, _ = _as_text(page)
+        attachment_groups.append(attachment_links(more_html, url))
+        cont = _continuation_text(main_text(more_html, url, container=container), repeats, boilerplate)
+        if cont:
+            parts.append(cont)
+    text = join_broken_lines("\n".join(p for p in parts if p))
+
+    title, title_source = clean_title(
+        html_title=head.get("html_title"),
+        h1=head.get("h1"),
+        table_title=table.get("title"),
+        text=text,
+        listing_title=listing.get("title"),
+    )
+    if title:
+        prov["title"] = title_source
+    text = _drop_spam_lead(text, head, title)
+    lines = text.splitlines()
+
+    # 文号: own first, then what the text cites
+    raw_title = {"h1": head.get("h1"), "html_title": head.get("html_title"), "listing": listing.get("title")}.get(
+        title_source, title
+    )
+    own, own_source = own_doc_number(
+        table_value=table.get("doc_number"),
+        header=header_block(lines, title),
+        title=raw_title or title,
+        text=text,
+    )
+    doc_number = own.normalized if own else None
+    doc_number_raw = own.raw if own else None
+    if own:
+        prov["doc_number"] = own_source or "text"
+    elif listing.get("doc_number"):
+        doc_number_raw = listing["doc_number"].strip()
+        doc_number = normalize_doc_number(doc_number_raw)
+        prov["doc_number"] = "listing"
+
+    signature = find_signature(text)
+
+    signed = parse_cn_date(table.get("signed_date", ""))
+    if signed:
+        prov["signed_date"] = "table"
+    elif signature and signature.signed:
+        signed = signature.signed
+        prov["signed_date"] = "signature"
+
+    published, published_source = _published(table, head, raw_lines, listing)
+    if published:
+        prov["published_date"] = published_source
+
+    agency, agency_source = _agency(table, signature, doc_number, listing, region_hint)
+    if agency:
+        prov["agency"] = agency_source
+
+    index_number = table.get("index_number")
+    if index_number:
+        prov["index_number"] = "table"
+    else:
+        m = next((m for line in raw_lines[:_HEADER_LINES] if (m := _INDEX_NUMBER.search(line))), None)
+        if m:
+            index_number = m.group(1)
+            prov["index_number"] = "header"
+
+    region = region_of(agency, doc_number, default=region_hint)
+    if region:
+        own_region = region_of(agency, doc_number) if region == region_hint else region
+        prov["region"] = "agency" if own_region == region else "source"
+
+    topic_terms = topics(title, text)
+    return Extraction(
+        title=title,
+        text=text,
+        doc_number=doc_number,
+        doc_number_raw=doc_number_raw,
+        agency=agency,
+        signed_date=signed,
+        published_date=published,
+        index_number=index_number,
+        category=table.get("category"),
+        region=region,
+        doc_type=doc_type(title),
+        status=doc_status(title, text),
+        topics=list(topic_terms),
+        topic_terms=topic_terms,
+        cited_doc_numbers=cited_doc_numbers(text, own=doc_number),
+        attachments=_merge_attachments(attachment_groups),
+        encoding=encoding,
+        provenance=prov,
+    )
+
+
+def _drop_spam_lead(text: str, head: Mapping[str, str], title: str | None) -> str:
+    """An SEO copy's unrelated question heads the text as its "title": it is not the
+    notice. Dropped when it is a heading the title choice rejected, or a question that
+    shares little with the rest of the text."""
+    lines = text.splitlines()
+    if len(lines) < 2 or not title:
+        return text
+    first = lines[0]
+    if title in first or first in title:
+        return text
+    for key in ("h1", "html_title"):
+        raw = head.get(key)
+        if raw and first in (raw, clean_candidate(raw)):
+            return "\n".join(lines[1:])
+    if first.endswith(("?", "？", "!", "！")) and len(first) <= 60 and relatedness(first, text) < 0.5:
+        return "\n".join(lines[1:])
+    return text
+
+
+def _published(
+    table: Mapping[str, str], head: Mapping[str, str], raw_lines: list[str], listing: Mapping[str, str]
+) -> tuple[date | None, str | None]:
+    value = parse_cn_date(table.get("published_date", ""))
+    if value:
+        return value, "table"
+    value = parse_cn_date(head.get("published_meta", ""))
+    if value:
+        return value, "meta"
+    value = _header_date(raw_lines) or _header_date(head.get("around_heading", "").splitlines())
+    if value:
+        return value, "header"
+    value = parse_cn_date(listing.get("published_date", ""))
+    if value:
+        return value, "listing"
+    return None, None
+
+
+def _agency(
+    table: Mapping[str, str],
+    signature,
+    doc_number: str | None,
+    listing: Mapping[str, str],
+    region_hint: str | None,
+) -> tuple[str | None, str | None]:
+    from_table = clean_agency(table.get("agency"))
+    from_signature = signature.agency if signature else None
+    from_number = (
+        agency_from_doc_number(doc_number, region=region_hint or from_signature or from_table) if doc_number else None
+    )
+    if from_table and from_signature and from_table != from_signature:
+        # 发布机构 is often the office that posted the page (研究室, 信息中心), the 落款
+        # is the issuer: the 文号's agency settles it, else the signature wins.
+        if from_number == from_table:
+            return from_table, "table"
+        return from_signature, "signature"
+    if from_table:
+        return from_table, "table"
+    if from_signature:
+        return from_signature, "signature"
+    if from_number:
+        return from_number, "doc_number"
+    from_listing = clean_agency(listing.get("agency"))
+    if from_listing:
+        return from_listing, "listing"
+    return None, None

@@ -1,0 +1,201 @@
+"""The notice's real title, out of the page's candidates and its text.
+
+Candidates (the 信息公开 table's title, the page heading, ``<title>``, the listing's link
+text) are cleaned of site suffixes, a leading 文号 and doc-sharing noise, then checked
+against the body: a candidate that shares few character pairs with the text is not this
+notice's title (SEO copies put an unrelated question on top of a copied notice). Then
+the title is taken from the text itself: its first title-like line, over two lines when
+the page broke it.
+"""
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|－－|--)\s*")
+_LEADING_DOC_NUMBER = re.compile(
+    r"^\s*(?P<prefix>\S{1,16}?)(?:[〔\[［【(（﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号"
+    r"|令\s*第\s*\d+\s*号|公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*号)\s*"
+)
+# words that make the bracketed number part of the title ("关于转发国发〔2013〕40号文件的通知")
+_IN_TITLE = re.compile(r"关于|转发|印发|贯彻|落实|根据|执行|《|“")
+_TRAILING_DOC_NUMBER = re.compile(
+    r"\s*[(（]\s*\S{1,16}?[〔\[［【﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］】﹞〗]\s*第?\s*\d+\s*号\s*[)）]\s*$"
+)
+_FILE_EXT = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(?:_第\d+页)?$", re.I)
+_ELLIPSIS = re.compile(r"(?:\.{3,}|…+)$")
+_DOC_TYPES = (
+    "实施方案", "工作方案", "行动方案", "方案", "实施意见", "指导意见", "意见", "通知", "办法", "规划",
+    "计划", "纲要", "细则", "规定", "决定", "公告", "通告", "条例", "指南", "标准", "措施", "批复",
+    "报告", "规则", "章程", "制度", "要点", "总结",
+)
+_TITLE_END = re.compile(
+    rf"(?:{'|'.join(_DOC_TYPES)}|函|复函|意见稿|征求意见稿|送审稿|草案|试行|暂行)[)）]?$"
+)
+_STATUS_LINE = re.compile(r"^[(（]\s*(?:征求意见稿|试行|暂行|草案|送审稿|修订稿|修订|讨论稿|代拟稿)\s*[)）]$")
+_ORG_NAME = re.compile(
+    r"^\S{2,24}(?:人民政府|人民政府办公室|人民政府办公厅|政府网|门户网站|网站|网|委员会|局|厅|委|办公室|中心)$"
+)
+_SENTENCE_PUNCT = re.compile(r"[。；;！!？?，,：:]")
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+_NON_WORD = re.compile(r"[^\w]")
+_MIN_RELATED = 0.5
+_MIN_TITLE = 4
+_MAX_TITLE = 150
+_TEXT_TITLE_LINES = 15
+
+
+def _squeeze(s: str) -> str:
+    return _NON_WORD.sub("", s)
+
+
+def _bigrams(s: str) -> set[str]:
+    s = _squeeze(s)
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def relatedness(candidate: str, text: str) -> float:
+    """Share of the candidate's character pairs found in the text, not counting the
+    text's lines that are the candidate itself (an SEO title is repeated on top)."""
+    grams = _bigrams(candidate)
+    if not grams:
+        return 0.0
+    core = _squeeze(candidate)
+    body = "\n".join(
+        line for line in text.splitlines() if _squeeze(line) and _squeeze(line) not in core
+    )
+    return len(grams & _bigrams(body)) / len(grams)
+
+
+def _strip_category_prefix(title: str) -> str:
+    # doc-sharing sites file "XX市…实施方案" as "实施方案XX市…实施方案"
+    for word in sorted(_DOC_TYPES, key=len, reverse=True):
+        if title.startswith(word) and title.endswith(word) and len(title) > 2 * len(word) + 4:
+            return title[len(word) :]
+    return title
+
+
+def clean_candidate(raw: str | None) -> str | None:
+    """A title candidate without site suffix, leading 文号, file extension or category prefix."""
+    if not raw:
+        return None
+    s = re.sub(r"[\s\u3000\xa0]+", " ", raw).strip()
+    s = _CJK_SPACE.sub("", s)
+    parts = [p for p in _SEPARATORS.split(s) if p.strip()]
+    if len(parts) > 1:
+        # the title is the longest part; site names, slogans and channels are shorter
+        s = max(parts, key=len)
+    s = _FILE_EXT.sub("", s).strip()
+    m = _LEADING_DOC_NUMBER.match(s)
+    if m and not _IN_TITLE.search(m.group("prefix")) and len(s) > m.end():
+        s = s[m.end() :].strip()
+    s = _TRAILING_DOC_NUMBER.sub("", s).strip()
+    s = _strip_category_prefix(s)
+    s = s.strip(" -_|")
+    if not (_MIN_TITLE <= len(s) <= _MAX_TITLE):
+        return None
+    return s
+
+
+def _is_title_like(line: str) -> bool:
+    if not (_MIN_TITLE <= len(line) <= _MAX_TITLE) or _SENTENCE_PUNCT.search(line):
+        return False
+    return bool(_TITLE_END.search(line) or line.startswith("关于"))
+
+
+def _is_fragment(line: str) -> bool:
+    """The first half of a title the page broke over two lines."""
+    return (
+        6 <= len(line) <= 40
+        and not _SENTENCE_PUNCT.search(line)
+        and not _TITLE_END.search(line)
+        and not _ORG_NAME.match(line)
+        and not re.search(r"\d{4}\s*[年\-/.]|号$|[〔\[［【]", line)
+    )
+
+
+def _orphan_head(lines: list[str], i: int, skip: set[str]) -> int | None:
+    """Index of a 关于… first half a few lines below title-like line ``i`` that has no
+    second half of its own (the next line is not title-like), if there is one."""
+    if "关于" in lines[i]:
+        return None
+    for k in range(i + 1, min(i + 5, len(lines))):
+        frag = lines[k]
+        if frag in skip or not _is_fragment(frag) or "关于" not in frag:
+            continue
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        if _STATUS_LINE.match(nxt) or not _is_title_like(nxt):
+            return k
+    return None
+
+
+def title_from_text(text: str, skip: set[str] = frozenset()) -> str | None:
+    """The first title-like line near the top of the text (joined with the line above
+    when the page broke the title, and with a status line such as (征求意见稿) below)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:_TEXT_TITLE_LINES]
+    for i, line in enumerate(lines):
+        if line in skip or not _is_title_like(line):
+            continue
+        title = line
+        orphan = _orphan_head(lines, i, skip)
+        if orphan is not None:
+            # a doc-sharing page showed the title's second half first, and trafilatura
+            # collapsed its repeat: 贵州省关于…多层次 / (征求意见稿) below, 多样化…方案 above
+            title = lines[orphan] + line
+            if orphan + 1 < len(lines) and _STATUS_LINE.match(lines[orphan + 1]):
+                title += lines[orphan + 1]
+            return title
+        if i > 0 and _is_fragment(lines[i - 1]) and lines[i - 1] not in skip:
+            prev = lines[i - 1]
+            if "关于" in prev or not line.startswith("关于"):
+                title = prev + title
+        if i + 1 < len(lines) and _STATUS_LINE.match(lines[i + 1]):
+            title += lines[i + 1]
+        return title
+    return None
+
+
+def clean_title(
+    *,
+    html_title: str | None,
+    h1: str | None,
+    table_title: str | None,
+    text: str,
+    listing_title: str | None = None,
+) -> tuple[str | None, str]:
+    """(title, source): source is "table", "h1", "html_title", "listing", "text" or "none"."""
+    text = text or ""
+    judge = len(_squeeze(text)) >= 50  # too little text to tell a spam title from a real one
+    rejected: set[str] = set()
+    candidates = [("table", table_title), ("h1", h1), ("html_title", html_title), ("listing", listing_title)]
+    chosen: tuple[str, str] | None = None
+    for source, raw in candidates:
+        cand = clean_candidate(raw)
+        if cand is None:
+            continue
+        truncated = bool(_ELLIPSIS.search(cand))
+        cand = _ELLIPSIS.sub("", cand).strip()
+        if source != "table" and _ORG_NAME.match(cand) and not _TITLE_END.search(cand) and "关于" not in cand:
+            continue  # a site logo or an agency name in the heading
+        if source != "table" and judge and relatedness(cand, text) < _MIN_RELATED:
+            rejected.add(raw.strip())
+            rejected.add(cand)
+            continue
+        if truncated:
+            fuller = title_from_text(text, rejected)
+            if fuller and fuller.startswith(cand):
+                return fuller, "text"
+        chosen = (cand, source)
+        break
+
+    from_text = title_from_text(text, rejected)
+    if chosen is None:
+        return (from_text, "text") if from_text else (None, "none")
+    cand, source = chosen
+    if from_text and source != "table" and from_text != cand:
+        sq_cand, sq_text = _squeeze(cand), _squeeze(from_text)
+        # the text has the whole title where the page had a truncated or prefixed one
+        if sq_cand in sq_text and len(sq_text) > len(sq_cand):
+            return from_text, "text"
+        if sq_cand.endswith(sq_text) and len(sq_cand) - len(sq_text) <= 6 and "关于" not in cand[: len(cand) - len(from_text)]:
+            return from_text, "text"
+    return cand, source

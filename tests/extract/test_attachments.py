@@ -1,0 +1,72 @@
+import pytest
+
+from crawler.extract.attachments import attachment_links
+from crawler.extract.decode import decode_html
+from crawler.extract.model import AttachmentLink
+from extract_fixtures import fixture_bytes
+
+BASE = "http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/t20181224_1.html"
+
+
+def links(body: str, base: str | None = BASE) -> list[tuple[str, str, str]]:
+    return [(a.url, a.name, a.kind) for a in attachment_links(f"<html><body>{body}</body></html>", base)]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # relative href, by extension, every kind
+        ('<a href="./P020181224.pdf">实施方案.pdf</a>', [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/P020181224.pdf", "实施方案.pdf", "pdf")]),
+        ('<a href="/upload/a.DOC">附件1</a>', [("http://www.baoshan.gov.cn/upload/a.DOC", "附件1", "doc")]),
+        ('<a href="a.docx">名单</a>', [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/a.docx", "名单", "docx")]),
+        ('<a href="a.wps">表</a>', [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/a.wps", "表", "wps")]),
+        ('<a href="a.xls">表</a><a href="b.xlsx">表2</a>',
+         [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/a.xls", "表", "xls"),
+          ("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/b.xlsx", "表2", "xlsx")]),
+        ('<a href="a.ofd">版式文件</a>', [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/a.ofd", "版式文件", "ofd")]),
+        ('<a href="a.zip">打包下载</a>', [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/a.zip", "打包下载", "zip")]),
+        # the file name in a query string
+        ('<a href="/module/download/downfile.jsp?filename=abc.pdf&classid=0">附件</a>',
+         [("http://www.baoshan.gov.cn/module/download/downfile.jsp?filename=abc.pdf&classid=0", "附件", "pdf")]),
+        # a bare "附件" link named by the file name its URL carries
+        ('<a href="/module/download/downfile.jsp?filename=%E5%90%8D%E5%8D%95.pdf">附件</a>',
+         [("http://www.baoshan.gov.cn/module/download/downfile.jsp?filename=%E5%90%8D%E5%8D%95.pdf", "名单.pdf", "pdf")]),
+        # by link text, when the URL serves files
+        ('<a href="/attach/download?id=123">附件1：养老机构名单.xlsx</a>',
+         [("http://www.baoshan.gov.cn/attach/download?id=123", "附件1：养老机构名单.xlsx", "xlsx")]),
+        # a bare "附件2" link named by its title attribute
+        ('<a href="b.doc" title="重点项目表">附件2</a>', [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/b.doc", "重点项目表", "doc")]),
+        # no name at all: the file name
+        ('<a href="/up/%E5%90%8D%E5%8D%95.pdf"></a>', [("http://www.baoshan.gov.cn/up/%E5%90%8D%E5%8D%95.pdf", "名单.pdf", "pdf")]),
+        # embedded viewers
+        ('<iframe src="/pdfjs/viewer/a.pdf"></iframe>', [("http://www.baoshan.gov.cn/pdfjs/viewer/a.pdf", "a.pdf", "pdf")]),
+        # de-duplicated, the named link wins
+        ('<a href="a.pdf"></a><a href="a.pdf">实施方案</a><a href="./a.pdf">又一次</a>',
+         [("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/a.pdf", "实施方案", "pdf")]),
+        # not attachments
+        ('<a href="/n/t1.html">关于印发方案的通知</a><a href="javascript:void(0)">附件.pdf</a><a href="mailto:a@b.cn">邮件</a>', []),
+        ('<a href="/d/12345">养老服务实施方案范文.docx</a>', []),  # a doc-sharing "related" page, not a file
+        ('<a href="/p/a.pdf.html">看全文</a>', []),
+    ],
+)
+def test_attachment_links(body, expected):
+    assert links(body) == expected
+
+
+def test_base_element_and_no_base_url():
+    assert links('<base href="http://files.example.cn/x/"><a href="a.pdf">A</a>', None) == [("http://files.example.cn/x/a.pdf", "A", "pdf")]
+    assert links('<a href="a.pdf">A</a>', None) == [("a.pdf", "A", "pdf")]
+
+
+def test_attachment_block_that_trafilatura_drops():
+    html, _ = decode_html(fixture_bytes("gov_baoshan_gbk.html"))
+    base = "http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/t20181224_1.html"
+    assert attachment_links(html, base) == [
+        AttachmentLink("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/P020181224563389216787.pdf", "保山市大健康产业发展工作实施方案.pdf", "pdf"),
+        AttachmentLink("http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/P020181224563389216788.doc", "重点项目表", "doc"),
+    ]
+
+
+@pytest.mark.parametrize("html", ["", "  ", "<html></html>"])
+def test_empty(html):
+    assert attachment_links(html, BASE) == []

@@ -1,0 +1,207 @@
+from datetime import date
+
+import pytest
+import trafilatura
+
+import crawler.extract.maintext as maintext
+from crawler.extract import Extraction, decode_html, extract_page
+from crawler.extract.model import AttachmentLink
+from extract_fixtures import fixture_bytes, seed_page
+
+# seed → what the page must yield (None: must be empty)
+SEEDS = {
+    0: dict(doc_number="沈政发〔2015〕31号", agency="沈阳市人民政府", signed_date=date(2015, 7, 12),
+            title="沈阳市人民政府关于印发沈阳市促进健康服务业发展三年行动计划的通知", region="辽宁省沈阳市"),
+    1: dict(doc_number=None, title="贵州省关于支持社会力量提供多层次多样化医疗服务的实施方案(征求意见稿)", status="draft"),
+    2: dict(doc_number="保政办发〔2018〕66号", agency="保山市人民政府办公室", signed_date=date(2018, 12, 19),
+            published_date=date(2018, 12, 24), index_number="58735799-9-/2018-1224003", region="云南省保山市",
+            title="保山市人民政府办公室关于印发保山市大健康产业发展工作实施方案的通知"),
+    3: dict(doc_number=None, title="“健康沈阳2030”行动规划"),
+    4: dict(doc_number=None, title="XX山市推进健康养老产业转型发展实施方案"),
+}
+
+
+@pytest.mark.parametrize("n", sorted(SEEDS))
+def test_seed_pages(n):
+    result = extract_page(seed_page(n))
+    assert isinstance(result, Extraction)
+    for field, expected in SEEDS[n].items():
+        assert getattr(result, field) == expected, field
+    assert result.on_topic
+    assert result.doc_number not in result.cited_doc_numbers
+
+
+@pytest.mark.parametrize(
+    "n, cited",
+    [
+        (0, ["国发〔2013〕40号"]),
+        (1, ["国办发〔2017〕44号"]),
+        (3, ["辽委发〔2016〕51号", "国发〔2016〕31号", "国办发〔2016〕47号"]),
+        (4, ["豫政办〔2017〕108号", "平发〔2017〕13号"]),
+    ],
+)
+def test_cited_numbers_are_not_the_pages_own(n, cited):
+    assert extract_page(seed_page(n)).cited_doc_numbers == cited
+
+
+def test_seo_copy_with_a_spam_title():
+    spam = "智慧米童教育综合体是做什么的?"
+    result = extract_page(seed_page(3, title=spam))
+    assert result.title == "“健康沈阳2030”行动规划"
+    assert not result.text.startswith(spam)
+    assert result.text.startswith("各区、县(市)党委和人民政府")
+    for junk in ("欢迎来到", "我要回帖", "点击添加站长微信"):
+        assert junk not in result.text
+
+
+def test_government_page_in_gbk():
+    url = "http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/t20181224_1.html"
+    result = extract_page(fixture_bytes("gov_baoshan_gbk.html"), url)
+    assert result.encoding == "gb18030"
+    assert result.title == "保山市人民政府办公室关于印发保山市大健康产业发展工作实施方案的通知"
+    assert (result.doc_number, result.doc_number_raw) == ("保政办发〔2018〕66号", "保政办发〔2018〕66号")
+    assert result.agency == "保山市人民政府办公室"  # the 落款, not the table's publishing office
+    assert (result.signed_date, result.published_date) == (date(2018, 12, 19), date(2018, 12, 24))
+    assert result.index_number == "58735799-9-/2018-1224003"
+    assert result.category == "市政府办公室文件"
+    assert result.doc_type == "通知"
+    assert set(result.topics) == {"health", "eldercare"}
+    assert result.attachments[0] == AttachmentLink(
+        "http://www.baoshan.gov.cn/zfxxgk/szfbgswj/201812/P020181224563389216787.pdf", "保山市大健康产业发展工作实施方案.pdf", "pdf"
+    )
+    assert result.provenance == {
+        "title": "h1", "doc_number": "table", "signed_date": "signature", "published_date": "table",
+        "agency": "signature", "index_number": "table", "region": "agency",
+    }
+    lines = result.text.splitlines()
+    assert lines[0] == result.title
+    assert lines[-1].startswith("19.市场退出机制")
+    for junk in ("发布时间", "索引号", "分享到", "上一篇", "主办单位", "ICP备", "打印本页"):
+        assert junk not in result.text
+
+
+def test_declared_encoding_is_used_and_reported():
+    result = extract_page(fixture_bytes("tax_notice_gbk.html"), declared_encoding="GBK")
+    assert result.encoding == "gb18030"
+    assert "增值税发票" in result.text
+
+
+def test_aggregator_article_over_two_pages():
+    result = extract_page(
+        fixture_bytes("shuiwu_shenyang_p1.html"),
+        "https://www.shui5.cn/article/30712.html",
+        more_pages=[fixture_bytes("shuiwu_shenyang_p2.html")],
+    )
+    assert result.encoding == "utf-8"  # UTF-8 bytes behind <meta charset=gb2312>
+    assert result.doc_number == "沈政发〔2015〕31号"
+    assert result.published_date == date(2015, 7, 12) and result.provenance["published_date"] == "header"
+    lines = result.text.splitlines()
+    assert lines[0] == "沈阳市人民政府关于印发沈阳市促进健康服务业发展三年行动计划的通知"
+    assert lines.count(lines[0]) == 1  # page 2 does not repeat the header
+    page1_last = next(i for i, line in enumerate(lines) if line.startswith("2.发展多样化保险服务"))
+    assert lines[page1_last + 1] == "(四)加快发展健康服务相关支撑产业。"
+    assert lines[-1].startswith("(一)加强组织领导。")
+    for junk in ("来源:税屋", "摘要", "本文章更多内容", "版权声明", "出于传递更多信息之目的", "排行", "ICP备"):
+        assert junk not in result.text
+
+
+def test_continuation_pages_as_text():
+    p2, _ = decode_html(fixture_bytes("shuiwu_shenyang_p2.html"))
+    result = extract_page(fixture_bytes("shuiwu_shenyang_p1.html"), more_pages=[p2])
+    assert result.text.splitlines()[-1].startswith("(一)加强组织领导。")
+
+
+def test_old_govcn_layout_with_header_line_and_meta_date():
+    result = extract_page(fixture_bytes("govcn_short_layout.html"), "http://www.example.gov.cn/zhengce/content/t1.htm")
+    assert result.title == "江城市民政局关于开展养老服务机构安全隐患排查整治的通知"
+    assert (result.doc_number, result.provenance["doc_number"]) == ("江民发〔2019〕12号", "header")
+    assert result.published_date == date(2019, 10, 28)
+    assert result.signed_date == date(2019, 10, 25)
+    assert result.agency == "江城市民政局"
+    assert result.topics == ["eldercare"]
+
+
+def test_off_topic_tax_notice():
+    result = extract_page(fixture_bytes("tax_notice_gbk.html"))
+    assert result.topics == [] and not result.on_topic
+    assert result.title == "国家税务总局江城市税务局关于进一步规范增值税发票领用管理有关事项的公告"
+    assert result.doc_number == "国家税务总局江城市税务局公告2023年第5号"
+    assert result.signed_date == date(2023, 5, 20)
+    assert (result.published_date, result.provenance["published_date"]) == (date(2023, 5, 22), "meta")
+
+
+def test_listing_hints_fill_what_the_page_lacks():
+    html = (
+        "<html><body><div id='zoom'><p>各区县民政局：</p>"
+        "<p>现将2023年第一批备案养老机构名单予以公布，请各区县民政局加强对养老机构的服务质量监督和安全管理。</p>"
+        "<p>江城市民政局</p></div></body></html>"
+    )
+    listing = {"title": "关于公布2023年第一批备案养老机构名单的公告", "published_date": "2023-03-01",
+               "doc_number": "江民函[2023]7号", "agency": "江城市民政局"}
+    result = extract_page(html, listing=listing, region_hint="江苏省江城市")
+    assert result.title == "关于公布2023年第一批备案养老机构名单的公告"
+    assert result.published_date == date(2023, 3, 1)
+    assert (result.doc_number, result.doc_number_raw) == ("江民函〔2023〕7号", "江民函[2023]7号")
+    assert result.agency == "江城市民政局"
+    assert result.region == "江苏省江城市"
+    assert {k: result.provenance[k] for k in ("title", "published_date", "doc_number", "agency", "region")} == {
+        "title": "listing", "published_date": "listing", "doc_number": "listing", "agency": "listing", "region": "source",
+    }
+
+
+def test_page_values_beat_listing_hints():
+    listing = {"title": "列表页标题", "published_date": "2000-01-01", "doc_number": "某发〔2000〕1号"}
+    result = extract_page(fixture_bytes("gov_baoshan_gbk.html"), listing=listing)
+    assert result.doc_number == "保政办发〔2018〕66号"
+    assert result.published_date == date(2018, 12, 24)
+    assert result.title.startswith("保山市人民政府办公室")
+
+
+def test_source_boilerplate_patterns():
+    base = extract_page(fixture_bytes("gov_baoshan_gbk.html"))
+    assert "(此件公开发布)" in base.text.splitlines()
+    result = extract_page(fixture_bytes("gov_baoshan_gbk.html"), boilerplate=[r"^\(此件公开发布\)$"])
+    assert "(此件公开发布)" not in result.text.splitlines()
+
+
+def test_source_container_selector():
+    result = extract_page(fixture_bytes("docshare_bdocx.html"), container=".doc-text")
+    assert result.text.splitlines()[0] == "XX山市推进健康养老产业转型发展实施方案"
+    assert result.title == "XX山市推进健康养老产业转型发展实施方案"
+
+
+def test_str_body_has_no_encoding():
+    assert extract_page(seed_page(2)).encoding is None
+
+
+def test_trafilatura_runs_once_per_page_part(monkeypatch):
+    calls = []
+    real = trafilatura.extract
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(maintext.trafilatura, "extract", counting)
+    extract_page(fixture_bytes("shuiwu_shenyang_p1.html"), more_pages=[fixture_bytes("shuiwu_shenyang_p2.html")])
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("body", [b"", "", b"<html><body></body></html>", "not html at all"])
+def test_empty_or_odd_pages_do_not_raise(body):
+    result = extract_page(body)
+    assert isinstance(result, Extraction)
+    assert result.topics == []
+
+
+PROVENANCE_SOURCES = {"table", "header", "signature", "title", "text", "meta", "listing", "url", "h1", "html_title",
+                      "doc_number", "agency", "source"}
+
+
+@pytest.mark.parametrize("n", sorted(SEEDS))
+def test_provenance_names_a_known_source_for_every_value(n):
+    result = extract_page(seed_page(n))
+    assert set(result.provenance.values()) <= PROVENANCE_SOURCES
+    for field in ("title", "doc_number", "agency", "signed_date", "published_date", "index_number", "region"):
+        assert (getattr(result, field) is not None) == (field in result.provenance), field
+    assert result.to_dict()["text"] == result.text
