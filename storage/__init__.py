@@ -1,0 +1,55 @@
+"""The archive: models, ingest (document identity and versions), runs and queries."""
+from storage.db import Archive, ArchiveError, open_archive
+from storage.ingest import CapturedPart, IngestResult, PageRecord, ingest
+from storage.queries import (
+    CaptureInfo,
+    CitationInfo,
+    DocumentDetail,
+    DocumentSummary,
+    SourceInfo,
+    VersionInfo,
+    archive_stats,
+    capture_body,
+    get_document,
+    list_sources,
+    search,
+)
+from storage.runs import (
+    RunSummary,
+    count,
+    finish_run,
+    get_run,
+    list_runs,
+    record_error,
+    start_run,
+    sync_sources,
+)
+
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "CaptureInfo",
+    "CapturedPart",
+    "CitationInfo",
+    "DocumentDetail",
+    "DocumentSummary",
+    "IngestResult",
+    "PageRecord",
+    "RunSummary",
+    "SourceInfo",
+    "VersionInfo",
+    "archive_stats",
+    "capture_body",
+    "count",
+    "finish_run",
+    "get_document",
+    "get_run",
+    "ingest",
+    "list_runs",
+    "list_sources",
+    "open_archive",
+    "record_error",
+    "search",
+    "start_run",
+    "sync_sources",
+]

@@ -1,0 +1,216 @@
+"""Opening the archive: URL checks, engine setup per backend, migrations on open."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    import alembic.config
+
+ENV_VAR = "POLICY_ARCHIVE_DB"
+DEFAULT_URL = "sqlite:///./data/archive.db"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# How long a SQLite writer waits for another (the scheduler and a CLI crawl can write
+# at the same time); WAL lets readers go on meanwhile.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_CONNECT_TIMEOUT_S = 5
+# Key of the PostgreSQL advisory lock that serializes ingest and migrations, the way a
+# SQLite write transaction does by itself. Any constant works; this one spells "PA".
+PG_LOCK_KEY = 0x5041
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened or used; the message is one line for the user."""
+
+
+@dataclass
+class Archive:
+    url: str  # full URL (a crawl child process opens the same archive with it)
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+    _write_sessionmaker: sessionmaker[Session]
+
+    @property
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        """A session for reading (or for writes that need no serialization)."""
+        return self.sessionmaker()
+
+    @contextmanager
+    def transaction(self, serialize: bool = False) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on any error.
+
+        SQLite takes its write lock at BEGIN (BEGIN IMMEDIATE), so a transaction that
+        reads and then writes never fails half-way with "database is locked".
+        ``serialize=True`` also makes PostgreSQL transactions run one at a time, which
+        the ingest's check-then-insert identity decisions rely on.
+        """
+        with self._write_sessionmaker() as session, session.begin():
+            if serialize and self.dialect == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+
+def _json_dumps(value: Any) -> str:
+    # Readable Chinese in the database, and the form topic filters match against.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _parse_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ArchiveError(
+            f"not a database URL: {raw!r} (use sqlite:///path/to/archive.db "
+            "or postgresql+psycopg://user@host/dbname)"
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        if url.get_driver_name() in ("", "postgres", "postgresql", "psycopg2"):
+            # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    if backend == "sqlite":
+        return url
+    raise ArchiveError(
+        f"unsupported database {url.drivername!r} in {url.render_as_string(hide_password=True)}: "
+        "use sqlite:///path/to/archive.db or postgresql+psycopg://user@host/dbname"
+    )
+
+
+def _install_sqlite_pragmas(engine: Engine, memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # SQLAlchemy emits BEGIN itself (below); the driver's own legacy transaction
+        # handling would skip BEGIN before SELECT and DDL.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            cur.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across application crashes in WAL mode and much faster.
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get("archive_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _create_engine(url: URL) -> Engine:
+    kwargs: dict[str, Any] = {"json_serializer": _json_dumps}
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        memory = database in ("", ":memory:")
+        if memory:
+            # One shared connection, or every checkout would see a new empty database.
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            try:
+                Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(f"cannot create the folder for {database}: {exc.strerror}") from None
+        engine = create_engine(url, **kwargs)
+        _install_sqlite_pragmas(engine, memory)
+        return engine
+    kwargs.update(pool_pre_ping=True)
+    if "connect_timeout" not in url.query:
+        kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    return create_engine(url, **kwargs)
+
+
+def _alembic_config(connection: Any = None) -> "alembic.config.Config":
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def schema_is_current(engine: Engine) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Apply pending migrations (Alembic ``upgrade head``), one process at a time."""
+    from alembic import command
+
+    if schema_is_current(engine):
+        return
+    # The write lock (SQLite) or advisory lock (PostgreSQL) makes a second process that
+    # opens a new archive at the same moment wait, then find the schema current.
+    with engine.execution_options(archive_write=True).begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+        command.upgrade(_alembic_config(conn), "head")
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    return lines[0] if lines else type(orig).__name__
+
+
+def open_archive(url: str | None = None, *, migrate: bool = True) -> Archive:
+    """Open (and create or upgrade) the archive at ``url``.
+
+    Without a URL: $POLICY_ARCHIVE_DB, else ``sqlite:///./data/archive.db``.
+    Every failure is an ArchiveError with a one-line message.
+    """
+    raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    parsed = _parse_url(raw)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        engine = _create_engine(parsed)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise ArchiveError(f"cannot use {shown}: {_first_line(exc)}") from None
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        if migrate:
+            upgrade_schema(engine)
+    except (DBAPIError, SQLAlchemyError) as exc:
+        engine.dispose()
+        raise ArchiveError(f"cannot open {shown}: {_first_line(exc)}") from None
+    writer = engine.execution_options(archive_write=True)
+    return Archive(
+        url=parsed.render_as_string(hide_password=False),
+        engine=engine,
+        sessionmaker=sessionmaker(engine, expire_on_commit=False),
+        _write_sessionmaker=sessionmaker(writer, expire_on_commit=False),
+    )

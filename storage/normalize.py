@@ -1,0 +1,64 @@
+"""Text and 文号 normalization, and the hashes built on them.
+
+The normalized text is an identity form, never shown to anyone: two copies of one
+notice that differ only in what sites do to text (line breaks, indentation, full- or
+half-width forms, punctuation style, invisible characters) normalize to the same string
+and therefore the same hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Characters NFKC leaves alone but sites sprinkle into text: zero-width spaces and
+# joiners, the BOM, soft hyphens, and word joiners.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# Unicode categories dropped from the identity form: separators (Z*), control and
+# format characters (Cc, Cf), and all punctuation (P*). Punctuation is dropped rather
+# than unified because sites disagree on it in too many ways ("、" vs ",", 《》 vs “”,
+# full stops lost at line ends) for a mapping table to stay complete.
+_DROPPED_CATEGORIES = ("Z", "Cc", "Cf", "P")
+
+
+def normalize_text(text: str) -> str:
+    """The identity form of a notice's text: NFKC, case-folded, no whitespace or punctuation."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    return "".join(
+        ch
+        for ch in text
+        if not ch.isspace() and not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES)
+    )
+
+
+def text_hash(text: str) -> str:
+    """sha256 (hex) of the normalized text: equal for copies that differ only by site noise."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# Brackets sites put around the year of a 文号 (after NFKC, so full-width forms are
+# already ASCII). Only a bracket pair around a four-digit year is rewritten: other
+# brackets, such as the one in "(试行)", are part of titles and must survive.
+_YEAR_BRACKETS = re.compile(r"[\[(【〔〖{<［（﹝]\s*(\d{4})\s*[\])】〕〗}>］）﹞]")
+_PADDED_SERIAL = re.compile(r"(〕|第)0+(\d)")
+
+
+def normalize_doc_number(value: str | None) -> str | None:
+    """The identity form of a 文号, or None for an empty one.
+
+    Idempotent, so a number already normalized by extraction passes through unchanged:
+    NFKC, no whitespace, 〔〕 around the year, serial without zero padding
+    (保政办发［2018］066号 -> 保政办发〔2018〕66号).
+    """
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
+    value = "".join(ch for ch in value if not ch.isspace())
+    value = _YEAR_BRACKETS.sub(r"〔\1〕", value)
+    value = _PADDED_SERIAL.sub(r"\1\2", value)
+    return value or None

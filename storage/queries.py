@@ -1,0 +1,354 @@
+"""Read side of the archive, for the CLI and Python callers: plain dataclasses out.
+
+Search is a substring match for now (LIKE over title, 文号, agency and current text);
+indexed full-text search on Chinese comes later and keeps this signature.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, cast, exists, func, or_, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+
+from storage.db import Archive
+from storage.ingest import decompress_raw
+from storage.models import Capture, Citation, CrawlRun, Document, Source, Version
+from storage.normalize import normalize_doc_number
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class _ToDict:
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))  # type: ignore[call-overload]
+
+
+@dataclass
+class DocumentSummary(_ToDict):
+    id: int
+    doc_number: str | None
+    title: str | None
+    agency: str | None
+    region: str | None
+    doc_type: str | None
+    status: str | None
+    signed_date: date | None
+    published_date: date | None
+    topics: list[str]
+    authoritative_url: str | None
+    first_seen: datetime
+    last_seen: datetime
+
+    @classmethod
+    def from_row(cls, doc: Document) -> "DocumentSummary":
+        return cls(**{name: getattr(doc, name) for name in _SUMMARY_FIELDS})
+
+
+_SUMMARY_FIELDS = tuple(DocumentSummary.__dataclass_fields__)
+
+
+@dataclass
+class VersionInfo(_ToDict):
+    id: int
+    source_id: str
+    first_seen: datetime
+    last_seen: datetime
+    text_hash: str
+    is_current: bool
+    captures: int
+    text: str
+
+
+@dataclass
+class CaptureInfo(_ToDict):
+    id: int
+    url: str
+    final_url: str
+    source_id: str
+    fetched_at: datetime
+    http_status: int
+    part_no: int
+    version_id: int | None
+    run_id: int | None
+
+
+@dataclass
+class CitationInfo(_ToDict):
+    doc_number: str  # the cited number, or for cited_by the citing document's number
+    document_id: int | None  # the cited (or citing) document, when archived
+    title: str | None
+
+
+@dataclass
+class DocumentDetail(DocumentSummary):
+    doc_number_raw: str | None = None
+    index_number: str | None = None
+    category: str | None = None
+    authoritative_source_id: str | None = None
+    current_version_id: int | None = None
+    text: str = ""
+    draft_of_id: int | None = None  # this final's draft
+    final_ids: list[int] = field(default_factory=list)  # finals of this draft
+    versions: list[VersionInfo] = field(default_factory=list)
+    captures: list[CaptureInfo] = field(default_factory=list)
+    citations: list[CitationInfo] = field(default_factory=list)
+    cited_by: list[CitationInfo] = field(default_factory=list)
+
+
+@dataclass
+class SourceInfo(_ToDict):
+    id: str
+    name: str
+    kind: str
+    family: str
+    region: str | None
+    base_url: str | None
+    schedule: str | None
+    enabled: bool
+    captures: int
+    last_run_id: int | None
+    last_run_status: str | None
+    last_run_started_at: datetime | None
+
+
+# --- search -------------------------------------------------------------------------
+
+
+def _topic_filter(dialect: str, topic: str) -> ColumnElement[bool]:
+    if dialect == "postgresql":
+        return Document.topics.op("@>")(cast([topic], JSONB))
+    items = func.json_each(Document.topics).table_valued("value")
+    return exists(select(items.c.value).where(items.c.value == topic))
+
+
+def _term_filter(term: str) -> ColumnElement[bool]:
+    number = normalize_doc_number(term) or term
+    return or_(
+        Document.title.icontains(term, autoescape=True),
+        Document.agency.icontains(term, autoescape=True),
+        Document.doc_number.icontains(number, autoescape=True),
+        Version.text.icontains(term, autoescape=True),
+    )
+
+
+def search(
+    archive: Archive,
+    query: str,
+    *,
+    limit: int = 20,
+    topic: str | None = None,
+    region: str | None = None,
+) -> list[DocumentSummary]:
+    """Documents whose title, 文号, agency or current text contain every word of ``query``.
+
+    Newest first (published date, then last seen). An empty query lists the newest.
+    """
+    stmt = select(Document).outerjoin(Version, Version.id == Document.current_version_id)
+    conditions = [_term_filter(term) for term in query.split()]
+    if topic:
+        conditions.append(_topic_filter(archive.dialect, topic))
+    if region:
+        conditions.append(Document.region.icontains(region, autoescape=True))
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    stmt = stmt.order_by(
+        Document.published_date.desc().nulls_last(), Document.last_seen.desc(), Document.id.desc()
+    ).limit(limit)
+    with archive.session() as session:
+        return [DocumentSummary.from_row(doc) for doc in session.scalars(stmt)]
+
+
+# --- one document ---------------------------------------------------------------------
+
+
+def _find(session: Session, id_or_doc_number: int | str) -> Document | None:
+    if isinstance(id_or_doc_number, int) or str(id_or_doc_number).strip().isdigit():
+        return session.get(Document, int(id_or_doc_number))
+    number = normalize_doc_number(str(id_or_doc_number))
+    return session.scalar(select(Document).where(Document.doc_number == number)) if number else None
+
+
+def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetail | None:
+    """A document by id or by 文号 (any bracket style), with versions, captures and citations."""
+    with archive.session() as session:
+        doc = _find(session, id_or_doc_number)
+        if doc is None:
+            return None
+        versions = list(
+            session.scalars(
+                select(Version).where(Version.document_id == doc.id).order_by(Version.first_seen, Version.id)
+            )
+        )
+        captures = list(
+            session.scalars(
+                select(Capture)
+                .join(Version, Version.id == Capture.version_id)
+                .where(Version.document_id == doc.id)
+                .order_by(Capture.fetched_at, Capture.id)
+            )
+        )
+        per_version: dict[int, int] = {}
+        for c in captures:
+            if c.part_no == 0 and c.version_id is not None:
+                per_version[c.version_id] = per_version.get(c.version_id, 0) + 1
+        cited_doc = Document.__table__.alias("cited")
+        citations = session.execute(
+            select(Citation.cited_number, Citation.cited_document_id, cited_doc.c.title)
+            .outerjoin(cited_doc, cited_doc.c.id == Citation.cited_document_id)
+            .where(Citation.document_id == doc.id)
+            .order_by(Citation.id)
+        ).all()
+        cited_by = session.execute(
+            select(Document.doc_number, Document.id, Document.title)
+            .join(Citation, Citation.document_id == Document.id)
+            .where(Citation.cited_document_id == doc.id)
+            .order_by(Document.id)
+        ).all()
+        final_ids = list(session.scalars(select(Document.id).where(Document.draft_of_id == doc.id)))
+        current = next((v for v in versions if v.id == doc.current_version_id), None)
+        return DocumentDetail(
+            **{name: getattr(doc, name) for name in _SUMMARY_FIELDS},
+            doc_number_raw=doc.doc_number_raw,
+            index_number=doc.index_number,
+            category=doc.category,
+            authoritative_source_id=doc.authoritative_source_id,
+            current_version_id=doc.current_version_id,
+            text=current.text if current else "",
+            draft_of_id=doc.draft_of_id,
+            final_ids=final_ids,
+            versions=[
+                VersionInfo(
+                    id=v.id,
+                    source_id=v.source_id,
+                    first_seen=v.first_seen,
+                    last_seen=v.last_seen,
+                    text_hash=v.text_hash,
+                    is_current=v.id == doc.current_version_id,
+                    captures=per_version.get(v.id, 0),
+                    text=v.text,
+                )
+                for v in versions
+            ],
+            captures=[
+                CaptureInfo(
+                    id=c.id,
+                    url=c.url,
+                    final_url=c.final_url,
+                    source_id=c.source_id,
+                    fetched_at=c.fetched_at,
+                    http_status=c.http_status,
+                    part_no=c.part_no,
+                    version_id=c.version_id,
+                    run_id=c.run_id,
+                )
+                for c in captures
+            ],
+            citations=[CitationInfo(n, d, t) for n, d, t in citations],
+            cited_by=[CitationInfo(n or "", d, t) for n, d, t in cited_by],
+        )
+
+
+def capture_body(archive: Archive, capture_id: int) -> bytes | None:
+    """The raw bytes of one capture exactly as fetched (for re-extraction and export)."""
+    with archive.session() as session:
+        row = session.execute(
+            select(Capture.raw, Capture.raw_codec).where(Capture.id == capture_id)
+        ).first()
+        return decompress_raw(row.raw, row.raw_codec) if row else None
+
+
+# --- the archive as a whole ---------------------------------------------------------------
+
+
+def _topic_counts(session: Session, dialect: str) -> dict[str, int]:
+    if dialect == "postgresql":
+        sql = "SELECT t, count(*) FROM document, jsonb_array_elements_text(document.topics) AS t GROUP BY t"
+    else:
+        sql = "SELECT t.value, count(*) FROM document, json_each(document.topics) AS t GROUP BY t.value"
+    rows = session.execute(text(sql)).all()
+    return dict(sorted(((topic, n) for topic, n in rows), key=lambda item: (-item[1], item[0])))
+
+
+def archive_stats(archive: Archive) -> dict[str, Any]:
+    """Counts of documents, versions, captures, citations and runs, per source and per topic."""
+    with archive.session() as session:
+        count = lambda stmt: session.scalar(stmt) or 0  # noqa: E731
+        by_source: dict[str, dict[str, int]] = {}
+        for source_id, captures, pages in session.execute(
+            select(
+                Capture.source_id,
+                func.count(),
+                func.count().filter(Capture.part_no == 0),
+            ).group_by(Capture.source_id)
+        ):
+            by_source[source_id] = {"captures": captures, "pages": pages, "documents": 0}
+        for source_id, documents in session.execute(
+            select(Capture.source_id, func.count(func.distinct(Version.document_id)))
+            .join(Version, Version.id == Capture.version_id)
+            .group_by(Capture.source_id)
+        ):
+            by_source[source_id]["documents"] = documents
+        return {
+            "documents": count(select(func.count()).select_from(Document)),
+            "documents_with_doc_number": count(
+                select(func.count()).select_from(Document).where(Document.doc_number.is_not(None))
+            ),
+            "drafts": count(select(func.count()).select_from(Document).where(Document.status == "draft")),
+            "versions": count(select(func.count()).select_from(Version)),
+            "captures": count(select(func.count()).select_from(Capture)),
+            "citations": count(select(func.count()).select_from(Citation)),
+            "citations_resolved": count(
+                select(func.count()).select_from(Citation).where(Citation.cited_document_id.is_not(None))
+            ),
+            "sources": count(select(func.count()).select_from(Source)),
+            "runs": count(select(func.count()).select_from(CrawlRun)),
+            "by_source": dict(sorted(by_source.items())),
+            "by_topic": _topic_counts(session, archive.dialect),
+        }
+
+
+def list_sources(archive: Archive) -> list[SourceInfo]:
+    """Every source in the archive with its capture count and its latest run."""
+    with archive.session() as session:
+        captures = dict(
+            session.execute(select(Capture.source_id, func.count()).group_by(Capture.source_id)).all()
+        )
+        latest = (
+            select(CrawlRun.source_id, func.max(CrawlRun.id).label("run_id"))
+            .group_by(CrawlRun.source_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Source, CrawlRun)
+            .outerjoin(latest, latest.c.source_id == Source.id)
+            .outerjoin(CrawlRun, CrawlRun.id == latest.c.run_id)
+            .order_by(Source.id)
+        ).all()
+        return [
+            SourceInfo(
+                id=src.id,
+                name=src.name,
+                kind=src.kind,
+                family=src.family,
+                region=src.region,
+                base_url=src.base_url,
+                schedule=src.schedule,
+                enabled=src.enabled,
+                captures=captures.get(src.id, 0),
+                last_run_id=run.id if run else None,
+                last_run_status=run.status if run else None,
+                last_run_started_at=run.started_at if run else None,
+            )
+            for src, run in rows
+        ]
