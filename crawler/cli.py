@@ -109,7 +109,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     registry_path = sample_registry_path()
     sources = [s for s in load_registry(registry_path).values() if s.enabled]
-    with SampleServer(sample_root()) as server:
+    with _demo_server(SampleServer, sample_root()) as server:
         if not args.json:
             print(f"serving the sample sites at {server.base_url}", file=sys.stderr)
         summary = run_crawl(
@@ -118,6 +118,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     output.emit(args, summary.to_dict(), output.crawl_text)
     return 0 if summary.ok else 1
+
+
+# A fixed port keeps the demo's URLs the same from one run to the next, so the
+# archive sees the same pages again rather than new ones; any free port if it is taken.
+DEMO_PORT = 18765
+
+
+def _demo_server(server_cls: Any, root: Any) -> Any:
+    try:
+        return server_cls(root, port=DEMO_PORT).start()
+    except OSError:
+        return server_cls(root).start()
 
 
 def cmd_search(args: argparse.Namespace) -> int:

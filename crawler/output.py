@@ -89,16 +89,30 @@ def document_text(d: dict[str, Any]) -> str:
         if value:
             lines.append(f"{label}: {value}")
     versions = d.get("versions") or []
-    captures = d.get("captures") or []
-    lines.append(f"versions: {len(versions)}  copies seen: {len(captures)}")
-    for c in captures[:10]:
-        lines.append(f"  {c.get('source_id') or c.get('source') or ''}  {c.get('url')}")
-    cited = d.get("citations") or []
-    if cited:
-        lines.append("cites: " + ", ".join(c.get("cited_number", "") if isinstance(c, dict) else str(c) for c in cited))
+    pages = {}
+    for c in d.get("captures") or []:
+        if c.get("part_no", 0) == 0:
+            pages.setdefault(c.get("url"), c)
+    lines.append(f"versions: {len(versions)}  pages carrying it: {len(pages)}")
+    for url, c in list(pages.items())[:10]:
+        lines.append(f"  {c.get('source_id') or ''}  {url}")
+    if d.get("draft_of_id"):
+        lines.append(f"final text of the draft #{d['draft_of_id']}")
+    if d.get("final_ids"):
+        lines.append("draft; final text: " + ", ".join(f"#{i}" for i in d["final_ids"]))
+    for key, label in (("citations", "cites"), ("cited_by", "cited by")):
+        refs = d.get(key) or []
+        if refs:
+            lines.append(f"{label}: " + "; ".join(_ref(r) for r in refs))
     lines.append("")
     lines.append(d.get("text") or "")
     return "\n".join(lines)
+
+
+def _ref(r: dict[str, Any]) -> str:
+    parts = [r.get("doc_number") or "", r.get("title") or ""]
+    text = " ".join(p for p in parts if p)
+    return f"{text} (#{r['document_id']})" if r.get("document_id") else text
 
 
 def runs_text(rows: list[dict[str, Any]]) -> str:

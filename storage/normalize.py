@@ -44,21 +44,16 @@ def sha256_hex(data: bytes) -> str:
 # Brackets sites put around the year of a 文号 (after NFKC, so full-width forms are
 # already ASCII). Only a bracket pair around a four-digit year is rewritten: other
 # brackets, such as the one in "(试行)", are part of titles and must survive.
-_YEAR_BRACKETS = re.compile(r"[\[(【〔〖{<［（﹝]\s*(\d{4})\s*[\])】〕〗}>］）﹞]")
-_PADDED_SERIAL = re.compile(r"(〕|第)0+(\d)")
 
 
 def normalize_doc_number(value: str | None) -> str | None:
     """The identity form of a 文号, or None for an empty one.
 
-    Idempotent, so a number already normalized by extraction passes through unchanged:
-    NFKC, no whitespace, 〔〕 around the year, serial without zero padding
-    (保政办发［2018］066号 -> 保政办发〔2018〕66号).
+    One normalizer for the whole project: the archive must key documents exactly as
+    extraction names them, and a user's lookup (国务院令第706号) must find 国令第706号.
     """
     if value is None:
         return None
-    value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
-    value = "".join(ch for ch in value if not ch.isspace())
-    value = _YEAR_BRACKETS.sub(r"〔\1〕", value)
-    value = _PADDED_SERIAL.sub(r"\1\2", value)
-    return value or None
+    from crawler.extract.docnumber import normalize_doc_number as normalize
+
+    return normalize(value) or None

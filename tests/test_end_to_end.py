@@ -64,3 +64,27 @@ def test_search_finds_eldercare_notices(crawled):
     hits = search(open_archive(url), "养老", limit=100)
     assert len(hits) >= 5
     assert sum("eldercare" in h.to_dict()["topics"] for h in hits) >= 3
+
+
+def test_archive_groups_pages_exactly_as_the_ground_truth(crawled, sample_server):
+    """Every on-topic page lands in the Document of its notice, and no two notices share
+    one: the identity rules (own 文号, near-duplicate text) on the whole sample corpus."""
+    import tomllib
+
+    from storage.models import Capture, Version
+
+    url, _, _ = crawled
+    expected = tomllib.loads((sample_registry_path().parent / "expected.toml").read_text(encoding="utf-8"))
+    archive = open_archive(url)
+    with archive.session() as session:
+        rows = session.query(Capture.url, Version.document_id).join(Version, Version.id == Capture.version_id)
+        doc_of = {u.removeprefix(sample_server.base_url): d for u, d in rows}
+    notice_docs: dict[str, set] = {}
+    for page in expected["page"]:
+        if not page["on_topic"]:
+            assert page["path"] not in doc_of, f"off-topic page archived: {page['path']}"
+            continue
+        notice_docs.setdefault(page["notice"], set()).add(doc_of[page["path"]])
+    assert all(len(docs) == 1 for docs in notice_docs.values()), notice_docs
+    all_docs = [next(iter(d)) for d in notice_docs.values()]
+    assert len(all_docs) == len(set(all_docs)), "two notices merged into one document"
