@@ -11,7 +11,8 @@ class PageItem:
     """A notice page as fetched: raw bytes, nothing parsed yet.
 
     ``parts[0]`` is the page itself; further parts are the continuation pages of a
-    multi-page article, in reading order. ``listing`` carries what the list page or API
+    multi-page article, in reading order. ``attachments`` are the files (PDF, DOC…)
+    the page links to, fetched raw. ``listing`` carries what the list page or API
     said about the notice (title, published_date, doc_number, agency) as hints for
     extraction when the page itself is silent.
     """
@@ -19,6 +20,7 @@ class PageItem:
     source_id: str
     parts: list[CapturedPart]
     listing: dict[str, str] = field(default_factory=dict)
+    attachments: list[CapturedPart] = field(default_factory=list)
 
     @property
     def url(self) -> str:

@@ -9,8 +9,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.items import PageItem
-from spiders.base import FamilySpider, response_part
+from spiders.base import FamilySpider, attachment_urls, response_part
 from spiders.registry import Source
 from storage.ingest import CapturedPart
 
@@ -35,17 +34,19 @@ class AggregatorSpider(FamilySpider):
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
         parts = [response_part(response)]
+        files = attachment_urls(response)
         if not source.article_pager:
-            yield PageItem(source_id=source.id, parts=parts, listing=listing)
+            yield from self.finish_item(source, listing, parts, files)
             return
         pending = continuation_urls(response, source.article_pager, [response.url])
-        yield from self._next_part(source, listing, parts, pending)
+        yield from self._next_part(source, listing, parts, pending, files)
 
     def _next_part(
-        self, source: Source, listing: dict[str, str], parts: list[CapturedPart], pending: list[str]
+        self, source: Source, listing: dict[str, str], parts: list[CapturedPart], pending: list[str],
+        files: list[str],
     ) -> Iterable[Any]:
         if not pending:
-            yield PageItem(source_id=source.id, parts=parts, listing=listing)
+            yield from self.finish_item(source, listing, parts, files)
             return
         url, rest = pending[0], pending[1:]
         yield scrapy.Request(
@@ -53,24 +54,24 @@ class AggregatorSpider(FamilySpider):
             callback=self.parse_continuation,
             errback=self.on_continuation_error,
             meta={"source_id": source.id, "role": "continuation"},
-            cb_kwargs={"source": source, "listing": listing, "parts": parts, "pending": rest},
+            cb_kwargs={"source": source, "listing": listing, "parts": parts, "pending": rest, "files": files},
         )
 
     def parse_continuation(
         self, response: Response, source: Source, listing: dict[str, str],
-        parts: list[CapturedPart], pending: list[str],
+        parts: list[CapturedPart], pending: list[str], files: list[str],
     ) -> Iterable[Any]:
         parts = [*parts, response_part(response)]
         known = [p.url for p in parts] + pending
         assert source.article_pager
         pending = pending + continuation_urls(response, source.article_pager, known)
-        yield from self._next_part(source, listing, parts, pending)
+        yield from self._next_part(source, listing, parts, pending, files + attachment_urls(response))
 
     def on_continuation_error(self, failure: Any) -> Iterable[Any]:
         # A lost page 2 must not lose page 1: keep what we have and say what is missing.
         self.on_error(failure)
         kwargs = failure.request.cb_kwargs
-        yield PageItem(source_id=kwargs["source"].id, parts=kwargs["parts"], listing=kwargs["listing"])
+        yield from self.finish_item(kwargs["source"], kwargs["listing"], kwargs["parts"], kwargs["files"])
 
 
 

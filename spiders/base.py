@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.errors import classify_failure
+from crawler.extract.attachments import attachment_links
 from crawler.items import PageItem
 from crawler.signals import fetch_failed
 from spiders.registry import RegistryError, Source, load_registry
@@ -23,6 +24,17 @@ from storage.ingest import CapturedPart
 _LIST_DATE = re.compile(r"(20\d{2}|19\d{2})[-./年]\s*(\d{1,2})[-./月]\s*(\d{1,2})")
 # Links on a listing page that are never notices.
 _NOT_A_NOTICE = re.compile(r"^(javascript:|mailto:|#)|\.(jpg|png|gif|css|js)$", re.I)
+# Attachments whose text we can read; a page rarely has more that matter.
+FETCHED_ATTACHMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx"}
+MAX_ATTACHMENTS = 6
+
+
+def attachment_urls(response: Response) -> list[str]:
+    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX)."""
+    if not hasattr(response, "text"):
+        return []
+    links = attachment_links(response.text, response.url)
+    return [a.url for a in links if a.kind in FETCHED_ATTACHMENT_KINDS][:MAX_ATTACHMENTS]
 
 
 def response_part(response: Response) -> CapturedPart:
@@ -161,7 +173,38 @@ class FamilySpider(scrapy.Spider):
         return None
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
-        yield PageItem(source_id=source.id, parts=[response_part(response)], listing=listing)
+        yield from self.finish_item(source, listing, [response_part(response)], attachment_urls(response))
+
+    # ---- attachments: fetched one after another, then the item goes out -------------
+    def finish_item(
+        self, source: Source, listing: dict[str, str], parts: list[CapturedPart], attachments: list[str]
+    ) -> Iterable[Any]:
+        item = PageItem(source_id=source.id, parts=parts, listing=listing)
+        yield from self._next_attachment(item, list(dict.fromkeys(attachments)))
+
+    def _next_attachment(self, item: PageItem, pending: list[str]) -> Iterable[Any]:
+        if not pending:
+            yield item
+            return
+        # dont_filter: two notices may link one file, and each needs it.
+        yield scrapy.Request(
+            pending[0],
+            callback=self.parse_attachment,
+            errback=self.on_attachment_error,
+            dont_filter=True,
+            meta={"source_id": item.source_id, "role": "attachment"},
+            cb_kwargs={"item": item, "pending": pending[1:]},
+        )
+
+    def parse_attachment(self, response: Response, item: PageItem, pending: list[str]) -> Iterable[Any]:
+        item.attachments.append(response_part(response))
+        yield from self._next_attachment(item, pending)
+
+    def on_attachment_error(self, failure: Any) -> Iterable[Any]:
+        # A missing attachment is reported, and the notice still goes out without it.
+        self.on_error(failure)
+        kwargs = failure.request.cb_kwargs
+        yield from self._next_attachment(kwargs["item"], kwargs["pending"])
 
     # ---- failures ---------------------------------------------------------------
     def on_error(self, failure: Any) -> None:

@@ -20,6 +20,7 @@ from storage import neardup
 from storage.db import Archive, ArchiveError
 from storage.models import (
     SOURCE_KINDS,
+    Attachment,
     Capture,
     Citation,
     CrawlRun,
@@ -71,6 +72,17 @@ class CapturedPart:
 
 
 @dataclass
+class AttachmentFile:
+    """A fetched attachment and what could be read from it."""
+
+    part: CapturedPart
+    kind: str
+    name: str | None = None
+    text: str = ""
+    error: str | None = None
+
+
+@dataclass
 class PageRecord:
     """One notice page as the pipeline hands it over."""
 
@@ -78,6 +90,7 @@ class PageRecord:
     source_kind: str  # gov | aggregator | docshare
     parts: list[CapturedPart]  # parts[0] is the page, the rest continuation pages
     extraction: Extraction
+    attachments: list[AttachmentFile] = field(default_factory=list)
 
 
 @dataclass
@@ -160,6 +173,7 @@ def _ingest(session: Session, page: _Page, run_id: int | None) -> IngestResult:
             numbered_now = True
         version, outcome = _place_version(session, doc, page)
     captures = _add_captures(session, page, version, run_id)
+    _add_attachments(session, page, doc, version)
     _update_document(session, doc, page)
     if draft_match is not None:
         _link_draft(doc, draft_match, page.is_draft)
@@ -449,6 +463,37 @@ def _add_captures(session: Session, page: _Page, version: Version, run_id: int |
     session.add_all(captures)
     session.flush()
     return captures
+
+
+def _add_attachments(session: Session, page: _Page, doc: Document, version: Version) -> None:
+    for att in page.record.attachments:
+        digest = sha256_hex(att.part.body)
+        known = session.scalar(
+            select(Attachment.id).where(
+                Attachment.version_id == version.id, Attachment.url == att.part.url, Attachment.sha256 == digest
+            )
+        )
+        if known is not None:
+            continue
+        session.add(
+            Attachment(
+                document_id=doc.id,
+                version_id=version.id,
+                url=att.part.url,
+                name=(att.name or "")[:500] or None,
+                kind=att.kind,
+                content_type=att.part.content_type,
+                http_status=att.part.status,
+                fetched_at=att.part.fetched_at,
+                sha256=digest,
+                raw=zlib.compress(att.part.body, 6),
+                raw_codec=RAW_CODEC,
+                raw_size=len(att.part.body),
+                text=att.text or None,
+                error=(att.error or "")[:300] or None,
+            )
+        )
+    session.flush()
 
 
 def decompress_raw(data: bytes, codec: str) -> bytes:

@@ -238,3 +238,30 @@ class Citation(Base):
     cited_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("document.id", ondelete="SET NULL"), index=True
     )
+
+
+class Attachment(Base):
+    """A file linked from a notice (附件), kept raw with the text read from it.
+
+    Tied to the Version whose page linked it: a notice whose attachment changes
+    gets the new file on its new version, and the old file stays with the old one.
+    """
+
+    __tablename__ = "attachment"
+    __table_args__ = (UniqueConstraint("version_id", "url", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(16))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    http_status: Mapped[int] = mapped_column(SmallInteger)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_codec: Mapped[str] = mapped_column(String(8))
+    raw_size: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(String(300))  # why no text could be read

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import Archive
 from storage.ingest import decompress_raw
-from storage.models import Capture, Citation, CrawlRun, Document, Source, Version
+from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
 from storage.normalize import normalize_doc_number
 
 
@@ -84,6 +84,18 @@ class CaptureInfo(_ToDict):
 
 
 @dataclass
+class AttachmentInfo(_ToDict):
+    id: int
+    version_id: int
+    url: str
+    name: str | None
+    kind: str
+    raw_size: int
+    text_chars: int
+    error: str | None
+
+
+@dataclass
 class CitationInfo(_ToDict):
     doc_number: str  # the cited number, or for cited_by the citing document's number
     document_id: int | None  # the cited (or citing) document, when archived
@@ -104,6 +116,7 @@ class DocumentDetail(DocumentSummary):
     captures: list[CaptureInfo] = field(default_factory=list)
     citations: list[CitationInfo] = field(default_factory=list)
     cited_by: list[CitationInfo] = field(default_factory=list)
+    attachments: list[AttachmentInfo] = field(default_factory=list)
 
 
 @dataclass
@@ -216,6 +229,13 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
             .order_by(Document.id)
         ).all()
         final_ids = list(session.scalars(select(Document.id).where(Document.draft_of_id == doc.id)))
+        attachments = [
+            AttachmentInfo(
+                id=a.id, version_id=a.version_id, url=a.url, name=a.name, kind=a.kind,
+                raw_size=a.raw_size, text_chars=len(a.text or ""), error=a.error,
+            )
+            for a in session.scalars(select(Attachment).where(Attachment.document_id == doc.id).order_by(Attachment.id))
+        ]
         current = next((v for v in versions if v.id == doc.current_version_id), None)
         return DocumentDetail(
             **{name: getattr(doc, name) for name in _SUMMARY_FIELDS},
@@ -227,6 +247,7 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
             text=current.text if current else "",
             draft_of_id=doc.draft_of_id,
             final_ids=final_ids,
+            attachments=attachments,
             versions=[
                 VersionInfo(
                     id=v.id,

@@ -166,6 +166,14 @@ def _merge_attachments(groups: Sequence[list[AttachmentLink]]) -> list[Attachmen
     return list(seen.values())
 
 
+# A page body this short (characters, no spaces) is a cover note for its attachment.
+_COVER_NOTE_CHARS = 300
+
+
+def _is_cover_note(text: str) -> bool:
+    return len(re.sub(r"\s+", "", text)) < _COVER_NOTE_CHARS
+
+
 def extract_page(
     body: bytes | str,
     url: str | None = None,
@@ -176,8 +184,14 @@ def extract_page(
     boilerplate: Sequence[str] = (),
     container: str | None = None,
     region_hint: str | None = None,
+    attachment_texts: Mapping[str, str] | None = None,
 ) -> Extraction:
-    """Everything one notice page tells us; ``more_pages`` are its continuation pages."""
+    """Everything one notice page tells us; ``more_pages`` are its continuation pages.
+
+    ``attachment_texts`` ({url: text}) are the texts of the page's attachments: when the
+    page body is only a cover note, the attachment is the document and its text is
+    appended to the body before any metadata is read.
+    """
     listing = {k: v for k, v in (listing or {}).items() if v}
     html, encoding = _as_text(body, declared_encoding)
     prov: dict[str, str] = {}
@@ -202,6 +216,11 @@ def extract_page(
         if cont:
             parts.append(cont)
     text = join_broken_lines("\n".join(p for p in parts if p))
+    if attachment_texts and _is_cover_note(text):
+        extra = [t.strip() for t in attachment_texts.values() if t and t.strip()]
+        if extra:
+            text = "\n".join([text, *extra]).strip()
+            prov["text"] = "attachment"
 
     title, title_source = clean_title(
         html_title=head.get("html_title"),

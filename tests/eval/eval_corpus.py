@@ -1,0 +1,143 @@
+"""The labeled pages of the evaluation: the seeds and real pages of corpus/labels.toml,
+and the sample-site pages of tests/sample_sites/expected.toml, read in place."""
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parent
+CORPUS_DIR = EVAL_DIR / "corpus"
+SAMPLE_DIR = EVAL_DIR.parent / "sample_sites"
+SAMPLE_BASE = "http://127.0.0.1:8765"
+
+GROUPS = ("seeds", "sample_sites", "real")
+META_FIELDS = ("title", "doc_number", "agency", "signed_date", "published_date", "index_number")
+
+_MARKUP = {"> ": "", "# ": ""}
+_PAGE_BREAK = "<<<page>>>"
+
+
+@dataclass
+class LabeledPage:
+    id: str
+    group: str
+    family: str
+    files: list[Path]  # the page, then its continuation pages
+    url: str | None
+    want: dict  # META_FIELDS; doc_number None = the page has no own number
+    gold: str
+    optional: list[str] = field(default_factory=list)
+    junk_extra: list[str] = field(default_factory=list)
+    declared_encoding: str | None = None
+    sha256: str | None = None
+
+    def bodies(self) -> list[bytes]:
+        return [path.read_bytes() for path in self.files]
+
+
+def load_labels(path: Path = CORPUS_DIR / "labels.toml") -> dict:
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+def notice_text(path: Path) -> str:
+    """A sample-site notice's clean text: its lines without the markup of its format."""
+    body = path.read_text("utf-8").split("+++\n", 2)[2]
+    lines = []
+    for line in body.splitlines():
+        line = line.rstrip()
+        if not line or line == _PAGE_BREAK:
+            continue
+        for mark in _MARKUP:
+            if line.startswith(mark):
+                line = line[len(mark) :]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _want(entry: dict) -> dict:
+    want = {name: entry.get(name) for name in META_FIELDS}
+    # "" in the labels (or a missing key in expected.toml) = no own 文号
+    want["doc_number"] = want["doc_number"] or None
+    return want
+
+
+def _labeled_entries(labels: dict) -> list[LabeledPage]:
+    pages = []
+    for entry in labels["page"]:
+        if "sample_path" in entry:
+            files = [SAMPLE_DIR / "www" / entry["sample_path"].lstrip("/")]
+        else:
+            files = [CORPUS_DIR / entry["file"]]
+        pages.append(
+            LabeledPage(
+                id=entry["id"],
+                group=entry["group"],
+                family=entry["family"],
+                files=files,
+                url=entry.get("url") or None,
+                want=_want(entry),
+                gold=(CORPUS_DIR / entry["gold"]).read_text("utf-8"),
+                optional=list(entry.get("optional", [])),
+                junk_extra=list(entry.get("junk", [])),
+                sha256=entry.get("sha256"),
+            )
+        )
+    return pages
+
+
+def _sample_entries(claimed: set[str]) -> list[LabeledPage]:
+    expected = tomllib.loads((SAMPLE_DIR / "expected.toml").read_text("utf-8"))
+    pages = []
+    for entry in expected["page"]:
+        if entry["path"] in claimed:
+            continue  # a seed page: scored once, under its own labels
+        optional = [entry["title"], entry.get("shown_title", ""), entry.get("doc_number_raw", "")]
+        pages.append(
+            LabeledPage(
+                id="sample:" + entry["path"],
+                group="sample_sites",
+                family=entry["site"],
+                files=[SAMPLE_DIR / "www" / part.lstrip("/") for part in entry["parts"]],
+                url=SAMPLE_BASE + entry["path"],
+                want=_want(entry),
+                gold=notice_text(SAMPLE_DIR / "notices" / f"{entry['notice']}.txt"),
+                optional=[line for line in optional if line],
+                declared_encoding=entry.get("header_charset") or None,
+            )
+        )
+    return pages
+
+
+def load_corpus(labels: dict | None = None) -> list[LabeledPage]:
+    """Every labeled page, seeds first, then the sample sites, then the real pages."""
+    labels = labels if labels is not None else load_labels()
+    own = _labeled_entries(labels)
+    claimed = {
+        "/" + str(p.files[0].relative_to(SAMPLE_DIR / "www")) for p in own if SAMPLE_DIR / "www" in p.files[0].parents
+    }
+    pages = own + _sample_entries(claimed)
+    return sorted(pages, key=lambda p: (GROUPS.index(p.group), p.id))
+
+
+def junk_lists(labels: dict, page: LabeledPage) -> tuple[list[str], list[str]]:
+    """The shared junk markers, and this page's own (its site's and its labels')."""
+    return list(labels.get("shared_junk", [])), [*labels.get("site_junk", {}).get(page.family, []), *page.junk_extra]
+
+
+_SCRIPT = re.compile(r"(?is)<(script|style|noscript)\b.*?</\1\s*>")
+_TAG = re.compile(r"(?s)<[^>]*>")
+_COMMENT = re.compile(r"(?s)<!--.*?-->")
+
+
+def visible_text(body: bytes) -> str:
+    """What a reader sees of a page, roughly: no scripts, styles, comments or tags.
+    Plain regular expressions on purpose: a parser that gives up on broken markup
+    would hide chrome that a reader still sees."""
+    from crawler.extract.decode import decode_html
+
+    text, _ = decode_html(body)
+    text = _COMMENT.sub(" ", _SCRIPT.sub(" ", text))
+    return html.unescape(_TAG.sub("\n", text))

@@ -1,0 +1,200 @@
+"""How an extraction is scored against a labeled page: pure functions, no I/O.
+
+Body text is compared as multisets of character bigrams after NFKC and with all
+whitespace (and the ``|`` of flattened tables) removed, so line breaks, full- versus
+half-width punctuation and table layout do not count, the words do. A page may name
+*optional* lines (its title, its 文号 line under the title): text an extractor may
+keep or drop without gain or loss. Metadata fields are exact matches after a light,
+field-specific normalization.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+FIELDS = ("title", "agency", "signed_date", "published_date", "index_number")
+
+_NOISE = re.compile(r"[\s|\u200b\u200c\u200d\ufeff]+")
+_AGENCY_SEP = re.compile(r"[\s、，,；;]+")
+
+
+def squeeze(text: str) -> str:
+    """NFKC, then no whitespace and no table pipes: the form bigrams are taken from."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def bigrams(text: str) -> Counter[str]:
+    s = squeeze(text)
+    return Counter(s[i : i + 2] for i in range(len(s) - 1))
+
+
+@dataclass(frozen=True)
+class BodyScore:
+    precision: float
+    recall: float
+    f1: float
+
+
+def body_score(output: str, gold: str, optional: Iterable[str] = ()) -> BodyScore:
+    """Bigram precision/recall/F1 of ``output`` against ``gold``.
+
+    Output bigrams also found in the optional lines are not counted as wrong; recall
+    is measured against the gold body alone."""
+    out, want = bigrams(output), bigrams(gold)
+    # optional lines head the notice: read in that order, their junctions are fine too
+    allowed = want | bigrams("\n".join([*optional, gold]))
+    out_total, want_total = sum(out.values()), sum(want.values())
+    if not want_total:
+        perfect = 1.0 if not out_total else 0.0
+        return BodyScore(perfect, perfect, perfect)
+    if not out_total:
+        return BodyScore(0.0, 0.0, 0.0)
+    precision = sum(min(n, allowed[b]) for b, n in out.items()) / out_total
+    recall = sum(min(n, want[b]) for b, n in out.items()) / want_total
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return BodyScore(precision, recall, f1)
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def normalize_field(name: str, value: object) -> str | tuple[str, ...] | None:
+    """The form two values of a field are compared in."""
+    text = _as_text(value)
+    if text is None:
+        return None
+    if name == "agency":
+        # joint issuers are listed with spaces on one site and 、 on the next
+        return tuple(part for part in _AGENCY_SEP.split(unicodedata.normalize("NFKC", text)) if part)
+    if name == "title_ws":
+        return squeeze(text)
+    if name == "doc_number":
+        return unicodedata.normalize("NFKC", text).replace(" ", "")
+    return text
+
+
+def field_verdict(name: str, got: object, want: object) -> str:
+    """``right``, ``wrong`` (a value that is not the truth), ``missed`` (no value where
+    the page has one) or ``absent`` (neither has one). ``want`` may be a list of
+    acceptable values."""
+    wanted = want if isinstance(want, (list, tuple)) else [want]
+    wanted_norm = [w for w in (normalize_field(name, w) for w in wanted) if w is not None]
+    got_norm = normalize_field(name, got)
+    if got_norm is None:
+        return "missed" if wanted_norm else "absent"
+    if got_norm in wanted_norm:
+        return "right"
+    return "wrong"
+
+
+def junk_survivors(output: str, markers: Iterable[str]) -> list[str]:
+    """The junk markers (page chrome) found in an extractor's output."""
+    text = squeeze(output)
+    return [m for m in markers if squeeze(m) and squeeze(m) in text]
+
+
+def page_markers(page_text: str, keep: Sequence[str], shared: Iterable[str], extra: Iterable[str]) -> list[str]:
+    """The junk markers that apply to one page: the shared ones the page shows, plus
+    its own; none that occurs in the text to keep (gold body and optional lines)."""
+    page, kept = squeeze(page_text), squeeze("\n".join(keep))
+    chosen: list[str] = []
+    for marker in [*shared, *extra]:
+        m = squeeze(marker)
+        if m and m in page and m not in kept and marker not in chosen:
+            chosen.append(marker)
+    return chosen
+
+
+@dataclass
+class PageResult:
+    """One page scored for one extractor (``fields`` empty for bare trafilatura)."""
+
+    page_id: str
+    group: str
+    body: BodyScore
+    junk: list[str]
+    junk_total: int
+    fields: dict[str, str] = field(default_factory=dict)  # field -> verdict
+    got: dict[str, object] = field(default_factory=dict)
+    want: dict[str, object] = field(default_factory=dict)
+
+
+def score_fields(got: Mapping[str, object], want: Mapping[str, object]) -> dict[str, str]:
+    """Verdicts for 文号 and every metadata field; ``title_ws`` is the title compared
+    with all whitespace ignored (a title squeezed of the spaces between joint issuers
+    is a lesser fault than a wrong one)."""
+    verdicts = {"doc_number": field_verdict("doc_number", got.get("doc_number"), want.get("doc_number"))}
+    for name in FIELDS:
+        verdicts[name] = field_verdict(name, got.get(name), want.get(name))
+    verdicts["title_ws"] = field_verdict("title_ws", got.get("title"), want.get("title"))
+    return verdicts
+
+
+@dataclass
+class GroupStats:
+    pages: int = 0
+    docnum_right: int = 0
+    docnum_false: int = 0
+    right: Counter = field(default_factory=Counter)  # field -> pages right
+    labeled: Counter = field(default_factory=Counter)  # field -> pages with a gold value
+    false: Counter = field(default_factory=Counter)  # field -> pages with a wrong value
+    precision: float = 0.0
+    recall: float = 0.0
+    f1: float = 0.0
+    junk: int = 0
+    junk_total: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "pages": self.pages,
+            "doc_number": {"right": self.docnum_right, "false": self.docnum_false},
+            "fields": {
+                name: {"right": self.right[name], "labeled": self.labeled[name], "false": self.false[name]}
+                for name in (*FIELDS, "title_ws")
+            },
+            "body": {"precision": self.precision, "recall": self.recall, "f1": self.f1},
+            "junk": {"surviving": self.junk, "markers": self.junk_total},
+        }
+
+
+def aggregate(results: Sequence[PageResult]) -> GroupStats:
+    """Counts and averages over pages. 文号: a page is right when the own number is
+    right, or when both say there is none; a false number is one given where the truth
+    is none or another number."""
+    stats = GroupStats(pages=len(results))
+    if not results:
+        return stats
+    for r in results:
+        stats.junk += len(r.junk)
+        stats.junk_total += r.junk_total
+        if not r.fields:
+            continue
+        doc = r.fields["doc_number"]
+        stats.docnum_right += doc in ("right", "absent")
+        stats.docnum_false += doc == "wrong"
+        for name in (*FIELDS, "title_ws"):
+            verdict = r.fields[name]
+            stats.labeled[name] += verdict in ("right", "missed") or (verdict == "wrong" and _has_truth(r.want, name))
+            stats.right[name] += verdict == "right"
+            stats.false[name] += verdict == "wrong"
+    stats.precision = sum(r.body.precision for r in results) / len(results)
+    stats.recall = sum(r.body.recall for r in results) / len(results)
+    stats.f1 = sum(r.body.f1 for r in results) / len(results)
+    return stats
+
+
+def _has_truth(want: Mapping[str, object], name: str) -> bool:
+    value = want.get("title" if name == "title_ws" else name)
+    if isinstance(value, (list, tuple)):
+        return any(_as_text(v) for v in value)
+    return _as_text(value) is not None

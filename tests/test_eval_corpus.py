@@ -1,0 +1,244 @@
+"""The evaluation corpus is well-formed and the scorer scores right (not the thresholds:
+`make eval` prints the numbers, nothing here asserts how good extraction is)."""
+from __future__ import annotations
+
+import hashlib
+import sys
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+sys.path.insert(0, str(EVAL_DIR))
+
+from eval_corpus import (  # noqa: E402
+    CORPUS_DIR,
+    SAMPLE_DIR,
+    junk_lists,
+    load_corpus,
+    load_labels,
+    notice_text,
+    visible_text,
+)
+from eval_scoring import (  # noqa: E402
+    BodyScore,
+    PageResult,
+    aggregate,
+    body_score,
+    field_verdict,
+    junk_survivors,
+    page_markers,
+    score_fields,
+)
+
+LABELS = load_labels()
+PAGES = load_corpus(LABELS)
+BY_ID = {page.id: page for page in PAGES}
+OWN_ENTRIES = {entry["id"]: entry for entry in LABELS["page"]}
+
+
+# ------------------------------------------------------------------ the corpus
+
+
+def test_groups_have_their_pages():
+    groups = [page.group for page in PAGES]
+    assert groups.count("seeds") == 5
+    assert groups.count("sample_sites") == 30  # the 35 detail pages less the 5 seed pages
+    assert groups.count("real") >= 15
+    assert len(BY_ID) == len(PAGES), "page ids are unique"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.id)
+def test_page_is_labeled(page):
+    assert page.files and all(path.is_file() and path.stat().st_size for path in page.files)
+    assert page.want["title"], "every page has a gold title"
+    assert page.gold.strip(), "every page has a gold body"
+    assert all(line.strip() for line in page.optional)
+    for name in ("signed_date", "published_date"):
+        assert page.want[name] is None or isinstance(page.want[name], date)
+    shared, extra = junk_lists(LABELS, page)
+    kept = page.gold + "\n".join(page.optional)
+    assert not [m for m in page.junk_extra if m in kept], "a page's own junk marker is in its gold text"
+    assert shared and isinstance(extra, list)
+
+
+@pytest.mark.parametrize("entry_id", sorted(OWN_ENTRIES), ids=str)
+def test_own_labels_state_the_doc_number(entry_id):
+    # absent would be ambiguous: "" says the page has no own 文号
+    assert "doc_number" in OWN_ENTRIES[entry_id]
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.group == "real"], ids=lambda p: p.id)
+def test_real_pages_are_raw_bytes_as_found(page):
+    body = page.files[0].read_bytes()
+    assert hashlib.sha256(body).hexdigest() == page.sha256, "re-saved or edited: restore the file as found"
+    assert body.lstrip()[:1] == b"<"
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.group == "real"], ids=lambda p: p.id)
+def test_real_gold_comes_from_the_page(page):
+    # every gold bigram is on the page: the gold is the page's text, not a retyping
+    shown = "\n".join(visible_text(body) for body in page.bodies())
+    assert body_score(shown, page.gold).recall > 0.99
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.group == "seeds"], ids=lambda p: p.id)
+def test_seed_gold_is_on_its_sample_page(page):
+    notice = next(e["notice"] for e in _expected_pages() if "www" + e["path"] == _sample_rel(page))
+    assert body_score(notice_text(SAMPLE_DIR / "notices" / f"{notice}.txt"), page.gold).recall > 0.99
+
+
+def test_every_real_file_is_labeled_and_documented():
+    readme = (CORPUS_DIR / "README.md").read_text("utf-8")
+    labeled = {entry["file"] for entry in LABELS["page"] if "file" in entry}
+    on_disk = {f"real/{path.name}" for path in (CORPUS_DIR / "real").iterdir()}
+    assert labeled == on_disk
+    assert all(Path(name).name in readme for name in on_disk)
+    golds = {f"gold/{path.name}" for path in (CORPUS_DIR / "gold").iterdir()}
+    assert golds == {entry["gold"] for entry in LABELS["page"]}
+
+
+def test_corpus_is_small():
+    size = sum(path.stat().st_size for path in CORPUS_DIR.rglob("*") if path.is_file())
+    assert size < 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "page_id, doc_number, agency, signed, published, index",
+    [
+        ("seed-000", "沈政发〔2015〕31号", "沈阳市人民政府", date(2015, 7, 12), date(2015, 7, 12), None),
+        ("seed-001", None, None, None, date(2018, 3, 21), None),
+        ("seed-002", "保政办发〔2018〕66号", "保山市人民政府办公室", date(2018, 12, 19), date(2018, 12, 24), "58735799-9-/2018-1224003"),
+        ("seed-003", None, None, None, date(2023, 11, 5), None),
+        ("seed-004", None, None, None, date(2023, 7, 9), None),
+    ],
+)
+def test_seed_acceptance_facts(page_id, doc_number, agency, signed, published, index):
+    want = BY_ID[page_id].want
+    assert (want["doc_number"], want["agency"], want["signed_date"]) == (doc_number, agency, signed)
+    assert (want["published_date"], want["index_number"]) == (published, index)
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.group == "seeds"], ids=lambda p: p.id)
+def test_seed_labels_agree_with_the_sample_sites(page):
+    expected = next(e for e in _expected_pages() if "www" + e["path"] == _sample_rel(page))
+    for name in ("doc_number", "agency", "signed_date", "published_date", "index_number"):
+        assert page.want[name] == expected.get(name), name
+    titles = page.want["title"] if isinstance(page.want["title"], list) else [page.want["title"]]
+    assert expected["title"] in titles
+
+
+def _expected_pages() -> list[dict]:
+    return tomllib.loads((SAMPLE_DIR / "expected.toml").read_text("utf-8"))["page"]
+
+
+def _sample_rel(page) -> str:
+    return str(page.files[0].relative_to(SAMPLE_DIR))
+
+
+# ------------------------------------------------------------------ the scorer
+
+GOLD = "各区人民政府：\n现将《养老服务实施方案》印发给你们，请认真贯彻执行。\n沈阳市人民政府\n2019年3月11日"
+
+
+@pytest.mark.parametrize(
+    "output, optional, precision, recall",
+    [
+        (GOLD, (), 1.0, 1.0),  # perfect
+        (GOLD.replace("\n", "  "), (), 1.0, 1.0),  # line breaks and spaces do not count
+        (GOLD.replace("，", ",").replace("：", ":"), (), 1.0, 1.0),  # nor full/half width (NFKC)
+        ("关于印发养老服务实施方案的通知\n" + GOLD, ("关于印发养老服务实施方案的通知",), 1.0, 1.0),  # optional title
+        ("", (), 0.0, 0.0),
+    ],
+)
+def test_body_score_exact_cases(output, optional, precision, recall):
+    score = body_score(output, GOLD, optional)
+    assert (score.precision, score.recall) == pytest.approx((precision, recall))
+
+
+@pytest.mark.parametrize(
+    "output, worse",
+    [
+        (GOLD + "\n版权所有 © 沈阳市人民政府 辽ICP备05005386号", "precision"),  # chrome kept
+        (GOLD.split("\n", 1)[1], "recall"),  # addressee lost
+        ("关于印发养老服务实施方案的通知\n" + GOLD, "precision"),  # a title that is not optional
+        ("完全无关的一段文字，讲的是天气。", "f1"),
+    ],
+)
+def test_body_score_wrong_answers_score_less(output, worse):
+    score = body_score(output, GOLD)
+    assert getattr(score, worse) < 1.0
+    assert score.f1 < 1.0
+
+
+def test_body_score_counts_repeats():
+    # multiset overlap: a body printed twice is half precise
+    score = body_score(GOLD + "\n" + GOLD, GOLD)
+    assert score.recall == pytest.approx(1.0)
+    assert score.precision == pytest.approx(0.5, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "name, got, want, verdict",
+    [
+        ("title", "  养老服务通知 ", "养老服务通知", "right"),
+        ("title", "保山市医疗保障局保山市财政局关于…", "保山市医疗保障局 保山市财政局关于…", "wrong"),
+        ("title_ws", "保山市医疗保障局保山市财政局关于…", "保山市医疗保障局 保山市财政局关于…", "right"),
+        ("title", "规划", ["关于印发规划的通知", "规划"], "right"),  # any of the listed titles
+        ("agency", "国家医保局、财政部", "国家医保局 财政部", "right"),
+        ("agency", "国家医保局", "国家医保局 财政部", "wrong"),
+        ("agency", "市场监管总局国家医保局", "市场监管总局 国家医保局", "wrong"),
+        ("signed_date", date(2019, 3, 11), date(2019, 3, 11), "right"),
+        ("signed_date", date(2019, 3, 11), date(2019, 3, 12), "wrong"),
+        ("published_date", None, date(2019, 3, 12), "missed"),
+        ("published_date", None, None, "absent"),
+        ("agency", "沈阳市人民政府", None, "wrong"),  # a value where the page has none is false
+        ("doc_number", "沈政发〔2015〕31号", "沈政发〔2015〕31号", "right"),
+        ("doc_number", "国发〔2013〕40号", "沈政发〔2015〕31号", "wrong"),
+        ("doc_number", "国发〔2013〕40号", None, "wrong"),
+        ("doc_number", None, None, "absent"),
+        ("index_number", "000014349/2019-00058", "000014349/2019-00058", "right"),
+    ],
+)
+def test_field_verdicts(name, got, want, verdict):
+    assert field_verdict(name, got, want) == verdict
+
+
+def test_junk_markers_apply_only_where_the_page_shows_them():
+    page = "首页 > 政策\n各区人民政府：\n版权所有 沈阳市人民政府\n辽ICP备05005386号\n上一篇：关于…"
+    markers = page_markers(page, [GOLD], shared=["版权所有", "ICP备", "上一篇", "扫一扫", "人民政府"], extra=["首页>政策"])
+    assert markers == ["版权所有", "ICP备", "上一篇", "首页>政策"]  # 扫一扫 not shown, 人民政府 is gold text
+    assert junk_survivors(GOLD + "\n辽ICP备05005386号", markers) == ["ICP备"]
+    assert junk_survivors(GOLD, markers) == []
+
+
+def _result(want, got, f1=1.0, junk=()):
+    return PageResult(
+        page_id="p", group="g", body=BodyScore(f1, f1, f1), junk=list(junk), junk_total=3,
+        fields=score_fields(got, want), got=got, want=want,
+    )
+
+
+def test_aggregate_counts_doc_numbers_and_false_values():
+    results = [
+        _result({"title": "甲", "doc_number": "沈政发〔2015〕31号"}, {"title": "甲", "doc_number": "沈政发〔2015〕31号"}),
+        _result({"title": "乙", "doc_number": None}, {"title": "乙", "doc_number": None}),  # none = none: right
+        _result({"title": "丙", "doc_number": None}, {"title": "丁", "doc_number": "国发〔2013〕40号"}, 0.5, ["ICP备"]),
+        _result({"title": "戊", "doc_number": "国发〔2013〕40号"}, {"title": "戊", "doc_number": None}),  # missed
+    ]
+    stats = aggregate(results)
+    assert (stats.pages, stats.docnum_right, stats.docnum_false) == (4, 2, 1)
+    assert (stats.right["title"], stats.labeled["title"], stats.false["title"]) == (3, 4, 1)
+    assert (stats.labeled["agency"], stats.false["agency"]) == (0, 0)
+    assert stats.f1 == pytest.approx(0.875)
+    assert (stats.junk, stats.junk_total) == (1, 12)
+
+
+def test_aggregate_of_a_perfect_run_is_perfect():
+    want = {"title": "甲", "doc_number": "沈政发〔2015〕31号", "agency": "沈阳市人民政府", "signed_date": date(2015, 7, 12)}
+    stats = aggregate([_result(want, dict(want))])
+    assert stats.docnum_right == stats.pages == 1
+    assert all(stats.right[name] == stats.labeled[name] for name in ("title", "agency", "signed_date"))
+    assert (stats.precision, stats.recall, stats.f1) == (1.0, 1.0, 1.0)
