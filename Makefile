@@ -30,5 +30,9 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(PY) tests/eval/run_eval.py
 
+## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory
+bench: $(STAMP)
+	$(PY) tests/bench/run_bench.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -132,7 +132,8 @@ def sources_text(rows: list[dict[str, Any]]) -> str:
     out = []
     for r in rows:
         flag = "" if r["enabled"] else "  (disabled)"
-        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {r['name']}{flag}")
+        last = f"last run {r['last_run_status']} {r['last_run_started_at'][:16]}" if r.get("last_run_status") else "never run"
+        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {last:<32} {r['name']}{flag}")
     return "\n".join(out)
 
 
