@@ -29,7 +29,7 @@ class ArchivePipeline:
         source = spider.sources[item.source_id]
         run_id = ctx.run_for(item.source_id)
         try:
-            extraction = extract_item(item, source)
+            extraction, files = extract_item(item, source)
         except Exception as exc:  # one bad page must not end the crawl
             log.warning("extraction failed for %s: %s", item.url, exc)
             ctx.record_error(item.source_id, "parse", f"{item.url}: {type(exc).__name__}: {exc}")
@@ -39,7 +39,9 @@ class ArchivePipeline:
                 runs.count(ctx.archive, run_id, pages=1, offtopic=1)
             ctx.page_done(item.source_id, "off-topic")
             return item
-        record = PageRecord(source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=extraction)
+        record = PageRecord(
+            source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=extraction, attachments=files
+        )
         try:
             result = ingest(ctx.archive, record, run_id)
         except Exception as exc:

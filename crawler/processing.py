@@ -1,12 +1,14 @@
-"""From a fetched PageItem to an Extraction: the glue between the raw item and the
+"""From a fetched PageItem to what ingest takes: the glue between the raw item and the
 pure extraction functions, with the source's registry knowledge applied."""
 from __future__ import annotations
 
 import re
 
 from crawler.extract import Extraction, decode_html, extract_page
+from crawler.extract.attachment_text import attachment_text, sniff_kind
 from crawler.items import PageItem
 from spiders.registry import Source
+from storage.ingest import AttachmentFile, CapturedPart
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w-]+)", re.I)
 
@@ -17,21 +19,38 @@ def declared_charset(content_type: str | None) -> str | None:
     return m[1].lower() if m else None
 
 
-def extract_item(item: PageItem, source: Source) -> Extraction:
+def read_attachment(part: CapturedPart, name: str | None) -> AttachmentFile:
+    kind = sniff_kind(part.body, name or part.url)
+    try:
+        text = attachment_text(part.body, kind, name)
+        error = None if text else f"no text could be read from this {kind} file"
+    except Exception as exc:  # a broken file must not lose its notice
+        text, error = "", f"{type(exc).__name__}: {exc}"
+    return AttachmentFile(part=part, kind=kind, name=name, text=text, error=error)
+
+
+def extract_item(item: PageItem, source: Source) -> tuple[Extraction, list[AttachmentFile]]:
     first, *rest = item.parts
     more = []
     for part in rest:
         text, part.encoding = decode_html(part.body, declared_charset(part.content_type))
         more.append(text)
+    html, first.encoding = decode_html(first.body, declared_charset(first.content_type))
+    files = []
+    if item.attachments:
+        from crawler.extract.attachments import attachment_links
+
+        names = {a.url: a.name for a in attachment_links(html, first.final_url or first.url)}
+        files = [read_attachment(p, names.get(p.url)) for p in item.attachments]
     extraction = extract_page(
-        first.body,
+        html,
         first.final_url or first.url,
-        declared_encoding=declared_charset(first.content_type),
         more_pages=more,
         listing=item.listing,
         boilerplate=source.boilerplate,
         container=source.container,
         region_hint=source.region,
+        attachment_texts={f.part.url: f.text for f in files if f.text},
     )
-    first.encoding = extraction.encoding
-    return extraction
+    extraction.encoding = first.encoding
+    return extraction, files

@@ -139,3 +139,22 @@ def test_single_page_article_is_one_item_with_raw_bytes():
     assert isinstance(item, PageItem)
     assert item.parts[0].body == (WWW / page["path"].lstrip("/")).read_bytes()  # untouched GBK bytes
     assert item.parts[0].content_type == "text/html"
+
+
+def test_detail_page_fetches_its_attachments_before_the_item_goes_out():
+    src = source("baoshan")
+    spider = spider_for(src)
+    page = next(p for p in EXPECTED["page"] if p.get("body_from_attachment"))
+    out = list(spider.parse_detail(response(page["path"]), source=src, listing={}))
+    fetched = []
+    while out and not isinstance(out[0], PageItem):
+        (request,) = out
+        assert request.dont_filter  # two notices may link the same file
+        fetched.append(request.url.removeprefix(BASE))
+        file_response = HtmlResponse(request.url, body=(WWW / fetched[-1].lstrip("/")).read_bytes(),
+                                     headers={"Content-Type": "application/octet-stream"}, request=request)
+        out = list(request.callback(file_response, **request.cb_kwargs))
+    (item,) = out
+    assert fetched == page["attachments"]
+    assert [a.url.removeprefix(BASE) for a in item.attachments] == page["attachments"]
+    assert item.attachments[0].body.startswith(b"PK")
