@@ -244,12 +244,27 @@ _AGENCY_SUFFIXES = (
     "政府", "办公室", "办公厅", "委员会", "委", "局", "厅", "部", "院", "署", "办", "会", "中心",
     "室", "处", "司", "所", "站", "党委", "省委", "市委", "县委", "区委", "中央", "总局", "银行",
     "联合会", "管委会", "工委", "政协", "法院", "检察院", "小组",
+    # people's organisations by their usual short names (中国残联, 全国妇联, 中国科协)
+    "残联", "妇联", "侨联", "文联", "工商联", "科协",
 )
 _NOT_AGENCY = re.compile(r"[0-9０-９，。；！？!?、/@]|https?|www|本网|本站|网站|编辑|转载|点击|浏览")
 
 
+def is_agency_name(name: str) -> bool:
+    """Whether ``name`` alone reads as one agency's name (国家医保局, 中共沈阳市委, 财政部)."""
+    return _is_agency(name)
+
+
+# events end like bodies (…会), verbs like offices (…办), but neither is an agency: a press
+# conference's title over its date, a headline "…论坛举办"
+_EVENT_END = (
+    "发布会", "座谈会", "研讨会", "推介会", "交流会", "见面会", "博览会", "展览会", "运动会", "晚会", "茶话会", "报告会",
+    "举办", "主办", "承办", "协办", "开办", "创办", "停办", "申办",
+)
+
+
 def _is_agency(name: str) -> bool:
-    if not (3 <= len(name) <= 40) or _NOT_AGENCY.search(name):
+    if not (3 <= len(name) <= 40) or _NOT_AGENCY.search(name) or name.endswith(_EVENT_END):
         return False
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]+", name):
         return False

@@ -12,7 +12,10 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from crawler.extract.agency import is_agency_name
+
 # -- lines that are site furniture wherever they stand --------------------------------
+_CALL_TO_ACTION = r"(立即|马上|点击|赶快|火速)\s*(报名|购买|抢购|咨询|领取|订阅|试听|下载|注册|开通|查看)"
 _ALWAYS = [
     # copyright, disclaimers, registration numbers
     r"^(版权声明|免责声明|郑重声明|特别声明)\s*[:：]",
@@ -52,6 +55,18 @@ _ALWAYS = [
     r"^我要回帖",
     r"^更多关于.{1,40}的(文章|资料|信息|问题)",
     r"^点击添加.{0,10}(微信|QQ)",
+    # ads: a call to action closing a short line with an arrow ("…课程火热报名中，立即报名>>"),
+    # or a bracketed brand that sells ("【税屋学堂】…火热报名中")
+    rf"^.{{0,80}}{_CALL_TO_ACTION}\s*[>＞»→]+$",
+    rf"^[【\[][^】\]]{{2,12}}[】\]].{{0,60}}({_CALL_TO_ACTION}|(火热|正在|限时)(报名|招生|抢购|热销|预售)中?)",
+    # page counters and source labels standing alone ("浏览次数：", "信息来源：省发改委")
+    r"^(浏览次数|浏览量|浏览|点击数|点击量|点击率|阅读量|阅读数|阅读次数|访问量|访问次数)\s*[:：]\s*\d*\s*次?$",
+    r"^(信息来源|文章来源|新闻来源|内容来源|稿件来源|发布来源)\s*[:：][^。；]{0,30}$",
+    # the page's own date line over the body (the date is read before this filter runs)
+    r"^(发布日期|发布时间|更新日期|更新时间)\s*[:：]\s*(19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(\s*\d{1,2}:\d{2}(:\d{2})?)?$",
+    # a decoration glyph alone on its line
+    r"^[■□▪▫●◆◇★☆►▶•※◎]+$",
 ]
 _ALWAYS_RE = re.compile("|".join(f"(?:{p})" for p in _ALWAYS), re.I)
 # furniture only when the line is short (a sentence may mention 版权所有 or 打印)
@@ -296,8 +311,16 @@ def _unclosed(line: str) -> bool:
     return tail.rfind("(") > tail.rfind(")") or tail.rfind("（") > tail.rfind("）")
 
 
+def _is_agency_list(line: str) -> bool:
+    """A signature line of joint issuers: agency names one space apart."""
+    names = line.split(" ")
+    return len(names) >= 2 and all(is_agency_name(name) for name in names)
+
+
 def _continues(prev: str, nxt: str) -> bool:
     if _HEADING_START.match(nxt) or _PROTECTED.match(nxt) or _ADDRESSEE.match(nxt):
+        return False
+    if _is_agency_list(prev) or _is_agency_list(nxt):
         return False
     if "|" in prev or "|" in nxt or _DATE_END.search(prev) or "  " in prev:
         return False

@@ -132,9 +132,33 @@ def _agency_prefix_numbers(text: str, tail: re.Pattern[str], limit: int, keep: s
         if not (prefix == "国" and keep == "令") and not prefix.endswith(_AGENCY_END):
             continue
         start = run_start + (len(run) - len(prefix))
+        if prefix == run:
+            start = _joint_issuers_start(text, start)
         raw = text[start : m.end()]
         found.append(DocNumber(raw=raw, normalized=normalize_doc_number(raw), start=start, end=m.end()))
     return found
+
+
+_MAX_JOINT_ISSUERS = 8
+_ISSUER_TOKEN = re.compile(rf"[{_CJK}]{{2,{_NOTICE_PREFIX_MAX}}}")
+
+
+def _joint_issuers_start(text: str, start: int) -> int:
+    """Where a joint announcement's number begins: its issuers stand before it one
+    space apart (财政部 税务总局 民政部公告2019年第76号), and each is a whole agency name."""
+    for _ in range(_MAX_JOINT_ISSUERS):
+        if start < 2 or text[start - 1] not in " \u3000\xa0" or text[start - 2] in " \t\u3000\xa0\n":
+            break
+        token_start = start - 1
+        while token_start > 0 and re.match(f"[{_CJK}]", text[token_start - 1]):
+            token_start -= 1
+        token = text[token_start : start - 1]
+        if not _ISSUER_TOKEN.fullmatch(token) or not token.endswith(_AGENCY_END):
+            break
+        if _trim_prefix(token, preceded_by_digit=False, stops=_AGENCY_STOP_RE) != token:
+            break  # words of a sentence, not an agency name
+        start = token_start
+    return start
 
 
 def find_doc_numbers(text: str) -> list[DocNumber]:

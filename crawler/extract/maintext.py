@@ -26,7 +26,8 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
-from lxml.etree import ParserError
+
+from crawler.extract.htmltree import parse_html
 
 # Body containers of the common Chinese government CMSs (TRS, Hanweb, UCAP), most
 # specific first.
@@ -52,6 +53,8 @@ META_LABELS = (
     "废止日期", "体裁分类", "组配分类", "服务对象",
 )
 _MAX_META_BLOCK_CHARS = 600
+# text a wrapper of the metadata block may add (a 主题词 row, a caption) and still be part of it
+_META_WRAPPER_SLACK = 60
 _WS = re.compile(r"\s+")
 _INNER_WS = re.compile(r"[ \t\r\f\v\u3000\xa0\u2002\u2003]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
@@ -73,22 +76,6 @@ _TUNED = dict(
 )
 
 
-_UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
-
-
-def _parse(html: str) -> etree._Element | None:
-    if not html or not html.strip():
-        return None
-    try:
-        return lxml_html.document_fromstring(html)
-    except (ParserError, ValueError):
-        # lxml refuses str input that carries an XML encoding declaration
-        try:
-            return lxml_html.document_fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
-        except (ParserError, ValueError):
-            return None
-
-
 def _squeezed(el: etree._Element) -> str:
     return _WS.sub("", el.text_content())
 
@@ -98,18 +85,36 @@ def meta_label_count(text: str) -> int:
 
 
 def drop_meta_blocks(root: etree._Element) -> None:
-    """Remove the 信息公开 metadata block(s): the largest elements with 3+ labels and little text."""
-    hits: list[etree._Element] = []
-    for el in root.iter("table", "div", "ul", "dl", "section"):
-        text = _squeezed(el)
-        if len(text) <= _MAX_META_BLOCK_CHARS and meta_label_count(text) >= 3:
-            hits.append(el)
-    for el in hits:
-        if any(anc in hits for anc in el.iterancestors()):
-            continue
-        parent = el.getparent()
-        if parent is not None:
-            parent.remove(el)
+    """Remove the 信息公开 metadata block(s), whatever markup they use.
+
+    A block's core is the smallest element holding 3+ labels in little text; it grows to
+    the ancestors that add little text of their own (a wrapper, a second table of the
+    same block), never to one that also holds the notice: on a short notice the whole
+    page wrapper can hold under 600 characters and 3+ labels.
+    """
+    blocks = [el for el in root.iter(*_BLOCK_CONTAINERS) if _is_meta_block(el)]
+    holding = {anc for el in blocks for anc in el.iterancestors()}
+    cores = [el for el in blocks if el not in holding]
+    tops: list[etree._Element] = []
+    for core in cores:
+        top, size = core, len(_squeezed(core))
+        for anc in core.iterancestors():
+            if anc.tag in ("body", "html") or len(_squeezed(anc)) > size + _META_WRAPPER_SLACK:
+                break
+            top = anc
+        if top not in tops:
+            tops.append(top)
+    for el in tops:
+        if el.getparent() is not None and not any(anc in tops for anc in el.iterancestors()):
+            el.drop_tree()
+
+
+_BLOCK_CONTAINERS = ("table", "div", "ul", "dl", "section")
+
+
+def _is_meta_block(el: etree._Element) -> bool:
+    text = _squeezed(el)
+    return len(text) <= _MAX_META_BLOCK_CHARS and meta_label_count(text) >= 3
 
 
 def _own_cells(table: etree._Element) -> list[etree._Element]:
@@ -263,11 +268,11 @@ def _cut(el: etree._Element, top: etree._Element, *, before: bool) -> None:
 
 def prepare_tree(html: str, container: str | None = None) -> tuple[etree._Element | None, etree._Element | None]:
     """The cleaned page tree, and its body container if one was found."""
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return None, None
     for bad in root.xpath("//script|//style|//noscript|//template"):
-        bad.getparent().remove(bad)
+        bad.drop_tree()  # keeps the text that follows it
     drop_meta_blocks(root)
     unwrap_layout_tables(root)
     return root, find_container(root, container)

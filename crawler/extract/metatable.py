@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-from lxml import etree
+from crawler.extract.htmltree import parse_html
 
 # Canonical key → labels (compared with all whitespace removed).
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -126,9 +125,8 @@ def parse_meta_table(html: str) -> dict[str, str]:
     if not html or not html.strip():
         return {}
     if "<" in html and re.search(r"<[a-zA-Z!/]", html):
-        try:
-            root = lxml.html.fromstring(html)
-        except (etree.ParserError, ValueError):
+        root = parse_html(html)
+        if root is None:
             return {}
         raw_cells = _cells_from_tree(root)
     else:

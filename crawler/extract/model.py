@@ -33,7 +33,9 @@ class Extraction:
     ``provenance`` maps a field name to where its value came from:
     ``table`` (信息公开 metadata table), ``header`` (the line block under the title or an
     aggregator's 来源/时间 header), ``signature`` (落款 at the end), ``title``, ``text``,
-    ``meta`` (an HTML <meta>), ``listing`` (the list page or API), ``url``.
+    ``meta`` (an HTML <meta>), ``listing`` (the list page or API), ``url``,
+    ``adoption`` (a law's "（…会议通过）" line), ``letter`` (a title composed from the
+    letter part "现将《X》印发…" and its 落款, where the page shows only X's title).
     """
 
     title: str | None = None

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from crawler.extract.agency import agency_from_doc_number, clean_agency
 from crawler.extract.attachments import attachment_links
@@ -22,12 +21,13 @@ from crawler.extract.classify import doc_status, doc_type, topics
 from crawler.extract.dates import parse_cn_date
 from crawler.extract.decode import decode_html
 from crawler.extract.docnumber import cited_doc_numbers, normalize_doc_number, own_doc_number
+from crawler.extract.htmltree import parse_html
 from crawler.extract.maintext import main_text, normalize_lines, plain_lines
 from crawler.extract.metatable import parse_meta_table
 from crawler.extract.model import AttachmentLink, Extraction
 from crawler.extract.region import region_of
-from crawler.extract.signature import find_signature
-from crawler.extract.title import clean_candidate, clean_title, relatedness
+from crawler.extract.signature import find_adoption, find_signature
+from crawler.extract.title import clean_candidate, clean_title, relatedness, title_from_cover_letter
 
 _PUBLISHED_META = ("firstpublishedtime", "pubdate", "publishdate", "publishtime", "dc.date", "article:published_time")
 # 上传时间 (a doc-sharing upload), 更新时间, 访问时间 are not the notice's publication
@@ -47,16 +47,6 @@ def _as_text(page: bytes | str, declared: str | None = None) -> tuple[str, str |
     return page, None
 
 
-def _parse(html: str) -> etree._Element | None:
-    try:
-        return lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        try:
-            return lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
-        except (etree.ParserError, ValueError):
-            return None
-
-
 def _squeezed(el: etree._Element) -> str:
     return re.sub(r"\s+", " ", el.text_content()).strip()
 
@@ -64,7 +54,7 @@ def _squeezed(el: etree._Element) -> str:
 def page_head(html: str) -> dict[str, str]:
     """The page's <title>, its title heading, its published-time <meta>, and the lines of
     the whole page around that heading (where a 发布时间 sits outside the body)."""
-    root = _parse(html) if html and html.strip() else None
+    root = parse_html(html)
     out: dict[str, str] = {}
     if root is None:
         return out
@@ -254,6 +244,11 @@ def extract_page(
         prov["doc_number"] = "listing"
 
     signature = find_signature(text)
+    adoption = find_adoption(text)
+    if title_source == "text" and signature and signature.agency:
+        composed = title_from_cover_letter(text, title, signature.agency.split("、"), signature.start)
+        if composed:
+            title, prov["title"] = composed, "letter"
 
     signed = parse_cn_date(table.get("signed_date", ""))
     if signed:
@@ -261,12 +256,15 @@ def extract_page(
     elif signature and signature.signed:
         signed = signature.signed
         prov["signed_date"] = "signature"
+    elif adoption and adoption.signed:
+        signed = adoption.signed
+        prov["signed_date"] = "adoption"
 
     published, published_source = _published(table, head, raw_lines, listing)
     if published:
         prov["published_date"] = published_source
 
-    agency, agency_source = _agency(table, signature, doc_number, listing, region_hint)
+    agency, agency_source = _agency(table, signature, doc_number, listing, region_hint, adoption)
     if agency:
         prov["agency"] = agency_source
 
@@ -350,6 +348,7 @@ def _agency(
     doc_number: str | None,
     listing: Mapping[str, str],
     region_hint: str | None,
+    adoption=None,
 ) -> tuple[str | None, str | None]:
     from_table = clean_agency(table.get("agency"))
     from_signature = signature.agency if signature else None
@@ -368,6 +367,8 @@ def _agency(
         return from_signature, "signature"
     if from_number:
         return from_number, "doc_number"
+    if adoption and adoption.agency:
+        return adoption.agency, "adoption"
     from_listing = clean_agency(listing.get("agency"))
     if from_listing:
         return from_listing, "listing"

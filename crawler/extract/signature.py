@@ -103,3 +103,30 @@ def find_signature(text: str) -> Signature | None:
         if prev.rstrip().endswith(("。", "！")):
             return Signature(None, parse_cn_date(m["date"]), pos + (len(line) - len(line.lstrip())))
     return None
+
+
+# Laws, regulations and a congress's decisions carry no 落款: the line under the title
+# says who adopted them and when, "（2007年6月29日第十届全国人民代表大会常务委员会第二十八次
+# 会议通过）". Later amendments follow in the same brackets; the first date is the adoption.
+_ORDINAL = "一二三四五六七八九十百零〇0-9０-９"
+_ADOPTION_LINE = re.compile(
+    rf"^{_SP}*[（(]{_SP}*(?P<date>{_DATE}){_SP}*[，,]?{_SP}*(?P<body>[^（()）]{{2,60}}?)"
+    rf"{_SP}*(?:第[{_ORDINAL}]+次)?{_SP}*(?:全体|常务|全委)?会议{_SP}*(?:审议)?通过"
+)
+_TERM = re.compile(rf"第[{_ORDINAL}]+届")
+_ADOPTION_LINES = 8
+
+
+def find_adoption(text: str) -> Signature | None:
+    """Who adopted a law or decision and when, from its "（…会议通过）" line near the top."""
+    lines = _lines(text)[:_ADOPTION_LINES]
+    for pos, line in lines:
+        stripped = line.strip(" \t\u3000\xa0")
+        if not stripped.endswith((")", "）")):
+            continue
+        m = _ADOPTION_LINE.match(line)
+        if not m:
+            continue
+        body = _TERM.sub("", m["body"]).strip(" \t\u3000\xa0")
+        return Signature(clean_agency(body), parse_cn_date(m["date"]), pos + (len(line) - len(line.lstrip())))
+    return None

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
+from crawler.extract.agency import is_agency_name
+
 _SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|－－|--)\s*")
 _LEADING_DOC_NUMBER = re.compile(
-    r"^\s*(?P<prefix>\S{1,16}?)(?:[〔\[［【(（﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号"
+    r"^\s*(?P<prefix>\S{1,16}?)\s?(?:[〔\[［【(（﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号"
     r"|令\s*第\s*\d+\s*号|公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*号)\s*"
 )
 # words that make the bracketed number part of the title ("关于转发国发〔2013〕40号文件的通知")
@@ -36,7 +38,9 @@ _ORG_NAME = re.compile(
     r"^\S{2,24}(?:人民政府|人民政府办公室|人民政府办公厅|政府网|门户网站|网站|网|委员会|局|厅|委|办公室|中心)$"
 )
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?，,：:]")
-_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+# a CMS's column name after a bare hyphen: 中华人民共和国监察法-纪检 (VSB, some TRS sites)
+_HYPHEN_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff》）)”])\s*[-－]\s*[\u4e00-\u9fff]{2,8}$")
+_MIN_BEFORE_HYPHEN = 6
 _NON_WORD = re.compile(r"[^\w]")
 _MIN_RELATED = 0.5
 _MIN_TITLE = 4
@@ -74,21 +78,65 @@ def _strip_category_prefix(title: str) -> str:
     return title
 
 
+_OFFICIAL_TITLE = re.compile(r"关于|印发|转发|批转|联合|公告|通告|令")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def tidy_spaces(title: str) -> str:
+    """The title's spaces as official titles write them: one space between the joint
+    issuers it opens with (财政部 税务总局 民政部关于…), between Latin words and digits
+    (COVID 19), and none elsewhere (a page's 调整2007　年末 is 调整2007年末)."""
+    tokens = re.sub(r"\s+", " ", title).strip().split(" ")
+    out = tokens[0]
+    # still in the run of agency names that opens an official title (…关于…, …印发…)
+    issuers = bool(_OFFICIAL_TITLE.search(title))
+    for prev, token in zip(tokens, tokens[1:]):
+        issuers = issuers and is_agency_name(prev) and not token.startswith("关于")
+        if issuers or (_is_word_char(prev[-1]) and _is_word_char(token[0])):
+            out += " " + token
+        else:
+            out += token
+    return out
+
+
+def _strip_leading_number(s: str) -> str:
+    """Without the 文号 an aggregator puts before the title ("沈政发[2015]31号 沈阳市…",
+    "财政部 税务总局 … 卫生健康委公告2019年第76号 财政部 …关于…的公告")."""
+    tokens = s.split(" ")
+    starts = [0]
+    # a joint announcement's number opens with its issuers, one space apart
+    k, pos = 0, 0
+    while k < len(tokens) - 1 and is_agency_name(tokens[k]):
+        pos += len(tokens[k]) + 1
+        k += 1
+        starts.append(pos)
+    for start in starts:
+        rest = s[start:]
+        m = _LEADING_DOC_NUMBER.match(rest)
+        if m and not _IN_TITLE.search(m.group("prefix")) and len(rest) > m.end():
+            return rest[m.end() :].strip()
+    return s
+
+
 def clean_candidate(raw: str | None) -> str | None:
     """A title candidate without site suffix, leading 文号, file extension or category prefix."""
     if not raw:
         return None
     s = re.sub(r"[\s\u3000\xa0]+", " ", raw).strip()
-    s = _CJK_SPACE.sub("", s)
     parts = [p for p in _SEPARATORS.split(s) if p.strip()]
     if len(parts) > 1:
         # the title is the longest part; site names, slogans and channels are shorter
         s = max(parts, key=len)
     s = _FILE_EXT.sub("", s).strip()
-    m = _LEADING_DOC_NUMBER.match(s)
-    if m and not _IN_TITLE.search(m.group("prefix")) and len(s) > m.end():
-        s = s[m.end() :].strip()
+    m = _HYPHEN_SUFFIX.search(s)
+    if m and m.start() >= _MIN_BEFORE_HYPHEN:
+        s = s[: m.start()]
+    s = _strip_leading_number(s)
     s = _TRAILING_DOC_NUMBER.sub("", s).strip()
+    s = tidy_spaces(s)
     s = _strip_category_prefix(s)
     s = s.strip(" -_|")
     if not (_MIN_TITLE <= len(s) <= _MAX_TITLE):
@@ -131,6 +179,11 @@ def _orphan_head(lines: list[str], i: int, skip: set[str]) -> int | None:
 def title_from_text(text: str, skip: set[str] = frozenset()) -> str | None:
     """The first title-like line near the top of the text (joined with the line above
     when the page broke the title, and with a status line such as (征求意见稿) below)."""
+    found = _title_lines(text, skip)
+    return tidy_spaces(_strip_leading_number(re.sub(r"\s+", " ", found))) if found else None
+
+
+def _title_lines(text: str, skip: set[str]) -> str | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()][:_TEXT_TITLE_LINES]
     for i, line in enumerate(lines):
         if line in skip or not _is_title_like(line):
@@ -198,4 +251,40 @@ def clean_title(
             return from_text, "text"
         if sq_cand.endswith(sq_text) and len(sq_cand) - len(sq_text) <= 6 and "关于" not in cand[: len(cand) - len(from_text)]:
             return from_text, "text"
+        # the same words, but the text kept the punctuation a file name or heading lost:
+        # …实施方案（征求意见稿） over …实施方案征求意见稿
+        if sq_cand == sq_text and _punctuation(from_text) > _punctuation(cand):
+            return from_text, "text"
     return cand, source
+
+
+def _punctuation(s: str) -> int:
+    return sum(1 for ch in s if not ch.isspace() and _NON_WORD.match(ch))
+
+
+# "现将《X》印发给你们": the letter part of a 印发 / 转发 notice names the document it carries
+_COVER_LETTER = re.compile(r"现将《(?P<name>[^《》]{4,100})》(?:予以)?(?P<verb>印发|转发)")
+# document kinds whose name keeps its 书名号 in a 印发 title (法规、规章名称加书名号)
+_RULE_KINDS = re.compile(r"(条例|办法|规定|细则|规则|规程|章程|准则)(（试行）|（暂行）|\(试行\)|\(暂行\))?$")
+
+
+def title_from_cover_letter(text: str, title: str, issuers: list[str], signed_at: int) -> str | None:
+    """The notice's own title when a page shows only the document it carries.
+
+    A copy that drops the notice's heading (SEO copies, document-sharing uploads) starts
+    with the letter part ("现将《X》印发给你们…"), its 落款, then X's own title, which is
+    all a title search finds. An official title is issuer + 关于 + what it does + kind
+    (GB/T 9704): "A B关于印发X的通知". Only composed when X is ``title``, the letter and
+    its signature stand before that title line, and the issuers are known.
+    """
+    if not issuers or not title:
+        return None
+    if signed_at <= 0:
+        return None
+    m = _COVER_LETTER.search(text, 0, signed_at)
+    if not m or _squeeze(m["name"]) != _squeeze(title) or _squeeze(title) not in _squeeze(text[signed_at:]):
+        return None
+    name = m["name"].strip()
+    if _RULE_KINDS.search(name):
+        name = f"《{name}》"
+    return f"{' '.join(issuers)}关于{m['verb']}{name}的通知"

@@ -198,3 +198,49 @@ def _has_truth(want: Mapping[str, object], name: str) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_as_text(v) for v in value)
     return _as_text(value) is not None
+
+
+# ---------------------------------------------------------------- acceptance
+
+DOCNUM_MIN = 0.98  # own 文号 right, with no false one at all
+TITLE_MIN = 0.95  # titles exactly right (ends trimmed)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    passed: bool
+    detail: str
+
+
+def _share(right: int, total: int) -> float:
+    return right / total if total else 1.0
+
+
+def acceptance(stats: Mapping[str, Mapping[str, GroupStats]]) -> list[Criterion]:
+    """The issue's acceptance criteria, judged on ``stats`` (group → system → stats, with
+    an "overall" group and "ours" / "bare" systems, as run_eval.group_stats gives)."""
+    ours, bare = stats["overall"]["ours"], stats["overall"]["bare"]
+    seeds = stats["seeds"]["ours"]
+    docnum = _share(ours.docnum_right, ours.pages)
+    title = _share(ours.right["title"], ours.labeled["title"])
+    return [
+        Criterion(
+            "own 文号 exact",
+            docnum >= DOCNUM_MIN and ours.docnum_false == 0,
+            f"{ours.docnum_right}/{ours.pages} = {docnum:.1%} (need ≥ {DOCNUM_MIN:.0%}), "
+            f"false numbers {ours.docnum_false} (need 0)",
+        ),
+        Criterion(
+            "title exact",
+            title >= TITLE_MIN,
+            f"{ours.right['title']}/{ours.labeled['title']} = {title:.1%} (need ≥ {TITLE_MIN:.0%})",
+        ),
+        Criterion("body F1 above bare", ours.f1 > bare.f1, f"ours {ours.f1:.3f} vs bare {bare.f1:.3f}"),
+        Criterion(
+            "boilerplate below bare",
+            ours.junk < bare.junk,
+            f"ours {ours.junk}/{ours.junk_total} markers kept vs bare {bare.junk}/{bare.junk_total}",
+        ),
+        Criterion("no junk in the seeds", seeds.pages > 0 and seeds.junk == 0, f"{seeds.junk} markers kept on {seeds.pages} seeds"),
+    ]

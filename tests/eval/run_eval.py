@@ -2,7 +2,8 @@
 trafilatura: ``python tests/eval/run_eval.py [--json] [--verbose]`` (``make eval``).
 
 Bare trafilatura is scored on body text and boilerplate only (it gives no 文号, agency
-or dates); its metadata columns print as "-".
+or dates); its metadata columns print as "-". The issue's acceptance criteria close the
+report, PASS or FAIL each; the exit status is 1 when one fails.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from eval_corpus import (  # noqa: E402
 )
 from eval_scoring import (  # noqa: E402
     FIELDS,
+    Criterion,
+    acceptance,
     GroupStats,
     PageResult,
     aggregate,
@@ -166,6 +169,12 @@ def render_table(stats: dict[str, dict[str, GroupStats]]) -> str:
     return "\n".join(lines) + "\n\n" + legend
 
 
+def render_acceptance(criteria: list[Criterion]) -> str:
+    lines = ["Acceptance:"]
+    lines += [f"  {'PASS' if c.passed else 'FAIL'}  {c.name}: {c.detail}" for c in criteria]
+    return "\n".join(lines)
+
+
 def _plain(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -213,6 +222,7 @@ def as_json(stats: dict[str, dict[str, GroupStats]], results: dict[str, list[Pag
 
     return {
         "seconds": round(seconds, 2),
+        "acceptance": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in acceptance(stats)],
         "groups": {g: {s: st.as_dict() for s, st in by.items()} for g, by in stats.items()},
         "pages": {system: [page(r) for r in rows] for system, rows in results.items()},
     }
@@ -238,8 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     print(render_table(stats))
     if args.verbose:
         print("\nWhere we are wrong:\n" + render_mistakes(results))
+    criteria = acceptance(stats)
+    print("\n" + render_acceptance(criteria))
     print(f"\n{seconds:.1f} s")
-    return 0
+    return 0 if all(c.passed for c in criteria) else 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.extract.agency import agency_from_doc_number, clean_agency
+from crawler.extract.agency import agency_from_doc_number, clean_agency, is_agency_name
 
 
 @pytest.mark.parametrize(
@@ -86,6 +86,9 @@ def test_agency_from_doc_number_with_region_hint(number, region, expected):
         ("民 政 部", "民政部"),
         ("民政部  国家卫生健康委员会", "民政部、国家卫生健康委员会"),
         ("民政部、国家卫生健康委员会", "民政部、国家卫生健康委员会"),
+        # joint issuers by their short names, people's organisations among them
+        ("国家卫生健康委 教育部 国家民委 全国老龄办 中国残联", "国家卫生健康委、教育部、国家民委、全国老龄办、中国残联"),
+        ("民政部 全国妇联 中国科协", "民政部、全国妇联、中国科协"),
         ("沈阳市人民政府（印章）", "沈阳市人民政府"),
         ("来 源：", None),
         ("来源:税屋", None),
@@ -100,3 +103,28 @@ def test_agency_from_doc_number_with_region_hint(number, region, expected):
 )
 def test_clean_agency(raw, expected):
     assert clean_agency(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("财政部", True),
+        ("税务总局", True),
+        ("国家医保局", True),
+        ("中共沈阳市委", True),
+        ("国家税务总局保山市税务局", True),
+        ("中国残联", True),
+        ("国务院", True),
+        ("2007", False),
+        ("关于印发", False),
+        ("江城市", False),
+        ("养老服务", False),
+        ("税屋", False),
+        # events and verbs that end like bodies and offices
+        ("第三届知道安全论坛鸟巢举办", False),
+        ("天宫一号与神舟九号载人交会对接任务第二场新闻发布会", False),
+        ("养老服务政策座谈会", False),
+    ],
+)
+def test_is_agency_name(name, expected):
+    assert is_agency_name(name) is expected

@@ -90,7 +90,27 @@ NOTICE_END = "江城市卫生健康委员会\n2023年4月1日"
         ("展开阅读全文", True),
         ("点击查看更多>>", True),
         ("}", True),
+        # ads: a call to action with an arrow, or a bracketed brand selling something
+        ("【税屋学堂】个税汇算、社保入税实务课程火热报名中，立即报名>>", True),
+        ("【某某网校】2023年医保政策解读课程限时抢购中", True),
+        ("新版养老机构等级评定培训课程上线，点击报名→", True),
+        ("【财税课堂】点击查看最新课程", True),
+        # counters and source labels standing alone, the page's own date line
+        ("浏览次数：", True),
+        ("点击数：1024", True),
+        ("阅读量：356次", True),
+        ("信息来源：省发改委", True),
+        ("文章来源：江城市卫生健康委员会", True),
+        ("发布日期：2016-11-22", True),
+        ("发布时间：2023-04-01 10:32:05", True),
+        ("■", True),
         # notice text that looks a bit like furniture
+        ("【通知】关于举办2023年养老护理员职业技能培训班的通知", False),  # a category tag, no sale
+        ("培训费用：免费参加。", False),
+        ("请于4月10日前登录报名系统立即报名。", False),  # a sentence, no arrow
+        ("五、报名方式：登录市卫健委网站点击报名", False),
+        ("信息来源：各县（市、区）卫生健康局按月报送的统计报表，由市卫生健康委汇总后统一发布。", False),
+        ("发布时间：2023年4月1日至4月7日为公示期", False),
         ("主办单位：江城市卫生健康委员会", False),  # a training notice names its organiser
         ("联系电话：0510-12345678", False),
         ("地址：江城市人民路1号", False),
@@ -195,6 +215,13 @@ def test_leading_duplicate_titles(text, expected):
         ("| 指标 | 目标值 |\n| 护理型床位占比 | 55% |", "| 指标 | 目标值 |\n| 护理型床位占比 | 55% |"),
         # blank lines between the halves do not matter
         ("与其他医疗机构开展合作并且在确保医疗安全的前提\n\n下实现资源共享。", "与其他医疗机构开展合作并且在确保医疗安全的前提下实现资源共享。"),
+        # the lines of a joint 落款 (agency names one space apart) stay lines, however long
+        ("自然资源部 住房城乡建设部 市场监管总局\n国家医保局 国家中医药局 全国老龄办",
+         "自然资源部 住房城乡建设部 市场监管总局\n国家医保局 国家中医药局 全国老龄办"),
+        ("国家卫生健康委 民政部 国家发展改革委 教育部\n财政部 人力资源社会保障部\n2019年10月23日",
+         "国家卫生健康委 民政部 国家发展改革委 教育部\n财政部 人力资源社会保障部\n2019年10月23日"),
+        ("各地要加强医养结合工作的组织领导和统筹协调，国家卫生健康委 民政部\n将会同有关部门加强督导。",
+         "各地要加强医养结合工作的组织领导和统筹协调，国家卫生健康委 民政部将会同有关部门加强督导。"),
     ],
 )
 def test_join_broken_lines(text, expected):

@@ -61,6 +61,15 @@ def test_normalize_doc_number(raw, expected):
         ("现将国家医保局公告2021年第2号转发", ["国家医保局公告2021年第2号"]),
         ("国办发明电〔2018〕15号", ["国办发明电〔2018〕15号"]),
         ("国卫办老龄发（2019）17号", ["国卫办老龄发〔2019〕17号"]),
+        # a joint announcement: its issuers one space apart are part of the number
+        ("财政部 税务总局 发展改革委 民政部 商务部 卫生健康委公告2019年第76号",
+         ["财政部税务总局发展改革委民政部商务部卫生健康委公告2019年第76号"]),
+        ("财政部　税务总局公告2019年第76号 2019-06-28", ["财政部税务总局公告2019年第76号"]),
+        ("国家税务总局 国家医保局令第1号", ["国家税务总局国家医保局令第1号"]),
+        # …but not the words of a sentence before it
+        ("根据财政部 税务总局公告2019年第76号规定", ["税务总局公告2019年第76号"]),
+        ("按照规定 税务总局公告2019年第76号", ["税务总局公告2019年第76号"]),
+        ("执行。\n税务总局公告2019年第76号", ["税务总局公告2019年第76号"]),
         # no 机关代字 left, or a sentence too long to hold one: no number
         ("（2015）31号", []),
         ("执行命令第3号", []),
@@ -114,6 +123,8 @@ def test_find_doc_numbers_offsets_and_raw():
         (dict(table_value=None, header=None, title=None,
               text="国家税务总局江城市税务局公告2023年第5号\n为进一步优化纳税服务…"),
          "国家税务总局江城市税务局公告2023年第5号", "text"),
+        (dict(table_value=None, header="财政部 税务总局 民政部公告2019年第76号 2019-06-28", title=None, text=""),
+         "财政部税务总局民政部公告2019年第76号", "header"),
         # cited, never own
         (dict(table_value=None, header=None, title=None,
               text="各区：\n根据《国务院办公厅关于推进医疗卫生与养老服务相结合的指导意见》（国办发〔2015〕84号）精神，…"),

@@ -128,6 +128,64 @@ def test_drop_meta_blocks(markup, gone, kept):
         assert kept in text
 
 
+_META_TABLE = (
+    "<table class='bd1'><tr><td>索 引 号：</td><td>000014349/2018-00213</td><td>主题分类：</td><td>综合政务</td></tr>"
+    "<tr><td>发文机关：</td><td>国务院办公厅</td><td>成文日期：</td><td>2018年12月04日</td></tr>"
+    "<tr><td>发文字号：</td><td>国办发明电〔2018〕15号</td><td>发布日期：</td><td>2018年12月06日</td></tr></table>"
+)
+_SHORT_NOTICE = (
+    "<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p><p>经国务院批准，现将2019年节假日安排通知如下。</p>"
+    "<p>一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。</p><p>国务院办公厅</p><p>2018年12月4日</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # a short notice and its metadata table in one wrapper under 600 characters
+        f"<div class='wrap'>{_META_TABLE}<div id='UCAP-CONTENT'>{_SHORT_NOTICE}</div></div>",
+        # the same in a layout table, the metadata block in two tables (a 主题词 row apart)
+        f"<div class='wrap'><table><tr><td>{_META_TABLE}<table><tr><td>主 题 词：</td><td></td></tr></table></td></tr></table>"
+        f"<table><tr><td><table><tr><td id='UCAP-CONTENT'>{_SHORT_NOTICE}</td></tr></table></td></tr></table></div>",
+        # a list-form block beside the body in a small wrapper
+        "<div class='wrap'><ul><li>索引号：000014349/2018-00213</li><li>发文机关：国务院办公厅</li><li>发布日期：2018-12-06</li></ul>"
+        f"<div class='article'>{_SHORT_NOTICE}</div></div>",
+    ],
+)
+def test_meta_block_goes_and_a_short_notice_beside_it_stays(markup):
+    root = lxml_html.document_fromstring(f"<html><body>{markup}</body></html>")
+    drop_meta_blocks(root)
+    text = root.text_content()
+    assert "000014349/2018-00213" not in text
+    assert "经国务院批准" in text and "2018年12月4日" in text
+
+
+def test_short_notice_with_its_metadata_table_has_a_body():
+    html = f"<html><body><div class='wrap'>{_META_TABLE}<div id='UCAP-CONTENT'>{_SHORT_NOTICE}</div></div></body></html>"
+    lines = main_text(html).splitlines()
+    assert "经国务院批准，现将2019年节假日安排通知如下。" in lines
+    assert not any("索 引 号" in line or "000014349" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "inline",
+    ["<script>var a = 1;</script>", "<style>p {color: red}</style>", "<noscript>请启用脚本</noscript>"],
+)
+def test_text_after_a_script_is_kept(inline):
+    html = f"<html><body><div id='zoom'><p>各区县民政局：{inline}现将养老机构名单予以公布，请各单位做好备案管理工作。</p></div></body></html>"
+    assert "现将养老机构名单予以公布" in main_text(html)
+
+
+def test_article_after_a_premature_end_of_document():
+    html = (
+        "<html><head><title>决议</title></head><body><div class='nav'>首页 | 国务院公报</div></html>"
+        "<div class='pages_content' id='UCAP-CONTENT'><p>全国人民代表大会常务委员会关于批准调整国债余额限额的决议</p>"
+        "<p>会议同意国务院提出的议案，同意全国人民代表大会财政经济委员会在议案审查报告中提出的建议。</p></div></body></html>"
+    )
+    assert "会议同意国务院提出的议案" in main_text(html)
+    assert "首页" not in main_text(html)
+
+
 def test_unwrap_layout_tables_keeps_data_tables():
     root = lxml_html.document_fromstring(
         "<html><body><table><tr><td><p>第一段。</p><p>第二段。</p>"

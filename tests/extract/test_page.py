@@ -195,7 +195,7 @@ def test_empty_or_odd_pages_do_not_raise(body):
 
 
 PROVENANCE_SOURCES = {"table", "header", "signature", "title", "text", "meta", "listing", "url", "h1", "html_title",
-                      "doc_number", "agency", "source"}
+                      "doc_number", "agency", "source", "adoption", "letter"}
 
 
 @pytest.mark.parametrize("n", sorted(SEEDS))
@@ -205,3 +205,70 @@ def test_provenance_names_a_known_source_for_every_value(n):
     for field in ("title", "doc_number", "agency", "signed_date", "published_date", "index_number", "region"):
         assert (getattr(result, field) is not None) == (field in result.provenance), field
     assert result.to_dict()["text"] == result.text
+
+
+def _page(title: str, h1: str, body_lines: list[str]) -> str:
+    body = "".join(f"<p>{line}</p>" for line in body_lines)
+    return (
+        f"<html><head><title>{title}</title></head><body><div class='nav'>首页 | 新闻 | 问答</div>"
+        f"<h1>{h1}</h1><div class='content'>{body}</div><div class='footer'>版权所有 某某网 苏ICP备05004413号</div></body></html>"
+    )
+
+
+_PLAN = [
+    "一、工作目标",
+    "2019年，全市常住人口家庭医生签约服务覆盖率达到35%以上，重点人群签约服务覆盖率达到65%以上，建档立卡贫困人口签约服务实现应签尽签。",
+    "二、重点任务",
+    "以乡镇卫生院、社区卫生服务中心为平台，由全科医生、乡村医生、护士和公共卫生人员组成签约服务团队，每个团队签约居民原则上不超过2000人。",
+]
+
+
+def test_copy_without_the_notice_heading_gets_the_title_its_letter_implies():
+    spam = "智慧米童加盟费多少钱?智慧米童加盟条件"
+    html = _page(spam, spam, [
+        "保卫健发〔2019〕66号", "各县（市、区）卫生健康局，委属各单位：",
+        "现将《保山市推进家庭医生签约服务高质量发展实施方案》印发给你们，请结合实际认真组织实施。",
+        "保山市卫生健康委员会", "2019年6月10日", "保山市推进家庭医生签约服务高质量发展实施方案", *_PLAN,
+    ])
+    result = extract_page(html)
+    assert result.title == "保山市卫生健康委员会关于印发保山市推进家庭医生签约服务高质量发展实施方案的通知"
+    assert result.provenance["title"] == "letter"
+    assert (result.doc_number, result.agency) == ("保卫健发〔2019〕66号", "保山市卫生健康委员会")
+
+
+def test_a_page_showing_its_own_title_keeps_it_over_the_letter():
+    title = "保山市卫生健康委员会关于印发保山市推进家庭医生签约服务高质量发展实施方案的通知"
+    html = _page(title, title, [
+        "各县（市、区）卫生健康局，委属各单位：",
+        "现将《保山市推进家庭医生签约服务高质量发展实施方案》印发给你们，请结合实际认真组织实施。",
+        "保山市卫生健康委员会", "2019年6月10日", "保山市推进家庭医生签约服务高质量发展实施方案", *_PLAN,
+    ])
+    result = extract_page(html)
+    assert (result.title, result.provenance["title"]) == (title, "h1")
+
+
+def test_law_takes_its_adopting_body_and_date_from_the_line_under_its_title():
+    title = "全国人民代表大会常务委员会关于批准财政部发行特别国债购买外汇及调整2007年末国债余额限额的决议"
+    html = _page(f"{title}_国务院公报_中国政府网", title, [
+        "（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）",
+        "第十届全国人民代表大会常务委员会第二十八次会议，听取了财政部部长代表国务院对议案作的说明，并对议案进行了审议。"
+        "会议同意国务院提出的议案，批准发行15500亿元特别国债购买外汇。",
+    ])
+    result = extract_page(html)
+    assert (result.agency, result.signed_date) == ("全国人民代表大会常务委员会", date(2007, 6, 29))
+    assert result.provenance["agency"] == result.provenance["signed_date"] == "adoption"
+
+
+def test_joint_announcement_on_an_aggregator():
+    issuers = "财政部 税务总局 发展改革委 民政部 商务部 卫生健康委"
+    title = f"{issuers}关于养老、托育、家政等社区家庭服务业税费优惠政策的公告"
+    html = _page(f"{issuers}公告2019年第76号 {title}_税屋", f"{issuers}公告2019年第76号 {title}", [
+        f"{issuers}公告2019年第76号 2019-06-28",
+        "为支持养老、托育、家政等社区家庭服务业发展，现就有关税费优惠政策公告如下：",
+        "一、为社区提供养老、托育、家政等服务的机构，提供社区养老、托育、家政服务取得的收入，免征增值税。",
+        "特此公告。", "财政部 税务总局 发展改革委", "民政部 商务部 卫生健康委", "2019年6月28日",
+    ])
+    result = extract_page(html)
+    assert result.title == title
+    assert result.doc_number == "财政部税务总局发展改革委民政部商务部卫生健康委公告2019年第76号"
+    assert result.agency == "财政部、税务总局、发展改革委、民政部、商务部、卫生健康委"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.signature import Signature, find_signature
+from crawler.extract.signature import Signature, find_adoption, find_signature
 
 _SEED_DIRS = (Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds"))
 
@@ -90,3 +90,38 @@ def test_site_header_above_the_letter_is_no_signature():
 def test_full_width_digits_in_date_line():
     sig = find_signature(LETTER + "沈阳市人民政府\n２０１５年７月１２日\n")
     assert (sig.agency, sig.signed) == ("沈阳市人民政府", date(2015, 7, 12))
+
+
+@pytest.mark.parametrize(
+    "text, agency, adopted",
+    [
+        ("全国人民代表大会常务委员会关于批准…的决议\n（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）\n正文。",
+         "全国人民代表大会常务委员会", date(2007, 6, 29)),
+        ("中华人民共和国监察法\n（2018年3月20日第十三届全国人民代表大会第一次会议通过）", "全国人民代表大会", date(2018, 3, 20)),
+        ("医疗保障基金使用监督管理条例\n(2020年12月9日国务院第117次常务会议通过 2021年1月15日中华人民共和国国务院令第735号公布)",
+         "国务院", date(2020, 12, 9)),
+        ("（2019年3月1日沈阳市第十六届人民代表大会常务委员会第十次会议通过　"
+         "2019年5月30日辽宁省第十三届人民代表大会常务委员会第十一次会议批准）",
+         "沈阳市人民代表大会常务委员会", date(2019, 3, 1)),
+        ("（二〇一九年三月一日江城市人民政府第三十次常务会议审议通过）", "江城市人民政府", date(2019, 3, 1)),
+    ],
+)
+def test_find_adoption(text, agency, adopted):
+    found = find_adoption(text)
+    assert (found.agency, found.signed) == (agency, adopted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        # inside a sentence, not a line of its own
+        "《医疗保障基金使用监督管理条例》已经2020年12月9日国务院第117次常务会议通过，现予公布。",
+        # a meeting that adopted nothing
+        "（2019年3月1日江城市人民政府第三十次常务会议）",
+        # too far down the text to be the heading's line
+        "\n".join(["第一条 正文。"] * 10 + ["（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）"]),
+    ],
+)
+def test_no_adoption(text):
+    assert find_adoption(text) is None

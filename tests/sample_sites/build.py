@@ -83,13 +83,19 @@ _EXPECTED_HEADER = """\
 #   doc_number       its normalized form: NFKC, 〔〕 around the year, no spaces, no zero padding
 #   agency           the issuing agency (发文机关) as the page states it (table or signature)
 #   signed_date      成文日期 the page gives (table or signature); published_date = 发布日期,
-#                    for aggregator, doc-sharing and spam copies their own posting/upload date
+#                    for aggregator and spam copies their own posting date; absent on doc-sharing
+#                    copies (an upload date, 上传时间, is not the notice's publication)
 #   index_number     索引号; topic = health | eldercare | offtopic; on_topic; draft (征求意见稿)
 #   encoding         the true encoding of the bytes; declared_charset = what the page's <meta>
 #                    claims (it may lie); header_charset = the HTTP Content-Type charset ("" = none)
 #   cites            normalized 文号 cited in the text as 《…》（…）
 #   text_variant     how the page's text differs from the notice's: "pdf-linebreaks" (lines broken
 #                    mid-sentence, as a PDF conversion leaves them); absent = identical text
+#   attachments      URL paths of the files the page links as 附件; attachments_missing = those that
+#                    answer 404. A served attachment carries the notice's text from its centred title
+#                    (# line) on, or, with attachment_text_file, that file's text (one line a paragraph,
+#                    table cells tab-joined, "# " marks a title)
+#   body_from_attachment  the page body is a few lines and the notice's real text is its attachment
 #
 # [notice.<id>] is the notice itself, whichever page carries it: what the archive should hold.
 """
@@ -118,6 +124,8 @@ def expected_toml(notices: dict[str, Notice], pages: list[dict]) -> str:
             "on_topic": notice.on_topic,
             "draft": notice.draft,
             "text_file": f"notices/{nid}.txt",
+            "body_from_attachment": notice.extra.get("body_from_attachment"),
+            "attachment_text_file": notice.extra.get("attachment_text"),
             "pages": carried.get(nid, []),
         }))
         lines.append("")

@@ -6,17 +6,24 @@ Listing pages index.html, index_1.html, index_2.html with the TRS pager script
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from .common import Built, ParaStyle, esc, expected_page, rel
 from .notice import Notice
 
 SITE = "baoshan"
 LIST_DIR = "baoshan/xxgk"
 PER_PAGE = 3
+# the attachment files the pages link to (made by tests/extract/fixtures/attachments/
+# make_fixtures.py); a link whose file is not here answers 404, as real sites' often do
+ATTACHMENTS = Path(__file__).resolve().parents[1] / "attachments" / SITE
 
 # newest first, as the listing shows them: notice, path, body container, label style, attachments, time
 PAGES = [
     ("baoshan_aging_plan_2022", "202203/t20220308_338712.html", "zoom", "ideo",
      [("P020220308573810215361.pdf", "保山市“十四五”老龄事业发展和养老服务体系规划.pdf")], "10:32"),
+    ("baoshan_ltc_insurance_2021", "202107/t20210715_315620.html", "trs", "colon",
+     [("P020210715608214377521.docx", "保山市长期护理保险制度试点实施细则.docx")], "15:26"),
     ("baoshan_chronic_disease_2021", "202103/t20210318_309455.html", "trs", "nbsp",
      [("P020210318412290638417.docx", "保山市慢性病综合防控示范区建设工作方案.docx")], "09:15"),
     ("baoshan_elderly_month_2020", "202009/t20200928_297731.html", "trs", "nbsp", [], "17:40"),
@@ -143,7 +150,7 @@ def _table(notice: Notice, style: str, published: str) -> str:
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict, dict[str, bytes]]:
     nid, sub, container, labels, attachments, hhmm = PAGES[i]
     notice = notices[nid]
     here = f"{LIST_DIR}/{sub}"
@@ -206,7 +213,20 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         doc_number_raw=notice.doc_number or None, agency=notice.agency, signed=notice.signed,
         published=notice.published, index_number=notice.index_number,
     )
-    return here, page.encode("utf-8"), record
+    files = {}
+    if attachments:
+        folder = here.rsplit("/", 1)[0]
+        for name, _ in attachments:
+            if (ATTACHMENTS / name).is_file():
+                files[f"{folder}/{name}"] = (ATTACHMENTS / name).read_bytes()
+        record["attachments"] = [f"/{folder}/{name}" for name, _ in attachments]
+        missing = [f"/{folder}/{name}" for name, _ in attachments if f"{folder}/{name}" not in files]
+        if missing:
+            record["attachments_missing"] = missing
+    if notice.extra.get("body_from_attachment"):
+        record["body_from_attachment"] = True
+        record["attachment_text_file"] = notice.extra["attachment_text"]
+    return here, page.encode("utf-8"), record, files
 
 
 def _pager_script(page: int, count: int) -> str:
@@ -293,7 +313,9 @@ def build(notices: dict[str, Notice]) -> Built:
         path, data = _listing(notices, page, count)
         out.add(path, data)
     for i in range(len(PAGES)):
-        path, data, record = _detail(notices, i)
+        path, data, record, files = _detail(notices, i)
         out.add(path, data)
         out.pages.append(record)
+        for file_path, file_data in files.items():
+            out.add(file_path, file_data)
     return out

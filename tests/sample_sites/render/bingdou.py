@@ -132,7 +132,9 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         doc_number_raw=leading_number,
         agency=notice.agency if signed_on_page else None,
         signed=notice.signed if signed_on_page else None,
-        published=uploaded,
+        # 上传时间 is when someone uploaded the file, not when the notice was published:
+        # the copy carries no publication date of its own
+        published=None,
         shown_title=headline if headline != notice.title else None,
         text_variant=variant,
     )

@@ -1,0 +1,71 @@
+"""Parse a decoded page into one lxml tree, whatever its markup got wrong.
+
+Two faults of real pages lose the article with a plain ``document_fromstring``:
+
+* an XML declaration in a ``str`` (re-saved XHTML pages): lxml refuses it, so the page
+  is parsed again from UTF-8 bytes;
+* a header template that closes ``</html>`` before the article (gov.cn 公报 pages
+  include a whole header document): libxml2 puts everything after it into a second
+  ``<html>`` root beside the first, which XPath and trafilatura never look at. Those
+  stray roots are folded back into the first one's ``<body>``.
+"""
+from __future__ import annotations
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.etree import ParserError
+
+_UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
+
+
+def parse_html(html: str) -> etree._Element | None:
+    """The page's root element, with stray roots after a premature ``</html>`` merged in;
+    None for an empty or unparsable page."""
+    if not html or not html.strip():
+        return None
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (ParserError, ValueError):
+        # lxml refuses str input that carries an XML encoding declaration
+        try:
+            root = lxml_html.document_fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
+        except (ParserError, ValueError):
+            return None
+    merge_stray_roots(root)
+    return root
+
+
+def merge_stray_roots(root: etree._Element) -> None:
+    """Move the content of ``<html>`` elements that follow ``root`` (siblings at the
+    document level) into ``root``'s body, in order."""
+    strays = [el for el in root.itersiblings() if isinstance(el.tag, str)]
+    if not strays:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    head = root.find("head")
+    for stray in strays:
+        if stray.text and stray.text.strip():
+            _append_text(body, stray.text)
+        for child in list(stray):
+            if child.tag == "head" and head is not None:
+                head.extend(list(child))
+            elif child.tag == "body":
+                if child.text and child.text.strip():
+                    _append_text(body, child.text)
+                body.extend(list(child))
+            else:
+                body.append(child)  # the tail moves with the element
+        # a document-level sibling cannot be removed from the tree: emptied, it is inert
+        stray.attrib.clear()
+        stray.text = None
+
+
+def _append_text(parent: etree._Element, text: str) -> None:
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
