@@ -105,6 +105,23 @@ def _parse_url(raw: str) -> URL:
     )
 
 
+def _set_wal(cur: Any) -> None:
+    """Switch to WAL. The switch needs a moment alone with the file and SQLite answers
+    "database is locked" at once, without its busy handler, when another connection is
+    opening the same new archive: wait a little and try again."""
+    import sqlite3
+    import time
+
+    for attempt in range(50):
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
+
+
 def _install_sqlite_pragmas(engine: Engine, memory: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -115,7 +132,7 @@ def _install_sqlite_pragmas(engine: Engine, memory: bool) -> None:
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not memory:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _set_wal(cur)
             # NORMAL is durable across application crashes in WAL mode and much faster.
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
