@@ -43,9 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids from the registry")
     p.add_argument("--registry", metavar="PATH", help="another source registry (TOML)")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the crawl after this long")
+    p.add_argument("--full", action="store_true",
+                   help="backfill: walk every listing page and fetch every notice unconditionally")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("demo", parents=[reads], help="crawl the bundled sample sites on 127.0.0.1")
+    p.add_argument("--full", action="store_true", help="as for crawl")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("search", parents=[reads], help="find notices by text, title or 文号")
@@ -97,7 +100,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         chosen = [s for s in registry.values() if s.enabled]
         if not chosen:
             raise CliError("no enabled source in the registry")
-    summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout)
+    summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
+                        settings={"POLICY_FULL_WALK": args.full})
     output.emit(args, summary.to_dict(), output.crawl_text)
     return 0 if summary.ok else 1
 
@@ -114,7 +118,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"serving the sample sites at {server.base_url}", file=sys.stderr)
         summary = run_crawl(
             sources, db_url=args.db, registry_path=registry_path, base=server.base_url,
-            settings=LOOPBACK_SETTINGS, timeout=600,
+            settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full}, timeout=600,
         )
     output.emit(args, summary.to_dict(), output.crawl_text)
     return 0 if summary.ok else 1

@@ -21,6 +21,8 @@ class PageItem:
     parts: list[CapturedPart]
     listing: dict[str, str] = field(default_factory=dict)
     attachments: list[CapturedPart] = field(default_factory=list)
+    # A re-check the site answered 304 Not Modified: parts[0] has no body.
+    not_modified: bool = False
 
     @property
     def url(self) -> str:

@@ -9,6 +9,7 @@ from scrapy import signals
 from crawler.runcontext import open_missing_runs, run_context
 from crawler.signals import fetch_failed
 from storage import runs
+from storage.recheck import known_pages
 
 class RunRecorder:
     def __init__(self, crawler: Any) -> None:
@@ -29,7 +30,13 @@ class RunRecorder:
         return run_context(self.crawler)
 
     def spider_opened(self, spider: Any) -> None:
-        open_missing_runs(self.ctx, list(getattr(spider, "sources", {}).values()))
+        sources = list(getattr(spider, "sources", {}).values())
+        open_missing_runs(self.ctx, sources)
+        # Incremental by default: the spider learns which pages the archive already has,
+        # to ask for them conditionally and to stop a listing walk where they begin.
+        if not self.crawler.settings.getbool("POLICY_FULL_WALK") and hasattr(spider, "known"):
+            for source in sources:
+                spider.known[source.id] = known_pages(self.ctx.archive, source.id)
 
     def request_reached(self, request: Any, spider: Any) -> None:
         source_id = request.meta.get("source_id")

@@ -33,6 +33,9 @@ class AggregatorSpider(FamilySpider):
     family = "aggregator"
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
+        if (item := self.not_modified(response, source, listing)) is not None:
+            yield item  # page 1 unchanged: its continuation pages are not asked for
+            return
         parts = [response_part(response)]
         files = attachment_urls(response)
         if not source.article_pager:

@@ -86,6 +86,9 @@ class FamilySpider(scrapy.Spider):
         if base:
             sources = [s.with_base(base) for s in sources]
         self.sources: dict[str, Source] = {s.id: s for s in sources}
+        # {source_id: {url: KnownPage}}: filled by the crawler before the first request
+        # (incremental crawling); empty means walk everything and fetch unconditionally.
+        self.known: dict[str, dict[str, Any]] = {}
 
     def _sources_from_registry(self, wanted: str | None, registry: str | None) -> list[Source]:
         reg = load_registry(registry)
@@ -124,21 +127,48 @@ class FamilySpider(scrapy.Spider):
         )
 
     def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
+        headers: dict[str, str] = {}
+        meta: dict[str, Any] = {"source_id": source.id, "role": "detail"}
+        known = self.known.get(source.id, {}).get(url)
+        if known is not None:
+            # A re-check: the site answers 304 when the page has not changed.
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+            meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(
             url,
+            headers=headers,
             callback=self.parse_detail,
             errback=self.on_error,
-            meta={"source_id": source.id, "role": "detail"},
+            meta=meta,
             cb_kwargs={"source": source, "listing": listing},
         )
 
+    def walk_on(self, source: Source, urls: list[str]) -> bool:
+        """Whether to read the next listing page after one that listed ``urls``.
+
+        Listings are newest first: once a whole page lists only notices the archive
+        already has, the rest is older still (backfill is the explicit full walk).
+        """
+        known = self.known.get(source.id)
+        return not known or any(u not in known for u in urls)
+
     def parse_listing(self, response: Response, source: Source, page_no: int) -> Iterable[Any]:
-        for url, hints in self.listing_links(response, source):
+        links = self.listing_links(response, source)
+        for url, hints in links:
             yield self.detail_request(source, url, hints)
-        if page_no + 1 < source.max_pages:
+        if page_no + 1 < source.max_pages and self.walk_on(source, [u for u, _ in links]):
             next_url = self.next_listing_url(response, source, page_no)
             if next_url:
                 yield self.listing_request(source, next_url, page_no + 1)
+
+    def not_modified(self, response: Response, source: Source, listing: dict[str, str]) -> PageItem | None:
+        """The item for a re-checked page the site says is unchanged, else None."""
+        if response.status != 304:
+            return None
+        return PageItem(source_id=source.id, parts=[response_part(response)], listing=listing, not_modified=True)
 
     def listing_links(self, response: Response, source: Source) -> list[tuple[str, dict[str, str]]]:
         """Detail links of a listing page with what the listing says about each."""
@@ -173,6 +203,9 @@ class FamilySpider(scrapy.Spider):
         return None
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
+        if (item := self.not_modified(response, source, listing)) is not None:
+            yield item
+            return
         yield from self.finish_item(source, listing, [response_part(response)], attachment_urls(response))
 
     # ---- attachments: fetched one after another, then the item goes out -------------

@@ -68,12 +68,15 @@ class PolicyApiSpider(FamilySpider):
         except ValueError as exc:
             raise ValueError(f"listing API answered something that is not JSON: {exc}") from None
         entries = dig(data, api.items_path) or []
+        urls = []
         for entry in entries:
             url = dig(entry, api.url_field)
             if isinstance(entry, dict) and url:
-                yield self.detail_request(source, response.urljoin(str(url)), listing_hints(entry, api))
+                urls.append(response.urljoin(str(url)))
+                yield self.detail_request(source, urls[-1], listing_hints(entry, api))
         total = dig(data, api.total_pages_path)
         pages_done = page - api.first_page + 1
         more = int(total) > pages_done if total is not None else bool(entries)
+        more = more and self.walk_on(source, urls)
         if more and pages_done < source.max_pages:
             yield self.api_request(source, page + 1)

@@ -138,6 +138,24 @@ def ingest(archive: Archive, record: PageRecord, run_id: int | None = None) -> I
         return _ingest(session, page, run_id)
 
 
+def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = None) -> list[int]:
+    """Keep an off-topic page's raw bytes, with no Document.
+
+    The archive never throws a fetched page away: the next crawl can ask the site
+    whether the page changed (it is a known page), and a better topic filter can look
+    at it again. Counted as ``pages=1, offtopic=1`` in the same transaction.
+    """
+    page = _prepare(record)
+    with archive.transaction(serialize=True) as session:
+        if run_id is not None and session.get(CrawlRun, run_id) is None:
+            raise ArchiveError(f"no crawl run {run_id}")
+        _ensure_source(session, record)
+        captures = _add_captures(session, page, None, run_id)
+        if run_id is not None:
+            increment(session, run_id, pages=1, offtopic=1)
+        return [c.id for c in captures]
+
+
 def _prepare(record: PageRecord) -> _Page:
     if not record.parts:
         raise ValueError("a page record needs at least one captured part")
@@ -436,7 +454,7 @@ def _seen(version: Version, at: datetime) -> None:
     version.first_seen = min(version.first_seen, at)
 
 
-def _add_captures(session: Session, page: _Page, version: Version, run_id: int | None) -> list[Capture]:
+def _add_captures(session: Session, page: _Page, version: Version | None, run_id: int | None) -> list[Capture]:
     record = page.record
     captures = [
         Capture(
@@ -456,7 +474,7 @@ def _add_captures(session: Session, page: _Page, version: Version, run_id: int |
             raw_size=len(part.body),
             part_no=part_no,
             text_hash=page.text_hash,
-            version_id=version.id,
+            version_id=version.id if version is not None else None,
         )
         for part_no, part in enumerate(record.parts)
     ]

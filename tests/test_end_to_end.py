@@ -17,19 +17,22 @@ def crawled(sample_server, tmp_path_factory):
     registry = sample_registry_path()
     sources = [s for s in load_registry(registry).values() if s.enabled]
 
-    def crawl():
-        return run_crawl(
+    def crawl(full=False):
+        sample_server.reset_counts()
+        summary = run_crawl(
             sources, db_url=url, registry_path=registry, base=sample_server.base_url,
-            settings=LOOPBACK_SETTINGS, timeout=300, progress=False,
+            settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": full}, timeout=300, progress=False,
         )
+        return summary, [(r.target, r.status) for r in sample_server.log]
 
-    first = crawl()
-    second = crawl()
-    return url, first, second
+    first, _ = crawl()
+    second, second_log = crawl()
+    third, third_log = crawl(full=True)
+    return url, first, second, (second_log, third, third_log)
 
 
 def test_first_crawl_fills_the_archive(crawled):
-    _, first, _ = crawled
+    _, first, _, _ = crawled
     summary = first.to_dict()
     assert summary["ok"], summary
     assert summary["errors"] == 0, summary
@@ -41,7 +44,7 @@ def test_first_crawl_fills_the_archive(crawled):
 
 
 def test_the_notice_on_three_sites_is_one_document(crawled):
-    url, _, _ = crawled
+    url, _, _, _ = crawled
     archive = open_archive(url)
     doc = get_document(archive, SHARED)
     assert doc is not None
@@ -51,16 +54,31 @@ def test_the_notice_on_three_sites_is_one_document(crawled):
     assert len(hits) == 1
 
 
-def test_second_crawl_adds_nothing(crawled):
-    _, first, second = crawled
-    s = second.to_dict()
-    assert s["new_documents"] == 0 and s["new_versions"] == 0, s
-    assert s["unchanged"] == first.to_dict()["unchanged"] + first.to_dict()["new_documents"] + first.to_dict()["new_versions"]
-    assert s["documents"] == first.to_dict()["documents"]
+def test_second_crawl_adds_nothing_and_rechecks_politely(crawled):
+    _, first, second, (log, _, _) = crawled
+    f, s = first.to_dict(), second.to_dict()
+    assert s["new_documents"] == 0 and s["new_versions"] == 0 and s["errors"] == 0, s
+    assert s["documents"] == f["documents"]
+    assert s["unchanged"] + s["offtopic"] == s["pages"] > 0
+    # incremental: listing walks stop at the first page of known notices...
+    assert s["pages"] < f["pages"] and s["requests"] < f["requests"]
+    # ...and every notice page asked for again was asked conditionally and not sent again
+    detail_statuses = {status for target, status in log if "/index" not in target and "list" not in target
+                       and "api" not in target and target != "/robots.txt"}
+    assert detail_statuses == {304}, log
+
+
+def test_full_walk_rechecks_everything(crawled):
+    _, first, _, (_, third, log) = crawled
+    f, t = first.to_dict(), third.to_dict()
+    assert t["pages"] == f["pages"]
+    assert t["new_documents"] == 0 and t["new_versions"] == 0
+    assert t["unchanged"] == f["unchanged"] + f["new_documents"] + f["new_versions"]
+    assert t["offtopic"] == f["offtopic"]
 
 
 def test_search_finds_eldercare_notices(crawled):
-    url, _, _ = crawled
+    url, _, _, _ = crawled
     hits = search(open_archive(url), "养老", limit=100)
     assert len(hits) >= 5
     assert sum("eldercare" in h.to_dict()["topics"] for h in hits) >= 3
@@ -73,11 +91,12 @@ def test_archive_groups_pages_exactly_as_the_ground_truth(crawled, sample_server
 
     from storage.models import Capture, Version
 
-    url, _, _ = crawled
+    url, _, _, _ = crawled
     expected = tomllib.loads((sample_registry_path().parent / "expected.toml").read_text(encoding="utf-8"))
     archive = open_archive(url)
     with archive.session() as session:
-        rows = session.query(Capture.url, Version.document_id).join(Version, Version.id == Capture.version_id)
+        rows = session.query(Capture.url, Version.document_id).join(Version, Version.id == Capture.version_id).filter(
+            Capture.http_status == 200)
         doc_of = {u.removeprefix(sample_server.base_url): d for u, d in rows}
     notice_docs: dict[str, set] = {}
     for page in expected["page"]:

@@ -158,3 +158,32 @@ def test_detail_page_fetches_its_attachments_before_the_item_goes_out():
     assert fetched == page["attachments"]
     assert [a.url.removeprefix(BASE) for a in item.attachments] == page["attachments"]
     assert item.attachments[0].body.startswith(b"PK")
+
+
+def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
+    from storage.recheck import KnownPage
+
+    src = source("baoshan")
+    spider = spider_for(src)
+    first_listing = list(spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0))
+    urls = [r.url for r in first_listing if r.callback == spider.parse_detail]
+    spider.known[src.id] = {u: KnownPage(etag='"abc"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT", on_topic=True)
+                            for u in urls}
+    again = list(spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0))
+    details = [r for r in again if r.callback == spider.parse_detail]
+    assert [r.url for r in details] == urls
+    assert all(r.headers[b"If-None-Match"] == b'"abc"' and r.meta["handle_httpstatus_list"] == [304] for r in details)
+    assert not [r for r in again if r.callback == spider.parse_listing]  # nothing new here: stop
+    spider.known[src.id].pop(urls[-1])  # one new notice on the page: keep walking
+    assert [r for r in spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0)
+            if r.callback == spider.parse_listing]
+
+
+def test_a_304_is_an_unchanged_item_without_its_continuations():
+    src = source("shuiwu")
+    spider = spider_for(src)
+    multi = next(p for p in EXPECTED["page"] if p["site"] == "shuiwu" and len(p["parts"]) > 1)
+    url = BASE + multi["path"]
+    not_modified = HtmlResponse(url, status=304, body=b"", request=Request(url))
+    (item,) = list(spider.parse_detail(not_modified, source=src, listing={}))
+    assert item.not_modified and len(item.parts) == 1 and item.parts[0].status == 304
