@@ -20,7 +20,6 @@ class RunContext:
     archive: Archive
     trigger: str = "cli"
     run_ids: dict[str, int] = field(default_factory=dict)
-    owns_runs: bool = False  # opened here (plain `scrapy crawl`), not by the runner
     progress: bool = False
     requests: Counter = field(default_factory=Counter)
     pages: Counter = field(default_factory=Counter)
@@ -75,4 +74,3 @@ def open_missing_runs(ctx: RunContext, sources: list[Any]) -> None:
     runs.sync_sources(ctx.archive, missing)
     for source in missing:
         ctx.run_ids[source.id] = runs.start_run(ctx.archive, source.id, ctx.trigger)
-    ctx.owns_runs = True
