@@ -35,10 +35,7 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None) 
 def build_scheduler(db_url: str | None = None, registry_path: str | None = None, **options: Any) -> BlockingScheduler:
     from spiders.registry import load_registry
 
-    sched = BlockingScheduler(
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
-        **options,
-    )
+    sched = BlockingScheduler(**options)
     for source in load_registry(registry_path).values():
         if not source.enabled:
             continue
@@ -49,6 +46,10 @@ def build_scheduler(db_url: str | None = None, registry_path: str | None = None,
             name=f"crawl {source.id}",
             args=[source.id, db_url, registry_path],
             replace_existing=True,
+            # never two runs of one source at once; runs missed while down become one
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
         )
     return sched
 
