@@ -191,7 +191,7 @@ def child_main(spec_path: str) -> int:
         },
         priority="cmdline",
     )
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     # A robots.txt that cannot be fetched is logged with a traceback; the page request
     # that follows fails too and is recorded as the run's error, so say it once.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
