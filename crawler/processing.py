@@ -6,6 +6,7 @@ import re
 
 from crawler.extract import Extraction, decode_html, extract_page
 from crawler.extract.attachment_text import attachment_text, sniff_kind
+from crawler.extract.attachments import attachment_links
 from crawler.items import PageItem
 from spiders.registry import Source
 from storage.ingest import AttachmentFile, CapturedPart
@@ -38,8 +39,6 @@ def extract_item(item: PageItem, source: Source) -> tuple[Extraction, list[Attac
     html, first.encoding = decode_html(first.body, declared_charset(first.content_type))
     files = []
     if item.attachments:
-        from crawler.extract.attachments import attachment_links
-
         names = {a.url: a.name for a in attachment_links(html, first.final_url or first.url)}
         files = [read_attachment(p, names.get(p.url)) for p in item.attachments]
     extraction = extract_page(
