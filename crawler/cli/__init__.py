@@ -1,0 +1,49 @@
+"""`policy-archive`: the command line.
+
+Each module of this package owns a group of commands and adds them with
+``register(sub)``. Every command takes --db; every read command has --json. Errors are
+one line on stderr and a non-zero exit: a user never sees a traceback for bad input.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from crawler.cli.common import PROG, CliError, Parser
+
+# Order here is the order of `--help`.
+COMMAND_MODULES = ("crawl", "archive", "runs", "sources", "extract")
+
+__all__ = ["PROG", "CliError", "build_parser", "main"]
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog=PROG, description="Archive of Chinese health and eldercare policy notices.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"crawler.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from spiders.registry import RegistryError
+    from storage.db import ArchiveError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CliError, ArchiveError, RegistryError, FileNotFoundError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("POLICY_ARCHIVE_DEBUG"):
+            raise
+        print(f"{PROG}: error: {type(exc).__name__}: {exc} (POLICY_ARCHIVE_DEBUG=1 shows a traceback)", file=sys.stderr)
+        return 1
