@@ -1,9 +1,49 @@
-"""The one item shape that crosses the spider → pipeline boundary."""
+"""The item shapes that cross the boundaries: spider → pipeline (PageItem) and
+pipeline → storage (PageRecord). Spiders, the pipeline and storage all import this
+module; it imports none of them, only extraction's output type."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from storage.ingest import CapturedPart
+from crawler.extract.model import Extraction
+
+
+@dataclass
+class CapturedPart:
+    """One fetched URL."""
+
+    url: str
+    final_url: str
+    status: int
+    body: bytes
+    fetched_at: datetime
+    encoding: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+
+
+@dataclass
+class AttachmentFile:
+    """A fetched attachment and what could be read from it."""
+
+    part: CapturedPart
+    kind: str
+    name: str | None = None
+    text: str = ""
+    error: str | None = None
+
+
+@dataclass
+class PageRecord:
+    """One notice page as the pipeline hands it over."""
+
+    source_id: str
+    source_kind: str  # gov | aggregator | docshare
+    parts: list[CapturedPart]  # parts[0] is the page, the rest continuation pages
+    extraction: Extraction
+    attachments: list[AttachmentFile] = field(default_factory=list)
 
 
 @dataclass

@@ -4,10 +4,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from crawler.items import PageItem
+from crawler.items import PageItem, PageRecord
 from crawler.processing import extract_item
 from crawler.runcontext import run_context
-from storage.ingest import PageRecord, ingest, record_offtopic
+from storage.ingest import ingest, record_offtopic
 from storage.recheck import mark_unchanged
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,8 @@ import re
 from crawler.extract import Extraction, decode_html, extract_page
 from crawler.extract.attachment_text import attachment_text, sniff_kind
 from crawler.extract.attachments import attachment_links
-from crawler.items import PageItem
+from crawler.items import AttachmentFile, CapturedPart, PageItem
 from spiders.registry import Source
-from storage.ingest import AttachmentFile, CapturedPart
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w-]+)", re.I)
 

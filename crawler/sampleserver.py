@@ -1,6 +1,6 @@
 """A loopback web server for the bundled sample sites (tests and ``policy-archive demo``).
 
-The sample sites live under ``tests/sample_sites/www/<site>/``; the URL path is the file
+The sample sites live under ``crawler/samples/www/<site>/``; the URL path is the file
 path, so ``/baoshan/xxgk/index.html`` serves ``www/baoshan/xxgk/index.html``.
 
 Serving rules (a crawler must meet the real sites' quirks here, so nothing is "fixed"):
@@ -52,7 +52,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 __all__ = ["SampleServer", "RequestRecord", "sample_root", "sample_registry_path", "query_file_name"]
 
 _SAMPLES_ENV = "POLICY_ARCHIVE_SAMPLES"
-_REPO_SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "sample_sites"
+_REPO_SAMPLES = Path(__file__).resolve().parent / "samples"
 
 _CONTENT_TYPES = {
     ".html": "text/html",
@@ -95,7 +95,7 @@ def _samples_dir() -> Path:
 
 
 def sample_root() -> Path:
-    """Where the bundled sites live (``tests/sample_sites/www``), or ``$POLICY_ARCHIVE_SAMPLES``."""
+    """Where the bundled sites live (``crawler/samples/www``), or ``$POLICY_ARCHIVE_SAMPLES``."""
     root = _samples_dir() / "www"
     if not root.is_dir():
         raise FileNotFoundError(
@@ -106,7 +106,7 @@ def sample_root() -> Path:
 
 
 def sample_registry_path() -> Path:
-    """The registry of the sample sources (``tests/sample_sites/sources.toml``)."""
+    """The registry of the sample sources (``crawler/samples/sources.toml``)."""
     path = _samples_dir() / "sources.toml"
     if not path.is_file():
         raise FileNotFoundError(

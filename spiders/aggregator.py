@@ -11,7 +11,7 @@ from scrapy.http import Response
 
 from spiders.base import FamilySpider, attachment_urls, response_part
 from spiders.registry import Source
-from storage.ingest import CapturedPart
+from crawler.items import CapturedPart
 
 _PAGE_NO = re.compile(r"_(\d+)\.s?html?$")
 

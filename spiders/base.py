@@ -18,7 +18,7 @@ from crawler.extract.attachments import attachment_links
 from crawler.items import PageItem
 from crawler.signals import fetch_failed
 from spiders.registry import RegistryError, Source, load_registry
-from storage.ingest import CapturedPart
+from crawler.items import CapturedPart
 
 # A listing date next to a link: 2019-03-29, 2019.03.29, 2019/3/29, 2019年3月29日
 _LIST_DATE = re.compile(r"(20\d{2}|19\d{2})[-./年]\s*(\d{1,2})[-./月]\s*(\d{1,2})")

@@ -2,7 +2,7 @@
 
 A registry is a TOML file with one ``[[source]]`` table per site. The built-in one is
 ``spiders/sources.toml``; the bundled sample sites have their own
-(``tests/sample_sites/sources.toml``) whose URLs use a ``{base}`` placeholder that the
+(``crawler/samples/sources.toml``) whose URLs use a ``{base}`` placeholder that the
 sample server fills in with its loopback address.
 """
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The archive: models, ingest (document identity and versions), runs and queries."""
 from storage.db import Archive, ArchiveError, open_archive
-from storage.ingest import CapturedPart, IngestResult, PageRecord, ingest
+from crawler.items import CapturedPart, PageRecord
+from storage.ingest import IngestResult, ingest
 from storage.queries import (
     CaptureInfo,
     CitationInfo,

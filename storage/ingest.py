@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from crawler.extract.model import Extraction
+from crawler.items import AttachmentFile, CapturedPart, PageRecord
 from storage import neardup
 from storage.db import Archive, ArchiveError
 from storage.models import (
@@ -54,43 +54,6 @@ OUTCOME_COUNTERS = {
     "new_version": "new_versions",
     "unchanged": "unchanged",
 }
-
-
-@dataclass
-class CapturedPart:
-    """One fetched URL."""
-
-    url: str
-    final_url: str
-    status: int
-    body: bytes
-    fetched_at: datetime
-    encoding: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    content_type: str | None = None
-
-
-@dataclass
-class AttachmentFile:
-    """A fetched attachment and what could be read from it."""
-
-    part: CapturedPart
-    kind: str
-    name: str | None = None
-    text: str = ""
-    error: str | None = None
-
-
-@dataclass
-class PageRecord:
-    """One notice page as the pipeline hands it over."""
-
-    source_id: str
-    source_kind: str  # gov | aggregator | docshare
-    parts: list[CapturedPart]  # parts[0] is the page, the rest continuation pages
-    extraction: Extraction
-    attachments: list[AttachmentFile] = field(default_factory=list)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The loopback sample server, and the sample sites it serves (tests/sample_sites)."""
+"""The loopback sample server, and the sample sites it serves (crawler/samples)."""
 from __future__ import annotations
 
 import email.utils
@@ -20,7 +20,7 @@ from parsel import Selector
 from crawler.sampleserver import SampleServer, query_file_name, sample_registry_path, sample_root
 from spiders.registry import load_registry
 
-SAMPLES = Path(__file__).parent / "sample_sites"
+SAMPLES = Path(__file__).parents[1] / "crawler" / "samples"
 WWW = SAMPLES / "www"
 EXPECTED = tomllib.loads((SAMPLES / "expected.toml").read_text("utf-8"))
 PAGES = EXPECTED["page"]

@@ -1,5 +1,5 @@
 """The labeled pages of the evaluation: the seeds and real pages of corpus/labels.toml,
-and the sample-site pages of tests/sample_sites/expected.toml, read in place."""
+and the sample-site pages of crawler/samples/expected.toml, read in place."""
 from __future__ import annotations
 
 import html
@@ -10,7 +10,7 @@ from pathlib import Path
 
 EVAL_DIR = Path(__file__).resolve().parent
 CORPUS_DIR = EVAL_DIR / "corpus"
-SAMPLE_DIR = EVAL_DIR.parent / "sample_sites"
+SAMPLE_DIR = EVAL_DIR.parents[1] / "crawler" / "samples"
 SAMPLE_BASE = "http://127.0.0.1:8765"
 
 GROUPS = ("seeds", "sample_sites", "real")

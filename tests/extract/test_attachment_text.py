@@ -23,7 +23,7 @@ from crawler.extract.attachment_text import (
 
 HERE = Path(__file__).parent
 FILES = HERE / "fixtures" / "attachments"
-SAMPLES = HERE.parent / "sample_sites"
+SAMPLES = HERE.parents[1] / "crawler" / "samples"
 
 _spec = importlib.util.spec_from_file_location("make_attachment_fixtures", FILES / "make_fixtures.py")
 mf = importlib.util.module_from_spec(_spec)
@@ -364,7 +364,7 @@ def test_sample_sites_serve_their_attachments():
 def test_sample_site_attachment_text(page_path, path):
     body = (WWW / path.lstrip("/")).read_bytes()
     assert attachment_text(body, sniff_kind(body, path)).split("\n") == _ground_truth(page_path), (
-        "stale attachment? run tests/extract/fixtures/attachments/make_fixtures.py, then tests/sample_sites/build.py"
+        "stale attachment? run tests/extract/fixtures/attachments/make_fixtures.py, then crawler/samples/build.py"
     )
 
 

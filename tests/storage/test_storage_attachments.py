@@ -4,7 +4,7 @@ import zlib
 from sqlalchemy import func, select
 
 from storage import CapturedPart, get_document, ingest
-from storage.ingest import AttachmentFile
+from crawler.items import AttachmentFile
 from storage.models import Attachment
 from storage_samples import NOTICE_A, NOTICE_A_REVISED, T0, later, page
 

@@ -1,7 +1,7 @@
 """Render the sample notices into the bundled sample sites.
 
-    python tests/sample_sites/build.py           # rewrite www/ and expected.toml
-    python tests/sample_sites/build.py --check   # exit 1 if they differ from a fresh build
+    python crawler/samples/build.py           # rewrite www/ and expected.toml
+    python crawler/samples/build.py --check   # exit 1 if they differ from a fresh build
 
 The notices (notices/*.txt) are the data; render/<site>.py holds each site's templates.
 The output is deterministic: the same notices give the same bytes, so the generated
