@@ -27,6 +27,7 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.hostmap.HostMapMiddleware": 40,
     "crawler.middlewares.LoopbackGuardMiddleware": 50,
 }
 ITEM_PIPELINES = {
@@ -40,6 +41,7 @@ EXTENSIONS = {
 # POLICY_ARCHIVE_DB: archive URL (default: env POLICY_ARCHIVE_DB or ./data/archive.db)
 # POLICY_RUN_IDS: {source_id: run_id} prepared by the runner; else runs are opened here
 # POLICY_TRIGGER: "cli" | "schedule"
+# POLICY_HOST_MAP: {origin: loopback prefix}: serve a real site's URLs from a fixture server
 # LOOPBACK_ONLY: refuse every request to a host that is not a loopback address
 # (the test suite turns it on for every crawl through the environment)
 LOOPBACK_ONLY = os.environ.get("POLICY_ARCHIVE_LOOPBACK_ONLY") == "1"
