@@ -169,6 +169,8 @@ class FamilySpider(scrapy.Spider):
 
     def report_walk(self, source: Source, listing: str, page_no: int, next_url: str | None) -> None:
         """Tell the crawler how far this walk got (it keeps the frontier between crawls)."""
+        if getattr(self, "crawler", None) is None:
+            return  # a spider driven by hand (tests) has nobody to tell
         self.crawler.signals.send_catch_log(
             signal=listing_walked, source_id=source.id, listing=listing, page_no=page_no, next_url=next_url
         )
