@@ -54,8 +54,9 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
         return "connection_refused", f"connection refused: {text}"
     if "timeout" in chain or "timed out" in chain:
         return "timeout", f"timed out: {text}"
-    if "larger than download max size" in chain:
-        return "too_large", f"page too large: {text}"
+    if "larger than download max size" in chain or name == "DownloadCancelledError":
+        # Scrapy cancels a download past DOWNLOAD_MAXSIZE without saying why
+        return "too_large", f"download cancelled past DOWNLOAD_MAXSIZE: {text}"
     if "dataloss" in chain or "data loss" in chain:
         return "truncated", f"response body cut short: {text}"
     if "connectionlost" in chain or "connection was closed" in chain or "reset" in chain or "connectiondone" in chain:
