@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -99,13 +99,15 @@ def build_scheduler(
             misfire_grace_time=MISFIRE_GRACE_SECONDS,
             **extra,
         )
-    sched.add_listener(_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    sched.add_listener(_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return sched
 
 
 def _job_event(event: Any) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
+    elif event.code == EVENT_JOB_MAX_INSTANCES:
+        log.info("job %s still running: its run at %s is skipped", event.job_id, event.scheduled_run_time)
     else:
         log.error("job %s failed: %s: %s", event.job_id, type(event.exception).__name__, event.exception)
 
@@ -165,8 +167,10 @@ class ArchiveLock:
 
 def _quiet_logs() -> None:
     """The log says what the scheduler did; the libraries' chatter is debug detail."""
-    for name in ("alembic", "apscheduler", "scrapy", "sqlalchemy"):
+    for name in ("alembic", "scrapy", "sqlalchemy"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # its job events (missed, failed, skipped) are logged by _job_event, in one line each
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None) -> int:

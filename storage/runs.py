@@ -136,8 +136,9 @@ def sync_sources(archive: Archive, sources: Iterable["RegistrySource"]) -> dict[
                     insert(Source)
                     .values(id=src.id, created_at=now, updated_at=now, **values)
                     .on_conflict_do_nothing(index_elements=["id"])
+                    .returning(Source.id)
                 )
-                if result.rowcount:
+                if result.first() is not None:
                     added += 1
                     continue
                 row = session.get(Source, src.id, populate_existing=True)
