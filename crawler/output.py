@@ -2,17 +2,28 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from crawler.extract.model import Extraction
 
 
+# C0 controls but tab and newline, DEL and the C1 range: crawled text may carry escape
+# sequences (\x1b[…) that would drive the user's terminal; JSON escapes them itself.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text fit for a terminal: control characters shown as visible escapes."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
 def emit(args: Any, data: Any, as_text: Callable[[Any], str]) -> None:
     if getattr(args, "json", False):
         print(json.dumps(data, ensure_ascii=False, default=str, indent=None))
     else:
-        print(as_text(data))
+        print(terminal_safe(as_text(data)))
 
 
 def extraction_dict(ex: Extraction) -> dict[str, Any]:
@@ -125,7 +136,27 @@ def runs_text(rows: list[dict[str, Any]]) -> str:
             f"{r['status']:<11} pages {r.get('pages', 0)}, new {r.get('new_documents', 0)}, "
             f"versions {r.get('new_versions', 0)}, off-topic {r.get('offtopic', 0)}, errors {r.get('errors', 0)}"
         )
+        kinds = _kinds(r)
+        if kinds:
+            out.append(f"      {kinds}")
     return "\n".join(out)
+
+
+def _kinds(r: dict[str, Any]) -> str:
+    counts = (r.get("error_summary") or {}).get("counts") or {}
+    return ", ".join(f"{k} ×{n}" for k, n in sorted(counts.items()))
+
+
+def run_text(r: dict[str, Any]) -> str:
+    lines = [runs_text([r])]
+    dropped = [f"{name} {r.get(name, 0)}" for name in ("offtopic", "duplicates", "robots", "errors") if r.get(name)]
+    if dropped:
+        lines.append("dropped: " + ", ".join(dropped))
+    for f in r.get("failures") or []:
+        tries = f" ×{f['attempts']}" if f.get("attempts", 1) > 1 else ""
+        lines.append(f"  {f['kind']:<18} {f['url'] or '-'}{tries}")
+        lines.append(f"      {f['message']}")
+    return "\n".join(lines)
 
 
 def sources_text(rows: list[dict[str, Any]]) -> str:
@@ -133,7 +164,10 @@ def sources_text(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         flag = "" if r["enabled"] else "  (disabled)"
         last = f"last run {r['last_run_status']} {r['last_run_started_at'][:16]}" if r.get("last_run_status") else "never run"
-        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {last:<32} {r['name']}{flag}")
+        good = f"good {r['last_good_run_at'][:16]}" if r.get("last_good_run_at") else "good -"
+        new = f"new {r['last_new_notice_at'][:16]}" if r.get("last_new_notice_at") else "new -"
+        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {r.get('health', '-'):<8} "
+                   f"{last:<32} {good:<22} {new:<21} {r['name']}{flag}")
     return "\n".join(out)
 
 

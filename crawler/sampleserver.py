@@ -168,6 +168,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         owner = self.server.owner
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith("/faults/") and owner.fault_site:
+            from crawler import samplefaults
+
+            owner.record(RequestRecord(self.command, self.path, 0, {k: v for k, v in self.headers.items()}))
+            samplefaults.answer(self, path, owner.faults)
+            return
         status, headers, body = owner.resolve(self.path, self.headers)
         owner.record(RequestRecord(self.command, self.path, status, {k: v for k, v in self.headers.items()}))
         self.send_response(status)
@@ -192,13 +199,18 @@ class _Server(ThreadingHTTPServer):
 class SampleServer:
     """Serve a directory of sample sites on loopback, in a daemon thread."""
 
-    def __init__(self, root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
+    def __init__(self, root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
+                 faults: bool = False, fault_site: bool | None = None):
         self.root = Path(root) if root is not None else sample_root()
         if not self.root.is_dir():
             raise FileNotFoundError(f"sample root is not a directory: {self.root}")
         self.host = host
         self.port = port
         self.verbose = verbose
+        # the fault site (crawler/samplefaults.py) under /faults/: ``faults`` turns its
+        # faults on; with them off it answers like a healthy site
+        self.faults = faults
+        self.fault_site = faults if fault_site is None else fault_site
         self.hits: Counter[str] = Counter()
         self.log: list[RequestRecord] = []
         self._settings = _SiteSettings(self.root)
@@ -260,6 +272,10 @@ class SampleServer:
         if path == "/robots.txt":
             robots = self.root / "robots.txt"
             body = robots.read_bytes() if robots.is_file() else _ROBOTS_ALLOW_ALL
+            if self.fault_site:
+                from crawler.samplefaults import ROBOTS_RULES
+
+                body = body.replace(b"User-agent: *\n", b"User-agent: *\n" + ROBOTS_RULES.encode(), 1)
             return 200, {"Content-Type": "text/plain"}, body
         file = self._find(path, parts.query)
         if file is None:

@@ -3,6 +3,11 @@ domain at a time, an honest User-Agent, retries that skip anti-bot answers)."""
 
 import os
 
+# Scrapy's cookie middleware splits domains with tldextract, which would download the
+# public suffix list from the internet on first use: read its bundled snapshot instead
+# (an empty URL list; set before the middleware module is imported).
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
 BOT_NAME = "policy_archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -22,6 +27,14 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 # 403/412/521 are anti-bot answers: retrying only annoys the site (NOTES.md).
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A notice page is rarely over a few hundred KB: past POLICY_MAX_PAGE_BYTES a page is kept
+# raw and not extracted; past DOWNLOAD_MAXSIZE the download is cancelled (too_large), so
+# an endless or huge answer never fills the memory.
+POLICY_MAX_PAGE_BYTES = 4 * 1024 * 1024
+DOWNLOAD_WARNSIZE = POLICY_MAX_PAGE_BYTES
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# Extraction and ingest run in the reactor's thread pool (crawler/pipelines.py).
+REACTOR_THREADPOOL_MAXSIZE = 4
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

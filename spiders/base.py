@@ -16,7 +16,7 @@ from scrapy.http import Response
 from crawler.errors import classify_failure
 from crawler.extract.attachments import attachment_links
 from crawler.items import PageItem
-from crawler.signals import fetch_failed
+from crawler.signals import fetch_failed, listing_walked
 from spiders.registry import RegistryError, Source, load_registry
 from crawler.items import CapturedPart
 
@@ -89,6 +89,9 @@ class FamilySpider(scrapy.Spider):
         # {source_id: {url: KnownPage}}: filled by the crawler before the first request
         # (incremental crawling); empty means walk everything and fetch unconditionally.
         self.known: dict[str, dict[str, Any]] = {}
+        # {source_id: {listing: {"state", "reached", "ever_completed"}}}: how far the last
+        # walk of each listing got (storage/frontier.py), filled by the crawler likewise.
+        self.walks: dict[str, dict[str, dict[str, Any]]] = {}
 
     def _sources_from_registry(self, wanted: str | None, registry: str | None) -> list[Source]:
         reg = load_registry(registry)
@@ -112,9 +115,9 @@ class FamilySpider(scrapy.Spider):
 
     def start_source(self, source: Source) -> Iterable[scrapy.Request]:
         for url in source.start_urls:
-            yield self.listing_request(source, url, page_no=0)
+            yield self.listing_request(source, url, page_no=0, listing=url)
 
-    def listing_request(self, source: Source, url: str, page_no: int) -> scrapy.Request:
+    def listing_request(self, source: Source, url: str, page_no: int, listing: str | None = None) -> scrapy.Request:
         # Listings change between runs by nature: never let a dupefilter swallow them.
         return scrapy.Request(
             url,
@@ -123,7 +126,7 @@ class FamilySpider(scrapy.Spider):
             dont_filter=True,
             priority=10,
             meta={"source_id": source.id, "role": "listing"},
-            cb_kwargs={"source": source, "page_no": page_no},
+            cb_kwargs={"source": source, "page_no": page_no, "listing": listing or url},
         )
 
     def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
@@ -146,23 +149,43 @@ class FamilySpider(scrapy.Spider):
             cb_kwargs={"source": source, "listing": listing},
         )
 
-    def walk_on(self, source: Source, urls: list[str]) -> bool:
-        """Whether to read the next listing page after one that listed ``urls``.
+    def walk_on(self, source: Source, urls: list[str], listing: str | None = None, page_no: int = 0) -> bool:
+        """Whether to read the next listing page after page ``page_no``, which listed ``urls``.
 
         Listings are newest first: once a whole page lists only notices the archive
-        already has, the rest is older still (backfill is the explicit full walk).
+        already has, the rest is older still (backfill is the explicit full walk). That
+        holds only after a walk of this listing once went to its end, and not above the
+        depth an interrupted or failed walk had reached (its notices may be missing).
         """
         known = self.known.get(source.id)
-        return not known or any(u not in known for u in urls)
+        if not known:
+            return True
+        walk = self.walks.get(source.id, {}).get(listing or "")
+        if walk is None or not walk.get("ever_completed"):
+            return True
+        if walk.get("state") != "complete" and page_no < int(walk.get("reached") or 0):
+            return True
+        return any(u not in known for u in urls)
 
-    def parse_listing(self, response: Response, source: Source, page_no: int) -> Iterable[Any]:
+    def report_walk(self, source: Source, listing: str, page_no: int, next_url: str | None) -> None:
+        """Tell the crawler how far this walk got (it keeps the frontier between crawls)."""
+        if getattr(self, "crawler", None) is None:
+            return  # a spider driven by hand (tests) has nobody to tell
+        self.crawler.signals.send_catch_log(
+            signal=listing_walked, source_id=source.id, listing=listing, page_no=page_no, next_url=next_url
+        )
+
+    def parse_listing(self, response: Response, source: Source, page_no: int, listing: str | None = None) -> Iterable[Any]:
+        listing = listing or response.url
         links = self.listing_links(response, source)
         for url, hints in links:
             yield self.detail_request(source, url, hints)
-        if page_no + 1 < source.max_pages and self.walk_on(source, [u for u, _ in links]):
+        next_url = None
+        if page_no + 1 < source.max_pages and self.walk_on(source, [u for u, _ in links], listing, page_no):
             next_url = self.next_listing_url(response, source, page_no)
-            if next_url:
-                yield self.listing_request(source, next_url, page_no + 1)
+        self.report_walk(source, listing, page_no, next_url)
+        if next_url:
+            yield self.listing_request(source, next_url, page_no + 1, listing)
 
     def not_modified(self, response: Response, source: Source, listing: dict[str, str]) -> PageItem | None:
         """The item for a re-checked page the site says is unchanged, else None."""
@@ -251,4 +274,5 @@ class FamilySpider(scrapy.Spider):
             kind=kind,
             message=message,
             url=request.url,
+            attempts=int(request.meta.get("retry_times", 0)) + 1,
         )

@@ -77,6 +77,8 @@ class PolicyApiSpider(FamilySpider):
         total = dig(data, api.total_pages_path)
         pages_done = page - api.first_page + 1
         more = int(total) > pages_done if total is not None else bool(entries)
-        more = more and self.walk_on(source, urls)
-        if more and pages_done < source.max_pages:
-            yield self.api_request(source, page + 1)
+        more = more and pages_done < source.max_pages and self.walk_on(source, urls, api.page_url, pages_done - 1)
+        next_request = self.api_request(source, page + 1) if more else None
+        self.report_walk(source, api.page_url, pages_done - 1, next_request.url if next_request else None)
+        if next_request is not None:
+            yield next_request

@@ -119,6 +119,27 @@ def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = N
         return [c.id for c in captures]
 
 
+def record_unextracted(
+    archive: Archive, record: PageRecord, error_kind: str, error: str, run_id: int | None = None
+) -> list[int]:
+    """Keep a page that was not extracted (extraction raised, or it is too large): its
+    raw bytes and why, with no Document. ``capture.error_kind`` marks it, so the next
+    crawl fetches it again and a re-extraction can find it; the run records the failure.
+    """
+    if not record.parts:
+        raise ValueError("a page record needs at least one captured part")
+    page = _Page(record=record, normalized="", text_hash=None, signature=None, doc_number=None,  # type: ignore[arg-type]
+                 is_draft=False)
+    with archive.transaction(serialize=True) as session:
+        if run_id is not None and session.get(CrawlRun, run_id) is None:
+            raise ArchiveError(f"no crawl run {run_id}")
+        _ensure_source(session, record)
+        captures = _add_captures(session, page, None, run_id)
+        for capture in captures:
+            capture.error_kind, capture.error = error_kind, error
+        return [c.id for c in captures]
+
+
 def _prepare(record: PageRecord) -> _Page:
     if not record.parts:
         raise ValueError("a page record needs at least one captured part")

@@ -25,15 +25,21 @@ class KnownPage:
 
 
 def known_pages(archive: Archive, source_id: str) -> dict[str, KnownPage]:
-    """{url: KnownPage} for every page (part 0) this source has given the archive."""
+    """{url: KnownPage} for every page (part 0) this source has given the archive.
+
+    A page whose newest capture was kept raw without extraction (it raised, or was too
+    large) is not known: the next crawl fetches it whole again.
+    """
     newest = (
         select(Capture.url, func.max(Capture.id).label("id"))
         .where(Capture.source_id == source_id, Capture.part_no == 0, Capture.http_status < 300)
         .group_by(Capture.url)
         .subquery()
     )
-    stmt = select(Capture.url, Capture.etag, Capture.last_modified, Capture.version_id).join(
-        newest, newest.c.id == Capture.id
+    stmt = (
+        select(Capture.url, Capture.etag, Capture.last_modified, Capture.version_id)
+        .join(newest, newest.c.id == Capture.id)
+        .where(Capture.error_kind.is_(None))
     )
     with archive.session() as session:
         return {

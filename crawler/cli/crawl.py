@@ -13,7 +13,7 @@ def register(sub: Any) -> None:
     reads = common(json_flag=True)
     p = sub.add_parser("crawl", parents=[reads], help="crawl sources once (default: every enabled source)")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids from the registry")
-    p.add_argument("--registry", metavar="PATH", help="another source registry (TOML)")
+    p.add_argument("--registry", "--sources", dest="registry", metavar="PATH", help="another source registry (TOML)")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the crawl after this long")
     p.add_argument("--full", action="store_true",
                    help="backfill: walk every listing page and fetch every notice unconditionally")
@@ -25,12 +25,14 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("schedule", parents=[common(json_flag=False)],
                        help="crawl every enabled source on its cron, in the foreground")
-    p.add_argument("--registry", metavar="PATH")
+    p.add_argument("--registry", "--sources", dest="registry", metavar="PATH")
+    p.add_argument("--interval", type=float, metavar="SECONDS",
+                   help="crawl every source this often instead of on its cron (trials)")
     p.set_defaults(func=cmd_schedule)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.runner import run_crawl
+    from crawler.runner import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -43,14 +45,35 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         chosen = [s for s in registry.values() if s.enabled]
         if not chosen:
             raise CliError("no enabled source in the registry")
-    summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
-                        settings={"POLICY_FULL_WALK": args.full})
-    output.emit(args, summary.to_dict(), output.crawl_text)
+    try:
+        summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
+                            settings={"POLICY_FULL_WALK": args.full})
+    except CrawlStopped as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 130
+    _emit_with_health(args, summary, [s.id for s in chosen])
     return 0 if summary.ok else 1
 
 
+def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[str]) -> None:
+    """The crawl summary, then the sources that are empty, failing or blocked."""
+    from storage import open_archive
+    from storage.health import source_health
+
+    archive = open_archive(args.db)
+    try:
+        unwell = [h for h in source_health(archive, source_ids).values() if h.state in ("empty", "failing", "blocked")]
+    finally:
+        archive.dispose()
+    data = {**summary.to_dict(), "unhealthy_sources": [h.to_dict() for h in unwell]}
+    output.emit(args, data, output.crawl_text)
+    if not args.json:
+        for h in unwell:
+            print(output.terminal_safe(f"source {h.source_id} is {h.state}: {h.reason}"), file=sys.stderr)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+    from crawler.runner import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
     from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
     from spiders.registry import load_registry
 
@@ -59,11 +82,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with _demo_server(SampleServer, sample_root()) as server:
         if not args.json:
             print(f"serving the sample sites at {server.base_url}", file=sys.stderr)
-        summary = run_crawl(
-            sources, db_url=args.db, registry_path=registry_path, base=server.base_url,
-            settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full}, timeout=600,
-        )
-    output.emit(args, summary.to_dict(), output.crawl_text)
+        try:
+            summary = run_crawl(
+                sources, db_url=args.db, registry_path=registry_path, base=server.base_url,
+                settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full}, timeout=600,
+            )
+        except CrawlStopped as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 130
+    _emit_with_health(args, summary, [s.id for s in sources])
     return 0 if summary.ok else 1
 
 
@@ -82,4 +109,6 @@ def _demo_server(server_cls: Any, root: Any) -> Any:
 def cmd_schedule(args: argparse.Namespace) -> int:
     import scheduler
 
-    return scheduler.run_forever(db_url=args.db, registry_path=args.registry)
+    if args.interval is not None and args.interval <= 0:
+        raise CliError("--interval must be a positive number of seconds")
+    return scheduler.run_forever(db_url=args.db, registry_path=args.registry, interval=args.interval)

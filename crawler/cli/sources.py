@@ -16,10 +16,13 @@ def register(sub: Any) -> None:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from spiders.registry import load_registry
+    from storage.health import source_health
     from storage.queries import list_sources
 
     registry = load_registry(args.registry)
-    archived = {s.id: s for s in list_sources(open_db(args))}
+    archive = open_db(args)
+    archived = {s.id: s for s in list_sources(archive)}
+    health = source_health(archive, list(registry))
     rows = []
     for s in registry.values():
         seen = archived.get(s.id)
@@ -30,6 +33,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
             "captures": seen.captures if seen else 0,
             "last_run_status": seen.last_run_status if seen else None,
             "last_run_started_at": seen.last_run_started_at.isoformat() if seen and seen.last_run_started_at else None,
+            "health": health[s.id].state,
+            "health_reason": health[s.id].reason,
+            "last_good_run_at": health[s.id].to_dict()["last_good_at"],
+            "last_new_notice_at": health[s.id].to_dict()["last_new_notice_at"],
         })
     output.emit(args, rows, output.sources_text)
     return 0
