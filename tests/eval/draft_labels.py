@@ -85,15 +85,17 @@ def table_fields(root) -> dict[str, str]:
         field = TABLE_LABELS.get(label)
         if not field or field in found:
             continue
-        value_el = cell.getnext()
-        if value_el is None and cell.getparent() is not None and cell.getparent().tag in ("b", "strong", "td"):
-            value_el = cell.getparent().getnext()
-        if value_el is None and cell.tag in ("b", "strong"):
-            parent = cell.getparent()
-            value_el = parent.getnext() if parent is not None else None
-        if value_el is None:
-            continue
-        value = tidy(value_el.text_content())
+        value = ""
+        # the value may follow the label inside the same cell (<b>索引号:</b> 0145…)
+        el = cell
+        while not value and el is not None and el.tag in ("span", "b", "strong", "label"):
+            value = tidy(el.tail or "")
+            el = el.getparent()
+        if not value:
+            value_el = cell.getnext()
+            if value_el is None and cell.getparent() is not None and cell.getparent().tag in ("b", "strong", "td"):
+                value_el = cell.getparent().getnext()
+            value = tidy(value_el.text_content()) if value_el is not None else ""
         if value:
             found[field] = value
     for name in ("signed_date", "published_date"):

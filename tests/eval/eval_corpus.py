@@ -151,12 +151,29 @@ _TAG = re.compile(r"(?s)<[^>]*>")
 _COMMENT = re.compile(r"(?s)<!--.*?-->")
 
 
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""")
+
+
+def plain_decode(body: bytes) -> str:
+    """The page as text, by its declared charset when that reads strictly, else UTF-8,
+    else GB18030. Not our decoder on purpose: the corpus checks must not depend on the
+    code they grade (a garbling decoder would garble the gold check with it)."""
+    m = _CHARSET.search(body[:4096])
+    declared = m.group(1).decode("ascii").lower() if m else "utf-8"
+    if declared in ("gb2312", "gbk", "x-gbk"):
+        declared = "gb18030"
+    for encoding in (declared, "utf-8", "gb18030"):
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode("utf-8", "replace")
+
+
 def visible_text(body: bytes) -> str:
     """What a reader sees of a page, roughly: no scripts, styles, comments or tags.
     Plain regular expressions on purpose: a parser that gives up on broken markup
     would hide chrome that a reader still sees."""
-    from crawler.extract.decode import decode_html
-
-    text, _ = decode_html(body)
+    text = plain_decode(body)
     text = _COMMENT.sub(" ", _SCRIPT.sub(" ", text))
     return html.unescape(_TAG.sub("\n", text))
