@@ -235,6 +235,16 @@ def test_mojibake_detector(output, garbled):
     assert is_mojibake(output, _GOLD_CN) is garbled
 
 
+def test_mojibake_detector_knows_the_page():
+    # chrome the gold leaves out is no mojibake when the page, read right, shows it
+    page = "首页 > 政策文件 扫一扫在手机打开当前页 打印本页 关闭窗口 " * 3 + _GOLD_CN
+    chrome = "首页 > 政策文件 扫一扫在手机打开当前页 打印本页 关闭窗口 " * 3
+    assert is_mojibake(chrome + _GOLD_CN, _GOLD_CN) is True  # judged on the gold alone
+    assert is_mojibake(chrome + _GOLD_CN, _GOLD_CN, page_text=page) is False
+    garbled = page.encode("utf-8").decode("gb18030", "replace")
+    assert is_mojibake(garbled, _GOLD_CN, page_text=page) is True
+
+
 def test_mojibake_detector_reads_the_title_too():
     assert is_mojibake(_GOLD_CN, _GOLD_CN, title="å\x85³äº\x8eå\x8d°å\x8f\x91", gold_title="关于印发")
 

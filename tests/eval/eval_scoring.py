@@ -109,12 +109,15 @@ _LATIN_MOJIBAKE = re.compile(r"[\u0080-\u009f\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def is_mojibake(output: str, gold: str, title: str | None = None, gold_title: str | None = None) -> bool:
-    """Whether an extraction reads as a wrong decoding of the page, judged against the gold:
-    U+FFFD, or latin-1 letters, that the gold does not have; or Chinese characters most of
-    which never occur in the gold (UTF-8 read as GBK gives real but wrong characters)."""
+def is_mojibake(
+    output: str, gold: str, title: str | None = None, gold_title: str | None = None, page_text: str = ""
+) -> bool:
+    """Whether an extraction reads as a wrong decoding of the page, judged against the gold
+    and the page's own text read in its right charset (``page_text``): U+FFFD, or latin-1
+    letters, that neither has; or Chinese characters most of which never occur on the page
+    (UTF-8 read as GBK gives real but wrong characters)."""
     got = "\n".join(part for part in (title, output) if part)
-    want = "\n".join(str(part) for part in (gold_title, gold) if part)
+    want = "\n".join(str(part) for part in (gold_title, gold, page_text) if part)
     if "\ufffd" in got and "\ufffd" not in want:
         return True
     if len(set(_LATIN_MOJIBAKE.findall(got)) - set(want)) >= 2:
