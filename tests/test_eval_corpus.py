@@ -63,11 +63,9 @@ MIN_REAL_PAGES, MIN_SITES, MIN_CMS_FAMILIES = 150, 25, 8
 
 
 def test_real_corpus_is_as_large_as_the_issue_asks():
-    sites = {p.site for p in REAL}
-    families = {p.cms for p in REAL}
-    assert len(REAL) >= MIN_REAL_PAGES, f"{len(REAL)} real pages, need {MIN_REAL_PAGES}"
-    assert len(sites) >= MIN_SITES, f"{len(sites)} sites, need {MIN_SITES}"
-    assert len(families) >= MIN_CMS_FAMILIES, f"{len(families)} CMS families ({sorted(families)}), need {MIN_CMS_FAMILIES}"
+    pages, sites, families = len(REAL), len({p.site for p in REAL}), len({p.cms for p in REAL})
+    short = [need - have for have, need in ((pages, MIN_REAL_PAGES), (sites, MIN_SITES), (families, MIN_CMS_FAMILIES))]
+    assert max(short) <= 0, f"{pages} real pages from {sites} sites and {families} CMS families; issue 6 asks for 150 / 25 / 8"
 
 
 @pytest.mark.parametrize("page", REAL, ids=lambda p: p.id)
