@@ -376,6 +376,9 @@ def _stats(pages=100, docnum_right=100, docnum_false=0, titles=100, agency=100, 
         (dict(signed=89), {"成文日期 exact"}),
         (dict(labeled=0, titles=0, agency=0, index=0, signed=0),  # nothing to judge on is no pass
          {"title exact", "agency exact", "索引号 exact", "成文日期 exact"}),
+        (dict(labeled=9, titles=9, agency=9, index=9, signed=9),  # nor is 9/9
+         {"title exact", "agency exact", "索引号 exact", "成文日期 exact"}),
+        (dict(labeled=10, titles=10, agency=10, index=10, signed=10), set()),
         (dict(mojibake=1), {"no mojibake page"}),
         (dict(f1=0.9), {"body F1 above trafilatura and GNE"}),  # a tie with trafilatura is not above it
         (dict(f1=0.94), {"body F1 above trafilatura and GNE"}),  # above trafilatura, below GNE

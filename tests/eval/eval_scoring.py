@@ -252,6 +252,8 @@ AGENCY_MIN = 0.90
 INDEX_MIN = 0.95
 SIGNED_MIN = 0.90
 ACCEPTANCE_SPLIT = "test"
+# a share over fewer labeled pages than this judges nothing (1/1 is no 95%)
+MIN_JUDGED = 10
 
 
 @dataclass(frozen=True)
@@ -262,9 +264,11 @@ class Criterion:
 
 
 def _share_criterion(name: str, right: int, total: int, minimum: float, extra_ok: bool = True, extra: str = "") -> Criterion:
-    if not total:
-        # a threshold nothing measures is not met: the split has no page to judge it on
-        return Criterion(name, False, f"not measurable: no page of the split has one (need ≥ {minimum:.0%})")
+    if total < MIN_JUDGED:
+        # a threshold too few pages measure is not met: the split cannot judge it yet
+        return Criterion(
+            name, False, f"not measurable: {right}/{total} labeled pages, need ≥ {MIN_JUDGED} to judge ≥ {minimum:.0%}"
+        )
     share = right / total
     return Criterion(name, share >= minimum and extra_ok, f"{right}/{total} = {share:.1%} (need ≥ {minimum:.0%}){extra}")
 
