@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.extract.model import Extraction
+if TYPE_CHECKING:  # the CLI imports this module for every command, --help included
+    from crawler.extract.model import Extraction
 
 
 def emit(args: Any, data: Any, as_text: Callable[[Any], str]) -> None:
