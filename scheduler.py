@@ -21,18 +21,29 @@ log = logging.getLogger("policy_archive.scheduler")
 MISFIRE_GRACE_SECONDS = 3600
 
 
-def crawl_source(source_id: str, db_url: str | None, registry_path: str | None) -> None:
-    """The job: one scheduled crawl of one source (module-level so a job store can name it)."""
+def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
+                 distributed: dict[str, Any] | None = None) -> None:
+    """The job: one scheduled crawl of one source (module-level so a job store can name it).
+
+    ``distributed`` ({"redis", "prefix", "workers"}): a round through Redis instead, with
+    that many local workers; workers on other machines join it (crawler/distributed.py).
+    """
     from crawler.runner import run_crawl
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
-    summary = run_crawl([source], db_url=db_url, trigger="schedule", registry_path=registry_path, progress=False)
+    if distributed:
+        from crawler.distributed import run_distributed
+
+        summary = run_distributed([source], db_url=db_url, trigger="schedule", progress=False, **distributed)
+    else:
+        summary = run_crawl([source], db_url=db_url, trigger="schedule", registry_path=registry_path, progress=False)
     result = summary.sources[0]
     log.info("%s: %s, %s", source_id, result.status, result.counters)
 
 
-def build_scheduler(db_url: str | None = None, registry_path: str | None = None, **options: Any) -> BlockingScheduler:
+def build_scheduler(db_url: str | None = None, registry_path: str | None = None,
+                    distributed: dict[str, Any] | None = None, **options: Any) -> BlockingScheduler:
     from spiders.registry import load_registry
 
     sched = BlockingScheduler(**options)
@@ -44,7 +55,7 @@ def build_scheduler(db_url: str | None = None, registry_path: str | None = None,
             CronTrigger.from_crontab(source.schedule),
             id=f"crawl:{source.id}",
             name=f"crawl {source.id}",
-            args=[source.id, db_url, registry_path],
+            args=[source.id, db_url, registry_path] + ([distributed] if distributed else []),
             replace_existing=True,
             # never two runs of one source at once; runs missed while down become one
             max_instances=1,
@@ -54,9 +65,10 @@ def build_scheduler(db_url: str | None = None, registry_path: str | None = None,
     return sched
 
 
-def run_forever(db_url: str | None = None, registry_path: str | None = None) -> int:
+def run_forever(db_url: str | None = None, registry_path: str | None = None,
+                distributed: dict[str, Any] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    sched = build_scheduler(db_url, registry_path)
+    sched = build_scheduler(db_url, registry_path, distributed)
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %s: stopping after the running crawls close", signum)
