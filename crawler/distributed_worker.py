@@ -16,7 +16,12 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.task import deferLater
+
 from crawler.distributed import HEARTBEAT_SECONDS, HEARTBEAT_TTL, JOB_TTL, Keys, job_sources
+from crawler.hostmap import META_ORIGINAL
 from crawler.runrecorder import RunRecorder
 
 log = logging.getLogger(__name__)
@@ -63,66 +68,69 @@ def _worker_id() -> str:
 
 # ---- politeness across workers ---------------------------------------------------------
 
-# The next free moment for a host, in Redis server time (no clock of a worker machine is
-# trusted): a request takes the later of now and that moment, and moves it on by the
-# delay. Every worker goes through the same key, so the host sees at most one request
-# per delay from all of them together.
-_RESERVE = """
+# When a host may next be asked, in Redis server time (no worker machine's clock is
+# trusted). A request may go when that moment has passed, and moves it on by the delay;
+# otherwise it learns how long to wait and asks again then. Nothing is reserved ahead:
+# a worker whose reactor was busy for a while does not wake up holding several slots
+# at once and send their requests together.
+_TRY_ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local delay = tonumber(ARGV[1])
 local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-local slot = math.max(now, free)
-redis.call('SET', KEYS[1], string.format('%.6f', slot + delay), 'PX', math.ceil((slot + delay - now) * 1000) + 60000)
-return string.format('%.6f', slot - now)
+if now >= free then
+  redis.call('SET', KEYS[1], string.format('%.6f', now + delay), 'PX', math.ceil(delay * 1000) + 60000)
+  return '0'
+end
+return string.format('%.6f', free - now)
 """
 
 
 class SharedPoliteness:
-    """Seconds a request to ``host`` must wait, reserved in Redis for every worker."""
+    """One request per ``delay`` to a host, from all workers together."""
 
     def __init__(self, server: Any, keys: Keys, delay: float) -> None:
         self.server = server
         self.keys = keys
         self.delay = delay
-        self._script = server.register_script(_RESERVE)
+        self._script = server.register_script(_TRY_ACQUIRE)
 
-    def reserve(self, host: str) -> float:
+    def try_acquire(self, host: str) -> float:
+        """0 when a request to ``host`` may go now (and the turn is taken), else the
+        seconds until it may ask again."""
         return float(self._script(keys=[self.keys.polite(host)], args=[self.delay]))
 
 
-class SharedPolitenessMiddleware:
-    """Downloader middleware: CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY are per
-    worker (per Scrapy process); this spaces a host's requests by POLICY_SHARED_DELAY
-    (default: DOWNLOAD_DELAY) across all workers of all machines.
+class PoliteDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP download handler, waiting first for its host's slot in Redis.
 
-    It runs before the host map (priority 30 < 40), so the key is the real site's host.
+    CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY hold per worker (per Scrapy
+    process); this spaces each host's requests by POLICY_SHARED_DELAY (default:
+    DOWNLOAD_DELAY) across every worker of every machine. It waits in the download
+    handler, not in a downloader middleware: requests leave a middleware long before
+    they are sent (the robots.txt check and the downloader's slot queue hold them
+    back, then release them together), so a slot taken there would not space them.
     """
 
-    def __init__(self, politeness: SharedPoliteness) -> None:
-        self.politeness = politeness
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> "SharedPolitenessMiddleware":
-        from scrapy.exceptions import NotConfigured
-
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
         settings = crawler.settings
-        delay = settings.getfloat("POLICY_SHARED_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
-        if delay <= 0:
-            raise NotConfigured("no delay between requests to one host")
         keys = Keys(settings.get("POLICY_REDIS_PREFIX"), settings.get("POLICY_JOB_ID"))
-        return cls(SharedPoliteness(_server(settings), keys, delay))
+        delay = settings.getfloat("POLICY_SHARED_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+        self.politeness = SharedPoliteness(_server(settings), keys, delay) if delay > 0 else None
 
-    async def process_request(self, request: Any, spider: Any = None) -> None:
-        host = (urlsplit(request.url).netloc or "").lower()
-        wait = self.politeness.reserve(host)
-        if wait > 0:
-            from scrapy.utils.defer import maybe_deferred_to_future
-            from twisted.internet import reactor
-            from twisted.internet.task import deferLater
+    async def download_request(self, request: Any) -> Any:
+        if self.politeness is not None:
+            # The real site's host, also when the host map sends it to a fixture server.
+            url = request.meta.get(META_ORIGINAL) or request.url
+            host = (urlsplit(url).netloc or "").lower()
+            while (wait := self.politeness.try_acquire(host)) > 0:
+                # Imported here: importing the reactor at module level would install
+                # Twisted's default one before Scrapy installs the asyncio reactor.
+                from twisted.internet import reactor
 
-            await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
-        return None
+                await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+        return await super().download_request(request)
 
 
 # ---- the worker's lifetime and its runs -----------------------------------------------
@@ -228,7 +236,8 @@ def worker_settings(job: dict[str, Any], redis: str, prefix: str, db_url: str | 
     keys = Keys(prefix, job["id"])
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), f"{__name__}.SharedPolitenessMiddleware": 30}
+    handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": f"{__name__}.PoliteDownloadHandler",
+                "https": f"{__name__}.PoliteDownloadHandler"}
     extensions = {**settings.getdict("EXTENSIONS"), "crawler.runrecorder.RunRecorder": None,
                   f"{__name__}.WorkerRunRecorder": 100, f"{__name__}.WorkerLifetime": 110}
     settings.update(
@@ -249,7 +258,7 @@ def worker_settings(job: dict[str, Any], redis: str, prefix: str, db_url: str | 
             "SCHEDULER_QUEUE_KEY": keys.queue(),
             "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter(),
             "REDIS_URL": redis,
-            "DOWNLOADER_MIDDLEWARES": middlewares,
+            "DOWNLOAD_HANDLERS": handlers,
             "EXTENSIONS": extensions,
         },
         priority="cmdline",
