@@ -33,6 +33,7 @@ eval: $(STAMP)
 ## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory
 bench: $(STAMP)
 	$(PY) tests/bench/run_bench.py
+	$(PY) tests/bench/startup_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

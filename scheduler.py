@@ -34,14 +34,25 @@ class SchedulerError(Exception):
     """The scheduler cannot start; the message is one line for the user."""
 
 
-def crawl_source(source_id: str, db_url: str | None, registry_path: str | None) -> None:
-    """The job: one scheduled crawl of one source (module-level so a job store can name it)."""
+def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
+                 distributed: dict[str, Any] | None = None) -> None:
+    """The job: one scheduled crawl of one source (module-level so a job store can name it).
+
+    ``distributed`` ({"redis", "prefix", "workers"}): a round through Redis instead, with
+    that many local workers; workers on other machines join it (crawler/distributed.py).
+    """
     from crawler.runner import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
     try:
-        summary = run_crawl([source], db_url=db_url, trigger="schedule", registry_path=registry_path, progress=False)
+        if distributed:
+            from crawler.distributed import run_distributed
+
+            summary = run_distributed([source], db_url=db_url, trigger="schedule", progress=False, **distributed)
+        else:
+            summary = run_crawl([source], db_url=db_url, trigger="schedule", registry_path=registry_path,
+                                progress=False)
     except CrawlStopped:
         log.warning("%s: stopped, run closed as interrupted", source_id)
         return
@@ -77,7 +88,8 @@ def _trigger(source: Any, registry_path: str | None, interval: float | None) -> 
 
 
 def build_scheduler(
-    db_url: str | None = None, registry_path: str | None = None, interval: float | None = None, **options: Any
+    db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
+    distributed: dict[str, Any] | None = None, **options: Any
 ) -> BlockingScheduler:
     from spiders.registry import load_registry
 
@@ -91,7 +103,7 @@ def build_scheduler(
             _trigger(source, registry_path, interval),
             id=f"crawl:{source.id}",
             name=f"crawl {source.id}",
-            args=[source.id, db_url, registry_path],
+            args=[source.id, db_url, registry_path] + ([distributed] if distributed else []),
             replace_existing=True,
             # never two runs of one source at once; runs missed while down become one
             max_instances=1,
@@ -173,14 +185,15 @@ def _quiet_logs() -> None:
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
-def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None) -> int:
+def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
+                distributed: dict[str, Any] | None = None) -> int:
     from crawler import runner
     from storage import open_archive, runs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     _quiet_logs()
     try:
-        sched = build_scheduler(db_url, registry_path, interval)
+        sched = build_scheduler(db_url, registry_path, interval, distributed)
         lock = ArchiveLock(db_url)
         lock.acquire()
     except SchedulerError as exc:

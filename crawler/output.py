@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.extract.model import Extraction
+if TYPE_CHECKING:  # the CLI imports this module for every command, --help included
+    from crawler.extract.model import Extraction
 
 
 # C0 controls but tab and newline, DEL and the C1 range: crawled text may carry escape

@@ -16,7 +16,7 @@ from sqlalchemy import case, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from crawler.items import AttachmentFile, CapturedPart, PageRecord
-from storage import neardup
+from storage import locks, neardup
 from storage.db import Archive, ArchiveError
 from storage.models import (
     SOURCE_KINDS,
@@ -97,8 +97,11 @@ def ingest(archive: Archive, record: PageRecord, run_id: int | None = None) -> I
     document already has, possibly a copy with another site's noise).
     """
     page = _prepare(record)
-    with archive.transaction(serialize=True) as session:
-        return _ingest(session, page, run_id)
+    keys = locks.identity_keys(
+        page.doc_number, page.urls, page.text_hash, page.signature.bands() if page.signature else (),
+        (normalize_doc_number(n) for n in page.record.extraction.cited_doc_numbers),
+    )
+    return locks.run_locked(archive, keys, lambda session: _ingest(session, page, run_id))
 
 
 def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = None) -> list[int]:
@@ -109,14 +112,17 @@ def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = N
     at it again. Counted as ``pages=1, offtopic=1`` in the same transaction.
     """
     page = _prepare(record)
-    with archive.transaction(serialize=True) as session:
-        if run_id is not None and session.get(CrawlRun, run_id) is None:
-            raise ArchiveError(f"no crawl run {run_id}")
-        _ensure_source(session, record)
-        captures = _add_captures(session, page, None, run_id)
-        if run_id is not None:
-            increment(session, run_id, pages=1, offtopic=1)
-        return [c.id for c in captures]
+    return locks.run_locked(archive, locks.identity_keys(urls=page.urls), lambda session: _offtopic(session, page, run_id))
+
+
+def _offtopic(session: Session, page: _Page, run_id: int | None) -> list[int]:
+    if run_id is not None and session.get(CrawlRun, run_id) is None:
+        raise ArchiveError(f"no crawl run {run_id}")
+    _ensure_source(session, page.record)
+    captures = _add_captures(session, page, None, run_id)
+    if run_id is not None:
+        increment(session, run_id, pages=1, offtopic=1)
+    return [c.id for c in captures]
 
 
 def record_unextracted(

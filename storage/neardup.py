@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128
@@ -45,8 +46,19 @@ MATCH_THRESHOLD = 0.8
 COPY_THRESHOLD = 0.9
 
 _DTYPE = np.dtype("<u4")
-# One permutation table for every signature: building it is most of MinHash's setup.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=HASH_SCHEME)
+
+
+@cache
+def _template() -> Any:
+    """One permutation table for every signature: building it is most of MinHash's setup.
+
+    datasketch is imported here, on the first signature: it pulls in scipy (0.3 s,
+    ~40 MB), which a process that never computes a MinHash (the CLI, a crawl's waiting
+    parent) must not pay for.
+    """
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=HASH_SCHEME)
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,6 @@ def signature(normalized: str) -> Signature | None:
     """The signature of an already normalized text, or None when it is too short to compare."""
     if len(normalized) < MIN_CHARS:
         return None
-    mh = _TEMPLATE.copy()
+    mh = _template().copy()
     mh.update_batch(list(shingles(normalized)))
     return Signature(np.asarray(mh.hashvalues, dtype=_DTYPE), SCHEME)

@@ -17,6 +17,7 @@ def register(sub: Any) -> None:
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the crawl after this long")
     p.add_argument("--full", action="store_true",
                    help="backfill: walk every listing page and fetch every notice unconditionally")
+    _distributed_options(p)
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("demo", parents=[reads], help="crawl the bundled sample sites on 127.0.0.1")
@@ -28,7 +29,18 @@ def register(sub: Any) -> None:
     p.add_argument("--registry", "--sources", dest="registry", metavar="PATH")
     p.add_argument("--interval", type=float, metavar="SECONDS",
                    help="crawl every source this often instead of on its cron (trials)")
+    _distributed_options(p)
     p.set_defaults(func=cmd_schedule)
+
+
+def _distributed_options(p: Any) -> None:
+    from crawler.cli.worker import add_redis_options
+
+    p.add_argument("--distributed", action="store_true",
+                   help="crawl through Redis with worker processes here and on other machines (README)")
+    add_redis_options(p)
+    p.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="with --distributed: worker processes started here (0: only other machines')")
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -45,14 +57,30 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         chosen = [s for s in registry.values() if s.enabled]
         if not chosen:
             raise CliError("no enabled source in the registry")
+    settings = {"POLICY_FULL_WALK": args.full}
     try:
-        summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
-                            settings={"POLICY_FULL_WALK": args.full})
+        if args.distributed:
+            summary = _run_distributed(args, chosen, settings)
+        else:
+            summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
+                                settings=settings)
     except CrawlStopped as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 130
     _emit_with_health(args, summary, [s.id for s in chosen])
     return 0 if summary.ok else 1
+
+
+def _run_distributed(args: argparse.Namespace, chosen: list[Any], settings: dict[str, Any]) -> Any:
+    from crawler.distributed import DEFAULT_PREFIX, DistributedError, run_distributed
+
+    if args.workers < 0:
+        raise CliError("--workers cannot be negative")
+    try:
+        return run_distributed(chosen, db_url=args.db, redis=args.redis, prefix=args.prefix or DEFAULT_PREFIX,
+                               workers=args.workers, timeout=args.timeout, settings=settings)
+    except DistributedError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[str]) -> None:
@@ -111,4 +139,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
     if args.interval is not None and args.interval <= 0:
         raise CliError("--interval must be a positive number of seconds")
-    return scheduler.run_forever(db_url=args.db, registry_path=args.registry, interval=args.interval)
+    distributed = None
+    if args.distributed:
+        from crawler.distributed import DEFAULT_PREFIX, redis_url
+
+        distributed = {"redis": redis_url(args.redis), "prefix": args.prefix or DEFAULT_PREFIX, "workers": args.workers}
+    return scheduler.run_forever(db_url=args.db, registry_path=args.registry, interval=args.interval,
+                                 distributed=distributed)
