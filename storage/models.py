@@ -29,7 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SOURCE_KINDS = ("gov", "aggregator", "docshare")
+from crawler.items import SOURCE_KINDS
+
 RUN_TRIGGERS = ("schedule", "cli")
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 RUN_COUNTERS = (

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from storage.db import Archive
-from storage.ingest import decompress_raw
+from storage.blobs import decompress_raw
 from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
 from storage.normalize import normalize_doc_number
 
