@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.blobs import RAW_CODEC, compress
+from storage.blobs import store
 from storage.models import Attachment, Document, Version
 from storage.normalize import sha256_hex
 from storage.prepared import PreparedPage
@@ -30,9 +30,7 @@ def add_attachments(session: Session, page: PreparedPage, doc: Document, version
                 content_type=att.part.content_type,
                 http_status=att.part.status,
                 fetched_at=att.part.fetched_at,
-                sha256=digest,
-                raw=compress(att.part.body),
-                raw_codec=RAW_CODEC,
+                sha256=store(session, att.part.body),
                 raw_size=len(att.part.body),
                 text=att.text or None,
                 error=(att.error or "")[:300] or None,

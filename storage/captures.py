@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from storage.blobs import RAW_CODEC, compress
+from storage.blobs import store
 from storage.models import Capture, Version
-from storage.normalize import sha256_hex
 from storage.prepared import PreparedPage
 
 
@@ -23,9 +22,7 @@ def add_captures(session: Session, page: PreparedPage, version: Version | None, 
             last_modified=part.last_modified,
             content_type=part.content_type,
             encoding=part.encoding or record.extraction.encoding,
-            sha256=sha256_hex(part.body),
-            raw=compress(part.body),
-            raw_codec=RAW_CODEC,
+            sha256=store(session, part.body),
             raw_size=len(part.body),
             part_no=part_no,
             text_hash=page.text_hash,

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from storage.db import Archive
-from storage.blobs import decompress_raw
+from storage.blobs import load
 from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
 from storage.normalize import normalize_doc_number
 
@@ -283,10 +283,8 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
 def capture_body(archive: Archive, capture_id: int) -> bytes | None:
     """The raw bytes of one capture exactly as fetched (for re-extraction and export)."""
     with archive.session() as session:
-        row = session.execute(
-            select(Capture.raw, Capture.raw_codec).where(Capture.id == capture_id)
-        ).first()
-        return decompress_raw(row.raw, row.raw_codec) if row else None
+        digest = session.scalar(select(Capture.sha256).where(Capture.id == capture_id))
+        return load(session, digest) if digest else None
 
 
 # --- the archive as a whole ---------------------------------------------------------------
