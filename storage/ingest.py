@@ -20,6 +20,7 @@ from storage.attachments import add_attachments
 from storage.captures import add_captures
 from storage.citations import record_citations, resolve_citations_to
 from storage.db import Archive, ArchiveError
+from storage.drafts import find_draft_partner
 from storage.identity import find_document, link_draft, new_document, take_number
 from storage.metadata import update_document
 from storage.models import CrawlRun, Source
@@ -85,6 +86,8 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
     captures = add_captures(session, page, version, run_id)
     add_attachments(session, page, doc, version)
     update_document(session, doc, page)
+    if draft_match is None and outcome == "new_document":
+        draft_match = find_draft_partner(session, doc, page)
     if draft_match is not None:
         link_draft(doc, draft_match, page.is_draft)
     record_citations(session, doc, page)

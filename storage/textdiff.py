@@ -5,6 +5,7 @@ dicts out."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -73,3 +74,62 @@ def summary(entries: list[dict[str, Any]]) -> dict[str, int]:
     for e in entries:
         counts[e["op"]] += 1
     return counts
+
+
+# --- the version rules' text tests (storage/versions.py) ---------------------------------
+
+# A text at most this share of a fuller one, that reads as its beginning, is a truncation.
+_TRUNCATED_SHARE = 0.95
+_PREFIX_CONTAINMENT = 0.9
+_SHINGLE = 5
+
+
+def _shingles(s: str) -> set[str]:
+    return {s[i:i + _SHINGLE] for i in range(max(1, len(s) - _SHINGLE + 1))}
+
+
+def is_truncation(part: str, full: str) -> bool:
+    """Whether normalized text ``part`` is ``full`` cut short: page 1 of 2 only, a preview.
+
+    Its shingles lie in the beginning of the fuller text (site noise allowed: 90%), and
+    it is clearly shorter. A text missing a paragraph in the middle is not a truncation:
+    that is a revision.
+    """
+    if not part or len(part) > _TRUNCATED_SHARE * len(full):
+        return False
+    head = _shingles(full[: int(len(part) * 1.1) + 50])
+    mine = _shingles(part)
+    return len(mine & head) / len(mine) >= _PREFIX_CONTAINMENT
+
+
+# Copies swap punctuation styles (。 → .), so the rule's sentences end at either form;
+# a full stop between digits is a decimal point.
+_ANY_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=(?<!\d)\.)|(?<=\.)(?!\d)")
+
+
+def _norm_sentences(text: str) -> list[str]:
+    from storage.normalize import normalize_text
+
+    joined = unicodedata.normalize("NFKC", "".join(paragraphs(text)))
+    return [n for n in (normalize_text(s) for s in _ANY_SENTENCE_END.split(joined)) if n]
+
+
+def edited_sentences(old: str, new: str) -> list[tuple[str, str]]:
+    """Sentences of ``old`` rewritten in ``new`` (old, new normalized), inside the body.
+
+    Site noise adds or drops whole lines, mostly at the top and bottom (headers, ads,
+    footers); an edit replaces a sentence with a similar but different one. Only the
+    second is returned, so a copy with noise gives [] and a one-sentence revision does not.
+    """
+    a, b = _norm_sentences(old), _norm_sentences(new)
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "replace":
+            continue
+        for x in a[i1:i2]:
+            best = max(b[j1:j2], key=lambda y: _similar(x, y))
+            # A sentence that only gained or lost words at an end is a line of noise glued
+            # to it (a header without a full stop, a footer), not a rewrite.
+            if 0.5 <= _similar(x, best) < 1.0 and x not in best and best not in x:
+                out.append((x, best))
+    return out

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from storage import neardup
 from storage.authority import rank_of, text_rank
 from storage.models import Capture, Document, Version, VersionBand
+from storage.normalize import normalize_text
 from storage.prepared import PreparedPage
+from storage.textdiff import edited_sentences, is_truncation
 
 
 def place_version(session: Session, doc: Document, page: PreparedPage) -> tuple[Version, str]:
@@ -25,17 +27,36 @@ def place_version(session: Session, doc: Document, page: PreparedPage) -> tuple[
             .where(Version.document_id == doc.id, Capture.text_hash == page.text_hash)
             .limit(1)
         )
+    if version is None:
+        version = _fuller_version(session, doc, page)
     if version is not None:
         seen(version, page.fetched_at)
         return version, "unchanged"
     if not _seen_from_same_origin(session, doc, page):
         copy_of = _closest_version(session, doc, page)
         if copy_of is not None:
-            seen(copy_of, page.fetched_at)
-            if rank_of(session, page.record.source_id) > text_rank(session, copy_of):
-                _adopt_text(session, copy_of, page)
-            return copy_of, "unchanged"
+            rank, best = rank_of(session, page.record.source_id), text_rank(session, copy_of)
+            # Between sites of equal rank a rewritten sentence is a revision one of them
+            # published, not noise; a lesser site's copy is taken for noise either way.
+            if not (rank == best and edited_sentences(copy_of.text, page.record.extraction.text or "")):
+                seen(copy_of, page.fetched_at)
+                if rank > best:
+                    _adopt_text(session, copy_of, page)
+                return copy_of, "unchanged"
     return new_version(session, doc, page), "new_version"
+
+
+def _fuller_version(session: Session, doc: Document, page: PreparedPage) -> Version | None:
+    """The version this page's text is a truncation of (page 1 of 2 only, a preview):
+    such a page is a sighting of that version and never replaces its fuller text."""
+    if not page.normalized:
+        return None
+    best: Version | None = None
+    for version in session.scalars(select(Version).where(Version.document_id == doc.id)):
+        full = normalize_text(version.text)
+        if is_truncation(page.normalized, full) and (best is None or len(version.text) > len(best.text)):
+            best = version
+    return best
 
 
 def _adopt_text(session: Session, version: Version, page: PreparedPage) -> None:
