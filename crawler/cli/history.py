@@ -26,6 +26,8 @@ def register(sub: Any) -> None:
                        help="run extraction again over stored pages (after an extractor change)")
     p.add_argument("--source", metavar="SOURCE", help="only this source's pages")
     p.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD", help="only pages fetched since")
+    p.add_argument("--registry", metavar="PATH", help="the source registry the pages were crawled with "
+                   "(default: the built-in one and the sample sites')")
     p.set_defaults(func=cmd_reextract)
 
 
@@ -56,13 +58,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
-    from storage.reextract import reextract
+    from crawler.reextraction import reextract
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 50 == 0:
             print(f"re-extracted {done}/{total} pages", file=sys.stderr)
 
-    report = reextract(open_db(args), source_id=args.source, since=args.since, progress=progress)
+    report = reextract(open_db(args), source_id=args.source, since=args.since,
+                       registry_path=args.registry, progress=progress)
     output.emit(args, report, reextract_text)
     return 0
 
@@ -119,7 +122,7 @@ def reextract_text(r: dict[str, Any]) -> str:
     lines = [f"re-extracted {r['pages']} pages of {r['documents']} documents: "
              f"{r['metadata_updated']} documents' metadata updated, {r['text_recleaned']} texts re-cleaned, "
              f"{r['text_differs']} pages now read differently (left for the next crawl), "
-             f"{r['errors']} could not be read"]
+             f"{r['now_on_topic']} off-topic pages now on topic, {r['errors']} could not be read; no new version"]
     for field_name, n in sorted(r.get("fields", {}).items()):
         lines.append(f"  {field_name}: {n}")
     return "\n".join(lines)
