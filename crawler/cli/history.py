@@ -94,7 +94,7 @@ def diff_text(d: dict[str, Any]) -> str:
     f, t, s = d["from"], d["to"], d["summary"]
     lines = [_title(d["document"]),
              f"version {f['seq']} ({_day(f['first_seen'])}) → version {t['seq']} ({_day(t['first_seen'])}): "
-             f"{s['changed']} paragraphs changed, {s['added']} added, {s['removed']} removed"]
+             f"paragraphs: {s['changed']} changed, {s['added']} added, {s['removed']} removed"]
     if f["seq"] == t["seq"] or not (s["changed"] or s["added"] or s["removed"]):
         lines.append("no change")
     for e in d["paragraphs"]:
