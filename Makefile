@@ -30,10 +30,11 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(PY) tests/eval/run_eval.py
 
-## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory
+## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory; near-duplicate lookup ms
 bench: $(STAMP)
 	$(PY) tests/bench/run_bench.py
 	$(PY) tests/bench/startup_bench.py
+	$(PY) tests/bench/neardup_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -88,26 +88,37 @@ def search_text(hits: list[dict[str, Any]]) -> str:
 
 
 def document_text(d: dict[str, Any]) -> str:
+    """`show`: labels in English throughout; the values are the notice's own (Chinese)."""
     labels = [
-        ("title", "标题"), ("doc_number", "文号"), ("agency", "发文机关"), ("signed_date", "成文日期"),
-        ("published_date", "发布日期"), ("index_number", "索引号"), ("region", "地区"),
-        ("doc_type", "类型"), ("status", "状态"), ("topics", "主题"), ("authoritative_url", "来源"),
+        ("title", "title"), ("doc_number", "document number"), ("agency", "issued by"),
+        ("signed_date", "signed"), ("published_date", "published"), ("index_number", "index number"),
+        ("region", "region"), ("doc_type", "type"), ("status", "status"), ("topics", "topics"),
     ]
-    lines = []
+    lines = [f"document #{d['id']}"]
     for key, label in labels:
         value = d.get(key)
         if isinstance(value, list):
             value = ", ".join(value)
         if value:
             lines.append(f"{label}: {value}")
+    urls = d.get("urls") or []
+    lines.append(f"carried by {len(urls)} URLs:")
+    for u in urls:
+        mark = "  (authoritative)" if u.get("authoritative") else ""
+        lines.append(f"  {u['source_id']:<12} {u['kind']:<10} {u['url']}  "
+                     f"first seen {str(u['first_seen'])[:10]}, last seen {str(u['last_seen'])[:10]}{mark}")
     versions = d.get("versions") or []
-    pages = {}
-    for c in d.get("captures") or []:
-        if c.get("part_no", 0) == 0:
-            pages.setdefault(c.get("url"), c)
-    lines.append(f"versions: {len(versions)}  pages carrying it: {len(pages)}")
-    for url, c in list(pages.items())[:10]:
-        lines.append(f"  {c.get('source_id') or ''}  {url}")
+    lines.append(f"versions: {len(versions)}")
+    for v in versions:
+        mark = "  (current)" if v.get("is_current") else ""
+        lines.append(f"  {v['seq']}: first seen {str(v['first_seen'])[:10]}, last seen {str(v['last_seen'])[:10]}, "
+                     f"{v['characters']} characters, from {v['source_id']}{mark}")
+    attachments = d.get("attachments") or []
+    if attachments:
+        lines.append(f"attachments: {len(attachments)}")
+        for a in attachments:
+            note = f"{a['text_chars']} characters of text" if a["text_chars"] else (a.get("error") or "no text")
+            lines.append(f"  {a.get('name') or ''} ({a['kind']}, {a['raw_size']} bytes, {note})  {a['url']}")
     if d.get("draft_of_id"):
         lines.append(f"final text of the draft #{d['draft_of_id']}")
     if d.get("final_ids"):

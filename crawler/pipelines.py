@@ -17,7 +17,7 @@ from crawler.items import PageItem, PageRecord
 from crawler.processing import extract_item
 from crawler.runcontext import RunContext, run_context
 from storage.ingest import ingest, record_offtopic, record_unextracted
-from storage.recheck import mark_unchanged
+from storage.known_pages import mark_unchanged
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from scrapy import signals
 from crawler.runcontext import open_missing_runs, run_context
 from crawler.signals import fetch_failed, listing_walked
 from storage import frontier, runs
-from storage.recheck import known_pages
+from storage.known_pages import known_pages
 
 
 class RunRecorder:

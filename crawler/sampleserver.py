@@ -34,6 +34,12 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
 * A directory path serves its ``index.html``. Names starting with ``_`` or ``.`` (site
   settings) are never served; anything missing is 404.
 
+* **States**: ``state="later"`` serves the sites as they look some days on: the files of
+  ``www-later/`` (made by build.py) are laid over ``www/``.
+* **Stable host names**: the sample sites' URLs are ``SAMPLE_ORIGIN`` + path whatever port
+  the server got; ``host_map()`` is the ``POLICY_HOST_MAP`` that sends them to this server
+  (crawler/hostmap.py), so an archive filled from two runs on two ports sees one set of URLs.
+
 ``hits`` counts requests by request target (path plus ``?query`` when there is one) and
 ``log`` keeps every request (method, target, status, request headers) for assertions.
 Run ``python -m crawler.sampleserver`` to browse the samples by hand.
@@ -53,7 +59,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["SampleServer", "RequestRecord", "sample_root", "sample_registry_path", "query_file_name", "post_file_name"]
+__all__ = ["SAMPLE_ORIGIN", "STATES", "SampleServer", "RequestRecord", "sample_root", "sample_registry_path",
+           "query_file_name", "post_file_name"]
+
+# The sample sites' own origin: what the archive records, wherever the server listens.
+SAMPLE_ORIGIN = "http://sites.sample.test"
+STATES = ("initial", "later")
 
 _SAMPLES_ENV = "POLICY_ARCHIVE_SAMPLES"
 _REPO_SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -222,10 +233,20 @@ class SampleServer:
     """Serve a directory of sample sites on loopback, in a daemon thread."""
 
     def __init__(self, root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
-                 faults: bool = False, fault_site: bool | None = None):
+                 faults: bool = False, fault_site: bool | None = None, state: str = "initial"):
         self.root = Path(root) if root is not None else sample_root()
         if not self.root.is_dir():
             raise FileNotFoundError(f"sample root is not a directory: {self.root}")
+        if state not in STATES:
+            raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+        self.state = state
+        # Searched in order: the state's overlay first, then the sites as first built.
+        self.roots = [self.root]
+        if state != "initial":
+            overlay = self.root.parent / f"{self.root.name}-{state}"
+            if not overlay.is_dir():
+                raise FileNotFoundError(f"no {state} state of the sample sites at {overlay} (run build.py)")
+            self.roots.insert(0, overlay)
         self.host = host
         self.port = port
         self.verbose = verbose
@@ -275,6 +296,10 @@ class SampleServer:
     def url(self, path: str) -> str:
         return self.base_url + "/" + path.lstrip("/")
 
+    def host_map(self) -> dict[str, str]:
+        """POLICY_HOST_MAP sending ``SAMPLE_ORIGIN`` to this server."""
+        return {SAMPLE_ORIGIN: self.base_url}
+
     # bookkeeping -----------------------------------------------------------------------
     def record(self, entry: RequestRecord) -> None:
         with self._lock:
@@ -320,18 +345,20 @@ class SampleServer:
             return None
         candidates = [query_file_name(rel, query)] if query else []
         candidates.append(rel)
-        root = self.root.resolve()
         for name in candidates:
-            file = (self.root / name).resolve()
-            if file.is_dir():
-                file = file / "index.html"
-            if file.is_file() and file.is_relative_to(root):
-                return file
+            for root in self.roots:
+                file = (root / name).resolve()
+                if file.is_dir():
+                    file = file / "index.html"
+                if file.is_file() and file.is_relative_to(root.resolve()):
+                    return file
         return None
 
     def _content_type(self, file: Path) -> str:
         ctype = _CONTENT_TYPES.get(file.suffix.lower(), "application/octet-stream")
-        site = file.resolve().relative_to(self.root.resolve()).parts[0]
+        resolved = file.resolve()
+        root = next(r.resolve() for r in self.roots if resolved.is_relative_to(r.resolve()))
+        site = resolved.relative_to(root).parts[0]
         charset = self._settings.charset(site) if ctype in _TEXT_TYPES else None
         return f"{ctype}; charset={charset}" if charset else ctype
 
@@ -373,8 +400,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", type=Path, default=None, help="sites directory (default: the bundled www/)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--state", choices=STATES, default="initial")
     args = parser.parse_args(argv)
-    server = SampleServer(args.root, port=args.port, verbose=not args.quiet).start()
+    server = SampleServer(args.root, port=args.port, verbose=not args.quiet, state=args.state).start()
     print(f"serving {server.root} at {server.base_url}/  (Ctrl-C to stop)", flush=True)
     try:
         threading.Event().wait()

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from crawler.items import SOURCE_KINDS as KINDS
+
 BUILTIN_REGISTRY = Path(__file__).with_name("sources.toml")
 
-KINDS = ("gov", "aggregator", "docshare")
 FAMILIES = ("gov_portal", "policy_api", "hanweb", "gkmlpt", "aggregator", "docshare", "generic")
 HTTP_METHODS = ("GET", "POST")
 

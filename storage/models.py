@@ -29,7 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SOURCE_KINDS = ("gov", "aggregator", "docshare")
+from crawler.items import SOURCE_KINDS
+
 RUN_TRIGGERS = ("schedule", "cli")
 # partial: the run archived pages but some URLs failed; failed: it got nothing it expected.
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
@@ -210,6 +211,21 @@ class VersionBand(Base):
     band_hash: Mapped[int] = mapped_column(BigInteger)
 
 
+class Blob(Base):
+    """Raw bytes (a fetched page or file), stored once by their sha256, compressed.
+
+    Three fetches of an unchanged page, or one attachment linked from five notices, are
+    three captures or five attachments pointing at one blob. Written once, never updated.
+    """
+
+    __tablename__ = "blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # of the raw bytes
+    codec: Mapped[str] = mapped_column(String(8))  # "zlib" (room for "zstd" later)
+    size: Mapped[int] = mapped_column(Integer)  # of the raw bytes
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Capture(Base):
     __tablename__ = "capture"
 
@@ -226,9 +242,8 @@ class Capture(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     content_type: Mapped[str | None] = mapped_column(String(200))
     encoding: Mapped[str | None] = mapped_column(String(32))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
-    raw_codec: Mapped[str] = mapped_column(String(8))  # "zlib" (room for "zstd" later)
+    # The body as fetched, in the content-addressed blob table.
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), index=True)
     raw_size: Mapped[int] = mapped_column(Integer)
     part_no: Mapped[int] = mapped_column(SmallInteger, default=0)
     # Hash of the normalized text the page yielded (the same on every part of a page):
@@ -274,9 +289,7 @@ class Attachment(Base):
     content_type: Mapped[str | None] = mapped_column(String(200))
     http_status: Mapped[int] = mapped_column(SmallInteger)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
-    raw_codec: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), index=True)
     raw_size: Mapped[int] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(String(300))  # why no text could be read

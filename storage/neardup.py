@@ -62,7 +62,9 @@ def _template() -> Any:
 
 
 @dataclass(frozen=True)
-class Signature:
+class MinHashSignature:
+    """A text's MinHash values (not the 落款 signature block of crawler/extract/signature.py)."""
+
     values: np.ndarray
     scheme: str = SCHEME
 
@@ -70,10 +72,10 @@ class Signature:
         return self.values.astype(_DTYPE).tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes, scheme: str) -> "Signature":
+    def from_bytes(cls, data: bytes, scheme: str) -> "MinHashSignature":
         return cls(np.frombuffer(data, dtype=_DTYPE).copy(), scheme)
 
-    def jaccard(self, other: "Signature") -> float:
+    def jaccard(self, other: "MinHashSignature") -> float:
         """Estimated Jaccard similarity; signatures of different schemes never compare."""
         if other.scheme != self.scheme or len(other.values) != len(self.values):
             raise ValueError(f"signature schemes differ: {self.scheme!r} vs {other.scheme!r}")
@@ -100,10 +102,10 @@ def shingles(normalized: str, size: int = SHINGLE_SIZE) -> set[bytes]:
     return {normalized[i : i + size].encode("utf-8") for i in range(len(normalized) - size + 1)}
 
 
-def signature(normalized: str) -> Signature | None:
+def minhash_signature(normalized: str) -> MinHashSignature | None:
     """The signature of an already normalized text, or None when it is too short to compare."""
     if len(normalized) < MIN_CHARS:
         return None
     mh = _template().copy()
     mh.update_batch(list(shingles(normalized)))
-    return Signature(np.asarray(mh.hashvalues, dtype=_DTYPE), SCHEME)
+    return MinHashSignature(np.asarray(mh.hashvalues, dtype=_DTYPE), SCHEME)

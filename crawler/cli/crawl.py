@@ -22,6 +22,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("demo", parents=[reads], help="crawl the bundled sample sites on 127.0.0.1")
     p.add_argument("--full", action="store_true", help="as for crawl")
+    p.add_argument("--state", choices=("initial", "later"), default="initial",
+                   help="the sites as first built, or as they look some days on (revised, new notices)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("schedule", parents=[common(json_flag=False)],
@@ -102,18 +104,20 @@ def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[s
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.runner import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
-    from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
+    from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path, sample_root
     from spiders.registry import load_registry
 
     registry_path = sample_registry_path()
     sources = [s for s in load_registry(registry_path).values() if s.enabled]
-    with _demo_server(SampleServer, sample_root()) as server:
+    with _demo_server(lambda root, **kw: SampleServer(root, state=args.state, **kw), sample_root()) as server:
         if not args.json:
-            print(f"serving the sample sites at {server.base_url}", file=sys.stderr)
+            print(f"serving the sample sites ({args.state}) at {server.base_url} as {SAMPLE_ORIGIN}", file=sys.stderr)
         try:
+            # The archive sees the sites' stable origin, not the port this server got.
             summary = run_crawl(
-                sources, db_url=args.db, registry_path=registry_path, base=server.base_url,
-                settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full}, timeout=600,
+                sources, db_url=args.db, registry_path=registry_path, base=SAMPLE_ORIGIN,
+                settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full, "POLICY_HOST_MAP": server.host_map()},
+                timeout=600,
             )
         except CrawlStopped as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)

@@ -161,7 +161,7 @@ def test_detail_page_fetches_its_attachments_before_the_item_goes_out():
 
 
 def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
-    from storage.recheck import KnownPage
+    from storage.known_pages import KnownPage
 
     src = source("baoshan")
     spider = spider_for(src)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from storage import get_document, get_run, ingest, start_run, sync_sources
 from storage.ingest import record_offtopic
 from storage.models import Capture
-from storage.recheck import known_pages, mark_unchanged
+from storage.known_pages import known_pages, mark_unchanged
 from storage_samples import NOTICE_A, NOTICE_B, T0, later, page
 from spiders.registry import Source
 
