@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.errors import classify_failure
+from crawler.extract.attachment.kinds import TEXT_KINDS
 from crawler.extract.attachments import attachment_links
 from crawler.items import PageItem
 from crawler.signals import fetch_failed
@@ -25,12 +26,12 @@ _LIST_DATE = re.compile(r"(20\d{2}|19\d{2})[-./年]\s*(\d{1,2})[-./月]\s*(\d{1,
 # Links on a listing page that are never notices.
 _NOT_A_NOTICE = re.compile(r"^(javascript:|mailto:|#)|\.(jpg|png|gif|css|js)$", re.I)
 # Attachments whose text we can read; a page rarely has more that matter.
-FETCHED_ATTACHMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx"}
+FETCHED_ATTACHMENT_KINDS = frozenset(TEXT_KINDS)
 MAX_ATTACHMENTS = 6
 
 
 def attachment_urls(response: Response) -> list[str]:
-    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX)."""
+    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX, OFD)."""
     if not hasattr(response, "text"):
         return []
     links = attachment_links(response.text, response.url)
