@@ -12,6 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.extract.decode import xml_safe
 from crawler.extract.attachment.kinds import LINK_EXTENSIONS, kind_of_extension
 from crawler.extract.model import AttachmentLink
 
@@ -55,6 +56,7 @@ def attachment_links(html: str, base_url: str | None) -> list[AttachmentLink]:
     de-duplicated by URL, in page order. Embedded documents (iframe/embed/object) count."""
     if not html or not html.strip():
         return []
+    html = xml_safe(html)
     try:
         root = lxml_html.document_fromstring(html)
     except (etree.ParserError, ValueError):

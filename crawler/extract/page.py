@@ -19,7 +19,7 @@ from crawler.extract.attachments import attachment_links
 from crawler.extract.boilerplate import join_broken_lines, strip_boilerplate
 from crawler.extract.classify import doc_status, doc_type, topics
 from crawler.extract.dates import parse_cn_date
-from crawler.extract.decode import decode_html
+from crawler.extract.decode import decode_html, xml_safe
 from crawler.extract.docnumber import cited_doc_numbers, normalize_doc_number, own_doc_number
 from crawler.extract.htmltree import parse_html
 from crawler.extract.maintext import main_text, normalize_lines, plain_lines
@@ -42,9 +42,12 @@ _CONTINUATION_REPEAT = 6  # leading lines of a continuation page that may repeat
 
 
 def _as_text(page: bytes | str, declared: str | None = None) -> tuple[str, str | None]:
+    """The page as text every lxml step accepts (a stray control byte in a heading must
+    not make the page unreadable)."""
     if isinstance(page, bytes):
-        return decode_html(page, declared)
-    return page, None
+        text, encoding = decode_html(page, declared)
+        return xml_safe(text), encoding
+    return xml_safe(page), None
 
 
 def _squeezed(el: etree._Element) -> str:

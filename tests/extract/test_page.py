@@ -272,3 +272,20 @@ def test_joint_announcement_on_an_aggregator():
     assert result.title == title
     assert result.doc_number == "财政部税务总局发展改革委民政部商务部卫生健康委公告2019年第76号"
     assert result.agency == "财政部、税务总局、发展改革委、民政部、商务部、卫生健康委"
+
+
+# -- control bytes (issue 8): cleaned before any lxml step, so the page is still read ---------------
+CONTROL_PAGE = (
+    "<html><head><title>关于做好\x0c老年人健康\x1b管理工作的通知</title></head><body>"
+    "<h1>关于做好\x0c老年人健康\x1b管理工作的通知</h1><div id=zoom><p>各区卫生健康局\x08：</p>"
+    "<p>为做好老年人健康管理服务工作，\x0b现将有关事项通知如下：请各地认真组织实施，按时报送工作进展情况，确保服务质量。</p>"
+    "<p>附件：<a href='/upload/a\x07.pdf'>名单.pdf</a></p></div></body></html>"
+)
+
+
+@pytest.mark.parametrize("page", [CONTROL_PAGE, CONTROL_PAGE.encode("utf-8"), CONTROL_PAGE.encode("gb18030")])
+def test_control_characters_never_make_extraction_raise(page):
+    ex = extract_page(page, "http://127.0.0.1/a.html")
+    assert ex.title == "关于做好老年人健康管理工作的通知"
+    assert not any(ch in ex.text for ch in "\x07\x08\x0b\x0c\x1b")
+    assert "现将有关事项通知如下" in ex.text

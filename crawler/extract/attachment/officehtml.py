@@ -23,9 +23,10 @@ def office_html_text(body: bytes) -> str:
         return ""
     from lxml import html as lxml_html
 
-    from crawler.extract.decode import decode_html
+    from crawler.extract.decode import decode_html, xml_safe
 
     text, _ = decode_html(body, None)
+    text = xml_safe(text)
     try:
         root = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
