@@ -26,7 +26,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest -q
 
-## eval: score extraction on the labeled corpus, side by side with bare trafilatura
+## eval: score extraction on the labeled corpus (dev | test | regression), side by side with bare trafilatura and GNE
 eval: $(STAMP)
 	$(PY) tests/eval/run_eval.py
 
