@@ -1,18 +1,9 @@
-from pathlib import Path
 
 import pytest
 
 from crawler.extract.docnumber import cited_doc_numbers, find_doc_numbers, normalize_doc_number, own_doc_number
 
-_SEED_DIRS = (Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds"))
-
-
-def seed(n: int) -> str:
-    for d in _SEED_DIRS:
-        hits = sorted(d.glob(f"{n:03d}_*.txt")) if d.is_dir() else []
-        if hits:
-            return hits[0].read_text(encoding="utf-8")
-    pytest.skip("shared/seeds not available")
+from tests.extract.extract_fixtures import seed_text as seed
 
 
 @pytest.mark.parametrize(

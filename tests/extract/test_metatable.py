@@ -1,18 +1,9 @@
-from pathlib import Path
 
 import pytest
 
 from crawler.extract.metatable import parse_meta_table
 
-_SEED_DIRS = (Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds"))
-
-
-def seed(n: int) -> str:
-    for d in _SEED_DIRS:
-        hits = sorted(d.glob(f"{n:03d}_*.txt")) if d.is_dir() else []
-        if hits:
-            return hits[0].read_text(encoding="utf-8")
-    pytest.skip("shared/seeds not available")
+from tests.extract.extract_fixtures import seed_text as seed
 
 
 # A 信息公开 page laid out like seed 002's (保山市人民政府): several pairs per row, labels
