@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.patterns import ADDRESSEE_LINE
+from crawler.extract.patterns import TITLE_END as _TITLE_END
 
 # -- lines that are site furniture wherever they stand --------------------------------
 _CALL_TO_ACTION = r"(立即|马上|点击|赶快|火速)\s*(报名|购买|抢购|咨询|领取|订阅|试听|下载|注册|开通|查看)"
@@ -277,10 +279,7 @@ _HEADING_START = re.compile(
     r"^([一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]|\d+[.、．](?!\d)|[（(]\d+[)）]|第[一二三四五六七八九十百零\d]+[章节条款部分篇]|"
     r"[①②③④⑤⑥⑦⑧⑨⑩]|附件|附录|[A-Za-z][.、])"
 )
-_TITLE_END = re.compile(
-    r"(通知|意见|方案|规划|办法|计划|纲要|细则|规定|决定|公告|通告|条例|指南|标准|措施|批复|函|报告|规则|章程|"
-    r"征求意见稿|试行|草案|暂行)[)）]?$"
-)
+
 _MIN_BROKEN = 20
 
 
@@ -302,7 +301,6 @@ def join_broken_lines(text: str) -> str:
 
 
 _DATE_END = re.compile(r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d+\s*号)$")  # a date or a 文号 ends a line
-_ADDRESSEE = re.compile(r"^各.{2,120}[:：]$")
 
 
 def _unclosed(line: str) -> bool:
@@ -318,7 +316,7 @@ def _is_agency_list(line: str) -> bool:
 
 
 def _continues(prev: str, nxt: str) -> bool:
-    if _HEADING_START.match(nxt) or _PROTECTED.match(nxt) or _ADDRESSEE.match(nxt):
+    if _HEADING_START.match(nxt) or _PROTECTED.match(nxt) or ADDRESSEE_LINE.match(nxt):
         return False
     if _is_agency_list(prev) or _is_agency_list(nxt):
         return False

@@ -25,6 +25,7 @@ from crawler.extract.htmltree import parse_html
 from crawler.extract.maintext import main_text, normalize_lines, plain_lines
 from crawler.extract.metatable import parse_meta_table
 from crawler.extract.model import AttachmentLink, Extraction
+from crawler.extract.patterns import ADDRESSEE_LINE
 from crawler.extract.region import region_of
 from crawler.extract.signature import find_adoption, find_signature
 from crawler.extract.title import clean_candidate, clean_title, relatedness, title_from_cover_letter
@@ -36,7 +37,6 @@ _HEADER_DATE = re.compile(
     r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
 )
 _INDEX_NUMBER = re.compile(r"索\s*引\s*号\s*[:：|｜]?\s*([\w-]{4,24}/\d{4}-\d{3,8})")
-_ADDRESSEE = re.compile(r"^各.{2,150}[:：]$|^.{2,60}(人民政府|各部门|各单位|委、办、局|管委会)[^。]{0,80}[:：]$")
 _HEADER_LINES = 12  # where a page's header facts (时间:, 文号) may sit in its raw text
 _CONTINUATION_REPEAT = 6  # leading lines of a continuation page that may repeat page 1
 
@@ -135,7 +135,7 @@ def header_block(lines: list[str], title: str | None) -> str:
         hits = hits or [i for i, line in enumerate(top) if squeezed in re.sub(r"\s+", "", line)]
         if hits:
             start = hits[-1] + 1
-    end = next((i for i in range(start, len(top)) if _ADDRESSEE.match(top[i])), None)
+    end = next((i for i in range(start, len(top)) if ADDRESSEE_LINE.match(top[i])), None)
     if end is None:
         end = min(start + 3, len(top))
     return "\n".join(top[start:end])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.patterns import DOC_TYPES as _DOC_TYPES
+from crawler.extract.patterns import TITLE_END as _TITLE_END
 
 _SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|－－|--)\s*")
 _LEADING_DOC_NUMBER = re.compile(
@@ -25,14 +27,6 @@ _TRAILING_DOC_NUMBER = re.compile(
 )
 _FILE_EXT = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(?:_第\d+页)?$", re.I)
 _ELLIPSIS = re.compile(r"(?:\.{3,}|…+)$")
-_DOC_TYPES = (
-    "实施方案", "工作方案", "行动方案", "方案", "实施意见", "指导意见", "意见", "通知", "办法", "规划",
-    "计划", "纲要", "细则", "规定", "决定", "公告", "通告", "条例", "指南", "标准", "措施", "批复",
-    "报告", "规则", "章程", "制度", "要点", "总结",
-)
-_TITLE_END = re.compile(
-    rf"(?:{'|'.join(_DOC_TYPES)}|函|复函|意见稿|征求意见稿|送审稿|草案|试行|暂行)[)）]?$"
-)
 _STATUS_LINE = re.compile(r"^[(（]\s*(?:征求意见稿|试行|暂行|草案|送审稿|修订稿|修订|讨论稿|代拟稿)\s*[)）]$")
 _ORG_NAME = re.compile(
     r"^\S{2,24}(?:人民政府|人民政府办公室|人民政府办公厅|政府网|门户网站|网站|网|委员会|局|厅|委|办公室|中心)$"
