@@ -30,6 +30,8 @@ from crawler.extract.region import region_of
 from crawler.extract.signature import find_adoption, find_signature
 from crawler.extract.title import clean_candidate, clean_title, relatedness, title_from_cover_letter
 
+# the CMS's own record of the article's title (Hanweb and TRS write ArticleTitle)
+_TITLE_META = ("articletitle", "og:title", "dc.title", "twitter:title")
 _PUBLISHED_META = ("firstpublishedtime", "pubdate", "publishdate", "publishtime", "dc.date", "article:published_time")
 # 上传时间 (a doc-sharing upload), 更新时间, 访问时间 are not the notice's publication
 _HEADER_DATE = re.compile(
@@ -68,13 +70,15 @@ def page_head(html: str) -> dict[str, str]:
         name = (meta.get("name") or meta.get("property") or "").strip().lower()
         if name in _PUBLISHED_META and meta.get("content") and "published_meta" not in out:
             out["published_meta"] = meta.get("content").strip()
+        if name in _TITLE_META and (meta.get("content") or "").strip() and "meta_title" not in out:
+            out["meta_title"] = re.sub(r"\s+", " ", meta.get("content")).strip()
 
     headings = [
         el
         for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]")
         if 6 <= len(_squeezed(el)) <= 150
     ]
-    html_title = clean_candidate(out.get("html_title")) or ""
+    html_title = clean_candidate(out.get("meta_title")) or clean_candidate(out.get("html_title")) or ""
     matching = []
     for el in headings:
         cand = clean_candidate(_squeezed(el)) or ""
@@ -221,6 +225,7 @@ def extract_page(
         table_title=table.get("title"),
         text=text,
         listing_title=listing.get("title"),
+        meta_title=head.get("meta_title"),
     )
     if title:
         prov["title"] = title_source
@@ -228,7 +233,10 @@ def extract_page(
     lines = text.splitlines()
 
     # 文号: own first, then what the text cites
-    raw_title = {"h1": head.get("h1"), "html_title": head.get("html_title"), "listing": listing.get("title")}.get(
+    raw_title = {
+        "h1": head.get("h1"), "meta": head.get("meta_title"), "html_title": head.get("html_title"),
+        "listing": listing.get("title"),
+    }.get(
         title_source, title
     )
     own, own_source = own_doc_number(

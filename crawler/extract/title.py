@@ -115,11 +115,34 @@ def _strip_leading_number(s: str) -> str:
     return s
 
 
+# page marks a CMS sets before the heading: （此件主动公开）, 【字体：大 中 小】, 打印, 分享
+_LEADING_MARK = re.compile(
+    r"^(?:[（(【\[]\s*(?:此件|本件)?\s*(?:主动|依申请|不予)?\s*公开(?:发布)?\s*[)）】\]]"
+    r"|[【\[]?\s*字\s*[体号]\s*[:：]?\s*[【\[]?大[】\]]?\s*[【\[]?中[】\]]?\s*[【\[]?小\s*[】\]]?"
+    r"|[【\[]?\s*(?:打印|分享|收藏|关闭)\s*[】\]]?(?=\s|[【\[（(]))\s*"
+)
+
+
+def strip_leading_marks(s: str) -> str:
+    """Without the marks a page sets before its heading (they are no part of the title)."""
+    while True:
+        m = _LEADING_MARK.match(s)
+        if not m or m.end() >= len(s):
+            return s
+        s = s[m.end() :].lstrip()
+
+
+def is_mark_line(line: str) -> bool:
+    """A line that is nothing but such a mark (never a title's first half)."""
+    m = _LEADING_MARK.match(line.strip())
+    return bool(m) and m.end() >= len(line.strip())
+
+
 def clean_candidate(raw: str | None) -> str | None:
     """A title candidate without site suffix, leading 文号, file extension or category prefix."""
     if not raw:
         return None
-    s = re.sub(r"[\s\u3000\xa0]+", " ", raw).strip()
+    s = strip_leading_marks(re.sub(r"[\s\u3000\xa0]+", " ", raw).strip())
     parts = [p for p in _SEPARATORS.split(s) if p.strip()]
     if len(parts) > 1:
         # the title is the longest part; site names, slogans and channels are shorter
@@ -178,7 +201,8 @@ def title_from_text(text: str, skip: set[str] = frozenset()) -> str | None:
 
 
 def _title_lines(text: str, skip: set[str]) -> str | None:
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:_TEXT_TITLE_LINES]
+    lines = [strip_leading_marks(line.strip()) for line in text.splitlines() if line.strip() and not is_mark_line(line)]
+    lines = lines[:_TEXT_TITLE_LINES]
     for i, line in enumerate(lines):
         if line in skip or not _is_title_like(line):
             continue
@@ -208,12 +232,19 @@ def clean_title(
     table_title: str | None,
     text: str,
     listing_title: str | None = None,
+    meta_title: str | None = None,
 ) -> tuple[str | None, str]:
-    """(title, source): source is "table", "h1", "html_title", "listing", "text" or "none"."""
+    """(title, source): source is "table", "h1", "meta", "html_title", "listing", "text"
+    or "none". A heading the CMS's own title ``<meta>`` (ArticleTitle, og:title) confirms
+    is taken without judging it by the body (a personnel notice or a scan shares few words
+    with its title); with no heading, that ``<meta>`` is the title."""
     text = text or ""
     judge = len(_squeeze(text)) >= 50  # too little text to tell a spam title from a real one
     rejected: set[str] = set()
-    candidates = [("table", table_title), ("h1", h1), ("html_title", html_title), ("listing", listing_title)]
+    confirmed = _squeeze(clean_candidate(meta_title) or "")
+    candidates = [
+        ("table", table_title), ("h1", h1), ("meta", meta_title), ("html_title", html_title), ("listing", listing_title),
+    ]
     chosen: tuple[str, str] | None = None
     for source, raw in candidates:
         cand = clean_candidate(raw)
@@ -223,7 +254,10 @@ def clean_title(
         cand = _ELLIPSIS.sub("", cand).strip()
         if source != "table" and _ORG_NAME.match(cand) and not _TITLE_END.search(cand) and "关于" not in cand:
             continue  # a site logo or an agency name in the heading
-        if source != "table" and judge and relatedness(cand, text) < _MIN_RELATED:
+        # two of the page's own records agree: the heading or the <title> with the <meta>
+        agreed = confirmed and _squeeze(cand) == confirmed and (source != "meta" or confirmed in _squeeze(html_title or ""))
+        trusted = source == "table" or agreed
+        if not trusted and judge and relatedness(cand, text) < _MIN_RELATED:
             rejected.add(raw.strip())
             rejected.add(cand)
             continue

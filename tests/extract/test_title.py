@@ -254,3 +254,64 @@ def test_no_title_from_cover_letter(text, title, issuers):
 )
 def test_title_from_text_forms(text, expected):
     assert title_from_text(text) == expected
+
+
+# -- chrome before the heading, titles kept only in <meta> (layouts of Hanweb 信息公开 pages such as
+# www.jiangxi.gov.cn/art/…/art_4975_*.html in the eval corpus: a "（此件主动公开）" line over the
+# title, <title> "site column title", the CMS's <meta name="ArticleTitle">) ------------------------
+from crawler.extract import extract_page  # noqa: E402
+from crawler.extract.title import is_mark_line, strip_leading_marks  # noqa: E402
+
+_BODY = "<p>各设区市人民政府，省政府各部门：</p><p>经省政府同意，现将有关事项通知如下，请认真贯彻执行。</p>"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("（此件主动公开）江西省人民政府关于废止有关规定的决定", "江西省人民政府关于废止有关规定的决定"),
+        ("(此件公开发布) 关于做好养老服务工作的通知", "关于做好养老服务工作的通知"),
+        ("【字体：大 中 小】关于做好养老服务工作的通知", "关于做好养老服务工作的通知"),
+        ("【打印】 【分享】 关于做好养老服务工作的通知", "关于做好养老服务工作的通知"),
+        ("打印本页关于", "打印本页关于"),  # a word, not a mark
+        ("（此件主动公开）", "（此件主动公开）"),  # nothing after: left alone
+    ],
+)
+def test_marks_before_the_heading_are_not_the_title(raw, expected):
+    assert strip_leading_marks(raw) == expected
+
+
+def test_mark_lines():
+    assert is_mark_line("（此件主动公开）") and is_mark_line("【字体：大 中 小】")
+    assert not is_mark_line("关于做好养老服务工作的通知")
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        pytest.param(
+            "<html><head><title>省政府 领导干部任免 江西省人民政府关于袁某等同志任职的通知</title>"
+            '<meta name="ArticleTitle" content="江西省人民政府关于袁某等同志任职的通知"></head><body>'
+            "<h1>江西省人民政府关于袁某等同志任职的通知</h1><div id=zoom><p>各设区市人民政府，省政府各部门：</p>"
+            "<p>经研究决定：任命袁某为省卫生健康委员会副主任；李某为省医疗保障局副局长。特此通知。</p>"
+            "<p>2020年3月3日</p></div></body></html>",
+            "江西省人民政府关于袁某等同志任职的通知",
+            id="heading confirmed by ArticleTitle, body sharing few words with it",
+        ),
+        pytest.param(
+            "<html><head><title>门户网站</title>"
+            '<meta property="og:title" content="关于做好2023年老年人健康管理服务工作的通知"></head><body>'
+            f"<div id=zoom>{_BODY}</div></body></html>",
+            "关于做好2023年老年人健康管理服务工作的通知",
+            id="heading only in og:title",
+        ),
+        pytest.param(
+            "<html><head><title>关于废止有关规定的决定</title></head><body><div id=zoom>"
+            "<p>（此件主动公开）</p><p>江西省人民政府关于废止有关规定的决定</p>"
+            f"{_BODY}</div></body></html>",
+            "江西省人民政府关于废止有关规定的决定",
+            id="public-release mark on the line above the title",
+        ),
+    ],
+)
+def test_titles_from_real_layouts(page, expected):
+    assert extract_page(page).title == expected
