@@ -73,6 +73,8 @@ def page_head(html: str) -> dict[str, str]:
         if name in _TITLE_META and (meta.get("content") or "").strip() and "meta_title" not in out:
             out["meta_title"] = re.sub(r"\s+", " ", meta.get("content")).strip()
 
+    for br in root.iter("br"):  # a heading's line break is a break, not nothing
+        br.tail = " " + (br.tail or "")
     headings = [
         el
         for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]")

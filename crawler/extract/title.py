@@ -138,15 +138,52 @@ def is_mark_line(line: str) -> bool:
     return bool(m) and m.end() >= len(line.strip())
 
 
+# what a portal appends to a heading: its date, 来源, 作者, a share bar, a font-size switch
+_PORTAL_TAIL = re.compile(
+    r"(?:\s+(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\s*(?:来源|信息来源|文章来源|发布时间|发布日期|作者|浏览次数|点击数|阅读次数)\s*[:：]"
+    r"|\s*分享到|\s*[【\[]?\s*字\s*[体号]\s*[:：]).*$"
+)
+# an ad in brackets: 【税屋学堂火热报名中】, [推广]
+_AD_BRACKET = re.compile(
+    r"\s*[【\[][^】\]]{0,12}?(?:广告|推广|报名|课程|学堂|培训|咨询|抢购|优惠|热销)[^】\]]{0,12}[】\]]\s*"
+)
+_DASH_JOIN = re.compile(r"^\s*(?:——|－－|--)\s*$")
+_MIN_SUBTITLE = 6
+
+
+def _site_like(part: str) -> bool:
+    return len(part) < _MIN_SUBTITLE or bool(_ORG_NAME.match(part))
+
+
+def _title_part(s: str) -> str:
+    """The title among a candidate's separated parts: the longest (site names, slogans and
+    channels are shorter), with a subtitle it is joined to by —— (not a site name)."""
+    tokens = _SEPARATORS.split(s)
+    seps = [m.group() for m in _SEPARATORS.finditer(s)]
+    parts = [(p.strip(), seps[i - 1] if i else "") for i, p in enumerate(tokens)]
+    if len([p for p, _ in parts if p]) <= 1:
+        return s
+    best = max(range(len(parts)), key=lambda i: len(parts[i][0]))
+    lo = hi = best
+    while hi + 1 < len(parts) and _DASH_JOIN.match(parts[hi + 1][1]) and not _site_like(parts[hi + 1][0]):
+        hi += 1
+    while lo > 0 and _DASH_JOIN.match(parts[lo][1]) and not _site_like(parts[lo - 1][0]):
+        lo -= 1
+    return "——".join(parts[i][0] for i in range(lo, hi + 1))
+
+
 def clean_candidate(raw: str | None) -> str | None:
-    """A title candidate without site suffix, leading 文号, file extension or category prefix."""
+    """A title candidate without site suffix, portal tail, ad, leading 文号, file extension
+    or category prefix."""
     if not raw:
         return None
     s = strip_leading_marks(re.sub(r"[\s\u3000\xa0]+", " ", raw).strip())
-    parts = [p for p in _SEPARATORS.split(s) if p.strip()]
-    if len(parts) > 1:
-        # the title is the longest part; site names, slogans and channels are shorter
-        s = max(parts, key=len)
+    tail = _PORTAL_TAIL.search(s)
+    if tail and tail.start() >= _MIN_BEFORE_HYPHEN:
+        s = s[: tail.start()]
+    s = _AD_BRACKET.sub(" ", s).strip()
+    s = _title_part(s)
     s = _FILE_EXT.sub("", s).strip()
     m = _HYPHEN_SUFFIX.search(s)
     if m and m.start() >= _MIN_BEFORE_HYPHEN:
@@ -268,6 +305,11 @@ def clean_title(
         chosen = (cand, source)
         break
 
+    if chosen is not None and chosen[1] == "h1":
+        shorter = _without_second_headline(h1 or "", meta_title, html_title)
+        if shorter:
+            chosen = (shorter, "h1")
+
     from_text = title_from_text(text, rejected)
     if chosen is None:
         return (from_text, "text") if from_text else (None, "none")
@@ -284,6 +326,24 @@ def clean_title(
         if sq_cand == sq_text and _punctuation(from_text) > _punctuation(cand):
             return from_text, "text"
     return cand, source
+
+
+def _without_second_headline(h1: str, *records: str | None) -> str | None:
+    """The heading without its second line where the page's own title records (<meta>,
+    <title>) stop before it: a second headline or a news lead set under the title.
+    A subtitle the records carry stays (then nothing is cut)."""
+    h1 = re.sub(r"[\s\u3000\xa0]+", " ", h1).strip()
+    for record in records:
+        title = clean_candidate(record)
+        if not title or len(title) < _MIN_TITLE or not h1.startswith(title):
+            continue
+        rest = h1[len(title) :]
+        if rest[:1] not in (" ", "—", "-", "－") or not rest.strip(" —-－"):
+            continue
+        if _squeeze(rest) in "".join(_squeeze(r or "") for r in records):
+            return None
+        return title
+    return None
 
 
 def _punctuation(s: str) -> int:
