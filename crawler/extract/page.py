@@ -355,6 +355,17 @@ def _published(
     return None, None
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is ``full`` with characters left out (卫健委 of 卫生健康委员会, 江西省市场
+    监管局 of 江西省市场监督管理局), ending as it ends: the same body's short name."""
+    if len(short) < 3 or len(short) >= len(full):
+        return False
+    if short[-1] != full[-1] and not (short.endswith("委") and full.endswith("委员会")):
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
 def _agency(
     table: Mapping[str, str],
     signature,
@@ -370,8 +381,10 @@ def _agency(
     )
     if from_table and from_signature and from_table != from_signature:
         # 发布机构 is often the office that posted the page (研究室, 信息中心), the 落款
-        # is the issuer: the 文号's agency settles it, else the signature wins.
-        if from_number == from_table:
+        # is the issuer: the 文号's agency settles it, else the signature wins; but a
+        # 落款 that only shortens the table's name (市场监管局 for 市场监督管理局) is the
+        # same body, and the table has its full name.
+        if from_number == from_table or _abbreviates(from_signature, from_table):
             return from_table, "table"
         return from_signature, "signature"
     if from_table:

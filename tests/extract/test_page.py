@@ -289,3 +289,33 @@ def test_control_characters_never_make_extraction_raise(page):
     assert ex.title == "关于做好老年人健康管理工作的通知"
     assert not any(ch in ex.text for ch in "\x07\x08\x0b\x0c\x1b")
     assert "现将有关事项通知如下" in ex.text
+
+
+@pytest.mark.parametrize(
+    "short, full, same",
+    [
+        ("江西省市场监管局", "江西省市场监督管理局", True),
+        ("市卫健委", "保山市卫生健康委员会", True),
+        ("江西省人民政府", "江西省人民政府办公厅", False),  # the government is not its office
+        ("保山市人民政府办公室", "保山市人民政府研究室", False),
+        ("民政局", "民政局", False),
+    ],
+)
+def test_short_names_of_the_same_body(short, full, same):
+    from crawler.extract.page import _abbreviates
+
+    assert _abbreviates(short, full) is same
+
+
+def test_a_signature_that_shortens_the_table_agency_gives_the_full_name():
+    # layout of a Hanweb 信息公开 page (www.jiangxi.gov.cn, eval corpus): 发布机构 in the
+    # table, the 落款 in the short form the bureau signs with
+    page = (
+        "<html><head><title>关于食品安全监督抽检情况的通告</title></head><body><table>"
+        "<tr><td>发布机构：</td><td>江西省市场监督管理局</td><td>成文日期：</td><td>2020-02-20</td></tr></table>"
+        "<div id=zoom><p>关于食品安全监督抽检情况的通告</p><p>近期，省市场监管局组织抽检了粮食加工品、食用油等食品，"
+        "现将抽检结果通告如下，请各地依法做好不合格食品的核查处置工作。</p><p>特此通告。</p>"
+        "<p>江西省市场监管局</p><p>2020年2月20日</p></div></body></html>"
+    )
+    ex = extract_page(page)
+    assert (ex.agency, ex.provenance["agency"]) == ("江西省市场监督管理局", "table")
