@@ -95,6 +95,7 @@ _DOCSHARE_LABEL = re.compile(r"(上传人|文档编号|上传时间|格式|页�
 _META_LABEL = re.compile(r"(索\s*引\s*号|发布机构|发文机关|成文日期|发布日期|文\s*号|主题分类|公文种类|有效性|公开目录)")
 _DOC_NUMBER = re.compile(r"[〔\[［【(（﹝〖]\s*(19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号|文\s*号")
 # a bare file name line (doc-sharing sites); never an 附件 line or a numbered attachment list
+_ATTACHMENT_LINE = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*\S+\.(docx?|pdf|xlsx?|wps|ofd|et|zip|rar)$", re.I)
 _FILENAME = re.compile(r"^(?!附|\d+[.、．])(.{2,150})\.(docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(_第\d+页)?$", re.I)
 
 # -- list blocks: the heading and the short link lines after it -------------------
@@ -183,8 +184,15 @@ def strip_boilerplate(text: str, extra: Sequence[str] = ()) -> str:
             continue
         head = head and (drop[i] or i < 3)
         m = _FILENAME.match(line)
-        if m:
+        # "附件：a.doc" then "b.xlsx", "c.xlsx" one a line: the rest of the notice's
+        # attachment list, not a doc-sharing site's file name
+        listed = m is not None and i > 0 and not drop[i - 1] and (
+            _ATTACHMENT_LINE.match(lines[i - 1]) or _FILENAME.match(lines[i - 1])
+        )
+        if m and not listed:
             stems.add(m.group(1).strip("《》 "))
+        if listed and not _ALWAYS_RE.search(line):
+            continue
         if _is_always_junk(line) or (extra_re is not None and extra_re.search(line)):
             drop[i] = True
         elif line in stems:
