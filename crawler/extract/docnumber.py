@@ -185,6 +185,8 @@ _SIGNER = r"签\s*发\s*人\s*[:：]\s*\S{2,4}"
 _AFTER_OK = re.compile(rf"^(?:\s*(?:{_DATED}|{_SIGNER}))*\s*$")
 _BEFORE_OK = re.compile(rf"^\s*(?:{_LABEL}{_SEP})?$")
 _CITE_LEAD = re.compile(r"(根据|按照|依据|依照|参照|贯彻|落实|执行|转发|印发|见)\s*$")
+# a flattened table's header cell: what follows are its rows
+_TABLE_HEADER = re.compile(r"^[ \t\u3000\xa0|｜]*序\s*号(?:[ \t\u3000\xa0|｜]|$)", re.M)
 _TEXT_TOP = 300
 _TEXT_TOP_MAX = 800
 
@@ -276,6 +278,8 @@ def own_doc_number(
         for num in find_doc_numbers(text[:limit]):
             if _CITE_LEAD.search(text[: num.start]):
                 continue
+            if _TABLE_HEADER.search(text, 0, num.start):
+                break  # the rows of a table (a list of licences, of documents): cells, not ours
             if _stands_alone(text, num):
                 return num, "text"
             # The text's first line is its title: an aggregator's "沈政发[2015]31号 title".
