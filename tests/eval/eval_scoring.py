@@ -109,12 +109,15 @@ _LATIN_MOJIBAKE = re.compile(r"[\u0080-\u009f\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def is_mojibake(output: str, gold: str, title: str | None = None, gold_title: str | None = None) -> bool:
-    """Whether an extraction reads as a wrong decoding of the page, judged against the gold:
-    U+FFFD, or latin-1 letters, that the gold does not have; or Chinese characters most of
-    which never occur in the gold (UTF-8 read as GBK gives real but wrong characters)."""
+def is_mojibake(
+    output: str, gold: str, title: str | None = None, gold_title: str | None = None, page_text: str = ""
+) -> bool:
+    """Whether an extraction reads as a wrong decoding of the page, judged against the gold
+    and the page's own text read in its right charset (``page_text``): U+FFFD, or latin-1
+    letters, that neither has; or Chinese characters most of which never occur on the page
+    (UTF-8 read as GBK gives real but wrong characters)."""
     got = "\n".join(part for part in (title, output) if part)
-    want = "\n".join(str(part) for part in (gold_title, gold) if part)
+    want = "\n".join(str(part) for part in (gold_title, gold, page_text) if part)
     if "\ufffd" in got and "\ufffd" not in want:
         return True
     if len(set(_LATIN_MOJIBAKE.findall(got)) - set(want)) >= 2:
@@ -249,6 +252,8 @@ AGENCY_MIN = 0.90
 INDEX_MIN = 0.95
 SIGNED_MIN = 0.90
 ACCEPTANCE_SPLIT = "test"
+# a share over fewer labeled pages than this judges nothing (1/1 is no 95%)
+MIN_JUDGED = 10
 
 
 @dataclass(frozen=True)
@@ -259,9 +264,11 @@ class Criterion:
 
 
 def _share_criterion(name: str, right: int, total: int, minimum: float, extra_ok: bool = True, extra: str = "") -> Criterion:
-    if not total:
-        # a threshold nothing measures is not met: the split has no page to judge it on
-        return Criterion(name, False, f"not measurable: no page of the split has one (need ≥ {minimum:.0%})")
+    if total < MIN_JUDGED:
+        # a threshold too few pages measure is not met: the split cannot judge it yet
+        return Criterion(
+            name, False, f"not measurable: {right}/{total} labeled pages, need ≥ {MIN_JUDGED} to judge ≥ {minimum:.0%}"
+        )
     share = right / total
     return Criterion(name, share >= minimum and extra_ok, f"{right}/{total} = {share:.1%} (need ≥ {minimum:.0%}){extra}")
 

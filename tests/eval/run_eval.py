@@ -75,9 +75,8 @@ def evaluate(pages: list[LabeledPage], labels: dict, systems: tuple[str, ...] = 
     for page in pages:
         bodies = page.bodies()
         shared, extra = junk_lists(labels, page)
-        markers = page_markers(
-            "\n".join(visible_text(body) for body in bodies), [page.gold, *page.optional], shared, extra
-        )
+        shown = "\n".join(visible_text(body) for body in bodies)
+        markers = page_markers(shown, [page.gold, *page.optional], shared, extra)
         for system in systems:
             try:
                 text, got = _run(system, page, bodies)
@@ -95,7 +94,9 @@ def evaluate(pages: list[LabeledPage], labels: dict, systems: tuple[str, ...] = 
                     fields=score_fields(got, page.want, PRODUCES[system]),
                     got=got,
                     want=page.want,
-                    mojibake=is_mojibake(text, page.gold, title if isinstance(title, str) else None, _gold_title(page)),
+                    mojibake=is_mojibake(
+                        text, page.gold, title if isinstance(title, str) else None, _gold_title(page), shown
+                    ),
                 )
             )
     return results
