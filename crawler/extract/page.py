@@ -130,6 +130,23 @@ def _header_date(lines: list[str]) -> date | None:
     return None
 
 
+# an unlabelled publication stamp under a news heading: "本文来源于北京商报 2024-05-20 09:47:48"
+_STAMP = re.compile(r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}:\d{2}(?::\d{2})?")
+_STAMP_LINES = 4
+
+
+def _stamp_date(lines: list[str]) -> date | None:
+    """A date with its clock time in the first lines under the heading: the CMS's stamp
+    of when it published the page (a notice's own dates carry no time of day)."""
+    for line in lines[:_STAMP_LINES]:
+        m = _STAMP.search(line)
+        if m and len(line) <= 80:
+            found = parse_cn_date(m.group(1))
+            if found:
+                return found
+    return None
+
+
 def header_block(lines: list[str], title: str | None) -> str:
     """The lines between the title and the addressee line (文号, dates): where a page
     puts its own 文号 under the title."""
@@ -346,7 +363,8 @@ def _published(
     value = parse_cn_date(head.get("published_meta", ""))
     if value:
         return value, "meta"
-    value = _header_date(raw_lines) or _header_date(head.get("around_heading", "").splitlines())
+    around = head.get("around_heading", "").splitlines()
+    value = _header_date(raw_lines) or _header_date(around) or _stamp_date(around)
     if value:
         return value, "header"
     value = parse_cn_date(listing.get("published_date", ""))

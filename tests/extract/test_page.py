@@ -319,3 +319,21 @@ def test_a_signature_that_shortens_the_table_agency_gives_the_full_name():
     )
     ex = extract_page(page)
     assert (ex.agency, ex.provenance["agency"]) == ("江西省市场监督管理局", "table")
+
+
+@pytest.mark.parametrize(
+    "stamp, expected",
+    [
+        ("本文来源于北京商报 2024-05-20 09:47:48", date(2024, 5, 20)),  # caijing.com.cn layout (eval corpus)
+        ("2019-09-26 10:56:28 证券时报网", date(2019, 9, 26)),  # hexun.com layout (eval corpus)
+        ("2019年9月26日 10:56", date(2019, 9, 26)),
+    ],
+)
+def test_an_unlabelled_publication_stamp_under_the_heading(stamp, expected):
+    page = (
+        "<html><head><title>交通运输部：着力打造区域综合立体交通网络</title></head><body>"
+        f"<h1>交通运输部：着力打造区域综合立体交通网络</h1><div class=info>{stamp}</div>"
+        "<div id=zoom><p>交通运输部新闻发言人表示，将着力打造区域综合立体交通网络，2018年1月1日起已经启动有关工作，"
+        "推动区域交通一体化发展取得新进展。</p></div></body></html>"
+    )
+    assert extract_page(page).published_date == expected
