@@ -240,3 +240,15 @@ def test_an_attachment_list_keeps_its_file_names():
 def test_a_bare_file_name_heading_still_goes():
     text = "养老服务实施方案.docx\n为推进养老服务发展，制定本方案，请各地认真贯彻执行。"
     assert strip_boilerplate(text) == "为推进养老服务发展，制定本方案，请各地认真贯彻执行。"
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "打印|", "字号：", "(编辑：文静)", "关键字：", "关键词：养老 医保",  # caijing.com.cn (eval corpus)
+        "【免责声明】本文仅代表作者本人观点，与本网无关。", "登录超时，稍后再试", "免注册 快速登录",  # hexun.com
+    ],
+)
+def test_news_page_chrome_goes(chrome):
+    body = "交通运输部新闻发言人表示，将着力打造区域综合立体交通网络，推动区域交通一体化发展。"
+    assert strip_boilerplate(f"{body}\n{chrome}") == body
