@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+# how many first lines of a page's text may hold its header facts (时间:, 文号, 索引号)
+HEADER_LINES = 12
+
 # blanks inside a line, as pages and converters write them
 SP = r"[ \t\u3000\xa0]"
 

@@ -302,7 +302,7 @@ def test_control_characters_never_make_extraction_raise(page):
     ],
 )
 def test_short_names_of_the_same_body(short, full, same):
-    from crawler.extract.page import _abbreviates
+    from crawler.extract.fieldchoice import _abbreviates
 
     assert _abbreviates(short, full) is same
 
