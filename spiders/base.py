@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.errors import classify_failure
+from crawler.extract.attachment.kinds import TEXT_KINDS
 from crawler.extract.attachments import attachment_links
 from crawler.items import PageItem
 from crawler.signals import fetch_failed, listing_walked
@@ -32,12 +33,12 @@ _TAGS = re.compile(r"<[^>]+>")
 def plain_title(text: str) -> str:
     return re.sub(r"\s+", " ", _TAGS.sub("", text)).strip()
 # Attachments whose text we can read; a page rarely has more that matter.
-FETCHED_ATTACHMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx"}
+FETCHED_ATTACHMENT_KINDS = frozenset(TEXT_KINDS)
 MAX_ATTACHMENTS = 6
 
 
 def attachment_urls(response: Response) -> list[str]:
-    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX)."""
+    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX, OFD)."""
     if not hasattr(response, "text"):
         return []
     links = attachment_links(response.text, response.url)
