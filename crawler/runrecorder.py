@@ -7,13 +7,15 @@ from typing import Any
 from scrapy import signals
 
 from crawler.runcontext import open_missing_runs, run_context
-from crawler.signals import fetch_failed
+from crawler.signals import fetch_failed, listing_discovered
 from storage import runs
 from storage.recheck import known_pages
 
 class RunRecorder:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        # {source_id: {reason: [listing pages, links]}}: listings read by discovery
+        self.discovered: dict[str, dict[str, list[int]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "RunRecorder":
@@ -23,6 +25,7 @@ class RunRecorder:
         crawler.signals.connect(ext.request_reached, signal=signals.request_reached_downloader)
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         crawler.signals.connect(ext.fetch_failed, signal=fetch_failed)
+        crawler.signals.connect(ext.listing_discovered, signal=listing_discovered)
         return ext
 
     @property
@@ -46,6 +49,11 @@ class RunRecorder:
     def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str) -> None:
         self.ctx.record_error(source_id, kind, message)
 
+    def listing_discovered(self, source_id: str, url: str, reason: str, links: int) -> None:
+        tally = self.discovered.setdefault(source_id, {}).setdefault(reason, [0, 0])
+        tally[0] += 1
+        tally[1] += links
+
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         source_id = response.meta.get("source_id") if response is not None else None
         url = response.url if response is not None else "?"
@@ -60,4 +68,6 @@ class RunRecorder:
             requests = ctx.requests.pop(source_id, 0)
             if requests:
                 runs.count(ctx.archive, run_id, requests=requests)
+            for reason, (pages, links) in self.discovered.pop(source_id, {}).items():
+                runs.add_note(ctx.archive, run_id, f"listing discovery ({reason}): {links} notice links on {pages} listing pages")
             runs.finish_run(ctx.archive, run_id, ctx.status_of(source_id, reason))

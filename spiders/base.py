@@ -13,10 +13,12 @@ from urllib.parse import urldefrag
 import scrapy
 from scrapy.http import Response
 
+from crawler import browser
 from crawler.errors import classify_failure
 from crawler.extract.attachments import attachment_links
+from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem
-from crawler.signals import fetch_failed
+from crawler.signals import fetch_failed, listing_discovered
 from spiders.registry import RegistryError, Source, load_registry
 from crawler.items import CapturedPart
 
@@ -107,8 +109,26 @@ class FamilySpider(scrapy.Spider):
     # ---- the walk -------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources.values():
+            if source.browser and not self.settings.getbool("POLICY_BROWSER"):
+                self.report_needs_browser(source)
+                continue
             for request in self.start_source(source):
                 yield request
+
+    def report_needs_browser(self, source: Source) -> None:
+        problem = self.settings.get("POLICY_BROWSER_PROBLEM") or browser.browser_problem() or "browser fetch is off"
+        message = browser.needs_browser_message(problem)
+        self.logger.warning("%s: %s", source.id, message)
+        self.crawler.signals.send_catch_log(
+            signal=fetch_failed, source_id=source.id, role="listing", kind=browser.NEEDS_BROWSER,
+            message=message, url=(source.start_urls or ("",))[0],
+        )
+
+    def source_meta(self, source: Source, meta: dict[str, Any]) -> dict[str, Any]:
+        """A request's meta for this source: guarded sources' pages go through the browser."""
+        if source.browser and self.settings.getbool("POLICY_BROWSER"):
+            return {**meta, **browser.request_meta()}
+        return meta
 
     def start_source(self, source: Source) -> Iterable[scrapy.Request]:
         for url in source.start_urls:
@@ -122,7 +142,7 @@ class FamilySpider(scrapy.Spider):
             errback=self.on_error,
             dont_filter=True,
             priority=10,
-            meta={"source_id": source.id, "role": "listing"},
+            meta=self.source_meta(source, {"source_id": source.id, "role": "listing"}),
             cb_kwargs={"source": source, "page_no": page_no},
         )
 
@@ -130,7 +150,7 @@ class FamilySpider(scrapy.Spider):
         headers: dict[str, str] = {}
         meta: dict[str, Any] = {"source_id": source.id, "role": "detail"}
         known = self.known.get(source.id, {}).get(url)
-        if known is not None:
+        if known is not None and not source.browser:
             # A re-check: the site answers 304 when the page has not changed.
             if known.etag:
                 headers["If-None-Match"] = known.etag
@@ -142,7 +162,7 @@ class FamilySpider(scrapy.Spider):
             headers=headers,
             callback=self.parse_detail,
             errback=self.on_error,
-            meta=meta,
+            meta=self.source_meta(source, meta),
             cb_kwargs={"source": source, "listing": listing},
         )
 
@@ -171,8 +191,40 @@ class FamilySpider(scrapy.Spider):
         return PageItem(source_id=source.id, parts=[response_part(response)], listing=listing, not_modified=True)
 
     def listing_links(self, response: Response, source: Source) -> list[tuple[str, dict[str, str]]]:
-        """Detail links of a listing page with what the listing says about each."""
-        anchors = response.css(source.list_links) if source.list_links else response.css("a")
+        """Detail links of a listing page with what the listing says about each: by the
+        source's selectors, else (none given, or they match nothing) by discovery."""
+        if source.list_links:
+            found = self.selected_links(response, source)
+            if found:
+                return found
+            return self.discovered_links(response, source, "selectors matched nothing")
+        return self.discovered_links(response, source, "no selectors")
+
+    def discovery(self, response: Response) -> Listing:
+        cached = response.meta.get("_discovered")
+        if cached is None:
+            cached = discover_listing(response.text, response.url) if hasattr(response, "text") else Listing()
+            response.meta["_discovered"] = cached
+        return cached
+
+    def discovered_links(self, response: Response, source: Source, reason: str) -> list[tuple[str, dict[str, str]]]:
+        pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
+        found = []
+        for link in self.discovery(response).links:
+            if pattern and not pattern.search(link.url):
+                continue
+            hints = {"title": link.title}
+            if link.date:
+                hints["published_date"] = link.date
+            found.append((link.url, hints))
+        # The run says the listing was read without (working) selectors.
+        self.crawler.signals.send_catch_log(
+            signal=listing_discovered, source_id=source.id, url=response.url, reason=reason, links=len(found)
+        )
+        return found
+
+    def selected_links(self, response: Response, source: Source) -> list[tuple[str, dict[str, str]]]:
+        anchors = response.css(source.list_links)
         pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
         seen: set[str] = set()
         found: list[tuple[str, dict[str, str]]] = []
@@ -199,8 +251,11 @@ class FamilySpider(scrapy.Spider):
     def next_listing_url(self, response: Response, source: Source, page_no: int) -> str | None:
         if source.next_page:
             href = response.css(source.next_page).attrib.get("href")
-            return response.urljoin(href) if href else None
-        return None
+            if href:
+                return response.urljoin(href)
+            if not response.meta.get("_discovered"):
+                return None  # the selectors work on this page: it is the last one
+        return self.discovery(response).next_page
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
         if (item := self.not_modified(response, source, listing)) is not None:

@@ -4,6 +4,11 @@ A registry is a TOML file with one ``[[source]]`` table per site. The built-in o
 ``spiders/sources.toml``; the bundled sample sites have their own
 (``crawler/samples/sources.toml``) whose URLs use a ``{base}`` placeholder that the
 sample server fills in with its loopback address.
+
+The user's own sources (``policy-archive sources add``) live in a user registry,
+``$POLICY_ARCHIVE_SOURCES`` or ``./data/sources.toml`` (beside the default archive); the
+default registry is the built-in one with the user's merged over it (a user entry with a
+built-in id replaces that entry: the way to fix a source a site redesign broke).
 """
 from __future__ import annotations
 
@@ -64,6 +69,7 @@ class Source:
     boilerplate: tuple[str, ...] = ()  # extra regexes of lines to drop, for this site only
     api: ApiConfig | None = None
     notes: str | None = None
+    browser: bool = False  # fetch through a real browser (sites that answer plain clients with a JS challenge)
 
     def with_base(self, base: str) -> "Source":
         """This source with ``{base}`` in its URLs replaced (sample sites on loopback)."""
@@ -109,9 +115,30 @@ def _source_from_table(table: dict[str, Any], origin: str) -> Source:
     return Source(**values)
 
 
+USER_REGISTRY_ENV = "POLICY_ARCHIVE_SOURCES"
+DEFAULT_USER_REGISTRY = Path("data") / "sources.toml"
+
+
+def user_registry_path() -> Path:
+    """Where ``sources add`` writes: ``$POLICY_ARCHIVE_SOURCES``, else ./data/sources.toml."""
+    return Path(os.environ.get(USER_REGISTRY_ENV) or DEFAULT_USER_REGISTRY)
+
+
 def load_registry(path: str | os.PathLike | None = None) -> dict[str, Source]:
-    """Read a registry file into {id: Source}; the default is the built-in registry."""
-    path = Path(path or os.environ.get("POLICY_ARCHIVE_SOURCES") or BUILTIN_REGISTRY)
+    """Read a registry file into {id: Source}. Without a path: the built-in registry with
+    the user registry merged over it (when that file exists)."""
+    if path:
+        return read_registry(path)
+    sources = read_registry(BUILTIN_REGISTRY)
+    user = user_registry_path()
+    if user.is_file():
+        sources.update(read_registry(user))
+    return sources
+
+
+def read_registry(path: str | os.PathLike) -> dict[str, Source]:
+    """One registry file into {id: Source}."""
+    path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -146,6 +146,22 @@ def record_error(archive: Archive, run_id: int, kind: str, message: str) -> None
         run.error_summary = {"counts": counts, "samples": samples}
 
 
+def add_note(archive: Archive, run_id: int, note: str) -> None:
+    """Keep a remark about how the run went (not an error), e.g. that its listing was read
+    by discovery; stored beside the error summary as ``notes``."""
+    with archive.transaction() as session:
+        run = session.execute(
+            select(CrawlRun).where(CrawlRun.id == run_id).with_for_update()
+        ).scalar_one_or_none()
+        if run is None:
+            raise ArchiveError(f"no crawl run {run_id}")
+        summary = dict(run.error_summary or {})
+        notes = list(summary.get("notes", []))
+        if note not in notes:
+            notes.append(note[:MAX_SAMPLE_CHARS])
+        run.error_summary = {**summary, "notes": notes}
+
+
 def finish_run(archive: Archive, run_id: int, status: str) -> RunSummary:
     if status not in RUN_STATUSES or status == "running":
         raise ValueError(f"a run finishes as ok, failed or interrupted, not {status!r}")
