@@ -68,6 +68,6 @@ class RunRecorder:
             requests = ctx.requests.pop(source_id, 0)
             if requests:
                 runs.count(ctx.archive, run_id, requests=requests)
-            for reason, (pages, links) in self.discovered.pop(source_id, {}).items():
-                runs.add_note(ctx.archive, run_id, f"listing discovery ({reason}): {links} notice links on {pages} listing pages")
+            for how, (pages, links) in self.discovered.pop(source_id, {}).items():
+                runs.add_note(ctx.archive, run_id, f"listing discovery ({how}): {links} notice links on {pages} listing pages")
             runs.finish_run(ctx.archive, run_id, ctx.status_of(source_id, reason))
