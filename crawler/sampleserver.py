@@ -31,6 +31,9 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
 * **Guarded family** (``guard = "js-cookie"`` in ``_site.toml``): every path of the site
   answers HTTP 412 with a page whose script computes a cookie and reloads, unless the
   request carries that cookie: only a client that runs JavaScript gets through.
+* **POST** with a JSON body (a site-search API) is served from the file named by the
+  body: ``post_file_name`` puts ``__post=<12 hex of sha1 of the canonical body>`` after
+  the path, the way a query does; without such a file the plain path is served.
 * A directory path serves its ``index.html``. Names starting with ``_`` or ``.`` (site
   settings) are never served; anything missing is 404.
 
@@ -43,6 +46,7 @@ from __future__ import annotations
 import argparse
 import email.utils
 import hashlib
+import json
 import os
 import threading
 import tomllib
@@ -53,7 +57,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["SampleServer", "RequestRecord", "sample_root", "sample_registry_path", "query_file_name"]
+__all__ = ["SampleServer", "RequestRecord", "sample_root", "sample_registry_path", "query_file_name", "post_file_name"]
 
 _SAMPLES_ENV = "POLICY_ARCHIVE_SAMPLES"
 _REPO_SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -62,6 +66,7 @@ _CONTENT_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
     ".shtml": "text/html",
+    ".jsp": "text/html",
     ".json": "application/json",
     ".xml": "text/xml",
     ".txt": "text/plain",
@@ -129,6 +134,18 @@ def query_file_name(path: str, query: str) -> str:
     return str(pure.with_name(f"{pure.stem if pure.suffix else pure.name}__{suffix_q}{ext}"))
 
 
+def post_file_name(path: str, body: bytes) -> str:
+    """The file path a POST of this JSON body to ``path`` is stored under."""
+    try:
+        canonical = json.dumps(json.loads(body or b"null"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        canonical = body.decode("latin-1")
+    digest = hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:12]
+    pure = PurePosixPath(path)
+    ext = pure.suffix or ".json"
+    return str(pure.with_name(f"{pure.stem if pure.suffix else pure.name}__post={digest}{ext}"))
+
+
 @dataclass(frozen=True)
 class RequestRecord:
     method: str
@@ -168,13 +185,17 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(send_body=False)
 
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer(send_body=True, post_body=self.rfile.read(length) if length else b"")
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         if self.server.owner.verbose:
             super().log_message(format, *args)
 
-    def _answer(self, send_body: bool) -> None:
+    def _answer(self, send_body: bool, post_body: bytes | None = None) -> None:
         owner = self.server.owner
-        status, headers, body = owner.resolve(self.path, self.headers)
+        status, headers, body = owner.resolve(self.path, self.headers, post_body)
         owner.record(RequestRecord(self.command, self.path, status, {k: v for k, v in self.headers.items()}))
         self.send_response(status)
         for name, value in headers.items():
@@ -259,10 +280,15 @@ class SampleServer:
             self.log.clear()
 
     # routing ---------------------------------------------------------------------------
-    def resolve(self, target: str, request_headers) -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body for one request target."""
+    def resolve(self, target: str, request_headers, post_body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one request target (and POST body)."""
         parts = urlsplit(target)
         path = unquote(parts.path)
+        if post_body is not None:
+            rel = post_file_name(path.lstrip("/"), post_body)
+            file = self._find("/" + rel, "")
+            if file is not None:
+                return self._serve(file, request_headers)
         if path == "/robots.txt":
             robots = self.root / "robots.txt"
             body = robots.read_bytes() if robots.is_file() else _ROBOTS_ALLOW_ALL

@@ -5,7 +5,7 @@ knowledge in the subclasses; spiders never touch the database.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urldefrag
@@ -19,13 +19,20 @@ from crawler.extract.attachments import attachment_links
 from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem
 from crawler.signals import fetch_failed, listing_discovered
-from spiders.registry import RegistryError, Source, load_registry
+from spiders.pages import numbered_page_url
+from spiders.registry import RegistryError, Source, load_registry, request_headers
 from crawler.items import CapturedPart
 
 # A listing date next to a link: 2019-03-29, 2019.03.29, 2019/3/29, 2019年3月29日
 _LIST_DATE = re.compile(r"(20\d{2}|19\d{2})[-./年]\s*(\d{1,2})[-./月]\s*(\d{1,2})")
 # Links on a listing page that are never notices.
 _NOT_A_NOTICE = re.compile(r"^(javascript:|mailto:|#)|\.(jpg|png|gif|css|js)$", re.I)
+# Search APIs mark the query in titles (<em>养老</em>); listing titles are plain text.
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain_title(text: str) -> str:
+    return re.sub(r"\s+", " ", _TAGS.sub("", text)).strip()
 # Attachments whose text we can read; a page rarely has more that matter.
 FETCHED_ATTACHMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx"}
 MAX_ATTACHMENTS = 6
@@ -59,6 +66,34 @@ def response_part(response: Response) -> CapturedPart:
         last_modified=header("Last-Modified"),
         content_type=header("Content-Type"),
     )
+
+
+def links_in(selector: Any, join: Callable[[str], str], source: Source) -> list[tuple[str, dict[str, str]]]:
+    """The notice links under ``selector`` (a page, or records unwrapped from a script),
+    each with the listing's hints: its title and the date in its row."""
+    anchors = selector.css(source.list_links) if source.list_links else selector.css("a")
+    pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
+    seen: set[str] = set()
+    found: list[tuple[str, dict[str, str]]] = []
+    for a in anchors:
+        href = (a.attrib.get("href") or "").strip()
+        if not href or _NOT_A_NOTICE.search(href):
+            continue
+        url = urldefrag(join(href))[0]
+        if url in seen or (pattern and not pattern.search(url)):
+            continue
+        seen.add(url)
+        hints: dict[str, str] = {}
+        title = plain_title(a.attrib.get("title") or " ".join(a.css("::text").getall()))
+        if title:
+            hints["title"] = title
+        # The date usually sits in a sibling <span> of the link's row.
+        row_text = " ".join(a.xpath("ancestor::*[self::li or self::tr or self::dd][1]//text()").getall())
+        m = _LIST_DATE.search(row_text)
+        if m:
+            hints["published_date"] = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+        found.append((url, hints))
+    return found
 
 
 class FamilySpider(scrapy.Spider):
@@ -138,6 +173,7 @@ class FamilySpider(scrapy.Spider):
         # Listings change between runs by nature: never let a dupefilter swallow them.
         return scrapy.Request(
             url,
+            headers=request_headers(source),
             callback=self.parse_listing,
             errback=self.on_error,
             dont_filter=True,
@@ -147,7 +183,7 @@ class FamilySpider(scrapy.Spider):
         )
 
     def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
-        headers: dict[str, str] = {}
+        headers = request_headers(source)
         meta: dict[str, Any] = {"source_id": source.id, "role": "detail"}
         known = self.known.get(source.id, {}).get(url)
         if known is not None and not source.browser:
@@ -175,11 +211,21 @@ class FamilySpider(scrapy.Spider):
         known = self.known.get(source.id)
         return not known or any(u not in known for u in urls)
 
+    def wanted(self, source: Source, hints: dict[str, str]) -> bool:
+        """Whether a listed notice is ours (an aggregator's other trades are not)."""
+        if not source.title_filter:
+            return True
+        return bool(re.search(source.title_filter, hints.get("title", "")))
+
     def parse_listing(self, response: Response, source: Source, page_no: int) -> Iterable[Any]:
-        links = self.listing_links(response, source)
+        listed = self.listing_links(response, source)
+        links = [(u, h) for u, h in listed if self.wanted(source, h)]
         for url, hints in links:
             yield self.detail_request(source, url, hints)
-        if page_no + 1 < source.max_pages and self.walk_on(source, [u for u, _ in links]):
+        # A page that lists nothing ends the walk (past the last page of a numbered listing);
+        # one whose notices are all filtered out does not.
+        more = bool(listed) and (not links or self.walk_on(source, [u for u, _ in links]))
+        if more and page_no + 1 < source.max_pages:
             next_url = self.next_listing_url(response, source, page_no)
             if next_url:
                 yield self.listing_request(source, next_url, page_no + 1)
@@ -194,7 +240,7 @@ class FamilySpider(scrapy.Spider):
         """Detail links of a listing page with what the listing says about each: by the
         source's selectors, else (none given, or they match nothing) by discovery."""
         if source.list_links:
-            found = self.selected_links(response, source)
+            found = links_in(response.selector, response.urljoin, source)
             if found:
                 return found
             return self.discovered_links(response, source, "selectors matched nothing")
@@ -223,38 +269,16 @@ class FamilySpider(scrapy.Spider):
         )
         return found
 
-    def selected_links(self, response: Response, source: Source) -> list[tuple[str, dict[str, str]]]:
-        anchors = response.css(source.list_links)
-        pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
-        seen: set[str] = set()
-        found: list[tuple[str, dict[str, str]]] = []
-        for a in anchors:
-            href = (a.attrib.get("href") or "").strip()
-            if not href or _NOT_A_NOTICE.search(href):
-                continue
-            url = urldefrag(response.urljoin(href))[0]
-            if url in seen or (pattern and not pattern.search(url)):
-                continue
-            seen.add(url)
-            hints: dict[str, str] = {}
-            title = (a.attrib.get("title") or " ".join(a.css("::text").getall())).strip()
-            if title:
-                hints["title"] = re.sub(r"\s+", " ", title)
-            # The date usually sits in a sibling <span> of the link's row.
-            row_text = " ".join(a.xpath("ancestor::*[self::li or self::tr or self::dd][1]//text()").getall())
-            m = _LIST_DATE.search(row_text)
-            if m:
-                hints["published_date"] = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
-            found.append((url, hints))
-        return found
-
     def next_listing_url(self, response: Response, source: Source, page_no: int) -> str | None:
         if source.next_page:
             href = response.css(source.next_page).attrib.get("href")
             if href:
                 return response.urljoin(href)
-            if not response.meta.get("_discovered"):
-                return None  # the selectors work on this page: it is the last one
+        if source.page_pattern and source.start_urls:
+            return numbered_page_url(response.text, source.start_urls[0], source.page_pattern,
+                                     source.page_start, page_no)
+        if source.next_page and not response.meta.get("_discovered"):
+            return None  # the selectors work on this page: it is the last one
         return self.discovery(response).next_page
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
@@ -275,8 +299,10 @@ class FamilySpider(scrapy.Spider):
             yield item
             return
         # dont_filter: two notices may link one file, and each needs it.
+        source = self.sources.get(item.source_id)
         yield scrapy.Request(
             pending[0],
+            headers=request_headers(source) if source else None,
             callback=self.parse_attachment,
             errback=self.on_attachment_error,
             dont_filter=True,
