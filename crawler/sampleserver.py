@@ -67,6 +67,7 @@ _CONTENT_TYPES = {
     ".htm": "text/html",
     ".shtml": "text/html",
     ".jsp": "text/html",
+    ".jhtml": "text/html",
     ".json": "application/json",
     ".xml": "text/xml",
     ".txt": "text/plain",

@@ -68,6 +68,19 @@ def response_part(response: Response) -> CapturedPart:
     )
 
 
+def _row_date(a: Any) -> str | None:
+    """The date in a link's row: a sibling <span> of its li/tr/dd, or, in listings built of
+    divs (税屋's .xwt2 blocks), the nearest of its three closest ancestors with one date."""
+    rows = a.xpath("ancestor::*[self::li or self::tr or self::dd][1]")
+    candidates = rows if rows else a.xpath("ancestor::*[position() <= 3]")[::-1]
+    for node in candidates:
+        dates = _LIST_DATE.findall(" ".join(node.xpath(".//text()").getall()))
+        if len(dates) == 1 or (rows and dates):
+            y, m, d = dates[0]
+            return f"{y}-{int(m):02d}-{int(d):02d}"
+    return None
+
+
 def links_in(selector: Any, join: Callable[[str], str], source: Source) -> list[tuple[str, dict[str, str]]]:
     """The notice links under ``selector`` (a page, or records unwrapped from a script),
     each with the listing's hints: its title and the date in its row."""
@@ -87,11 +100,9 @@ def links_in(selector: Any, join: Callable[[str], str], source: Source) -> list[
         title = plain_title(a.attrib.get("title") or " ".join(a.css("::text").getall()))
         if title:
             hints["title"] = title
-        # The date usually sits in a sibling <span> of the link's row.
-        row_text = " ".join(a.xpath("ancestor::*[self::li or self::tr or self::dd][1]//text()").getall())
-        m = _LIST_DATE.search(row_text)
-        if m:
-            hints["published_date"] = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+        date = _row_date(a)
+        if date:
+            hints["published_date"] = date
         found.append((url, hints))
     return found
 

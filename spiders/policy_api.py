@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -81,6 +82,17 @@ def listing_hints(entry: dict[str, Any], api: ApiConfig) -> dict[str, str]:
     return hints
 
 
+_SCHEMELESS = re.compile(r"^[\w-]+(\.[\w-]+)+/")
+
+
+def entry_url(response: Response, value: Any) -> str:
+    """An item's URL made absolute; 博达 VSB search answers ``www.host.cn/info/…`` without a scheme."""
+    url = str(value).strip()
+    if _SCHEMELESS.match(url):
+        url = f"{urlsplit(response.url).scheme}://{url}"
+    return response.urljoin(url)
+
+
 def paged(api: ApiConfig) -> bool:
     """Whether the API has pages at all (a feed without a page parameter has one)."""
     return ("{page}" in api.page_url) or (api.method == "POST" and bool(api.page_field))
@@ -135,7 +147,7 @@ class PolicyApiSpider(FamilySpider):
         for entry in entries:
             url = dig(entry, api.url_field) if isinstance(entry, dict) else None
             if url:
-                urls.append(response.urljoin(str(url).strip()))
+                urls.append(entry_url(response, url))
                 yield self.detail_request(source, urls[-1], listing_hints(entry, api))
         if not paged(api):
             return
