@@ -56,7 +56,7 @@ _NAV_WORDS = re.compile(
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MIN_TITLE_HAN = 6  # 政府信息公开指南 is a menu item at 8; titles are rarely under 8 either
 _MIN_TITLE_CHARS = 10  # for titles with few Han characters (file names, Latin text)
-_ROW_TAGS = {"li", "tr", "dd", "dt", "p", "h3", "h4", "td"}
+_ROW_TAGS = {"li", "tr", "dd", "dt"}  # a <p>, <h3> or <td> inside a row is not yet the row
 _MAX_ROW_TEXT = 400  # a row longer than this is a text block, not a list row
 
 
@@ -153,7 +153,7 @@ def _row_of(a: etree._Element, titled: set) -> etree._Element | None:
         if others:
             break
         row = el
-        if el.tag in _ROW_TAGS and el.tag != "td":
+        if el.tag in _ROW_TAGS:
             break
     return row
 
