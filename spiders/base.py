@@ -155,11 +155,17 @@ class FamilySpider(scrapy.Spider):
     # ---- the walk -------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources.values():
-            if source.browser and not self.settings.getbool("POLICY_BROWSER"):
+            if source.browser and self.browser_on() is False:
                 self.report_needs_browser(source)
                 continue
             for request in self.start_source(source):
                 yield request
+
+    def browser_on(self) -> bool | None:
+        """Whether guarded sources go through the browser; None outside a crawl (a probe
+        that fetches for itself)."""
+        settings = getattr(self, "settings", None)
+        return None if settings is None else settings.getbool("POLICY_BROWSER")
 
     def report_needs_browser(self, source: Source) -> None:
         problem = self.settings.get("POLICY_BROWSER_PROBLEM") or browser.browser_problem() or "browser fetch is off"
@@ -172,7 +178,7 @@ class FamilySpider(scrapy.Spider):
 
     def source_meta(self, source: Source, meta: dict[str, Any]) -> dict[str, Any]:
         """A request's meta for this source: guarded sources' pages go through the browser."""
-        if source.browser and self.settings.getbool("POLICY_BROWSER"):
+        if source.browser and self.browser_on():
             return {**meta, **browser.request_meta()}
         return meta
 

@@ -11,17 +11,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import output
-from crawler.cli.common import CliError, Parser, common, open_db
+from crawler.cli.common import PROG, CliError, Parser, common, open_db
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("sources", parents=[common(json_flag=True)], help="the sources in the registry")
     p.add_argument("--registry", metavar="PATH")
     p.set_defaults(func=cmd_sources)
-    actions = p.add_subparsers(dest="sources_command", parser_class=Parser, metavar="{list,add,check}")
+    actions = p.add_subparsers(dest="sources_action", parser_class=Parser, metavar="{list,test,add,check}")
     ls = actions.add_parser("list", parents=[common(json_flag=True)], help="list the sources (the default)")
     ls.add_argument("--registry", metavar="PATH")
     ls.set_defaults(func=cmd_sources)
+    register_test(actions)
     register_add(actions)
     register_check(actions)
 
@@ -45,6 +46,65 @@ def cmd_sources(args: argparse.Namespace) -> int:
         })
     output.emit(args, rows, output.sources_text)
     return 0
+
+
+# ---- sources test ID: the source's spider on its fixture, offline ---------------------
+
+def register_test(actions: Any) -> None:
+    t = actions.add_parser("test", parents=[common(json_flag=True)],
+                           help="run a built-in source's spider on its bundled fixture (offline)")
+    t.add_argument("ids", nargs="+", metavar="ID", help="source ids (built-in sources have fixtures)")
+    t.add_argument("--registry", metavar="PATH")
+    t.set_defaults(func=cmd_sources_test)
+
+
+def cmd_sources_test(args: argparse.Namespace) -> int:
+    from spiders.probe import fixture_fetcher, fixture_hosts, probe_source
+    from spiders.registry import load_registry
+
+    registry = load_registry(args.registry)
+    unknown = [i for i in args.ids if i not in registry]
+    if unknown:
+        raise CliError(f"unknown source: {', '.join(unknown)} (see `{PROG} sources`)")
+    hosts = set(fixture_hosts())
+    results = []
+    with fixture_fetcher() as fetch:
+        for sid in args.ids:
+            source = registry[sid]
+            first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else "")
+            if _host(first) not in hosts:
+                raise CliError(f"source {sid} has no fixture (only the built-in sources have one)")
+            results.append(probe_source(source, fetch).to_dict())
+    output.emit(args, results, _test_text)
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc
+
+
+def _test_text(rows: list[dict[str, Any]]) -> str:
+    if len(rows) > 1:
+        head = f"{'source':<16} {'result':<8} {'notices':>7}  {'next page':<9}  {'date':<10}  {'文号':<22} title"
+        lines = [head]
+        for r in rows:
+            lines.append(f"{r['source']:<16} {'ok' if r['ok'] else 'FAILED':<8} {r['notice_count']:>7}  "
+                         f"{'yes' if r['next_page'] else '-':<9}  {r['published_date'] or '-':<10}  "
+                         f"{(r['doc_number'] or '-'):<22} {r['title'] or r['error'] or '-'}")
+        return "\n".join(lines)
+    out = []
+    for r in rows:
+        out.append(f"{r['source']}: {'ok' if r['ok'] else 'FAILED: ' + (r['error'] or '?')}")
+        out.append(f"  listing      {r['listing_url'] or '-'} (HTTP {r['listing_status'] or '-'})")
+        out.append(f"  notices      {r['notice_count']} found" + (f", first {r['notices'][0]}" if r["notices"] else ""))
+        out.append(f"  next page    {r['next_page'] or '-'}")
+        out.append(f"  first detail {r['detail_url'] or '-'}")
+        out.append(f"    title      {r['title'] or '-'}")
+        out.append(f"    文号       {r['doc_number'] or '-'}")
+        out.append(f"    date       {r['published_date'] or '-'}")
+    return "\n".join(out)
 
 
 # ---- sources add URL ---------------------------------------------------------------------
