@@ -21,9 +21,11 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
         if 500 <= status < 600:
             return "http_5xx", f"HTTP {status} at {response.url}"
         return "http_error", f"HTTP {status} at {response.url}"
-    text = str(exc) or name
-    lowered = f"{name} {text}".lower()
-    if "dnslookup" in lowered or "dns lookup" in lowered or "no address associated" in lowered:
+    # First line only: a browser's (playwright's) errors go on with a multi-line call log.
+    text = (str(exc) or name).strip().splitlines()[0]
+    lowered = f"{name} {text}".lower().replace("_", " ")  # net::ERR_NAME_NOT_RESOLVED and the like
+    if ("dnslookup" in lowered or "dns lookup" in lowered or "no address associated" in lowered
+            or "name not resolved" in lowered):
         return "dns", f"DNS lookup failed: {text}"
     if "refused" in lowered:
         return "connection_refused", f"connection refused: {text}"

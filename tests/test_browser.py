@@ -79,3 +79,19 @@ def test_without_a_browser_the_source_is_blocked_in_one_line(tmp_path, sample_se
 def test_crawls_without_guarded_sources_keep_the_plain_handler():
     sources = [s for s in load_registry(sample_registry_path()).values() if not s.browser]
     assert browser.crawl_settings(sources, loopback_only=True) == {}
+
+
+@pytest.mark.parametrize("message, kind", [
+    ('Page.goto: net::ERR_NAME_NOT_RESOLVED at https://www.nhc.gov.cn/\nCall log:\n  - navigating to "https://www.nhc.gov.cn/"', "dns"),
+    ("Page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/\nCall log:\n  - navigating", "connection_refused"),
+    ("Page.goto: net::ERR_TIMED_OUT at https://www.shui5.cn/\nCall log:", "timeout"),
+    ("Page.goto: Timeout 30000ms exceeded.\nCall log:", "timeout"),
+])
+def test_browser_failures_are_named_in_one_line(message, kind):
+    from crawler.errors import classify_failure
+
+    class Error(Exception):  # playwright's error class is called Error too
+        pass
+
+    got_kind, got_message = classify_failure(Error(message))
+    assert got_kind == kind and "\n" not in got_message
