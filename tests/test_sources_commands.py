@@ -26,6 +26,7 @@ def test_check_reads_one_listing_and_one_notice_per_sample_source(sample_server)
     registry = sample_registry_path()
     reg = load_registry(registry)
     ids = ["baoshan", "shenyang", "zhengce", "shuiwu", "nhc"]
+    sample_server.reset_counts()
     results = {r.source: r for r in check_sources([reg[i] for i in ids], registry_path=registry,
                                                    base=sample_server.base_url, settings=LOOPBACK_SETTINGS,
                                                    timeout=10)}
