@@ -146,9 +146,10 @@ class PolicyApiSpider(FamilySpider):
         urls = []
         for entry in entries:
             url = dig(entry, api.url_field) if isinstance(entry, dict) else None
-            if url:
+            hints = listing_hints(entry, api) if url else {}
+            if url and self.wanted(source, hints):
                 urls.append(entry_url(response, url))
-                yield self.detail_request(source, urls[-1], listing_hints(entry, api))
+                yield self.detail_request(source, urls[-1], hints)
         if not paged(api):
             return
         total = dig(data, api.total_pages_path)
