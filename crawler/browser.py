@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from crawler.errors import ANTI_BOT_STATUSES
-from crawler.middlewares import is_loopback_url
+from crawler.loopback import is_loopback_url
 
 NEEDS_BROWSER = "needs_browser"
 INSTALL_HINT = "pip install 'policy-archive[browser]' and apt-get install chromium"

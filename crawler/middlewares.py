@@ -1,20 +1,9 @@
 """Downloader middlewares."""
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from scrapy.exceptions import IgnoreRequest
 
-
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from crawler.loopback import is_loopback_url
 
 
 class LoopbackGuardMiddleware:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.middlewares import is_loopback_url
+from crawler.loopback import is_loopback_url
 from spiders.registry import Source, load_registry
 from storage import open_archive, runs
 from storage.models import RUN_COUNTERS as COUNTERS

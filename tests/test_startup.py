@@ -54,7 +54,7 @@ def test_a_signature_still_loads_datasketch_when_needed():
         "from storage import neardup\n"
         "import sys\n"
         "assert 'datasketch' not in sys.modules\n"
-        "sig = neardup.signature('关于进一步加强养老服务体系建设的通知，各区县人民政府，市政府各部门' * 3)\n"
+        "sig = neardup.minhash_signature('关于进一步加强养老服务体系建设的通知，各区县人民政府，市政府各部门' * 3)\n"
         "assert sig is not None and len(sig.values) == neardup.NUM_PERM\n"
     )
     assert "datasketch" in _loaded_heavy(code)

@@ -55,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    from crawler.middlewares import is_loopback_url
+    from crawler.loopback import is_loopback_url
     from crawler.samplefaults import FAULT_SOURCE
     from crawler.sampleserver import sample_registry_path
 
