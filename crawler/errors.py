@@ -52,7 +52,7 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
         return "redirect_loop", f"redirect loop: {text}"
     if "cannotresolvehost" in chain or "dnslookup" in chain or "dns lookup" in chain or "no address associated" in chain \
             or "name not resolved" in chain:
-        return "dns", f"DNS lookup failed: {text}"
+        return "dns", text if text.lower().startswith("dns lookup failed") else f"DNS lookup failed: {text}"
     if "refused" in chain:
         return "connection_refused", f"connection refused: {text}"
     if "timeout" in chain or "timed out" in chain:
