@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -64,14 +65,38 @@ def crawl_text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def search_text(hits: list[dict[str, Any]]) -> str:
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+
+
+def _marked(text: str, marks: list[Any], bold: bool) -> str:
+    if not bold:
+        return text
+    out, at = [], 0
+    for start, end in marks:
+        out.append(text[at:start] + BOLD + text[start:end] + RESET)
+        at = end
+    return "".join(out) + text[at:]
+
+
+def search_text(result: dict[str, Any], bold: bool = False) -> str:
+    total, hits = result["total"], result["hits"]
     if not hits:
-        return "no matching notices"
-    lines = []
+        return "no matching notices" if total == 0 else f"{total} notices match; page {result['page']} is past the last ({result['pages']})"
+    first = (result["page"] - 1) * result["limit"] + 1
+    lines = [f"{total} notices match, showing {first}-{first + len(hits) - 1} (page {result['page']} of {result['pages']})"]
     for h in hits:
         date = h.get("published_date") or h.get("signed_date") or ""
         number = h.get("doc_number") or ""
         lines.append(f"{h['id']:>5}  {date:10}  {number:18}  {h.get('title') or '(untitled)'}")
+        if h.get("snippet_text"):
+            lines.append("       " + _marked(h["snippet_text"], h.get("marks") or [], bold))
+    return "\n".join(lines)
+
+
+def new_text(d: dict[str, Any]) -> str:
+    lines = [f"{d['count']} notices arrived since {d['since'][:19]}"]
+    for r in d["documents"]:
+        lines.append(f"{r['id']:>5}  {str(r['first_seen'])[:16]}  {r.get('doc_number') or '':18}  {r.get('title') or '(untitled)'}")
     return "\n".join(lines)
 
 
@@ -137,8 +162,28 @@ def sources_text(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(title: str, rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> list[str]:
+    cells = [[str(c if c is not None else "-") for c in r] for r in [header, *rows]]
+    widths = [max(_width(c) for c in col) for col in zip(*cells)]
+    lines = ["  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
+    return [title, *lines, ""]
+
+
 def stats_text(s: dict[str, Any]) -> str:
-    return "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v}" for k, v in s.items())
+    totals = [k for k, v in s.items() if not isinstance(v, (dict, list))]
+    lines = _table("archive", [(k.replace("_", " "), s[k]) for k in totals], ("what", "count"))
+    for key, label in (("by_topic", "topic"), ("by_region", "region"), ("by_year", "year")):
+        if s.get(key):
+            lines += _table(f"documents by {label}", list(s[key].items()), (label, "documents"))
+    if s.get("by_source"):
+        rows = [(src, v["documents"], v["pages"], v["captures"]) for src, v in s["by_source"].items()]
+        lines += _table("by source", rows, ("source", "documents", "pages", "captures"))
+    return "\n".join(lines).rstrip()
 
 
 def extraction_text(r: dict[str, Any]) -> str:

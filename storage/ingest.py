@@ -31,6 +31,7 @@ from storage.models import (
 )
 from storage.normalize import normalize_doc_number, normalize_text, sha256_hex
 from storage.runs import increment
+from storage.search_index import index_document
 
 RAW_CODEC = "zlib"
 # A government site beats an aggregator, which beats a document-sharing site.
@@ -163,6 +164,7 @@ def _ingest(session: Session, page: _Page, run_id: int | None) -> IngestResult:
         _resolve_citations_to(session, doc)
     if run_id is not None:
         increment(session, run_id, pages=1, **{OUTCOME_COUNTERS[outcome]: 1})
+    index_document(session, doc)
     session.flush()
     return IngestResult(outcome, doc.id, version.id, [c.id for c in captures])
 
