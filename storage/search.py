@@ -3,7 +3,8 @@
 Relevance is BM25 (FTS5's bm25 with title and 文号 weighted above the body; ts_rank with
 the same weights on PostgreSQL) times the document's tier factor: a government site's
 notice keeps all of it, a copy known only from aggregators less, a document with no
-metadata at all (spam copies: no agency, no region, no 文号) least.
+metadata at all (spam copies: no agency, no region, no 文号) comes after every document
+that has some, however well it matches.
 
 A query that matches more of the archive than RANK_WINDOW documents is ranked within the
 RANK_WINDOW most authoritative, most recently published of them (the index's rowid order,
@@ -16,13 +17,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select, table, text
+from sqlalchemy import Select, String, bindparam, case, cast, func, literal_column, select, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import column
 
 from storage.db import Archive
 from storage.models import Document, SearchEntry, SearchGhost, Version
 from storage.search_filters import Filters, check_limit
-from storage.search_index import FTS_TABLE, TIER_FACTOR
+from storage.search_index import FTS_TABLE, TIER_BARE, TIER_FACTOR
 from storage.search_query import Query, QueryError, parse, to_fts5, to_tsquery
 from storage.search_snippets import snippet
 
@@ -176,7 +178,8 @@ def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, li
         stmt = stmt.where(rowid >= cutoff)
     weights = ", ".join(map(str, BM25_WEIGHTS))
     score = literal_column(f"bm25({FTS_TABLE}, {weights}) * {_tier_case(f'{FTS_TABLE}.rowid')}")
-    stmt = stmt.add_columns(score.label("score")).order_by(score, rowid.desc()).offset(offset).limit(limit)
+    bare = literal_column(f"(({FTS_TABLE}.rowid >> 52) = {TIER_BARE})")
+    stmt = stmt.add_columns(score.label("score")).order_by(bare, score, rowid.desc()).offset(offset).limit(limit)
     rows = session.execute(stmt, params).all()
     return _keys_to_ids(session, [(r[0], -r[1]) for r in rows]), total
 
@@ -193,9 +196,11 @@ def _keys_to_ids(session, rows: list[tuple[int, float | None]]) -> list[tuple[in
 
 
 def _postgres(session, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
-    params = {"tsq": to_tsquery(parsed)}
+    # The tsquery is built from bigram tokens only (search_query) and sent as a parameter.
+    tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
+    params: dict[str, Any] = {}
     conds = filters.conditions("postgresql")
-    matches = SearchEntry.tsv.op("@@")(literal_column("CAST(:tsq AS tsquery)"))
+    matches = SearchEntry.tsv.op("@@")(tsq)
 
     def base(*cols) -> Select:
         stmt = select(*cols).select_from(SearchEntry).where(matches)
@@ -216,13 +221,11 @@ def _postgres(session, parsed: Query, filters: Filters, sort: str, offset: int, 
     window = max(PG_RANK_WINDOW, offset + limit)
     inner = (base(SearchEntry.document_id, SearchEntry.rank_key, SearchEntry.tier, SearchEntry.tsv)
              .order_by(SearchEntry.rank_key.desc()).limit(window).subquery())
-    factor = " ".join(f"WHEN {tier} THEN {f}" for tier, f in TIER_FACTOR.items())
-    score = literal_column(
-        f"ts_rank('{PG_WEIGHTS}'::float4[], {inner.name}.tsv, CAST(:tsq AS tsquery))"
-        f" * (CASE {inner.name}.tier {factor} ELSE 1.0 END)"
-    )
+    factor = case(*((inner.c.tier == tier, f) for tier, f in TIER_FACTOR.items()), else_=1.0)
+    # Normalization 1: divided by 1 + log(length), so a long page stuffed with terms gains little.
+    score = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), inner.c.tsv, tsq, 1) * factor
     stmt = (select(inner.c.document_id, score.label("score")).select_from(inner)
-            .order_by(score.desc(), inner.c.rank_key.desc()).offset(offset).limit(limit))
+            .order_by(inner.c.tier == TIER_BARE, score.desc(), inner.c.rank_key.desc()).offset(offset).limit(limit))
     rows = session.execute(stmt, params).all()
     return [(r[0], float(r[1])) for r in rows], total
 

@@ -21,6 +21,7 @@ import unicodedata
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUN = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
+MAX_WORD = 64
 
 
 def normalize(text: str) -> str:
@@ -66,7 +67,10 @@ def tokens(text: str | None) -> list[str]:
     out: list[str] = []
     for m in _RUN.finditer(text):
         run = m.group(0)
-        if m.group(1) is None or len(run) == 1:
+        if m.group(1) is None:
+            if len(run) <= MAX_WORD:  # longer is no word (base64, a pasted hash)
+                out.append(run)
+        elif len(run) == 1:
             out.append(run)
         elif skip:
             at = m.start()
