@@ -219,15 +219,24 @@ def _postgres(session, parsed: Query, filters: Filters, sort: str, offset: int, 
         rows = session.execute(stmt.offset(offset).limit(limit), params).all()
         return [(r[0], None) for r in rows], total
     window = max(PG_RANK_WINDOW, offset + limit)
-    inner = (base(SearchEntry.document_id, SearchEntry.rank_key, SearchEntry.tier, SearchEntry.tsv)
+    inner = (base(SearchEntry.document_id, SearchEntry.rank_key, SearchEntry.tier, SearchEntry.tsv,
+                  SearchEntry.doc_number)
              .order_by(SearchEntry.rank_key.desc()).limit(window).subquery())
     factor = case(*((inner.c.tier == tier, f) for tier, f in TIER_FACTOR.items()), else_=1.0)
     # Normalization 1: divided by 1 + log(length), so a long page stuffed with terms gains little.
     score = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), inner.c.tsv, tsq, 1) * factor
     stmt = (select(inner.c.document_id, score.label("score")).select_from(inner)
-            .order_by(inner.c.tier == TIER_BARE, score.desc(), inner.c.rank_key.desc()).offset(offset).limit(limit))
+            .order_by(inner.c.tier == TIER_BARE, *_own_number_first(inner.c.doc_number, parsed),
+                      score.desc(), inner.c.rank_key.desc()).offset(offset).limit(limit))
     rows = session.execute(stmt, params).all()
     return [(r[0], float(r[1])) for r in rows], total
+
+
+def _own_number_first(column: Any, parsed: Query) -> list[Any]:
+    """A 文号 searched for names its document: that one before the ones citing it. (FTS5's
+    bm25 gets there by the 文号 column's weight; ts_rank weighs a phrase too evenly.)"""
+    numbers = [t.doc_number for group in parsed.groups for t in group if t.doc_number]
+    return [func.coalesce(column.in_(numbers), False).desc()] if numbers else []
 
 
 # --- hits -----------------------------------------------------------------------------------
