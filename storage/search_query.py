@@ -235,15 +235,20 @@ def _fts_term(term: Term) -> str:
     return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
 
 
+# The columns a query searches (title, 文号, text; chars for single characters): never
+# agency or region, which only filters look at.
+SEARCHED = "{title doc_number body chars}"
+
+
 def to_fts5(query: Query, extra: list[str] | None = None) -> str:
     groups = []
     for group in query.groups:
         terms = [_fts_term(t) for t in group]
         groups.append(terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")")
-    expr = " AND ".join(groups + (extra or []))
+    expr = " AND ".join(groups)
     for term in query.excluded:
         expr = f"({expr}) NOT {_fts_term(term)}"
-    return expr
+    return " AND ".join([f"{SEARCHED} : ({expr})", *(extra or [])])
 
 
 def fts5_column_phrase(column: str, text: str) -> str | None:

@@ -73,44 +73,55 @@ class GenDoc:
     doc_type: str
     published: date
     topics: list[str]
-    text: str
+    sentences: list[int]  # indices into Generator.sentences
     source_kind: str
 
 
 class Generator:
-    def __init__(self, seed: int = 11) -> None:
+    """Documents built from a pool of sentences grouped by theme (a notice is about a few
+    things): a theme is a dozen terms, most documents draw their sentences from one or two
+    themes, so a rare term is in few documents and a common one in most."""
+
+    def __init__(self, seed: int = 11, themes: int = 300, per_theme: int = 100) -> None:
         self.rng = random.Random(seed)
-        # Zipf-like weights: the k-th term is drawn with weight 1/(k+1)^0.9.
-        self.weights = [1 / (k + 1) ** 0.9 for k in range(len(TERMS))]
+        self.weights = [1 / (k + 1) ** 0.6 for k in range(len(TERMS))]  # Zipf-like
         self.serial = 0
+        self.themes = [self._terms(12) for _ in range(themes)]
+        self.sentences: list[str] = []
+        self.by_theme: list[list[int]] = []
+        for terms in self.themes:
+            ids = []
+            for _ in range(per_theme):
+                ids.append(len(self.sentences))
+                self.sentences.append(self._sentence(terms))
+            self.by_theme.append(ids)
 
-    def term(self) -> str:
-        return self.rng.choices(TERMS, self.weights)[0]
+    def _terms(self, n: int) -> list[str]:
+        return list(dict.fromkeys(self.rng.choices(TERMS, self.weights, k=n)))
 
-    def sentence(self) -> str:
-        frame = self.rng.choice(FRAMES)
-        return frame.format(a=self.term(), b=self.term(), c=self.term(), d=self.term(),
-                            e=self.rng.choice(AGENCIES), y=self.rng.randint(2020, 2035),
-                            n=self.rng.randint(50, 99))
+    def _sentence(self, theme: list[str]) -> str:
+        rng = self.rng
+        pick = lambda: rng.choice(theme) if rng.random() < 0.97 else rng.choices(TERMS, self.weights)[0]  # noqa: E731
+        return rng.choice(FRAMES).format(a=pick(), b=pick(), c=pick(), d=pick(), e=rng.choice(AGENCIES),
+                                         y=rng.randint(2020, 2035), n=rng.randint(50, 99))
 
     def document(self) -> GenDoc:
         rng = self.rng
         self.serial += 1
         region = rng.choice(REGIONS)
         doc_type = rng.choice(DOC_TYPES)
-        title = rng.choice(TITLE_FRAMES).format(a=self.term(), b=self.term(), t=doc_type,
+        main, *others = rng.sample(range(len(self.themes)), rng.randint(1, 3))
+        theme = self.themes[main]
+        title = rng.choice(TITLE_FRAMES).format(a=rng.choice(theme), b=rng.choice(theme), t=doc_type,
                                                 r="" if region == "全国" else region)
         published = date(2010, 1, 1) + timedelta(days=rng.randint(0, 16 * 365))
-        # Realistic lengths: most notices 800-3000 characters, a few long plans.
-        n_chars = int(min(12000, max(300, rng.lognormvariate(7.3, 0.5))))
-        paragraphs, size = [], 0
-        while size < n_chars:
-            para = "".join(self.sentence() for _ in range(rng.randint(2, 5)))
-            paragraphs.append(para)
-            size += len(para)
+        # Realistic lengths: most notices 800-3000 characters (median ~1,500), a few long plans.
+        n_chars = int(min(15000, max(300, rng.lognormvariate(7.3, 0.55))))
+        pools = [self.by_theme[main]] * 3 + [self.by_theme[o] for o in others]
+        sentences = [rng.choice(rng.choice(pools)) for _ in range(max(4, n_chars // 38))]
         spam = rng.random() < 0.05  # copies with no metadata, as aggregators and spam sites leave them
         numbered = not spam and rng.random() < 0.7
-        eldercare = any(t in title + paragraphs[0] for t in ("养老", "老年", "护理", "老龄"))
+        eldercare = any(t in title for t in ("养老", "老年", "护理", "老龄", "照料", "助餐"))
         return GenDoc(
             title=title,
             doc_number=f"{rng.choice(CODES)}〔{published.year}〕{self.serial}号" if numbered else None,
@@ -118,7 +129,19 @@ class Generator:
             region=None if spam else region,
             doc_type=doc_type,
             published=published,
-            topics=["eldercare"] if eldercare else ["health"],
-            text="\n".join(paragraphs),
+            topics=["eldercare", "health"] if eldercare else ["health"],
+            sentences=sentences,
             source_kind="aggregator" if spam else "gov",
         )
+
+    def text(self, doc: GenDoc) -> str:
+        """Paragraphs of three to five sentences."""
+        lines, para = [], []
+        for i in doc.sentences:
+            para.append(self.sentences[i])
+            if len(para) == 4:
+                lines.append("".join(para))
+                para = []
+        if para:
+            lines.append("".join(para))
+        return "\n".join(lines)
