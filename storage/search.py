@@ -124,9 +124,18 @@ def search(
             ids, total = _sqlite(session, parsed, filters, sort, offset, limit)
         else:
             ids, total = _postgres(session, parsed, filters, sort, offset, limit)
+        if parsed is not None and total == 0:
+            _check_index_built(session)
         hits = _hits(session, ids, parsed)
     return SearchResult(query=query, total=total, page=page, limit=limit, sort=sort, hits=hits,
                         filters=filters.to_dict())
+
+
+def _check_index_built(session) -> None:
+    """An archive made before the index existed has documents and no entries: say so."""
+    if session.scalar(select(SearchEntry.document_id).limit(1)) is None and \
+            session.scalar(select(Document.id).limit(1)) is not None:
+        raise QueryError("the search index is empty: run `policy-archive reindex` once")
 
 
 def _browse(session, dialect: str, filters: Filters, offset: int, limit: int):

@@ -39,23 +39,8 @@ _FALSE_RE = re.compile("|".join(sorted(map(re.escape, FALSE_BIGRAMS), key=len, r
 
 
 def runs(text: str) -> list[tuple[bool, str]]:
-    """(is_cjk, run) for each run of ``text`` (already normalized), in order."""
-    out = []
-    for m in _RUN.finditer(text):
-        cjk, word = m.group(1), m.group(2)
-        if cjk:
-            out.append((True, cjk))
-        else:
-            # \w also takes CJK-less letters of other scripts and digits; split letters from
-            # digits the way unicode61 would keep them together: as one token.
-            out.append((False, word))
-    return out
-
-
-def run_tokens(is_cjk: bool, run: str) -> list[str]:
-    if not is_cjk or len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    """(is_cjk, run) for each run of ``text`` (already normalized): CJK, or letters and digits."""
+    return [(m.group(1) is not None, m.group(0)) for m in _RUN.finditer(text)]
 
 
 def tokens(text: str | None) -> list[str]:

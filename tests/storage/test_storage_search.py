@@ -214,3 +214,28 @@ def test_a_text_replaced_in_place_leaves_no_trace_in_results(archive):
     with archive.session() as s:
         assert s.scalar(select(func.count()).select_from(SearchGhost)) == 0
     assert search(archive, "本站独家广告语").total == 0 and search(archive, "医养结合").total == 1
+
+
+def test_an_archive_without_its_index_says_to_reindex(archive):
+    from storage.search_index import clear
+
+    ingest(archive, page("gov", "gov", "http://gov.test/b.html", NOTICE_B, title=TITLE_B))
+    with archive.transaction() as session:
+        clear(session)
+    with pytest.raises(QueryError, match="reindex"):
+        search(archive, "养老")
+    reindex(archive)
+    assert _titles(search(archive, "养老")) == [TITLE_B]
+
+
+def test_the_search_migration_goes_down_and_up_over_an_archive_with_documents(archive):
+    from alembic import command
+
+    import storage.db as db
+
+    ingest(archive, page("gov", "gov", "http://gov.test/b.html", NOTICE_B, title=TITLE_B))
+    with archive.engine.execution_options(archive_write=True).begin() as conn:
+        command.downgrade(db._alembic_config(conn), "-1")  # from the previous revision …
+    assert not db.schema_is_current(archive.engine)
+    db.upgrade_schema(archive.engine)  # … up again: the documents stay, the index is rebuilt
+    assert reindex(archive) == 1 and _titles(search(archive, "护理员")) == [TITLE_B]
