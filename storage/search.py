@@ -29,8 +29,8 @@ from storage.search_query import Query, QueryError, parse, to_fts5, to_tsquery
 from storage.search_snippets import snippet
 
 SORTS = ("relevance", "date")
-RANK_WINDOW = 10_000
-PG_RANK_WINDOW = 2_000  # ts_rank reads each tsvector: a smaller window there
+RANK_WINDOW = 2_000
+PG_RANK_WINDOW = 2_000  # ts_rank reads (detoasts) each tsvector of the window
 # bm25 weights per FTS5 column: title, doc_number, body, chars, region, agency, tags.
 BM25_WEIGHTS = (10.0, 8.0, 1.0, 0.5, 0.0, 0.0, 0.0)
 # ts_rank weights {D (body), C (characters), B, A (title, 文号)}.

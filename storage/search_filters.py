@@ -16,7 +16,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from crawler.extract.classify import TOPIC_TERMS
 from storage.models import Capture, Document, Version
 from storage.normalize import normalize_doc_number
-from storage.search_query import QueryError, fts5_column_phrase
+from storage.search_query import QueryError, fts5_field_phrase
+from storage.search_tokens import AGENCY_PREFIX, REGION_PREFIX
 
 TOPICS = tuple(TOPIC_TERMS)
 MAX_LIMIT = 1000
@@ -141,14 +142,14 @@ class Filters:
         from storage.search_index import tag
 
         out = []
-        for column, value in (("region", self.region), ("agency", self.agency)):
+        for prefix, value in ((REGION_PREFIX, self.region), (AGENCY_PREFIX, self.agency)):
             if value:
-                phrase = fts5_column_phrase(column, value)
+                phrase = fts5_field_phrase(prefix, value)
                 # A value with nothing to index (punctuation only) can match no document.
-                out.append(phrase or f'tags : "{tag("none", value)}"')
+                out.append(phrase or f'"{tag("none", value)}"')
         for kind, value in (("tp", self.topic), ("ty", self.doc_type), ("st", self.status), ("so", self.source)):
             if value:
-                out.append(f'tags : "{tag(kind, value)}"')
+                out.append(f'"{tag(kind, value)}"')
         return out
 
 

@@ -104,7 +104,8 @@ class IndexRow:
             body_hash=body_hash(body), title=title, doc_number=doc_number, region=region, agency=agency,
             tags=tags, title_tokens=st.token_string(title), number_tokens=st.token_string(doc_number),
             body_tokens=st.token_string(body), chars=st.distinct_chars(title, doc_number, body),
-            region_tokens=st.token_string(region), agency_tokens=st.token_string(agency),
+            region_tokens=st.field_tokens(st.REGION_PREFIX, region),
+            agency_tokens=st.field_tokens(st.AGENCY_PREFIX, agency),
         )
 
     def fts_values(self) -> tuple[str, ...]:

@@ -235,11 +235,6 @@ def _fts_term(term: Term) -> str:
     return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
 
 
-# The columns a query searches (title, 文号, text; chars for single characters): never
-# agency or region, which only filters look at.
-SEARCHED = "{title doc_number body chars}"
-
-
 def to_fts5(query: Query, extra: list[str] | None = None) -> str:
     groups = []
     for group in query.groups:
@@ -248,21 +243,23 @@ def to_fts5(query: Query, extra: list[str] | None = None) -> str:
     expr = " AND ".join(groups)
     for term in query.excluded:
         expr = f"({expr}) NOT {_fts_term(term)}"
-    return " AND ".join([f"{SEARCHED} : ({expr})", *(extra or [])])
+    # No column filter (it makes FTS5 read every position list): the region, agency and tag
+    # columns hold prefixed tokens that no query token can equal.
+    return " AND ".join([f"({expr})" if extra else expr, *(extra or [])])
 
 
-def fts5_column_phrase(column: str, text: str) -> str | None:
-    """A filter on one indexed column (region, agency): its text as a phrase there."""
+def fts5_field_phrase(prefix: str, text: str) -> str | None:
+    """A filter on region or agency: its text as a phrase of that field's tokens, which
+    carry the field's prefix (st.field_tokens), so no column filter is needed."""
     segs = _segments(text)
     if not segs:
         return None
     parts = []
     for seg in segs:
-        if seg.char is not None:
-            parts.append(f"{column} : {_fts_quote(seg.char)} *")
-        else:
-            parts.append(f"{column} : " + " + ".join(_fts_quote(t) for t in seg.tokens) + (" *" if seg.prefix else ""))
-    return "(" + " AND ".join(parts) + ")"
+        toks = [seg.char] if seg.char is not None else list(seg.tokens)
+        prefixed = " + ".join(_fts_quote(prefix + t) for t in toks)
+        parts.append(prefixed + (" *" if seg.prefix or seg.char is not None else ""))
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
 
 
 # --- PostgreSQL tsquery --------------------------------------------------------------

@@ -80,3 +80,11 @@ def distinct_chars(*texts: str | None) -> str:
 
 def is_cjk_char(ch: str) -> bool:
     return bool(_CJK_CHAR.fullmatch(ch))
+
+
+REGION_PREFIX, AGENCY_PREFIX = "r", "a"
+
+
+def field_tokens(prefix: str, text: str | None) -> str:
+    """A filter field's tokens, prefixed (r辽宁, a民政) so a search term never matches them."""
+    return " ".join(prefix + t for t in tokens(text))
