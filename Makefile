@@ -26,13 +26,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest -q
 
-## eval: score extraction on the labeled corpus, side by side with bare trafilatura
+## eval: score extraction on the labeled corpus (dev | test | regression), side by side with bare trafilatura and GNE
 eval: $(STAMP)
 	$(PY) tests/eval/run_eval.py
 
-## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory
+## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory; near-duplicate lookup ms
 bench: $(STAMP)
 	$(PY) tests/bench/run_bench.py
+	$(PY) tests/bench/startup_bench.py
+	$(PY) tests/bench/neardup_bench.py
 
 ## bench-search: search p50/p95 over a generated archive of 100k notices, SQLite and PostgreSQL
 bench-search: $(STAMP)

@@ -1,74 +1,225 @@
-"""Background crawling: every enabled source on its own cron.
+"""Background crawling: every enabled source on its own cron (or, for trials, on one
+interval for all).
 
 Each crawl runs through the same runner as the CLI (a child process per crawl, since
 the Twisted reactor cannot restart). One run of a source at a time; runs missed while
-the scheduler was down coalesce into one; a stop signal lets running crawls close
-their runs as ``interrupted``.
+the scheduler was down coalesce into one; a stop signal stops the running crawls'
+children and closes their runs as ``interrupted``. One scheduler per archive: a second
+one exits with a clear line.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import signal
 import sys
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger("policy_archive.scheduler")
 
 # APScheduler's default grace is 1 s: a run one minute late would be skipped silently.
 MISFIRE_GRACE_SECONDS = 3600
+# How long a stop waits for running crawls to stop their children and close their runs.
+STOP_WAIT_SECONDS = 30
 
 
-def crawl_source(source_id: str, db_url: str | None, registry_path: str | None) -> None:
-    """The job: one scheduled crawl of one source (module-level so a job store can name it)."""
-    from crawler.runner import run_crawl
+class SchedulerError(Exception):
+    """The scheduler cannot start; the message is one line for the user."""
+
+
+def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
+                 distributed: dict[str, Any] | None = None) -> None:
+    """The job: one scheduled crawl of one source (module-level so a job store can name it).
+
+    ``distributed`` ({"redis", "prefix", "workers"}): a round through Redis instead, with
+    that many local workers; workers on other machines join it (crawler/distributed.py).
+    """
+    from crawler.runner import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
-    summary = run_crawl([source], db_url=db_url, trigger="schedule", registry_path=registry_path, progress=False)
+    try:
+        if distributed:
+            from crawler.distributed import run_distributed
+
+            summary = run_distributed([source], db_url=db_url, trigger="schedule", progress=False, **distributed)
+        else:
+            summary = run_crawl([source], db_url=db_url, trigger="schedule", registry_path=registry_path,
+                                progress=False)
+    except CrawlStopped:
+        log.warning("%s: stopped, run closed as interrupted", source_id)
+        return
     result = summary.sources[0]
-    log.info("%s: %s, %s", source_id, result.status, result.counters)
+    counters = ", ".join(f"{k} {v}" for k, v in result.counters.items() if v)
+    kinds = ", ".join(f"{k} ×{n}" for k, n in sorted(result.error_kinds.items()))
+    log.info("%s: run #%d %s (%s)%s", source_id, result.run_id, result.status, counters or "nothing",
+             f"; errors: {kinds}" if kinds else "")
+    _log_health(db_url, [source_id])
 
 
-def build_scheduler(db_url: str | None = None, registry_path: str | None = None, **options: Any) -> BlockingScheduler:
+def _log_health(db_url: str | None, source_ids: list[str]) -> None:
+    from storage import open_archive
+    from storage.health import source_health
+
+    archive = open_archive(db_url)
+    try:
+        for health in source_health(archive, source_ids).values():
+            if health.state in ("empty", "failing", "blocked"):
+                log.warning("source %s is %s: %s", health.source_id, health.state, health.reason)
+    finally:
+        archive.dispose()
+
+
+def _trigger(source: Any, registry_path: str | None, interval: float | None) -> Any:
+    if interval is not None:
+        return IntervalTrigger(seconds=interval)
+    try:
+        return CronTrigger.from_crontab(source.schedule)
+    except ValueError as exc:
+        where = registry_path or "the built-in registry"
+        raise SchedulerError(f"source {source.id!r} in {where}: bad schedule {source.schedule!r}: {exc}") from None
+
+
+def build_scheduler(
+    db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
+    distributed: dict[str, Any] | None = None, **options: Any
+) -> BlockingScheduler:
     from spiders.registry import load_registry
 
     sched = BlockingScheduler(**options)
     for source in load_registry(registry_path).values():
         if not source.enabled:
             continue
+        extra = {"next_run_time": datetime.now(timezone.utc)} if interval is not None else {}
         sched.add_job(
             crawl_source,
-            CronTrigger.from_crontab(source.schedule),
+            _trigger(source, registry_path, interval),
             id=f"crawl:{source.id}",
             name=f"crawl {source.id}",
-            args=[source.id, db_url, registry_path],
+            args=[source.id, db_url, registry_path] + ([distributed] if distributed else []),
             replace_existing=True,
             # never two runs of one source at once; runs missed while down become one
             max_instances=1,
             coalesce=True,
             misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            **extra,
         )
+    sched.add_listener(_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return sched
 
 
-def run_forever(db_url: str | None = None, registry_path: str | None = None) -> int:
+def _job_event(event: Any) -> None:
+    if event.code == EVENT_JOB_MISSED:
+        log.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
+    elif event.code == EVENT_JOB_MAX_INSTANCES:
+        log.info("job %s still running: its run at %s is skipped", event.job_id, event.scheduled_run_time)
+    else:
+        log.error("job %s failed: %s: %s", event.job_id, type(event.exception).__name__, event.exception)
+
+
+class ArchiveLock:
+    """One scheduler per archive: an exclusive lock held while the scheduler runs.
+
+    SQLite: flock on a file next to the database; PostgreSQL: a session advisory lock.
+    """
+
+    PG_KEY = 0x70A5C4ED
+
+    def __init__(self, db_url: str | None) -> None:
+        from storage import open_archive
+
+        self.archive = open_archive(db_url)
+        self.handle: Any = None
+
+    def acquire(self) -> None:
+        from sqlalchemy import text
+
+        if self.archive.dialect == "postgresql":
+            conn = self.archive.engine.connect()
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.PG_KEY}).scalar():
+                conn.close()
+                raise SchedulerError(f"another scheduler is running on {self.archive.display_url}")
+            self.handle = conn
+            return
+        database = self.archive.engine.url.database
+        path = Path(f"{database}.scheduler.lock") if database and database != ":memory:" else None
+        if path is None:
+            return
+        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the scheduler's life)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            owner = fh.read().strip()
+            fh.close()
+            raise SchedulerError(
+                f"another scheduler is running on {self.archive.display_url}" + (f" (pid {owner})" if owner else "")
+            ) from None
+        import os
+
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self.handle = fh
+
+    def release(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        self.archive.dispose()
+
+
+def _quiet_logs() -> None:
+    """The log says what the scheduler did; the libraries' chatter is debug detail."""
+    for name in ("alembic", "scrapy", "sqlalchemy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # its job events (missed, failed, skipped) are logged by _job_event, in one line each
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+
+
+def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
+                distributed: dict[str, Any] | None = None) -> int:
+    from crawler import runner
+    from storage import open_archive, runs
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    sched = build_scheduler(db_url, registry_path)
-
-    def stop(signum: int, _frame: Any) -> None:
-        log.info("signal %s: stopping after the running crawls close", signum)
-        sched.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    for job in sched.get_jobs():
-        log.info("scheduled %s (%s)", job.name, job.trigger)
+    _quiet_logs()
     try:
+        sched = build_scheduler(db_url, registry_path, interval, distributed)
+        lock = ArchiveLock(db_url)
+        lock.acquire()
+    except SchedulerError as exc:
+        print(f"policy-archive: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        archive = open_archive(db_url)
+        closed = runs.close_stale_runs(archive)
+        archive.dispose()
+        if closed:
+            log.info("closed %d run(s) left running by a process that is gone", len(closed))
+
+        def stop(signum: int, _frame: Any) -> None:
+            log.info("signal %s: stopping the running crawls", signum)
+            runner.stop_all()
+            sched.shutdown(wait=False)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        for job in sched.get_jobs():
+            log.info("scheduled %s (%s)", job.name, job.trigger)
         sched.start()
-    except KeyboardInterrupt:
-        pass
+        if not runner.wait_for_crawls(STOP_WAIT_SECONDS):
+            log.warning("some crawls did not stop within %d s", STOP_WAIT_SECONDS)
+    finally:
+        lock.release()
     return 0
 
 

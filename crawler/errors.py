@@ -1,9 +1,32 @@
-"""Name what went wrong with a fetch, so a run's summary says why a source failed.
+"""Name what went wrong with a fetch, so a run's record says why each URL failed.
 
+The kinds are listed here once; storage, the CLI and health reports import them.
 Anti-bot answers (412 with a JS cookie challenge, 403, 521 from a WAF) are their own
 kind: retrying does not help, and the user must see them apart from plain outages.
 """
 from __future__ import annotations
+
+# What can go wrong with one URL.
+FAILURE_KINDS = (
+    "dns",
+    "connection_refused",
+    "timeout",
+    "reset",
+    "truncated",
+    "http_4xx",
+    "http_5xx",
+    "anti_bot",
+    "redirect_loop",
+    "too_large",
+    "parse",  # extraction or a spider callback raised
+    "ingest",  # the archive refused the page
+    "offsite",  # a request to a host the crawl may not reach (LOOPBACK_ONLY)
+    "fetch",  # anything else the downloader raised
+    "process",  # the crawler process ended without closing its run
+    "robots",
+)
+# Kinds that are skips by rule, not errors: counted apart, never make a run partial.
+SKIP_KINDS = ("robots",)
 
 ANTI_BOT_STATUSES = {412, 403, 521, 567}
 
@@ -16,21 +39,45 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
         status = int(response.status)
         if status in ANTI_BOT_STATUSES:
             return "anti_bot", f"HTTP {status} (anti-bot challenge or WAF) at {response.url}"
-        if status == 404:
-            return "not_found", f"HTTP 404 at {response.url}"
         if 500 <= status < 600:
             return "http_5xx", f"HTTP {status} at {response.url}"
-        return "http_error", f"HTTP {status} at {response.url}"
+        return "http_4xx", f"HTTP {status} at {response.url}"
     text = str(exc) or name
-    lowered = f"{name} {text}".lower()
-    if "dnslookup" in lowered or "dns lookup" in lowered or "no address associated" in lowered:
+    chain = " ".join(f"{type(e).__name__} {e}" for e in _causes(exc)).lower()
+    if "robots.txt" in chain:
+        return "robots", f"forbidden by robots.txt: {text}"
+    if "max redirections" in chain or "redirect loop" in chain:
+        return "redirect_loop", f"redirect loop: {text}"
+    if "cannotresolvehost" in chain or "dnslookup" in chain or "dns lookup" in chain or "no address associated" in chain:
         return "dns", f"DNS lookup failed: {text}"
-    if "refused" in lowered:
+    if "refused" in chain:
         return "connection_refused", f"connection refused: {text}"
-    if "timeout" in lowered or "timed out" in lowered:
+    if "timeout" in chain or "timed out" in chain:
         return "timeout", f"timed out: {text}"
-    if "offsite" in lowered or "loopback" in lowered:
-        return "blocked", text
-    if "connection" in lowered or "tcp" in lowered:
-        return "connection", f"{name}: {text}"
+    if "larger than download max size" in chain or name == "DownloadCancelledError":
+        # Scrapy cancels a download past DOWNLOAD_MAXSIZE without saying why
+        return "too_large", f"download cancelled past DOWNLOAD_MAXSIZE: {text}"
+    if "dataloss" in chain or "data loss" in chain:
+        return "truncated", f"response body cut short: {text}"
+    if "connectionlost" in chain or "connection was closed" in chain or "reset" in chain or "connectiondone" in chain:
+        return "reset", f"connection reset or lost: {text}"
+    if "offsite" in chain or "loopback" in chain:
+        return "offsite", text
     return "fetch", f"{name}: {text}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception, what caused it, and the reasons a Twisted ResponseFailed carries."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 20:
+        e = todo.pop()
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo.extend(x for x in (e.__cause__, e.__context__) if x is not None)
+        for reason in getattr(e, "reasons", None) or []:
+            value = getattr(reason, "value", reason)
+            if isinstance(value, BaseException):
+                todo.append(value)
+    return seen

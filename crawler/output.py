@@ -2,18 +2,32 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.extract.model import Extraction
+if TYPE_CHECKING:  # the CLI imports this module for every command, --help included
+    from crawler.extract.model import Extraction
 
 
-def emit(args: Any, data: Any, as_text: Callable[[Any], str]) -> None:
+# C0 controls but tab and newline, DEL and the C1 range: crawled text may carry escape
+# sequences (\x1b[…) that would drive the user's terminal; JSON escapes them itself.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text fit for a terminal: control characters shown as visible escapes."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+def emit(args: Any, data: Any, as_text: Callable[[Any], str], text_is_safe: bool = False) -> None:
+    """``text_is_safe``: as_text made its text terminal-safe itself (to add its own bold)."""
     if getattr(args, "json", False):
         print(json.dumps(data, ensure_ascii=False, default=str, indent=None))
     else:
-        print(as_text(data))
+        text = as_text(data)
+        print(text if text_is_safe else terminal_safe(text))
 
 
 def extraction_dict(ex: Extraction) -> dict[str, Any]:
@@ -69,13 +83,14 @@ BOLD, RESET = "\x1b[1m", "\x1b[0m"
 
 
 def _marked(text: str, marks: list[Any], bold: bool) -> str:
+    """The snippet made terminal-safe, its matches in bold when ``bold``."""
     if not bold:
-        return text
+        return terminal_safe(text)
     out, at = [], 0
     for start, end in marks:
-        out.append(text[at:start] + BOLD + text[start:end] + RESET)
+        out.append(terminal_safe(text[at:start]) + BOLD + terminal_safe(text[start:end]) + RESET)
         at = end
-    return "".join(out) + text[at:]
+    return "".join(out) + terminal_safe(text[at:])
 
 
 def search_text(result: dict[str, Any], bold: bool = False) -> str:
@@ -87,7 +102,7 @@ def search_text(result: dict[str, Any], bold: bool = False) -> str:
     for h in hits:
         date = h.get("published_date") or h.get("signed_date") or ""
         number = h.get("doc_number") or ""
-        lines.append(f"{h['id']:>5}  {date:10}  {number:18}  {h.get('title') or '(untitled)'}")
+        lines.append(terminal_safe(f"{h['id']:>5}  {date:10}  {number:18}  {h.get('title') or '(untitled)'}"))
         if h.get("snippet_text"):
             lines.append("       " + _marked(h["snippet_text"], h.get("marks") or [], bold))
     return "\n".join(lines)
@@ -101,26 +116,37 @@ def new_text(d: dict[str, Any]) -> str:
 
 
 def document_text(d: dict[str, Any]) -> str:
+    """`show`: labels in English throughout; the values are the notice's own (Chinese)."""
     labels = [
-        ("title", "标题"), ("doc_number", "文号"), ("agency", "发文机关"), ("signed_date", "成文日期"),
-        ("published_date", "发布日期"), ("index_number", "索引号"), ("region", "地区"),
-        ("doc_type", "类型"), ("status", "状态"), ("topics", "主题"), ("authoritative_url", "来源"),
+        ("title", "title"), ("doc_number", "document number"), ("agency", "issued by"),
+        ("signed_date", "signed"), ("published_date", "published"), ("index_number", "index number"),
+        ("region", "region"), ("doc_type", "type"), ("status", "status"), ("topics", "topics"),
     ]
-    lines = []
+    lines = [f"document #{d['id']}"]
     for key, label in labels:
         value = d.get(key)
         if isinstance(value, list):
             value = ", ".join(value)
         if value:
             lines.append(f"{label}: {value}")
+    urls = d.get("urls") or []
+    lines.append(f"carried by {len(urls)} URLs:")
+    for u in urls:
+        mark = "  (authoritative)" if u.get("authoritative") else ""
+        lines.append(f"  {u['source_id']:<12} {u['kind']:<10} {u['url']}  "
+                     f"first seen {str(u['first_seen'])[:10]}, last seen {str(u['last_seen'])[:10]}{mark}")
     versions = d.get("versions") or []
-    pages = {}
-    for c in d.get("captures") or []:
-        if c.get("part_no", 0) == 0:
-            pages.setdefault(c.get("url"), c)
-    lines.append(f"versions: {len(versions)}  pages carrying it: {len(pages)}")
-    for url, c in list(pages.items())[:10]:
-        lines.append(f"  {c.get('source_id') or ''}  {url}")
+    lines.append(f"versions: {len(versions)}")
+    for v in versions:
+        mark = "  (current)" if v.get("is_current") else ""
+        lines.append(f"  {v['seq']}: first seen {str(v['first_seen'])[:10]}, last seen {str(v['last_seen'])[:10]}, "
+                     f"{v['characters']} characters, from {v['source_id']}{mark}")
+    attachments = d.get("attachments") or []
+    if attachments:
+        lines.append(f"attachments: {len(attachments)}")
+        for a in attachments:
+            note = f"{a['text_chars']} characters of text" if a["text_chars"] else (a.get("error") or "no text")
+            lines.append(f"  {a.get('name') or ''} ({a['kind']}, {a['raw_size']} bytes, {note})  {a['url']}")
     if d.get("draft_of_id"):
         lines.append(f"final text of the draft #{d['draft_of_id']}")
     if d.get("final_ids"):
@@ -150,7 +176,27 @@ def runs_text(rows: list[dict[str, Any]]) -> str:
             f"{r['status']:<11} pages {r.get('pages', 0)}, new {r.get('new_documents', 0)}, "
             f"versions {r.get('new_versions', 0)}, off-topic {r.get('offtopic', 0)}, errors {r.get('errors', 0)}"
         )
+        kinds = _kinds(r)
+        if kinds:
+            out.append(f"      {kinds}")
     return "\n".join(out)
+
+
+def _kinds(r: dict[str, Any]) -> str:
+    counts = (r.get("error_summary") or {}).get("counts") or {}
+    return ", ".join(f"{k} ×{n}" for k, n in sorted(counts.items()))
+
+
+def run_text(r: dict[str, Any]) -> str:
+    lines = [runs_text([r])]
+    dropped = [f"{name} {r.get(name, 0)}" for name in ("offtopic", "duplicates", "robots", "errors") if r.get(name)]
+    if dropped:
+        lines.append("dropped: " + ", ".join(dropped))
+    for f in r.get("failures") or []:
+        tries = f" ×{f['attempts']}" if f.get("attempts", 1) > 1 else ""
+        lines.append(f"  {f['kind']:<18} {f['url'] or '-'}{tries}")
+        lines.append(f"      {f['message']}")
+    return "\n".join(lines)
 
 
 def sources_text(rows: list[dict[str, Any]]) -> str:
@@ -158,7 +204,10 @@ def sources_text(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         flag = "" if r["enabled"] else "  (disabled)"
         last = f"last run {r['last_run_status']} {r['last_run_started_at'][:16]}" if r.get("last_run_status") else "never run"
-        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {last:<32} {r['name']}{flag}")
+        good = f"good {r['last_good_run_at'][:16]}" if r.get("last_good_run_at") else "good -"
+        new = f"new {r['last_new_notice_at'][:16]}" if r.get("last_new_notice_at") else "new -"
+        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {r.get('health', '-'):<8} "
+                   f"{last:<32} {good:<22} {new:<21} {r['name']}{flag}")
     return "\n".join(out)
 
 

@@ -1,17 +1,19 @@
 """The archive and the CrawlRun rows one crawler process writes to, shared by the
-run recorder (extension) and the archive pipeline."""
+run recorder (extension) and the archive pipeline (which works in a thread pool)."""
 from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.errors import SKIP_KINDS
 from storage import Archive, open_archive, runs
 
 
-# spider close reasons → run status
+# spider close reasons → run status (settled to partial/failed by its errors at the end)
 _STATUS = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
 
 
@@ -24,27 +26,34 @@ class RunContext:
     requests: Counter = field(default_factory=Counter)
     pages: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
+    # {source_id: {listing}}: listings whose walk reached its end in this crawl
+    walks_ended: dict[str, set[str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run_for(self, source_id: str | None) -> int | None:
         return self.run_ids.get(source_id or "")
 
-    def record_error(self, source_id: str | None, kind: str, message: str) -> None:
-        self.errors[source_id or ""] += 1
+    def record_failure(
+        self, source_id: str | None, kind: str, message: str, url: str | None = None,
+        role: str | None = None, attempts: int = 1,
+    ) -> None:
+        if kind not in SKIP_KINDS:
+            with self.lock:
+                self.errors[source_id or ""] += 1
         run_id = self.run_for(source_id)
         if run_id is not None:
-            runs.record_error(self.archive, run_id, kind, message)
+            runs.record_failure(self.archive, run_id, kind, message, url=url, role=role, attempts=attempts)
 
     def status_of(self, source_id: str, reason: str) -> str:
-        """A run's status from the spider's close reason and what the source gave."""
-        status = _STATUS.get(reason, "failed")
-        if status == "ok" and self.pages[source_id] == 0 and self.errors[source_id]:
-            return "failed"
-        return status
+        """How a run closed, from the spider's close reason (its errors settle the rest)."""
+        return _STATUS.get(reason, "failed")
 
     def page_done(self, source_id: str, outcome: str) -> None:
-        self.pages[source_id] += 1
+        with self.lock:
+            self.pages[source_id] += 1
+            n = self.pages[source_id]
         if self.progress:
-            print(f"  {source_id}: page {self.pages[source_id]} {outcome}", file=sys.stderr, flush=True)
+            print(f"  {source_id}: page {n} {outcome}", file=sys.stderr, flush=True)
 
 
 def run_context(crawler: Any) -> RunContext:

@@ -14,15 +14,19 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.middlewares import is_loopback_url
 from spiders.registry import Source, load_registry
 from storage import open_archive, runs
+from storage.models import RUN_COUNTERS as COUNTERS
 from storage.queries import archive_stats
 
-COUNTERS = ("requests", "pages", "new_documents", "new_versions", "unchanged", "offtopic", "errors")
+# How long a child asked to stop may take to close its runs before it is killed.
+STOP_GRACE_SECONDS = 5.0
 
 # Settings for crawling the bundled sample sites on loopback: no politeness delays
 # (it is our own server), and never a request elsewhere.
@@ -32,8 +36,35 @@ LOOPBACK_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "RETRY_TIMES": 0,
-    "DOWNLOAD_TIMEOUT": 15,
+    "DOWNLOAD_TIMEOUT": 10,
 }
+
+
+class CrawlStopped(Exception):
+    """The crawl was stopped by a signal (SIGTERM, SIGINT) or by stop_all()."""
+
+
+# Set by stop_all() (the scheduler's stop signal): every running crawl stops its child.
+_stopping = threading.Event()
+_active = threading.Condition()
+_active_count = 0
+
+
+def stop_all() -> None:
+    """Ask every crawl running in this process to stop its child and close its runs."""
+    _stopping.set()
+
+
+def wait_for_crawls(timeout: float) -> bool:
+    """Wait until no crawl runs in this process; False if some still do after ``timeout``."""
+    with _active:
+        return _active.wait_for(lambda: _active_count == 0, timeout=timeout)
+
+
+def loopback_only(sources: list[Source]) -> bool:
+    """Whether every URL these sources start from is on this machine (sample sites)."""
+    urls = [u for s in sources for u in (*s.start_urls, *([s.api.page_url] if s.api else []))]
+    return bool(urls) and all(is_loopback_url(u) for u in urls)
 
 
 @dataclass
@@ -96,11 +127,22 @@ def run_crawl(
     timeout: float | None = None,
     progress: bool = True,
 ) -> CrawlSummary:
-    """Crawl these sources once in a child process; return what each run did."""
+    """Crawl these sources once in a child process; return what each run did.
+
+    Raises CrawlStopped (after the child is stopped and its runs are closed as
+    ``interrupted``) when a stop signal or stop_all() ends the crawl.
+    """
+    global _active_count
+    with _active:
+        _active_count += 1
     archive = open_archive(db_url)
     try:
-        runs.sync_sources(archive, [s.with_base(base) if base else s for s in sources])
+        runs.close_stale_runs(archive)
+        chosen = [s.with_base(base) if base else s for s in sources]
+        runs.sync_sources(archive, chosen)
         run_ids = {s.id: runs.start_run(archive, s.id, trigger) for s in sources}
+        # Our own sample sites: no politeness delays (it is our server), never elsewhere.
+        defaults = LOOPBACK_SETTINGS if loopback_only(chosen) else {}
         spec = {
             "db_url": archive.url,
             "registry": str(registry_path) if registry_path else None,
@@ -108,21 +150,33 @@ def run_crawl(
             "base": base,
             "run_ids": run_ids,
             "trigger": trigger,
-            "settings": {**(settings or {}), "POLICY_PROGRESS": progress},
+            "settings": {**defaults, **(settings or {}), "POLICY_PROGRESS": progress},
         }
         returncode = _run_child(spec, timeout)
-        closing = "interrupted" if returncode in (-signal.SIGTERM, -signal.SIGINT, "timeout") else "failed"
+        stopped = returncode in ("timeout", "stopped") or returncode in (-signal.SIGTERM, -signal.SIGINT)
+        closing = "interrupted" if stopped else "failed"
         results = []
         for source in sources:
             run = runs.get_run(archive, run_ids[source.id])
             if run.status == "running":
-                detail = "crawl timed out" if returncode == "timeout" else f"crawler process ended with {returncode}"
-                runs.record_error(archive, run.id, "process", detail)
+                if returncode == "timeout":
+                    detail = "crawl timed out"
+                elif returncode == "stopped":
+                    detail = "crawl stopped by a signal"
+                else:
+                    detail = f"crawler process ended with {returncode}"
+                if not stopped:
+                    runs.record_error(archive, run.id, "process", detail)
                 run = runs.finish_run(archive, run.id, closing)
             results.append(_result(source.id, run))
+        if returncode == "stopped":
+            raise CrawlStopped("crawl stopped; its runs are closed as interrupted")
         return CrawlSummary(sources=results, documents=archive_stats(archive)["documents"])
     finally:
         archive.dispose()
+        with _active:
+            _active_count -= 1
+            _active.notify_all()
 
 
 def _result(source_id: str, run: Any) -> SourceResult:
@@ -131,44 +185,84 @@ def _result(source_id: str, run: Any) -> SourceResult:
         source=source_id,
         run_id=run.id,
         status=run.status,
-        counters={c: int(getattr(run, c) or 0) for c in COUNTERS},
+        counters={c: int(run.counters.get(c, 0)) for c in COUNTERS},
         error_kinds=dict(summary.get("counts", {})),
         error_samples=[f"{s['kind']}: {s['message']}" for s in summary.get("samples", [])],
     )
 
 
 def _run_child(spec: dict[str, Any], timeout: float | None) -> int | str:
+    """The child's exit code, or "timeout", or "stopped" (a signal or stop_all())."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(spec, fh, ensure_ascii=False)
         spec_path = fh.name
+    restore = _stop_on_signals()
+    child = None
     try:
         # The child's stdout goes to our stderr: stdout is kept for --json output.
         child = subprocess.Popen(
             [sys.executable, "-m", "crawler.runner", spec_path], stdout=sys.stderr.fileno()
         )
-        try:
-            return child.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        waited = 0.0
+        while True:
+            if _stopping.is_set():
+                _stop(child)
+                return "stopped"
+            try:
+                return child.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                waited += 0.2
+                if timeout is not None and waited >= timeout:
+                    _stop(child)
+                    return "timeout"
+    except (KeyboardInterrupt, CrawlStopped):
+        if child is not None:
             _stop(child)
-            return "timeout"
-        except KeyboardInterrupt:
-            _stop(child)
-            raise
+        return "stopped"
     finally:
+        restore()
         os.unlink(spec_path)
+
+
+def _stop_on_signals() -> Any:
+    """In the main thread (the CLI), SIGTERM stops the crawl like Ctrl-C; returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # the scheduler's own handler calls stop_all()
+
+    def on_term(signum: int, _frame: Any) -> None:
+        raise CrawlStopped(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _stop(child: subprocess.Popen) -> None:
     """Ask for a clean shutdown (Scrapy closes spiders on SIGTERM), then insist."""
+    if child.poll() is not None:
+        return
     child.send_signal(signal.SIGTERM)
     try:
-        child.wait(timeout=30)
+        child.wait(timeout=STOP_GRACE_SECONDS)
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel send us SIGTERM when the parent dies (no orphan crawls)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def child_main(spec_path: str) -> int:
+    _die_with_parent()
+    # tldextract reads the bundled suffix list, never the internet (see crawler/settings.py)
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 

@@ -1,5 +1,6 @@
-"""Every crawl is a CrawlRun row: this extension counts requests, records failures by
-kind, and closes the runs with a status when the spider closes."""
+"""Every crawl is a CrawlRun row: this extension counts requests, puts every failed
+URL on record by kind, keeps each listing's walk frontier, and closes the runs with a
+status when the spider closes."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,9 +8,10 @@ from typing import Any
 from scrapy import signals
 
 from crawler.runcontext import open_missing_runs, run_context
-from crawler.signals import fetch_failed
-from storage import runs
-from storage.recheck import known_pages
+from crawler.signals import fetch_failed, listing_walked
+from storage import frontier, runs
+from storage.known_pages import known_pages
+
 
 class RunRecorder:
     def __init__(self, crawler: Any) -> None:
@@ -21,8 +23,10 @@ class RunRecorder:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached, signal=signals.request_reached_downloader)
+        crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         crawler.signals.connect(ext.fetch_failed, signal=fetch_failed)
+        crawler.signals.connect(ext.listing_walked, signal=listing_walked)
         return ext
 
     @property
@@ -33,23 +37,49 @@ class RunRecorder:
         sources = list(getattr(spider, "sources", {}).values())
         open_missing_runs(self.ctx, sources)
         # Incremental by default: the spider learns which pages the archive already has,
-        # to ask for them conditionally and to stop a listing walk where they begin.
+        # to ask for them conditionally and to stop a listing walk where they begin, and
+        # how far each listing's last walk got (the early stop needs a completed one).
         if not self.crawler.settings.getbool("POLICY_FULL_WALK") and hasattr(spider, "known"):
             for source in sources:
                 spider.known[source.id] = known_pages(self.ctx.archive, source.id)
+                if hasattr(spider, "walks"):
+                    walks = frontier.listing_walks(self.ctx.archive, source.id)
+                    spider.walks[source.id] = {k: w.to_dict() for k, w in walks.items()}
 
     def request_reached(self, request: Any, spider: Any) -> None:
         source_id = request.meta.get("source_id")
         if source_id:
             self.ctx.requests[source_id] += 1
 
-    def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str) -> None:
-        self.ctx.record_error(source_id, kind, message)
+    def request_dropped(self, request: Any, spider: Any) -> None:
+        """The scheduler's dupefilter dropped a request: a duplicate, or a redirect loop
+        (a redirect back to a URL this crawl already asked for) that would vanish silently."""
+        source_id = request.meta.get("source_id")
+        redirects = request.meta.get("redirect_urls") or []
+        ctx = self.ctx
+        run_id = ctx.run_for(source_id)
+        if redirects:
+            chain = " -> ".join([*redirects, request.url])
+            ctx.record_failure(source_id, "redirect_loop", f"redirect loop: {chain}", url=redirects[0],
+                               role=request.meta.get("role"))
+        elif run_id is not None:
+            runs.count(ctx.archive, run_id, duplicates=1)
+
+    def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str,
+                     attempts: int = 1) -> None:
+        self.ctx.record_failure(source_id, kind, message, url=url, role=role, attempts=attempts)
 
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         source_id = response.meta.get("source_id") if response is not None else None
-        url = response.url if response is not None else "?"
-        self.ctx.record_error(source_id, "parse", f"{url}: {failure.value}")
+        url = response.url if response is not None else None
+        role = response.meta.get("role") if response is not None else None
+        self.ctx.record_failure(source_id, "parse", f"{url or '?'}: {failure.value}", url=url, role=role)
+
+    def listing_walked(self, source_id: str, listing: str, page_no: int, next_url: str | None) -> None:
+        ctx = self.ctx
+        frontier.record_progress(ctx.archive, source_id, listing, page_no, next_url, ctx.run_for(source_id))
+        if next_url is None:
+            ctx.walks_ended.setdefault(source_id, set()).add(listing)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         ctx = self.ctx
@@ -60,4 +90,10 @@ class RunRecorder:
             requests = ctx.requests.pop(source_id, 0)
             if requests:
                 runs.count(ctx.archive, run_id, requests=requests)
-            runs.finish_run(ctx.archive, run_id, ctx.status_of(source_id, reason))
+            closing = ctx.status_of(source_id, reason)
+            # A walk is complete only when nothing it listed failed: otherwise the next
+            # crawl walks as deep again, and fetches what is still missing.
+            if closing == "ok" and not ctx.errors[source_id]:
+                for listing in ctx.walks_ended.get(source_id, ()):
+                    frontier.record_complete(ctx.archive, source_id, listing, run_id)
+            runs.finish_run(ctx.archive, run_id, closing, settle=True)

@@ -28,8 +28,17 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
 * **Anti-bot family**: when ``X`` is requested and only ``X.412`` exists (or ``X`` itself
   ends in ``.412``), the answer is HTTP 412 with that file's bytes as body (a JavaScript
   cookie challenge, as nhc.gov.cn sends to plain clients).
+* **POST** with a JSON body (a site-search API) is served from the file named by the
+  body: ``post_file_name`` puts ``__post=<12 hex of sha1 of the canonical body>`` after
+  the path, the way a query does; without such a file the plain path is served.
 * A directory path serves its ``index.html``. Names starting with ``_`` or ``.`` (site
   settings) are never served; anything missing is 404.
+
+* **States**: ``state="later"`` serves the sites as they look some days on: the files of
+  ``www-later/`` (made by build.py) are laid over ``www/``.
+* **Stable host names**: the sample sites' URLs are ``SAMPLE_ORIGIN`` + path whatever port
+  the server got; ``host_map()`` is the ``POLICY_HOST_MAP`` that sends them to this server
+  (crawler/hostmap.py), so an archive filled from two runs on two ports sees one set of URLs.
 
 ``hits`` counts requests by request target (path plus ``?query`` when there is one) and
 ``log`` keeps every request (method, target, status, request headers) for assertions.
@@ -40,6 +49,7 @@ from __future__ import annotations
 import argparse
 import email.utils
 import hashlib
+import json
 import os
 import threading
 import tomllib
@@ -49,7 +59,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["SampleServer", "RequestRecord", "sample_root", "sample_registry_path", "query_file_name"]
+__all__ = ["SAMPLE_ORIGIN", "STATES", "SampleServer", "RequestRecord", "sample_root", "sample_registry_path",
+           "query_file_name", "post_file_name"]
+
+# The sample sites' own origin: what the archive records, wherever the server listens.
+SAMPLE_ORIGIN = "http://sites.sample.test"
+STATES = ("initial", "later")
 
 _SAMPLES_ENV = "POLICY_ARCHIVE_SAMPLES"
 _REPO_SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -58,6 +73,8 @@ _CONTENT_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
     ".shtml": "text/html",
+    ".jsp": "text/html",
+    ".jhtml": "text/html",
     ".json": "application/json",
     ".xml": "text/xml",
     ".txt": "text/plain",
@@ -125,6 +142,18 @@ def query_file_name(path: str, query: str) -> str:
     return str(pure.with_name(f"{pure.stem if pure.suffix else pure.name}__{suffix_q}{ext}"))
 
 
+def post_file_name(path: str, body: bytes) -> str:
+    """The file path a POST of this JSON body to ``path`` is stored under."""
+    try:
+        canonical = json.dumps(json.loads(body or b"null"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        canonical = body.decode("latin-1")
+    digest = hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:12]
+    pure = PurePosixPath(path)
+    ext = pure.suffix or ".json"
+    return str(pure.with_name(f"{pure.stem if pure.suffix else pure.name}__post={digest}{ext}"))
+
+
 @dataclass(frozen=True)
 class RequestRecord:
     method: str
@@ -162,13 +191,24 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(send_body=False)
 
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer(send_body=True, post_body=self.rfile.read(length) if length else b"")
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         if self.server.owner.verbose:
             super().log_message(format, *args)
 
-    def _answer(self, send_body: bool) -> None:
+    def _answer(self, send_body: bool, post_body: bytes | None = None) -> None:
         owner = self.server.owner
-        status, headers, body = owner.resolve(self.path, self.headers)
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith("/faults/") and owner.fault_site:
+            from crawler import samplefaults
+
+            owner.record(RequestRecord(self.command, self.path, 0, {k: v for k, v in self.headers.items()}))
+            samplefaults.answer(self, path, owner.faults)
+            return
+        status, headers, body = owner.resolve(self.path, self.headers, post_body)
         owner.record(RequestRecord(self.command, self.path, status, {k: v for k, v in self.headers.items()}))
         self.send_response(status)
         for name, value in headers.items():
@@ -192,13 +232,28 @@ class _Server(ThreadingHTTPServer):
 class SampleServer:
     """Serve a directory of sample sites on loopback, in a daemon thread."""
 
-    def __init__(self, root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
+    def __init__(self, root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
+                 faults: bool = False, fault_site: bool | None = None, state: str = "initial"):
         self.root = Path(root) if root is not None else sample_root()
         if not self.root.is_dir():
             raise FileNotFoundError(f"sample root is not a directory: {self.root}")
+        if state not in STATES:
+            raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+        self.state = state
+        # Searched in order: the state's overlay first, then the sites as first built.
+        self.roots = [self.root]
+        if state != "initial":
+            overlay = self.root.parent / f"{self.root.name}-{state}"
+            if not overlay.is_dir():
+                raise FileNotFoundError(f"no {state} state of the sample sites at {overlay} (run build.py)")
+            self.roots.insert(0, overlay)
         self.host = host
         self.port = port
         self.verbose = verbose
+        # the fault site (crawler/samplefaults.py) under /faults/: ``faults`` turns its
+        # faults on; with them off it answers like a healthy site
+        self.faults = faults
+        self.fault_site = faults if fault_site is None else fault_site
         self.hits: Counter[str] = Counter()
         self.log: list[RequestRecord] = []
         self._settings = _SiteSettings(self.root)
@@ -241,6 +296,10 @@ class SampleServer:
     def url(self, path: str) -> str:
         return self.base_url + "/" + path.lstrip("/")
 
+    def host_map(self) -> dict[str, str]:
+        """POLICY_HOST_MAP sending ``SAMPLE_ORIGIN`` to this server."""
+        return {SAMPLE_ORIGIN: self.base_url}
+
     # bookkeeping -----------------------------------------------------------------------
     def record(self, entry: RequestRecord) -> None:
         with self._lock:
@@ -253,13 +312,22 @@ class SampleServer:
             self.log.clear()
 
     # routing ---------------------------------------------------------------------------
-    def resolve(self, target: str, request_headers) -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body for one request target."""
+    def resolve(self, target: str, request_headers, post_body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one request target (and POST body)."""
         parts = urlsplit(target)
         path = unquote(parts.path)
+        if post_body is not None:
+            rel = post_file_name(path.lstrip("/"), post_body)
+            file = self._find("/" + rel, "")
+            if file is not None:
+                return self._serve(file, request_headers)
         if path == "/robots.txt":
             robots = self.root / "robots.txt"
             body = robots.read_bytes() if robots.is_file() else _ROBOTS_ALLOW_ALL
+            if self.fault_site:
+                from crawler.samplefaults import ROBOTS_RULES
+
+                body = body.replace(b"User-agent: *\n", b"User-agent: *\n" + ROBOTS_RULES.encode(), 1)
             return 200, {"Content-Type": "text/plain"}, body
         file = self._find(path, parts.query)
         if file is None:
@@ -277,18 +345,20 @@ class SampleServer:
             return None
         candidates = [query_file_name(rel, query)] if query else []
         candidates.append(rel)
-        root = self.root.resolve()
         for name in candidates:
-            file = (self.root / name).resolve()
-            if file.is_dir():
-                file = file / "index.html"
-            if file.is_file() and file.is_relative_to(root):
-                return file
+            for root in self.roots:
+                file = (root / name).resolve()
+                if file.is_dir():
+                    file = file / "index.html"
+                if file.is_file() and file.is_relative_to(root.resolve()):
+                    return file
         return None
 
     def _content_type(self, file: Path) -> str:
         ctype = _CONTENT_TYPES.get(file.suffix.lower(), "application/octet-stream")
-        site = file.resolve().relative_to(self.root.resolve()).parts[0]
+        resolved = file.resolve()
+        root = next(r.resolve() for r in self.roots if resolved.is_relative_to(r.resolve()))
+        site = resolved.relative_to(root).parts[0]
         charset = self._settings.charset(site) if ctype in _TEXT_TYPES else None
         return f"{ctype}; charset={charset}" if charset else ctype
 
@@ -330,8 +400,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", type=Path, default=None, help="sites directory (default: the bundled www/)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--state", choices=STATES, default="initial")
     args = parser.parse_args(argv)
-    server = SampleServer(args.root, port=args.port, verbose=not args.quiet).start()
+    server = SampleServer(args.root, port=args.port, verbose=not args.quiet, state=args.state).start()
     print(f"serving {server.root} at {server.base_url}/  (Ctrl-C to stop)", flush=True)
     try:
         threading.Event().wait()

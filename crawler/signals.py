@@ -1,4 +1,7 @@
 """Signals of our own, so spiders can report without knowing who records."""
 
-# sent by a spider when a request fails: source_id, role, kind, message, url
+# sent by a spider when a request fails: source_id, role, kind, message, url, attempts
 fetch_failed = object()
+# sent by a spider after each listing page it read: source_id, listing (the URL of
+# the listing's first page), page_no (0-based), next_url (None: the walk ends here)
+listing_walked = object()

@@ -7,8 +7,11 @@ def spider_for_family(family: str) -> type:
     from spiders.aggregator import AggregatorSpider
     from spiders.docshare import DocShareSpider
     from spiders.generic import GenericSpider
+    from spiders.gkmlpt import GkmlptSpider
     from spiders.gov_portal import GovPortalSpider
+    from spiders.hanweb import HanwebSpider
     from spiders.policy_api import PolicyApiSpider
 
-    classes = (GovPortalSpider, PolicyApiSpider, AggregatorSpider, DocShareSpider, GenericSpider)
+    classes = (GovPortalSpider, PolicyApiSpider, HanwebSpider, GkmlptSpider, AggregatorSpider, DocShareSpider,
+               GenericSpider)
     return {cls.family: cls for cls in classes}[family]

@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import Response
 
 from spiders.base import FamilySpider, attachment_urls, response_part
-from spiders.registry import Source
+from spiders.registry import Source, request_headers
 from crawler.items import CapturedPart
 
 _PAGE_NO = re.compile(r"_(\d+)\.s?html?$")
@@ -54,6 +54,7 @@ class AggregatorSpider(FamilySpider):
         url, rest = pending[0], pending[1:]
         yield scrapy.Request(
             url,
+            headers=request_headers(source),
             callback=self.parse_continuation,
             errback=self.on_continuation_error,
             meta={"source_id": source.id, "role": "continuation"},

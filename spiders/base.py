@@ -5,7 +5,7 @@ knowledge in the subclasses; spiders never touch the database.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urldefrag
@@ -16,14 +16,21 @@ from scrapy.http import Response
 from crawler.errors import classify_failure
 from crawler.extract.attachments import attachment_links
 from crawler.items import PageItem
-from crawler.signals import fetch_failed
-from spiders.registry import RegistryError, Source, load_registry
+from crawler.signals import fetch_failed, listing_walked
+from spiders.pages import numbered_page_url
+from spiders.registry import RegistryError, Source, load_registry, request_headers
 from crawler.items import CapturedPart
 
 # A listing date next to a link: 2019-03-29, 2019.03.29, 2019/3/29, 2019年3月29日
 _LIST_DATE = re.compile(r"(20\d{2}|19\d{2})[-./年]\s*(\d{1,2})[-./月]\s*(\d{1,2})")
 # Links on a listing page that are never notices.
 _NOT_A_NOTICE = re.compile(r"^(javascript:|mailto:|#)|\.(jpg|png|gif|css|js)$", re.I)
+# Search APIs mark the query in titles (<em>养老</em>); listing titles are plain text.
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain_title(text: str) -> str:
+    return re.sub(r"\s+", " ", _TAGS.sub("", text)).strip()
 # Attachments whose text we can read; a page rarely has more that matter.
 FETCHED_ATTACHMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx"}
 MAX_ATTACHMENTS = 6
@@ -59,6 +66,45 @@ def response_part(response: Response) -> CapturedPart:
     )
 
 
+def _row_date(a: Any) -> str | None:
+    """The date in a link's row: a sibling <span> of its li/tr/dd, or, in listings built of
+    divs (税屋's .xwt2 blocks), the nearest of its three closest ancestors with one date."""
+    rows = a.xpath("ancestor::*[self::li or self::tr or self::dd][1]")
+    candidates = rows if rows else a.xpath("ancestor::*[position() <= 3]")[::-1]
+    for node in candidates:
+        dates = _LIST_DATE.findall(" ".join(node.xpath(".//text()").getall()))
+        if len(dates) == 1 or (rows and dates):
+            y, m, d = dates[0]
+            return f"{y}-{int(m):02d}-{int(d):02d}"
+    return None
+
+
+def links_in(selector: Any, join: Callable[[str], str], source: Source) -> list[tuple[str, dict[str, str]]]:
+    """The notice links under ``selector`` (a page, or records unwrapped from a script),
+    each with the listing's hints: its title and the date in its row."""
+    anchors = selector.css(source.list_links) if source.list_links else selector.css("a")
+    pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
+    seen: set[str] = set()
+    found: list[tuple[str, dict[str, str]]] = []
+    for a in anchors:
+        href = (a.attrib.get("href") or "").strip()
+        if not href or _NOT_A_NOTICE.search(href):
+            continue
+        url = urldefrag(join(href))[0]
+        if url in seen or (pattern and not pattern.search(url)):
+            continue
+        seen.add(url)
+        hints: dict[str, str] = {}
+        title = plain_title(a.attrib.get("title") or " ".join(a.css("::text").getall()))
+        if title:
+            hints["title"] = title
+        date = _row_date(a)
+        if date:
+            hints["published_date"] = date
+        found.append((url, hints))
+    return found
+
+
 class FamilySpider(scrapy.Spider):
     """Base of the family spiders.
 
@@ -89,6 +135,9 @@ class FamilySpider(scrapy.Spider):
         # {source_id: {url: KnownPage}}: filled by the crawler before the first request
         # (incremental crawling); empty means walk everything and fetch unconditionally.
         self.known: dict[str, dict[str, Any]] = {}
+        # {source_id: {listing: {"state", "reached", "ever_completed"}}}: how far the last
+        # walk of each listing got (storage/frontier.py), filled by the crawler likewise.
+        self.walks: dict[str, dict[str, dict[str, Any]]] = {}
 
     def _sources_from_registry(self, wanted: str | None, registry: str | None) -> list[Source]:
         reg = load_registry(registry)
@@ -112,22 +161,23 @@ class FamilySpider(scrapy.Spider):
 
     def start_source(self, source: Source) -> Iterable[scrapy.Request]:
         for url in source.start_urls:
-            yield self.listing_request(source, url, page_no=0)
+            yield self.listing_request(source, url, page_no=0, listing=url)
 
-    def listing_request(self, source: Source, url: str, page_no: int) -> scrapy.Request:
+    def listing_request(self, source: Source, url: str, page_no: int, listing: str | None = None) -> scrapy.Request:
         # Listings change between runs by nature: never let a dupefilter swallow them.
         return scrapy.Request(
             url,
+            headers=request_headers(source),
             callback=self.parse_listing,
             errback=self.on_error,
             dont_filter=True,
             priority=10,
             meta={"source_id": source.id, "role": "listing"},
-            cb_kwargs={"source": source, "page_no": page_no},
+            cb_kwargs={"source": source, "page_no": page_no, "listing": listing or url},
         )
 
     def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
-        headers: dict[str, str] = {}
+        headers = request_headers(source)
         meta: dict[str, Any] = {"source_id": source.id, "role": "detail"}
         known = self.known.get(source.id, {}).get(url)
         if known is not None:
@@ -146,23 +196,53 @@ class FamilySpider(scrapy.Spider):
             cb_kwargs={"source": source, "listing": listing},
         )
 
-    def walk_on(self, source: Source, urls: list[str]) -> bool:
-        """Whether to read the next listing page after one that listed ``urls``.
+    def walk_on(self, source: Source, urls: list[str], listing: str | None = None, page_no: int = 0) -> bool:
+        """Whether to read the next listing page after page ``page_no``, which listed ``urls``.
 
         Listings are newest first: once a whole page lists only notices the archive
-        already has, the rest is older still (backfill is the explicit full walk).
+        already has, the rest is older still (backfill is the explicit full walk). That
+        holds only after a walk of this listing once went to its end, and not above the
+        depth an interrupted or failed walk had reached (its notices may be missing).
         """
         known = self.known.get(source.id)
-        return not known or any(u not in known for u in urls)
+        if not known:
+            return True
+        walk = self.walks.get(source.id, {}).get(listing or "")
+        if walk is None or not walk.get("ever_completed"):
+            return True
+        if walk.get("state") != "complete" and page_no < int(walk.get("reached") or 0):
+            return True
+        return any(u not in known for u in urls)
 
-    def parse_listing(self, response: Response, source: Source, page_no: int) -> Iterable[Any]:
-        links = self.listing_links(response, source)
+    def report_walk(self, source: Source, listing: str, page_no: int, next_url: str | None) -> None:
+        """Tell the crawler how far this walk got (it keeps the frontier between crawls)."""
+        if getattr(self, "crawler", None) is None:
+            return  # a spider driven by hand (tests) has nobody to tell
+        self.crawler.signals.send_catch_log(
+            signal=listing_walked, source_id=source.id, listing=listing, page_no=page_no, next_url=next_url
+        )
+
+    def wanted(self, source: Source, hints: dict[str, str]) -> bool:
+        """Whether a listed notice is ours (an aggregator's other trades are not)."""
+        if not source.title_filter:
+            return True
+        return bool(re.search(source.title_filter, hints.get("title", "")))
+
+    def parse_listing(self, response: Response, source: Source, page_no: int, listing: str | None = None) -> Iterable[Any]:
+        listing = listing or response.url
+        listed = self.listing_links(response, source)
+        links = [(u, h) for u, h in listed if self.wanted(source, h)]
         for url, hints in links:
             yield self.detail_request(source, url, hints)
-        if page_no + 1 < source.max_pages and self.walk_on(source, [u for u, _ in links]):
+        # A page that lists nothing ends the walk (past the last page of a numbered listing);
+        # one whose notices are all filtered out does not.
+        more = bool(listed) and (not links or self.walk_on(source, [u for u, _ in links], listing, page_no))
+        next_url = None
+        if more and page_no + 1 < source.max_pages:
             next_url = self.next_listing_url(response, source, page_no)
-            if next_url:
-                yield self.listing_request(source, next_url, page_no + 1)
+        self.report_walk(source, listing, page_no, next_url)
+        if next_url:
+            yield self.listing_request(source, next_url, page_no + 1, listing)
 
     def not_modified(self, response: Response, source: Source, listing: dict[str, str]) -> PageItem | None:
         """The item for a re-checked page the site says is unchanged, else None."""
@@ -172,34 +252,16 @@ class FamilySpider(scrapy.Spider):
 
     def listing_links(self, response: Response, source: Source) -> list[tuple[str, dict[str, str]]]:
         """Detail links of a listing page with what the listing says about each."""
-        anchors = response.css(source.list_links) if source.list_links else response.css("a")
-        pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
-        seen: set[str] = set()
-        found: list[tuple[str, dict[str, str]]] = []
-        for a in anchors:
-            href = (a.attrib.get("href") or "").strip()
-            if not href or _NOT_A_NOTICE.search(href):
-                continue
-            url = urldefrag(response.urljoin(href))[0]
-            if url in seen or (pattern and not pattern.search(url)):
-                continue
-            seen.add(url)
-            hints: dict[str, str] = {}
-            title = (a.attrib.get("title") or " ".join(a.css("::text").getall())).strip()
-            if title:
-                hints["title"] = re.sub(r"\s+", " ", title)
-            # The date usually sits in a sibling <span> of the link's row.
-            row_text = " ".join(a.xpath("ancestor::*[self::li or self::tr or self::dd][1]//text()").getall())
-            m = _LIST_DATE.search(row_text)
-            if m:
-                hints["published_date"] = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
-            found.append((url, hints))
-        return found
+        return links_in(response.selector, response.urljoin, source)
 
     def next_listing_url(self, response: Response, source: Source, page_no: int) -> str | None:
         if source.next_page:
             href = response.css(source.next_page).attrib.get("href")
-            return response.urljoin(href) if href else None
+            if href:
+                return response.urljoin(href)
+        if source.page_pattern and source.start_urls:
+            return numbered_page_url(response.text, source.start_urls[0], source.page_pattern,
+                                     source.page_start, page_no)
         return None
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
@@ -220,8 +282,10 @@ class FamilySpider(scrapy.Spider):
             yield item
             return
         # dont_filter: two notices may link one file, and each needs it.
+        source = self.sources.get(item.source_id)
         yield scrapy.Request(
             pending[0],
+            headers=request_headers(source) if source else None,
             callback=self.parse_attachment,
             errback=self.on_attachment_error,
             dont_filter=True,
@@ -251,4 +315,5 @@ class FamilySpider(scrapy.Spider):
             kind=kind,
             message=message,
             url=request.url,
+            attempts=int(request.meta.get("retry_times", 0)) + 1,
         )

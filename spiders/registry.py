@@ -13,10 +13,36 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from crawler.items import SOURCE_KINDS as KINDS
+
 BUILTIN_REGISTRY = Path(__file__).with_name("sources.toml")
 
-KINDS = ("gov", "aggregator", "docshare")
-FAMILIES = ("gov_portal", "policy_api", "aggregator", "docshare", "generic")
+FAMILIES = ("gov_portal", "policy_api", "hanweb", "gkmlpt", "aggregator", "docshare", "generic")
+HTTP_METHODS = ("GET", "POST")
+
+
+# ``User-Agent = "browser"`` in a source's headers stands for this string: some WAFs
+# (gov.cn's search API among them) refuse crawler user agents outright.
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+# Who we are, for a site that must see a browser's User-Agent (RFC 9110 From).
+DEFAULT_CONTACT = "policy-archive crawler (set POLICY_ARCHIVE_CONTACT to your address)"
+
+
+def request_headers(source: "Source") -> dict[str, str]:
+    """The extra headers every request of this source carries.
+
+    A browser-like User-Agent hides who we are, so the contact goes in ``From``.
+    """
+    headers = dict(source.headers)
+    ua = headers.get("User-Agent")
+    if ua == "browser":
+        headers["User-Agent"] = BROWSER_USER_AGENT
+    if ua:
+        headers.setdefault("From", os.environ.get("POLICY_ARCHIVE_CONTACT") or DEFAULT_CONTACT)
+    return headers
 
 
 class RegistryError(ValueError):
@@ -40,6 +66,16 @@ class ApiConfig:
     agency_field: str | None = None
     total_pages_path: str | None = None
     first_page: int = 0
+    # An empty items_path means the document itself is the array of items.
+    # ``queries``: the same walk once per query, ``{q}`` in page_url (URL-encoded) or body.
+    queries: tuple[str, ...] = ()
+    method: str = "GET"
+    # POST: a JSON body; ``page_field`` (dotted) and ``query_field`` are set in it per request.
+    body: dict[str, Any] | None = field(default=None, hash=False)
+    page_field: str | None = None
+    query_field: str | None = None
+    # Dates given as epoch numbers (gkmlpt, gov.cn ``ptime``): "s" or "ms".
+    date_epoch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +100,21 @@ class Source:
     boilerplate: tuple[str, ...] = ()  # extra regexes of lines to drop, for this site only
     api: ApiConfig | None = None
     notes: str | None = None
+    # what the site publishes for us (养老, 医疗, 医保, 卫生健康, 中医药 …): for people and reports
+    topics: tuple[str, ...] = ()
+    # Extra request headers (Referer, Accept, a browser User-Agent where a WAF demands it);
+    # a source that sets User-Agent also sends our contact in From (see request_headers).
+    headers: dict[str, str] = field(default_factory=dict, hash=False)
+    # Fetch through a real browser (a JavaScript cookie challenge stands in front).
+    browser: bool = False
+    # Only notices whose listing title matches (an aggregator of another trade's notices).
+    title_filter: str | None = None
+    # Listing pages by number when no next link is on the page: ``list_{n}.shtml`` is taken
+    # relative to the first listing URL, the second page has n = page_start.
+    page_pattern: str | None = None
+    page_start: int = 1
+    # gkmlpt: category names to follow (default: every leaf category of the site's tree)
+    categories: tuple[str, ...] = ()
 
     def with_base(self, base: str) -> "Source":
         """This source with ``{base}`` in its URLs replaced (sample sites on loopback)."""
@@ -96,12 +147,21 @@ def _source_from_table(table: dict[str, Any], origin: str) -> Source:
         raise RegistryError(f"{origin}: source {sid!r}: family must be one of {', '.join(FAMILIES)}")
     values = dict(table)
     values["start_urls"] = tuple(values.get("start_urls", ()))
-    values["boilerplate"] = tuple(values.get("boilerplate", ()))
+    for key in ("boilerplate", "topics", "categories"):
+        values[key] = tuple(values.get(key, ()))
+    if not isinstance(values.get("headers", {}), dict):
+        raise RegistryError(f"{origin}: source {sid!r}: headers must be a table of strings")
+    if not isinstance(values.get("browser", False), bool):
+        raise RegistryError(f"{origin}: source {sid!r}: browser must be true or false")
     if "api" in values:
         try:
-            values["api"] = ApiConfig(**values["api"])
+            api = dict(values["api"])
+            api["queries"] = tuple(api.get("queries", ()))
+            values["api"] = ApiConfig(**api)
         except TypeError as exc:
             raise RegistryError(f"{origin}: source {sid!r}: bad [api] table: {exc}") from None
+        if values["api"].method not in HTTP_METHODS:
+            raise RegistryError(f"{origin}: source {sid!r}: api method must be one of {', '.join(HTTP_METHODS)}")
     if values["family"] == "policy_api" and not values.get("api"):
         raise RegistryError(f"{origin}: source {sid!r}: family policy_api needs an [source.api] table")
     if values["family"] != "policy_api" and not values["start_urls"]:

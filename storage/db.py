@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,17 +55,20 @@ class Archive:
         return self.sessionmaker()
 
     @contextmanager
-    def transaction(self, serialize: bool = False) -> Iterator[Session]:
+    def transaction(self, serialize: bool | Iterable[str] = False) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on any error.
 
         SQLite takes its write lock at BEGIN (BEGIN IMMEDIATE), so a transaction that
         reads and then writes never fails half-way with "database is locked".
-        ``serialize=True`` also makes PostgreSQL transactions run one at a time, which
-        the ingest's check-then-insert identity decisions rely on.
+        ``serialize=True`` also makes PostgreSQL transactions run one at a time;
+        ``serialize=[keys]`` only those sharing a key (storage/locks.py), which is how
+        ingest serializes its check-then-insert identity decisions.
         """
         with self._write_sessionmaker() as session, session.begin():
             if serialize and self.dialect == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+                from storage.locks import take_locks  # keys: storage/locks.py; True: the global lock
+
+                take_locks(session, serialize, PG_LOCK_KEY)
             yield session
 
     def dispose(self) -> None:

@@ -29,9 +29,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SOURCE_KINDS = ("gov", "aggregator", "docshare")
+from crawler.items import SOURCE_KINDS
+
 RUN_TRIGGERS = ("schedule", "cli")
-RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+# partial: the run archived pages but some URLs failed; failed: it got nothing it expected.
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
+# The one list of run counters (runner, run summaries and the migration's columns use it).
+# Every page a run drops is counted under its reason: offtopic, duplicates, robots, errors.
 RUN_COUNTERS = (
     "requests",
     "pages",
@@ -40,7 +44,10 @@ RUN_COUNTERS = (
     "unchanged",
     "offtopic",
     "errors",
+    "robots",
+    "duplicates",
 )
+WALK_STATES = ("walking", "complete")
 
 
 def utcnow() -> datetime:
@@ -133,6 +140,11 @@ class CrawlRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     offtopic: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     errors: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    robots: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    duplicates: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Which process owns a running run: one whose process is gone is closed as interrupted.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
     # {"counts": {kind: n}, "samples": [{"kind": ..., "message": ...}, ...]}
     error_summary: Mapped[dict | None] = mapped_column(JSONType)
 
@@ -199,6 +211,21 @@ class VersionBand(Base):
     band_hash: Mapped[int] = mapped_column(BigInteger)
 
 
+class Blob(Base):
+    """Raw bytes (a fetched page or file), stored once by their sha256, compressed.
+
+    Three fetches of an unchanged page, or one attachment linked from five notices, are
+    three captures or five attachments pointing at one blob. Written once, never updated.
+    """
+
+    __tablename__ = "blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # of the raw bytes
+    codec: Mapped[str] = mapped_column(String(8))  # "zlib" (room for "zstd" later)
+    size: Mapped[int] = mapped_column(Integer)  # of the raw bytes
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Capture(Base):
     __tablename__ = "capture"
 
@@ -215,9 +242,8 @@ class Capture(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     content_type: Mapped[str | None] = mapped_column(String(200))
     encoding: Mapped[str | None] = mapped_column(String(32))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
-    raw_codec: Mapped[str] = mapped_column(String(8))  # "zlib" (room for "zstd" later)
+    # The body as fetched, in the content-addressed blob table.
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), index=True)
     raw_size: Mapped[int] = mapped_column(Integer)
     part_no: Mapped[int] = mapped_column(SmallInteger, default=0)
     # Hash of the normalized text the page yielded (the same on every part of a page):
@@ -226,6 +252,10 @@ class Capture(Base):
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("version.id", ondelete="SET NULL"), index=True
     )
+    # A page kept raw without extraction: "parse" (extraction raised) or "too_large";
+    # NULL for a page extracted normally. Such captures are retried by the next crawl.
+    error_kind: Mapped[str | None] = mapped_column(String(24), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Citation(Base):
@@ -259,12 +289,49 @@ class Attachment(Base):
     content_type: Mapped[str | None] = mapped_column(String(200))
     http_status: Mapped[int] = mapped_column(SmallInteger)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
-    raw_codec: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), index=True)
     raw_size: Mapped[int] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(String(300))  # why no text could be read
+
+
+class RunFailure(Base):
+    """One URL that failed in a run: its kind (crawler/errors.py), attempts, last message."""
+
+    __tablename__ = "run_failure"
+    __table_args__ = (UniqueConstraint("run_id", "url", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(24))
+    role: Mapped[str | None] = mapped_column(String(16))  # listing | detail | attachment | ...
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    message: Mapped[str] = mapped_column(Text)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ListingWalk(Base):
+    """The frontier of one listing of a source: how far its last walk got.
+
+    The incremental early stop ("a page of known notices: stop") is only safe once a
+    walk of this listing has completed; after an interrupted or failed walk the next one
+    goes at least as deep as ``reached`` before the early stop applies again.
+    """
+
+    __tablename__ = "listing_walk"
+    __table_args__ = (_one_of("state", WALK_STATES, "state"),)
+
+    source_id: Mapped[str] = mapped_column(ForeignKey("source.id"), primary_key=True)
+    listing: Mapped[str] = mapped_column(String(500), primary_key=True)  # its first page's URL
+    state: Mapped[str] = mapped_column(String(16))
+    # The deepest listing page (0-based) the unfinished walk asked for.
+    reached: Mapped[int] = mapped_column(Integer, default=0)
+    next_url: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SearchEntry(Base):

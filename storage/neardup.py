@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128
@@ -45,12 +46,25 @@ MATCH_THRESHOLD = 0.8
 COPY_THRESHOLD = 0.9
 
 _DTYPE = np.dtype("<u4")
-# One permutation table for every signature: building it is most of MinHash's setup.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=HASH_SCHEME)
+
+
+@cache
+def _template() -> Any:
+    """One permutation table for every signature: building it is most of MinHash's setup.
+
+    datasketch is imported here, on the first signature: it pulls in scipy (0.3 s,
+    ~40 MB), which a process that never computes a MinHash (the CLI, a crawl's waiting
+    parent) must not pay for.
+    """
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=HASH_SCHEME)
 
 
 @dataclass(frozen=True)
-class Signature:
+class MinHashSignature:
+    """A text's MinHash values (not the 落款 signature block of crawler/extract/signature.py)."""
+
     values: np.ndarray
     scheme: str = SCHEME
 
@@ -58,10 +72,10 @@ class Signature:
         return self.values.astype(_DTYPE).tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes, scheme: str) -> "Signature":
+    def from_bytes(cls, data: bytes, scheme: str) -> "MinHashSignature":
         return cls(np.frombuffer(data, dtype=_DTYPE).copy(), scheme)
 
-    def jaccard(self, other: "Signature") -> float:
+    def jaccard(self, other: "MinHashSignature") -> float:
         """Estimated Jaccard similarity; signatures of different schemes never compare."""
         if other.scheme != self.scheme or len(other.values) != len(self.values):
             raise ValueError(f"signature schemes differ: {self.scheme!r} vs {other.scheme!r}")
@@ -88,10 +102,10 @@ def shingles(normalized: str, size: int = SHINGLE_SIZE) -> set[bytes]:
     return {normalized[i : i + size].encode("utf-8") for i in range(len(normalized) - size + 1)}
 
 
-def signature(normalized: str) -> Signature | None:
+def minhash_signature(normalized: str) -> MinHashSignature | None:
     """The signature of an already normalized text, or None when it is too short to compare."""
     if len(normalized) < MIN_CHARS:
         return None
-    mh = _TEMPLATE.copy()
+    mh = _template().copy()
     mh.update_batch(list(shingles(normalized)))
-    return Signature(np.asarray(mh.hashvalues, dtype=_DTYPE), SCHEME)
+    return MinHashSignature(np.asarray(mh.hashvalues, dtype=_DTYPE), SCHEME)

@@ -13,7 +13,8 @@ from sqlalchemy import extract, func, select, text
 from sqlalchemy.orm import Session
 
 from storage.db import Archive
-from storage.ingest import decompress_raw
+from storage.blobs import load
+from storage.history import document_urls
 from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
 from storage.normalize import normalize_doc_number
 
@@ -60,12 +61,14 @@ _SUMMARY_FIELDS = tuple(DocumentSummary.__dataclass_fields__)
 @dataclass
 class VersionInfo(_ToDict):
     id: int
+    seq: int  # 1 for the first text seen, as in `history`
     source_id: str
     first_seen: datetime
     last_seen: datetime
     text_hash: str
     is_current: bool
     captures: int
+    characters: int
     text: str
 
 
@@ -113,6 +116,8 @@ class DocumentDetail(DocumentSummary):
     final_ids: list[int] = field(default_factory=list)  # finals of this draft
     versions: list[VersionInfo] = field(default_factory=list)
     captures: list[CaptureInfo] = field(default_factory=list)
+    # Every URL carrying the document (site, kind, first/last seen), the authoritative first.
+    urls: list[dict[str, Any]] = field(default_factory=list)
     citations: list[CitationInfo] = field(default_factory=list)
     cited_by: list[CitationInfo] = field(default_factory=list)
     attachments: list[AttachmentInfo] = field(default_factory=list)
@@ -203,16 +208,19 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
             versions=[
                 VersionInfo(
                     id=v.id,
+                    seq=seq,
                     source_id=v.source_id,
                     first_seen=v.first_seen,
                     last_seen=v.last_seen,
                     text_hash=v.text_hash,
                     is_current=v.id == doc.current_version_id,
                     captures=per_version.get(v.id, 0),
+                    characters=len(v.text),
                     text=v.text,
                 )
-                for v in versions
+                for seq, v in enumerate(versions, start=1)
             ],
+            urls=document_urls(session, doc),
             captures=[
                 CaptureInfo(
                     id=c.id,
@@ -235,10 +243,8 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
 def capture_body(archive: Archive, capture_id: int) -> bytes | None:
     """The raw bytes of one capture exactly as fetched (for re-extraction and export)."""
     with archive.session() as session:
-        row = session.execute(
-            select(Capture.raw, Capture.raw_codec).where(Capture.id == capture_id)
-        ).first()
-        return decompress_raw(row.raw, row.raw_codec) if row else None
+        digest = session.scalar(select(Capture.sha256).where(Capture.id == capture_id))
+        return load(session, digest) if digest else None
 
 
 # --- the archive as a whole ---------------------------------------------------------------

@@ -7,23 +7,43 @@ archives; a caller that drops a page as off-topic counts ``pages=1, offtopic=1``
 """
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from crawler.errors import SKIP_KINDS
 from storage.db import Archive, ArchiveError
-from storage.models import RUN_COUNTERS, RUN_STATUSES, RUN_TRIGGERS, CrawlRun, Source, utcnow
+from storage.models import RUN_COUNTERS, RUN_STATUSES, RUN_TRIGGERS, CrawlRun, RunFailure, Source, utcnow
 
 if TYPE_CHECKING:
     from spiders.registry import Source as RegistrySource
 
 MAX_ERROR_SAMPLES = 5
 MAX_SAMPLE_CHARS = 500
+MAX_FAILURE_MESSAGE = 2000
 _SOURCE_FIELDS = ("name", "kind", "family", "region", "base_url", "schedule", "enabled")
+
+
+@dataclass
+class FailureInfo:
+    url: str
+    kind: str
+    role: str | None
+    attempts: int
+    message: str
+    last_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "kind": self.kind, "role": self.role, "attempts": self.attempts,
+                "message": self.message, "last_at": self.last_at.isoformat()}
 
 
 @dataclass
@@ -34,14 +54,17 @@ class RunSummary:
     status: str
     started_at: datetime
     finished_at: datetime | None
-    requests: int = 0
-    pages: int = 0
-    new_documents: int = 0
-    new_versions: int = 0
-    unchanged: int = 0
-    offtopic: int = 0
-    errors: int = 0
+    counters: dict[str, int] = field(default_factory=dict)
     error_summary: dict = field(default_factory=dict)
+    pid: int | None = None
+    host: str | None = None
+    failures: list[FailureInfo] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> int:
+        # run.pages, run.errors …: the counters, named once in RUN_COUNTERS
+        if name in RUN_COUNTERS:
+            return self.__dict__.get("counters", {}).get(name, 0)
+        raise AttributeError(name)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -50,14 +73,23 @@ class RunSummary:
         return (self.finished_at - self.started_at).total_seconds()
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["started_at"] = self.started_at.isoformat()
-        d["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
-        d["duration_seconds"] = self.duration_seconds
-        return d
+        return {
+            "id": self.id,
+            "source_id": self.source_id,
+            "trigger": self.trigger,
+            "status": self.status,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "duration_seconds": self.duration_seconds,
+            **{name: self.counters.get(name, 0) for name in RUN_COUNTERS},
+            "error_summary": self.error_summary,
+            "pid": self.pid,
+            "host": self.host,
+            "failures": [f.to_dict() for f in self.failures],
+        }
 
     @classmethod
-    def from_row(cls, run: CrawlRun) -> "RunSummary":
+    def from_row(cls, run: CrawlRun, failures: list[FailureInfo] | None = None) -> "RunSummary":
         return cls(
             id=run.id,
             source_id=run.source_id,
@@ -65,38 +97,69 @@ class RunSummary:
             status=run.status,
             started_at=run.started_at,
             finished_at=run.finished_at,
+            counters={name: int(getattr(run, name) or 0) for name in RUN_COUNTERS},
             error_summary=run.error_summary or {},
-            **{name: getattr(run, name) for name in RUN_COUNTERS},
+            pid=run.pid,
+            host=run.host,
+            failures=failures or [],
         )
+
+
+def settled_status(closing: str, pages: int, errors: int) -> str:
+    """A run's final status from how it closed and what it got.
+
+    A run that closed normally is ``ok`` without errors, ``partial`` when some URLs
+    failed but pages came in, ``failed`` when it got no page at all.
+    """
+    if closing != "ok" or not errors:
+        return closing
+    return "partial" if pages else "failed"
 
 
 def sync_sources(archive: Archive, sources: Iterable["RegistrySource"]) -> dict[str, int]:
     """Insert new registry sources and update changed ones; returns {"added": n, "updated": m}.
 
-    Sources that left the registry stay (their captures and runs refer to them).
+    Sources that left the registry stay (their captures and runs refer to them). Two
+    crawls may sync the same new source at once: the insert skips a row another
+    transaction has just added (ON CONFLICT DO NOTHING) rather than fail on the key.
     """
     added = updated = 0
+    sources = list(sources)
     with archive.transaction() as session:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         for src in sources:
             values = {name: getattr(src, name) for name in _SOURCE_FIELDS}
             row = session.get(Source, src.id)
             if row is None:
-                session.add(Source(id=src.id, **values))
-                added += 1
-            elif any(getattr(row, k) != v for k, v in values.items()):
+                now = utcnow()
+                result = session.execute(
+                    insert(Source)
+                    .values(id=src.id, created_at=now, updated_at=now, **values)
+                    .on_conflict_do_nothing(index_elements=["id"])
+                    .returning(Source.id)
+                )
+                if result.first() is not None:
+                    added += 1
+                    continue
+                row = session.get(Source, src.id, populate_existing=True)
+            if any(getattr(row, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(row, key, value)
                 updated += 1
     return {"added": added, "updated": updated}
 
 
-def start_run(archive: Archive, source_id: str, trigger: str) -> int:
+def start_run(archive: Archive, source_id: str, trigger: str, pid: int | None = None) -> int:
+    """Open a run owned by process ``pid`` (default: this one) on this host."""
     if trigger not in RUN_TRIGGERS:
         raise ValueError(f"trigger must be one of {', '.join(RUN_TRIGGERS)}, not {trigger!r}")
     with archive.transaction() as session:
         if session.get(Source, source_id) is None:
             raise ArchiveError(f"unknown source {source_id!r}: sync the source registry first")
-        run = CrawlRun(source_id=source_id, trigger=trigger, status="running", started_at=utcnow())
+        run = CrawlRun(
+            source_id=source_id, trigger=trigger, status="running", started_at=utcnow(),
+            pid=pid or os.getpid(), host=socket.gethostname(),
+        )
         session.add(run)
         session.flush()
         return run.id
@@ -127,9 +190,21 @@ def count(archive: Archive, run_id: int, **increments: int) -> None:
 
 
 def record_error(archive: Archive, run_id: int, kind: str, message: str) -> None:
-    """Count one error of ``kind`` and keep a few sample messages in the run's error summary."""
+    """Count one error of ``kind`` that has no URL of its own (a crashed crawler process)."""
+    record_failure(archive, run_id, kind, message)
+
+
+def record_failure(
+    archive: Archive, run_id: int, kind: str, message: str, url: str | None = None,
+    role: str | None = None, attempts: int = 1,
+) -> None:
+    """Put one failed URL on record (a second failure of it in the run adds attempts).
+
+    Skips (robots.txt) are kept on record too but counted apart from errors. The
+    summary's counts by kind and a few sample messages stay for quick reading.
+    """
     with archive.transaction() as session:
-        increment(session, run_id, errors=1)
+        increment(session, run_id, **({kind: 1} if kind in SKIP_KINDS else {"errors": 1}))
         # The JSON summary cannot be incremented in SQL portably; the row lock
         # (PostgreSQL) or the write transaction (SQLite) keeps this update whole.
         run = session.execute(
@@ -144,26 +219,76 @@ def record_error(archive: Archive, run_id: int, kind: str, message: str) -> None
         if len(samples) < MAX_ERROR_SAMPLES:
             samples.append({"kind": kind, "message": message[:MAX_SAMPLE_CHARS]})
         run.error_summary = {"counts": counts, "samples": samples}
+        key = url or ""
+        row = session.scalar(
+            select(RunFailure).where(RunFailure.run_id == run_id, RunFailure.url == key, RunFailure.kind == kind)
+        )
+        now = utcnow()
+        if row is None:
+            session.add(RunFailure(run_id=run_id, url=key, kind=kind, role=role, attempts=attempts,
+                                   message=message[:MAX_FAILURE_MESSAGE], first_at=now, last_at=now))
+        else:
+            row.attempts += attempts
+            row.message = message[:MAX_FAILURE_MESSAGE]
+            row.last_at = now
 
 
-def finish_run(archive: Archive, run_id: int, status: str) -> RunSummary:
+def run_failures(session: Session, run_id: int) -> list[FailureInfo]:
+    rows = session.scalars(select(RunFailure).where(RunFailure.run_id == run_id).order_by(RunFailure.id))
+    return [FailureInfo(r.url, r.kind, r.role, r.attempts, r.message, r.last_at) for r in rows]
+
+
+def close_stale_runs(archive: Archive) -> list[int]:
+    """Close as ``interrupted`` the runs left ``running`` by a process that is gone.
+
+    Only this host's processes can be checked; a run with no recorded process (made
+    before processes were recorded) is stale by definition once nobody can own it.
+    """
+    host = socket.gethostname()
+    closed = []
+    with archive.transaction() as session:
+        for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+            if run.pid is None or (run.host == host and not _process_alive(run.pid)):
+                run.status = "interrupted"
+                run.finished_at = utcnow()
+                closed.append(run.id)
+    return closed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie (ended, not yet reaped by its parent) is gone for our purposes
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def finish_run(archive: Archive, run_id: int, status: str, settle: bool = False) -> RunSummary:
+    """Close a run; with ``settle`` an ``ok`` close becomes partial/failed by its errors."""
     if status not in RUN_STATUSES or status == "running":
-        raise ValueError(f"a run finishes as ok, failed or interrupted, not {status!r}")
+        raise ValueError(f"a run finishes as ok, partial, failed or interrupted, not {status!r}")
     with archive.transaction() as session:
         run = session.get(CrawlRun, run_id)
         if run is None:
             raise ArchiveError(f"no crawl run {run_id}")
-        run.status = status
+        run.status = settled_status(status, run.pages, run.errors) if settle else status
         run.finished_at = utcnow()
         session.flush()
         session.refresh(run)
-        return RunSummary.from_row(run)
+        return RunSummary.from_row(run, run_failures(session, run_id))
 
 
 def get_run(archive: Archive, run_id: int) -> RunSummary | None:
     with archive.session() as session:
         run = session.get(CrawlRun, run_id)
-        return RunSummary.from_row(run) if run else None
+        return RunSummary.from_row(run, run_failures(session, run_id)) if run else None
 
 
 def list_runs(archive: Archive, source_id: str | None = None, limit: int = 20) -> list[RunSummary]:
@@ -172,4 +297,4 @@ def list_runs(archive: Archive, source_id: str | None = None, limit: int = 20) -
     if source_id is not None:
         stmt = stmt.where(CrawlRun.source_id == source_id)
     with archive.session() as session:
-        return [RunSummary.from_row(run) for run in session.scalars(stmt)]
+        return [RunSummary.from_row(run, run_failures(session, run.id)) for run in session.scalars(stmt)]

@@ -93,4 +93,4 @@ def test_crawl_of_an_unreachable_source_ends_with_a_failure_summary(tmp_path, sq
 def test_scrapy_lists_the_family_spiders():
     proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert set(proc.stdout.split()) == {"aggregator", "docshare", "generic", "gov_portal", "policy_api"}
+    assert set(proc.stdout.split()) == {"aggregator", "docshare", "generic", "gkmlpt", "gov_portal", "hanweb", "policy_api"}

@@ -3,7 +3,25 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 
-from crawler.errors import classify_failure
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from twisted.internet.error import ConnectionLost
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
+from twisted.web.http import _DataLoss
+
+from crawler.errors import FAILURE_KINDS, classify_failure
+
+
+def _caused(exc, cause):
+    exc.__cause__ = cause
+    return exc
 from crawler.middlewares import is_loopback_url
 
 
@@ -18,18 +36,25 @@ def http_error(status):
         (http_error(412), "anti_bot"),
         (http_error(403), "anti_bot"),
         (http_error(521), "anti_bot"),
-        (http_error(404), "not_found"),
+        (http_error(404), "http_4xx"),
         (http_error(503), "http_5xx"),
-        (http_error(410), "http_error"),
+        (http_error(410), "http_4xx"),
         (DNSLookupError("no such host www.example.gov.cn"), "dns"),
         (ConnectionRefusedError("Connection was refused by other side"), "connection_refused"),
         (TimeoutError("User timeout caused connection failure"), "timeout"),
+        (DownloadTimeoutError("Getting http://x/ took longer than 10 seconds."), "timeout"),
+        (CannotResolveHostError("no such host"), "dns"),
+        (_caused(ResponseDataLossError(), ResponseFailed([Failure(_DataLoss())])), "truncated"),
+        (DownloadFailedError(str(ResponseFailed([Failure(ConnectionLost())]))), "reset"),
+        (DownloadCancelledError("Received 40000000 bytes which is larger than download max size (33554432)"), "too_large"),
+        (IgnoreRequest("max redirections reached"), "redirect_loop"),
+        (IgnoreRequest("Forbidden by robots.txt"), "robots"),
         (RuntimeError("boom"), "fetch"),
     ],
 )
 def test_failures_are_named_by_kind(exc, kind):
     got, message = classify_failure(exc)
-    assert got == kind
+    assert got == kind and got in FAILURE_KINDS
     assert message and "\n" not in message
 
 

@@ -1,6 +1,9 @@
-"""The extraction meets the issue's acceptance criteria on the evaluation corpus: a
-regression in 文号, titles, body text or boilerplate fails the suite (runs the whole
-evaluation in-process, a few seconds)."""
+"""Issue 6's acceptance criteria on the evaluation corpus's `test` split (real pages of
+sites nobody tuned on), plus the seeds' no-junk rule: a regression, or a threshold not yet
+reached, fails the suite. Runs the whole evaluation in-process (ours, trafilatura, GNE).
+
+A failure prints the criterion's numbers only, never the test pages it failed on: those
+are not for reading before the fix they motivate is done (dev failures are listed)."""
 from __future__ import annotations
 
 import sys
@@ -13,14 +16,25 @@ sys.path.insert(0, str(EVAL_DIR))
 
 from eval_corpus import load_corpus, load_labels  # noqa: E402
 from eval_scoring import acceptance  # noqa: E402
-from run_eval import evaluate, group_stats, render_mistakes  # noqa: E402
+from run_eval import evaluate, render_mistakes, split_stats  # noqa: E402
+
+CRITERIA = [
+    "own 文号 exact, no false one",
+    "title exact",
+    "agency exact",
+    "索引号 exact",
+    "成文日期 exact",
+    "no mojibake page",
+    "body F1 above trafilatura and GNE",
+    "no junk in the seeds",
+]
 
 
 @pytest.fixture(scope="module")
 def evaluation():
     labels = load_labels()
     results = evaluate(load_corpus(labels), labels)
-    return results, group_stats(results)
+    return results, split_stats(results)
 
 
 def test_every_page_extracts(evaluation):
@@ -29,17 +43,19 @@ def test_every_page_extracts(evaluation):
     assert not crashed
 
 
-@pytest.mark.parametrize(
-    "criterion",
-    ["own 文号 exact", "title exact", "body F1 above bare", "boilerplate below bare", "no junk in the seeds"],
-)
+def test_the_criteria_are_the_issues(evaluation):
+    _, stats = evaluation
+    assert [c.name for c in acceptance(stats)] == CRITERIA
+
+
+@pytest.mark.parametrize("criterion", CRITERIA)
 def test_acceptance(evaluation, criterion):
     results, stats = evaluation
     verdict = {c.name: c for c in acceptance(stats)}[criterion]
-    assert verdict.passed, f"{verdict.detail}\n{render_mistakes(results)}"
+    assert verdict.passed, f"{criterion}: {verdict.detail}\n(dev and regression mistakes:)\n{render_mistakes(results)}"
 
 
 def test_no_false_own_doc_number_on_any_page(evaluation):
     results, _ = evaluation
-    false = {r.page_id: r.got.get("doc_number") for r in results["ours"] if r.fields.get("doc_number") == "wrong"}
-    assert not false
+    false = sum(r.fields.get("doc_number") == "wrong" for r in results["ours"])
+    assert false == 0, "pages given a false own 文号"

@@ -57,3 +57,73 @@ def test_base_placeholder_is_filled_everywhere(tmp_path):
     assert sources["api"].api.page_url == "http://127.0.0.1:9/z/api?p={page}"
     assert sources["api"].base_url == "http://127.0.0.1:9/z"
     assert sources["p"].start_urls == ("http://127.0.0.1:9/p/index.html",)
+
+
+# ---- the built-in registry: what issue 7 asks of it -------------------------------------
+
+def test_builtin_registry_covers_the_publishers():
+    from urllib.parse import urlsplit
+
+    sources = load_registry(BUILTIN_REGISTRY)
+    assert len(sources) >= 30
+    hosts = {urlsplit(s.start_urls[0] if s.start_urls else s.api.page_url).netloc for s in sources.values()}
+    for host in ("www.gov.cn", "sousuo.www.gov.cn", "www.nhc.gov.cn", "www.mca.gov.cn", "www.nhsa.gov.cn",
+                 "www.natcm.gov.cn", "www.cncaprc.gov.cn"):
+        assert host in hosts, host
+    families = {s.family for s in sources.values()}
+    assert {"gkmlpt", "hanweb", "policy_api", "gov_portal", "aggregator"} <= families
+    assert sum(s.kind == "aggregator" for s in sources.values()) >= 3
+    provinces = {s.region for s in sources.values() if s.region and s.region != "全国"}
+    assert len(provinces) >= 10, provinces
+    assert {"辽宁省", "辽宁省沈阳市", "云南省保山市", "广东省", "广东省深圳市", "江苏省"} <= provinces
+    assert sources["nhc_gfxwj"].browser and sources["shui5_difang"].browser
+    assert sources["shui5_difang"].title_filter
+
+
+def test_every_builtin_source_cites_its_evidence_and_has_a_cron():
+    from apscheduler.triggers.cron import CronTrigger
+
+    sources = load_registry(BUILTIN_REGISTRY).values()
+    starts = [s.schedule for s in sources]
+    for s in sources:
+        assert s.notes and len(s.notes) > 80, s.id
+        assert any(mark in s.notes for mark in ("HC ", "RSSHub", "crawler", "scraper", "spiders")), s.id
+        assert s.topics, s.id
+        CronTrigger.from_crontab(s.schedule)
+    # staggered: no two sources start at the same minute
+    assert len(set(starts)) == len(starts)
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ('browser = "yes"\n', "browser must be true or false"),
+        ('headers = "Referer: x"\n', "headers must be a table"),
+    ],
+)
+def test_bad_new_keys_say_what_is_wrong(tmp_path, extra, message):
+    text = '[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="gov_portal"\nstart_urls=["x"]\n' + extra
+    with pytest.raises(RegistryError, match=message):
+        load_registry(write(tmp_path, text))
+
+
+def test_api_method_is_checked(tmp_path):
+    text = ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="policy_api"\n'
+            '[source.api]\npage_url="x"\nitems_path=""\nmethod="PUT"\n')
+    with pytest.raises(RegistryError, match="api method must be one of GET, POST"):
+        load_registry(write(tmp_path, text))
+
+
+def test_browser_user_agent_carries_our_contact(tmp_path, monkeypatch):
+    from spiders.registry import BROWSER_USER_AGENT, request_headers
+
+    text = ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="gov_portal"\nstart_urls=["x"]\n'
+            'headers = { "User-Agent" = "browser", Referer = "https://r/" }\n'
+            '[[source]]\nid="b"\nname="B"\nkind="gov"\nfamily="gov_portal"\nstart_urls=["x"]\n'
+            'headers = { Accept = "application/json" }\n')
+    sources = load_registry(write(tmp_path, text))
+    monkeypatch.setenv("POLICY_ARCHIVE_CONTACT", "ops@example.org")
+    assert request_headers(sources["a"]) == {
+        "User-Agent": BROWSER_USER_AGENT, "Referer": "https://r/", "From": "ops@example.org"}
+    # our own User-Agent (the settings') already says who we are: no From needed
+    assert request_headers(sources["b"]) == {"Accept": "application/json"}

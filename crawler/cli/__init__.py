@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from crawler.cli.common import PROG, CliError, Parser
 
 # Order here is the order of `--help`.
-COMMAND_MODULES = ("crawl", "archive", "runs", "sources", "extract")
+COMMAND_MODULES = ("crawl", "archive", "history", "runs", "sources", "extract", "samples", "worker")
 
 __all__ = ["PROG", "CliError", "build_parser", "main"]
 
@@ -27,14 +27,27 @@ def build_parser() -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from spiders.registry import RegistryError
-    from storage.db import ArchiveError
+# Errors that are the user's input, shown as one line with exit 2. Named by module, not
+# imported: `--help` and a bad argument must not pay for SQLAlchemy (storage.db). An
+# error of a module nobody imported cannot have been raised, so looking only at the
+# modules already loaded misses nothing.
+USER_ERRORS = (("spiders.registry", "RegistryError"), ("storage.db", "ArchiveError"))
 
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    found: list[type[BaseException]] = [CliError, FileNotFoundError]
+    for module, name in USER_ERRORS:
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            found.append(getattr(loaded, name))
+    return tuple(found)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CliError, ArchiveError, RegistryError, FileNotFoundError) as exc:
+    except _user_errors() as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -96,7 +96,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise CliError("empty query (give words to search for, or a filter such as --region)")
         result = search(open_db(args), args.query, filters, sort=args.sort, page=args.page, limit=args.limit)
     bold = sys.stdout.isatty()
-    output.emit(args, result.to_dict(), lambda d: output.search_text(d, bold=bold))
+    output.emit(args, result.to_dict(), lambda d: output.search_text(d, bold=bold), text_is_safe=True)
     return 0
 
 

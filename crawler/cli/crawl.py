@@ -13,24 +13,40 @@ def register(sub: Any) -> None:
     reads = common(json_flag=True)
     p = sub.add_parser("crawl", parents=[reads], help="crawl sources once (default: every enabled source)")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids from the registry")
-    p.add_argument("--registry", metavar="PATH", help="another source registry (TOML)")
+    p.add_argument("--registry", "--sources", dest="registry", metavar="PATH", help="another source registry (TOML)")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the crawl after this long")
     p.add_argument("--full", action="store_true",
                    help="backfill: walk every listing page and fetch every notice unconditionally")
+    _distributed_options(p)
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("demo", parents=[reads], help="crawl the bundled sample sites on 127.0.0.1")
     p.add_argument("--full", action="store_true", help="as for crawl")
+    p.add_argument("--state", choices=("initial", "later"), default="initial",
+                   help="the sites as first built, or as they look some days on (revised, new notices)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("schedule", parents=[common(json_flag=False)],
                        help="crawl every enabled source on its cron, in the foreground")
-    p.add_argument("--registry", metavar="PATH")
+    p.add_argument("--registry", "--sources", dest="registry", metavar="PATH")
+    p.add_argument("--interval", type=float, metavar="SECONDS",
+                   help="crawl every source this often instead of on its cron (trials)")
+    _distributed_options(p)
     p.set_defaults(func=cmd_schedule)
 
 
+def _distributed_options(p: Any) -> None:
+    from crawler.cli.worker import add_redis_options
+
+    p.add_argument("--distributed", action="store_true",
+                   help="crawl through Redis with worker processes here and on other machines (README)")
+    add_redis_options(p)
+    p.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="with --distributed: worker processes started here (0: only other machines')")
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.runner import run_crawl
+    from crawler.runner import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -43,27 +59,70 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         chosen = [s for s in registry.values() if s.enabled]
         if not chosen:
             raise CliError("no enabled source in the registry")
-    summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
-                        settings={"POLICY_FULL_WALK": args.full})
-    output.emit(args, summary.to_dict(), output.crawl_text)
+    settings = {"POLICY_FULL_WALK": args.full}
+    try:
+        if args.distributed:
+            summary = _run_distributed(args, chosen, settings)
+        else:
+            summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
+                                settings=settings)
+    except CrawlStopped as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 130
+    _emit_with_health(args, summary, [s.id for s in chosen])
     return 0 if summary.ok else 1
 
 
+def _run_distributed(args: argparse.Namespace, chosen: list[Any], settings: dict[str, Any]) -> Any:
+    from crawler.distributed import DEFAULT_PREFIX, DistributedError, run_distributed
+
+    if args.workers < 0:
+        raise CliError("--workers cannot be negative")
+    try:
+        return run_distributed(chosen, db_url=args.db, redis=args.redis, prefix=args.prefix or DEFAULT_PREFIX,
+                               workers=args.workers, timeout=args.timeout, settings=settings)
+    except DistributedError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[str]) -> None:
+    """The crawl summary, then the sources that are empty, failing or blocked."""
+    from storage import open_archive
+    from storage.health import source_health
+
+    archive = open_archive(args.db)
+    try:
+        unwell = [h for h in source_health(archive, source_ids).values() if h.state in ("empty", "failing", "blocked")]
+    finally:
+        archive.dispose()
+    data = {**summary.to_dict(), "unhealthy_sources": [h.to_dict() for h in unwell]}
+    output.emit(args, data, output.crawl_text)
+    if not args.json:
+        for h in unwell:
+            print(output.terminal_safe(f"source {h.source_id} is {h.state}: {h.reason}"), file=sys.stderr)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.runner import LOOPBACK_SETTINGS, run_crawl
-    from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
+    from crawler.runner import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
+    from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path, sample_root
     from spiders.registry import load_registry
 
     registry_path = sample_registry_path()
     sources = [s for s in load_registry(registry_path).values() if s.enabled]
-    with _demo_server(SampleServer, sample_root()) as server:
+    with _demo_server(lambda root, **kw: SampleServer(root, state=args.state, **kw), sample_root()) as server:
         if not args.json:
-            print(f"serving the sample sites at {server.base_url}", file=sys.stderr)
-        summary = run_crawl(
-            sources, db_url=args.db, registry_path=registry_path, base=server.base_url,
-            settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full}, timeout=600,
-        )
-    output.emit(args, summary.to_dict(), output.crawl_text)
+            print(f"serving the sample sites ({args.state}) at {server.base_url} as {SAMPLE_ORIGIN}", file=sys.stderr)
+        try:
+            # The archive sees the sites' stable origin, not the port this server got.
+            summary = run_crawl(
+                sources, db_url=args.db, registry_path=registry_path, base=SAMPLE_ORIGIN,
+                settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full, "POLICY_HOST_MAP": server.host_map()},
+                timeout=600,
+            )
+        except CrawlStopped as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 130
+    _emit_with_health(args, summary, [s.id for s in sources])
     return 0 if summary.ok else 1
 
 
@@ -82,4 +141,12 @@ def _demo_server(server_cls: Any, root: Any) -> Any:
 def cmd_schedule(args: argparse.Namespace) -> int:
     import scheduler
 
-    return scheduler.run_forever(db_url=args.db, registry_path=args.registry)
+    if args.interval is not None and args.interval <= 0:
+        raise CliError("--interval must be a positive number of seconds")
+    distributed = None
+    if args.distributed:
+        from crawler.distributed import DEFAULT_PREFIX, redis_url
+
+        distributed = {"redis": redis_url(args.redis), "prefix": args.prefix or DEFAULT_PREFIX, "workers": args.workers}
+    return scheduler.run_forever(db_url=args.db, registry_path=args.registry, interval=args.interval,
+                                 distributed=distributed)

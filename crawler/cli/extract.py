@@ -36,5 +36,5 @@ def cmd_extract(args: argparse.Namespace) -> int:
         elif "error" in result:
             print(f"{PROG}: error: {result['error']}", file=sys.stderr)
         else:
-            print(output.extraction_text(result), flush=True)
+            print(output.terminal_safe(output.extraction_text(result)), flush=True)
     return 1 if failures else 0

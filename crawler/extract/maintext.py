@@ -294,13 +294,6 @@ def main_text(html: str, url: str | None = None, *, container: str | None = None
     return "\n".join([*pre, body]) if pre else body
 
 
-def main_text_bare(html: str, url: str | None = None) -> str:
-    """trafilatura with its defaults on the whole page: the baseline to compare against."""
-    if not html or not html.strip():
-        return ""
-    return normalize_lines(trafilatura.extract(html, url=url) or "")
-
-
 def plain_lines(tree: etree._Element) -> str:
     """Every text block of a tree on its own line (``<br>`` and block ends break lines).
     Works on a copy: the caller's tree keeps its text."""

@@ -1,7 +1,12 @@
 """Render the sample notices into the bundled sample sites.
 
-    python crawler/samples/build.py           # rewrite www/ and expected.toml
+    python crawler/samples/build.py           # rewrite www/, www-later/ and expected.toml
     python crawler/samples/build.py --check   # exit 1 if they differ from a fresh build
+
+The later state (``SampleServer(state="later")``, ``demo --state later``) is the same
+sites some days on, from notices-later/: a notice revised in place (revisions.toml), new
+notices at the top of their listings, one aggregator article in a new page template. Only
+the files that differ from www/ are written, to www-later/, which the server lays over www/.
 
 The notices (notices/*.txt) are the data; render/<site>.py holds each site's templates.
 The output is deterministic: the same notices give the same bytes, so the generated
@@ -11,9 +16,12 @@ rebuild; never edit www/ or expected.toml by hand.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import shutil
 import sys
 import tempfile
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +31,7 @@ if str(HERE) not in sys.path:
 
 from render import baoshan, bingdou, nhc, shenyang, shuiwu, spam, zhengce  # noqa: E402
 from render.common import Built  # noqa: E402
-from render.notice import Notice, load_notices, normalize_doc_number  # noqa: E402
+from render.notice import Line, Notice, load_notices, normalize_doc_number  # noqa: E402
 
 SITES = (baoshan, shenyang, zhengce, shuiwu, bingdou, spam, nhc)
 
@@ -42,11 +50,11 @@ _INDEX = """<!DOCTYPE html>
 """
 
 
-def build_all(notices: dict[str, Notice]) -> Built:
+def build_all(notices: dict[str, Notice], per_site: dict[str, dict[str, Notice]] | None = None) -> Built:
     out = Built()
     out.add("index.html", _INDEX.encode("utf-8"))
     for site in SITES:
-        part = site.build(notices)
+        part = site.build((per_site or {}).get(site.SITE, notices))
         for path, data in part.files.items():
             out.add(path, data)
         out.pages.extend(part.pages)
@@ -132,15 +140,71 @@ def expected_toml(notices: dict[str, Notice], pages: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_tree(target: Path, notices: dict[str, Notice]) -> None:
-    built = build_all(notices)
-    www = target / "www"
-    if www.exists():
-        shutil.rmtree(www)
-    for path, data in sorted(built.files.items()):
-        file = www / path
+# --- the later state ----------------------------------------------------------------------
+LATER = HERE / "notices-later"
+# New entries at the top of a site's listing in the later state: (module, list name, entries).
+LATER_LISTINGS = [
+    (baoshan, "PAGES", [("baoshan_home_care_subsidy_2022", "202205/t20220516_342277.html", "zoom", "colon", [], "09:30")]),
+    (shuiwu, "ARTICLES", [("guizhou_social_medical_final", 203311, date(2022, 6, 20), "地方法规", "utf-8")]),
+]
+LATER_TEMPLATE = {"NEW_TEMPLATE": frozenset({171809})}  # shuiwu: baoshan_medical_insurance_2020's copy
+
+
+def _revised(notice: Notice, old: str, new: str) -> Notice:
+    pages = [[Line(line.kind, line.text.replace(old, new)) for line in page] for page in notice.pages]
+    if pages == notice.pages:
+        raise ValueError(f"revision of {notice.id}: {old!r} not found")
+    return dataclasses.replace(notice, pages=pages)
+
+
+def later_notices(notices: dict[str, Notice]) -> tuple[dict[str, Notice], dict[str, dict[str, Notice]]]:
+    """(every notice of the later state, the notice sets of sites that revised a notice)."""
+    later = {**notices, **load_notices(LATER)}
+    per_site: dict[str, dict[str, Notice]] = {}
+    revisions = tomllib.loads((LATER / "revisions.toml").read_text("utf-8")).get("revision", [])
+    for rev in revisions:
+        for site in rev["sites"]:
+            own = per_site.setdefault(site, dict(later))
+            own[rev["notice"]] = _revised(own[rev["notice"]], rev["old"], rev["new"])
+    return later, per_site
+
+
+@contextlib.contextmanager
+def _later_sites():
+    saved = [(module, name, getattr(module, name)) for module, name, _ in LATER_LISTINGS]
+    saved += [(shuiwu, name, getattr(shuiwu, name)) for name in LATER_TEMPLATE]
+    try:
+        for module, name, entries in LATER_LISTINGS:
+            setattr(module, name, [*entries, *getattr(module, name)])
+        for name, value in LATER_TEMPLATE.items():
+            setattr(shuiwu, name, value)
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)
+
+
+def build_later(notices: dict[str, Notice], base: Built) -> dict[str, bytes]:
+    """The files of the later state that differ from (or are not in) the base build."""
+    later, per_site = later_notices(notices)
+    with _later_sites():
+        built = build_all(later, per_site)
+    return {path: data for path, data in built.files.items() if base.files.get(path) != data}
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    for path, data in sorted(files.items()):
+        file = folder / path
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(data)
+
+
+def write_tree(target: Path, notices: dict[str, Notice]) -> None:
+    built = build_all(notices)
+    _write(target / "www", built.files)
+    _write(target / "www-later", build_later(notices, built))
     (target / "expected.toml").write_text(expected_toml(notices, built.pages), "utf-8")
 
 
@@ -152,9 +216,10 @@ def check(notices: dict[str, Notice]) -> list[str]:
     """Paths where the committed output differs from a fresh build."""
     with tempfile.TemporaryDirectory() as tmp:
         write_tree(Path(tmp), notices)
-        fresh = _tree(Path(tmp) / "www")
+        fresh = {f"{top}/{p}": d for top in ("www", "www-later") for p, d in _tree(Path(tmp) / top).items()}
         fresh_expected = (Path(tmp) / "expected.toml").read_bytes()
-    current = _tree(HERE / "www") if (HERE / "www").is_dir() else {}
+    current = {f"{top}/{p}": d for top in ("www", "www-later") if (HERE / top).is_dir()
+               for p, d in _tree(HERE / top).items()}
     diffs = sorted(p for p in fresh.keys() | current.keys() if fresh.get(p) != current.get(p))
     expected = HERE / "expected.toml"
     if not expected.is_file() or expected.read_bytes() != fresh_expected:

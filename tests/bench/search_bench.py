@@ -91,12 +91,14 @@ def generate(archive, n: int) -> float:
                     body_tokens=" ".join(sentence_tokens[i] for i in d.sentences),
                     chars=" ".join(set(st.distinct_chars(d.title, d.doc_number).split()).union(
                         *(sentence_chars[i] for i in d.sentences))),
-                    region_tokens=st.token_string(d.region), agency_tokens=st.token_string(d.agency),
+                    region_tokens=st.field_tokens(st.REGION_PREFIX, d.region),
+                    agency_tokens=st.field_tokens(st.AGENCY_PREFIX, d.agency),
                 )
                 if checked < 20:  # the shortcut makes exactly the rows the index would
                     full = IndexRow.build(doc_id, title=d.title, doc_number=d.doc_number, body=body,
                                           region=d.region, agency=d.agency, tier=row.tier, published=d.published,
                                           version_id=doc_id, tags=row.tags)
+                    assert full.fts_values()[:2] == row.fts_values()[:2] and full.fts_values()[4:] == row.fts_values()[4:]
                     assert full.body_tokens == row.body_tokens and set(full.chars.split()) == set(row.chars.split())
                     checked += 1
                 rows.append(row)

@@ -103,6 +103,34 @@ def junk_survivors(output: str, markers: Iterable[str]) -> list[str]:
     return [m for m in markers if squeeze(m) and squeeze(m) in text]
 
 
+# Latin-1 Supplement / Latin Extended letters and the C1 controls: what UTF-8 read as
+# latin-1 or cp1252 turns into (é, Ã, â€, ...); never in a Chinese notice's gold
+_LATIN_MOJIBAKE = re.compile(r"[\u0080-\u009f\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def is_mojibake(
+    output: str, gold: str, title: str | None = None, gold_title: str | None = None, page_text: str = ""
+) -> bool:
+    """Whether an extraction reads as a wrong decoding of the page, judged against the gold
+    and the page's own text read in its right charset (``page_text``): U+FFFD, or latin-1
+    letters, that neither has; or Chinese characters most of which never occur on the page
+    (UTF-8 read as GBK gives real but wrong characters)."""
+    got = "\n".join(part for part in (title, output) if part)
+    want = "\n".join(str(part) for part in (gold_title, gold, page_text) if part)
+    if "\ufffd" in got and "\ufffd" not in want:
+        return True
+    if len(set(_LATIN_MOJIBAKE.findall(got)) - set(want)) >= 2:
+        return True
+    cjk = _CJK.findall(got)
+    if len(cjk) >= 20:
+        known = set(want)
+        foreign = sum(1 for c in cjk if c not in known)
+        if foreign / len(cjk) > 0.5:
+            return True
+    return False
+
+
 def page_markers(page_text: str, keep: Sequence[str], shared: Iterable[str], extra: Iterable[str]) -> list[str]:
     """The junk markers that apply to one page: the shared ones the page shows, plus
     its own; none that occurs in the text to keep (gold body and optional lines)."""
@@ -127,16 +155,25 @@ class PageResult:
     fields: dict[str, str] = field(default_factory=dict)  # field -> verdict
     got: dict[str, object] = field(default_factory=dict)
     want: dict[str, object] = field(default_factory=dict)
+    mojibake: bool = False
+    split: str = ""
 
 
-def score_fields(got: Mapping[str, object], want: Mapping[str, object]) -> dict[str, str]:
-    """Verdicts for 文号 and every metadata field; ``title_ws`` is the title compared
-    with all whitespace ignored (a title squeezed of the spaces between joint issuers
-    is a lesser fault than a wrong one)."""
-    verdicts = {"doc_number": field_verdict("doc_number", got.get("doc_number"), want.get("doc_number"))}
+def score_fields(
+    got: Mapping[str, object], want: Mapping[str, object], produced: Iterable[str] = ("doc_number", *FIELDS)
+) -> dict[str, str]:
+    """Verdicts for 文号 and every metadata field an extractor produces (``produced``);
+    ``title_ws`` is the title compared with all whitespace ignored (a title squeezed of
+    the spaces between joint issuers is a lesser fault than a wrong one)."""
+    produced = set(produced)
+    verdicts = {}
+    if "doc_number" in produced:
+        verdicts["doc_number"] = field_verdict("doc_number", got.get("doc_number"), want.get("doc_number"))
     for name in FIELDS:
-        verdicts[name] = field_verdict(name, got.get(name), want.get(name))
-    verdicts["title_ws"] = field_verdict("title_ws", got.get("title"), want.get("title"))
+        if name in produced:
+            verdicts[name] = field_verdict(name, got.get(name), want.get(name))
+    if "title" in produced:
+        verdicts["title_ws"] = field_verdict("title_ws", got.get("title"), want.get("title"))
     return verdicts
 
 
@@ -153,10 +190,13 @@ class GroupStats:
     f1: float = 0.0
     junk: int = 0
     junk_total: int = 0
+    mojibake: int = 0  # pages whose output reads as a wrong decoding
+    produced: frozenset = frozenset()  # fields the extractor gives (others print as "-")
 
     def as_dict(self) -> dict:
         return {
             "pages": self.pages,
+            "mojibake": self.mojibake,
             "doc_number": {"right": self.docnum_right, "false": self.docnum_false},
             "fields": {
                 name: {"right": self.right[name], "labeled": self.labeled[name], "false": self.false[name]}
@@ -174,16 +214,19 @@ def aggregate(results: Sequence[PageResult]) -> GroupStats:
     stats = GroupStats(pages=len(results))
     if not results:
         return stats
+    stats.produced = frozenset(results[0].fields)
     for r in results:
         stats.junk += len(r.junk)
         stats.junk_total += r.junk_total
-        if not r.fields:
-            continue
-        doc = r.fields["doc_number"]
-        stats.docnum_right += doc in ("right", "absent")
-        stats.docnum_false += doc == "wrong"
+        stats.mojibake += r.mojibake
+        if "doc_number" in r.fields:
+            doc = r.fields["doc_number"]
+            stats.docnum_right += doc in ("right", "absent")
+            stats.docnum_false += doc == "wrong"
         for name in (*FIELDS, "title_ws"):
-            verdict = r.fields[name]
+            verdict = r.fields.get(name)
+            if verdict is None:
+                continue
             stats.labeled[name] += verdict in ("right", "missed") or (verdict == "wrong" and _has_truth(r.want, name))
             stats.right[name] += verdict == "right"
             stats.false[name] += verdict == "wrong"
@@ -202,8 +245,15 @@ def _has_truth(want: Mapping[str, object], name: str) -> bool:
 
 # ---------------------------------------------------------------- acceptance
 
-DOCNUM_MIN = 0.98  # own 文号 right, with no false one at all
-TITLE_MIN = 0.95  # titles exactly right (ends trimmed)
+# issue 6, on the `test` split
+DOCNUM_MIN = 0.97  # own 文号 right, with no false one at all
+TITLE_MIN = 0.92  # titles exactly right (ends trimmed)
+AGENCY_MIN = 0.90
+INDEX_MIN = 0.95
+SIGNED_MIN = 0.90
+ACCEPTANCE_SPLIT = "test"
+# a share over fewer labeled pages than this judges nothing (1/1 is no 95%)
+MIN_JUDGED = 10
 
 
 @dataclass(frozen=True)
@@ -213,34 +263,37 @@ class Criterion:
     detail: str
 
 
-def _share(right: int, total: int) -> float:
-    return right / total if total else 1.0
+def _share_criterion(name: str, right: int, total: int, minimum: float, extra_ok: bool = True, extra: str = "") -> Criterion:
+    if total < MIN_JUDGED:
+        # a threshold too few pages measure is not met: the split cannot judge it yet
+        return Criterion(
+            name, False, f"not measurable: {right}/{total} labeled pages, need ≥ {MIN_JUDGED} to judge ≥ {minimum:.0%}"
+        )
+    share = right / total
+    return Criterion(name, share >= minimum and extra_ok, f"{right}/{total} = {share:.1%} (need ≥ {minimum:.0%}){extra}")
 
 
 def acceptance(stats: Mapping[str, Mapping[str, GroupStats]]) -> list[Criterion]:
-    """The issue's acceptance criteria, judged on ``stats`` (group → system → stats, with
-    an "overall" group and "ours" / "bare" systems, as run_eval.group_stats gives)."""
-    ours, bare = stats["overall"]["ours"], stats["overall"]["bare"]
-    seeds = stats["seeds"]["ours"]
-    docnum = _share(ours.docnum_right, ours.pages)
-    title = _share(ours.right["title"], ours.labeled["title"])
+    """Issue 6's acceptance criteria on the `test` split, and the seeds' no-junk rule on
+    the regression group. ``stats``: split → system ("ours", "trafilatura", "gne") → stats,
+    as run_eval.split_stats gives."""
+    test = stats[ACCEPTANCE_SPLIT]
+    ours, traf, gne = test["ours"], test["trafilatura"], test["gne"]
+    seeds = stats.get("seeds", {}).get("ours", GroupStats())
     return [
-        Criterion(
-            "own 文号 exact",
-            docnum >= DOCNUM_MIN and ours.docnum_false == 0,
-            f"{ours.docnum_right}/{ours.pages} = {docnum:.1%} (need ≥ {DOCNUM_MIN:.0%}), "
-            f"false numbers {ours.docnum_false} (need 0)",
+        _share_criterion(
+            "own 文号 exact, no false one", ours.docnum_right, ours.pages, DOCNUM_MIN,
+            ours.docnum_false == 0, f", false numbers {ours.docnum_false} (need 0)",
         ),
+        _share_criterion("title exact", ours.right["title"], ours.labeled["title"], TITLE_MIN),
+        _share_criterion("agency exact", ours.right["agency"], ours.labeled["agency"], AGENCY_MIN),
+        _share_criterion("索引号 exact", ours.right["index_number"], ours.labeled["index_number"], INDEX_MIN),
+        _share_criterion("成文日期 exact", ours.right["signed_date"], ours.labeled["signed_date"], SIGNED_MIN),
+        Criterion("no mojibake page", ours.pages > 0 and ours.mojibake == 0, f"{ours.mojibake} of {ours.pages} pages garbled"),
         Criterion(
-            "title exact",
-            title >= TITLE_MIN,
-            f"{ours.right['title']}/{ours.labeled['title']} = {title:.1%} (need ≥ {TITLE_MIN:.0%})",
-        ),
-        Criterion("body F1 above bare", ours.f1 > bare.f1, f"ours {ours.f1:.3f} vs bare {bare.f1:.3f}"),
-        Criterion(
-            "boilerplate below bare",
-            ours.junk < bare.junk,
-            f"ours {ours.junk}/{ours.junk_total} markers kept vs bare {bare.junk}/{bare.junk_total}",
+            "body F1 above trafilatura and GNE",
+            ours.pages > 0 and ours.f1 > traf.f1 and ours.f1 > gne.f1,
+            f"ours {ours.f1:.3f} vs trafilatura {traf.f1:.3f}, GNE {gne.f1:.3f}",
         ),
         Criterion("no junk in the seeds", seeds.pages > 0 and seeds.junk == 0, f"{seeds.junk} markers kept on {seeds.pages} seeds"),
     ]

@@ -1,8 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from crawler.extract.classify import doc_status, doc_type, topics
+from extract_fixtures import seed_text
 
 
 @pytest.mark.parametrize(
@@ -101,19 +100,8 @@ def test_body_hits_need_density():
     assert topics("关于做好运输工作的通知", text) == {}
 
 
-_SEED_DIRS = (Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds"))
-
-
-def seed(n: int) -> str:
-    for d in _SEED_DIRS:
-        hits = sorted(d.glob(f"{n:03d}_*.txt")) if d.is_dir() else []
-        if hits:
-            return hits[0].read_text(encoding="utf-8")
-    pytest.skip("shared/seeds not available")
-
-
 @pytest.mark.parametrize("n, status", [(0, None), (1, "draft"), (2, None), (3, None), (4, None)])
 def test_seed_status_and_topics(n, status):
-    text = seed(n)
+    text = seed_text(n)
     assert doc_status(None, text) == status
     assert "health" in topics(None, text)

@@ -1,18 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from crawler.extract.docnumber import cited_doc_numbers, find_doc_numbers, normalize_doc_number, own_doc_number
-
-_SEED_DIRS = (Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds"))
-
-
-def seed(n: int) -> str:
-    for d in _SEED_DIRS:
-        hits = sorted(d.glob(f"{n:03d}_*.txt")) if d.is_dir() else []
-        if hits:
-            return hits[0].read_text(encoding="utf-8")
-    pytest.skip("shared/seeds not available")
+from extract_fixtures import seed_text
 
 
 @pytest.mark.parametrize(
@@ -155,7 +144,7 @@ def test_cited_doc_numbers_unique_ordered_without_own():
 
 
 def test_seed_000_own_and_cited():
-    text = seed(0)
+    text = seed_text(0)
     num, where = own_doc_number(table_value=None, header=None, title=None, text=text)
     assert num.normalized == "沈政发〔2015〕31号"
     assert num.raw == "沈政发[2015]31号"
@@ -164,7 +153,7 @@ def test_seed_000_own_and_cited():
 
 
 def test_seed_000_header_and_title_paths():
-    text = seed(0)
+    text = seed_text(0)
     header = text[text.index("沈阳市人民政府关于印发", 50) : text.index("各区、县")]
     num, where = own_doc_number(table_value=None, header=header, title=None, text=text)
     assert (num.normalized, num.raw, where) == ("沈政发〔2015〕31号", "沈政发[2015]31号", "header")
@@ -174,7 +163,7 @@ def test_seed_000_header_and_title_paths():
 
 
 def test_seed_002_table_and_cited():
-    text = seed(2)
+    text = seed_text(2)
     num, where = own_doc_number(table_value="保政办发〔2018〕66号", header=None, title=None, text=text)
     assert (num.normalized, where) == ("保政办发〔2018〕66号", "table")
     assert cited_doc_numbers(text, num.normalized) == ["云政办发〔2016〕133号"]
@@ -192,7 +181,7 @@ def test_seed_002_table_and_cited():
     ],
 )
 def test_seeds_without_own_number(n, cited):
-    text = seed(n)
+    text = seed_text(n)
     first_line = text.strip().splitlines()[0]
     assert own_doc_number(table_value=None, header=None, title=first_line, text=text) == (None, None)
     assert cited_doc_numbers(text) == cited

@@ -6,7 +6,6 @@ from crawler.extract.maintext import (
     drop_meta_blocks,
     find_container,
     main_text,
-    main_text_bare,
     normalize_lines,
     unwrap_layout_tables,
 )
@@ -85,17 +84,9 @@ def test_bad_or_missing_source_selector_falls_back(selector):
     assert any(line.startswith("19.市场退出机制") for line in lines)
 
 
-def test_main_text_bare_is_plain_trafilatura():
-    html, _ = decode_html(fixture_bytes("gov_baoshan_gbk.html"))
-    bare = main_text_bare(html)
-    assert "19.市场退出机制" in bare
-    assert "索 引 号" in bare  # defaults keep the metadata table as pipe rows
-
-
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<html><body></body></html>"])
 def test_empty_pages(html):
     assert main_text(html) == ""
-    assert main_text_bare(html) == ""
 
 
 def test_xml_declaration_in_str_is_accepted():

@@ -1,18 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from crawler.extract.metatable import parse_meta_table
-
-_SEED_DIRS = (Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds"))
-
-
-def seed(n: int) -> str:
-    for d in _SEED_DIRS:
-        hits = sorted(d.glob(f"{n:03d}_*.txt")) if d.is_dir() else []
-        if hits:
-            return hits[0].read_text(encoding="utf-8")
-    pytest.skip("shared/seeds not available")
+from extract_fixtures import seed_text
 
 
 # A 信息公开 page laid out like seed 002's (保山市人民政府): several pairs per row, labels
@@ -109,7 +98,7 @@ def test_first_occurrence_wins():
 
 
 def test_seed_002_pipe_table_text():
-    meta = parse_meta_table(seed(2))
+    meta = parse_meta_table(seed_text(2))
     assert meta["doc_number"] == "保政办发〔2018〕66号"
     assert meta["published_date"] == "2018-12-24"
     assert meta["index_number"] == "58735799-9-/2018-1224003"

@@ -1,19 +1,9 @@
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from crawler.extract.signature import Signature, find_adoption, find_signature
-
-_SEED_DIRS = (Path(__file__).resolve().parents[3] / "shared" / "seeds", Path("/work/shared/seeds"))
-
-
-def seed(n: int) -> str:
-    for d in _SEED_DIRS:
-        hits = sorted(d.glob(f"{n:03d}_*.txt")) if d.is_dir() else []
-        if hits:
-            return hits[0].read_text(encoding="utf-8")
-    pytest.skip("shared/seeds not available")
+from extract_fixtures import seed_text
 
 
 LETTER = "各区人民政府：\n  现将《方案》印发给你们，请认真贯彻执行。\n"
@@ -74,7 +64,7 @@ def test_signature_start_points_at_agency_line():
     ],
 )
 def test_seed_signatures(n, agency, signed):
-    sig = find_signature(seed(n))
+    sig = find_signature(seed_text(n))
     if agency:
         assert (sig.agency, sig.signed) == (agency, signed)
     else:

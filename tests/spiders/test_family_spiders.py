@@ -161,7 +161,7 @@ def test_detail_page_fetches_its_attachments_before_the_item_goes_out():
 
 
 def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
-    from storage.recheck import KnownPage
+    from storage.known_pages import KnownPage
 
     src = source("baoshan")
     spider = spider_for(src)
@@ -169,11 +169,21 @@ def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
     urls = [r.url for r in first_listing if r.callback == spider.parse_detail]
     spider.known[src.id] = {u: KnownPage(etag='"abc"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT", on_topic=True)
                             for u in urls}
+    # no walk of this listing has completed yet: known notices do not stop it
+    again = list(spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0))
+    assert [r for r in again if r.callback == spider.parse_listing]
+    first_url = "http://127.0.0.1:8000/baoshan/xxgk/index.html"
+    spider.walks[src.id] = {first_url: {"state": "complete", "reached": 0, "ever_completed": True}}
     again = list(spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0))
     details = [r for r in again if r.callback == spider.parse_detail]
     assert [r.url for r in details] == urls
     assert all(r.headers[b"If-None-Match"] == b'"abc"' and r.meta["handle_httpstatus_list"] == [304] for r in details)
     assert not [r for r in again if r.callback == spider.parse_listing]  # nothing new here: stop
+    # the last walk was cut short after asking for page 1: walk there before stopping early
+    spider.walks[src.id][first_url] = {"state": "walking", "reached": 1, "ever_completed": True}
+    assert [r for r in spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0)
+            if r.callback == spider.parse_listing]
+    spider.walks[src.id][first_url]["state"] = "complete"
     spider.known[src.id].pop(urls[-1])  # one new notice on the page: keep walking
     assert [r for r in spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0)
             if r.callback == spider.parse_listing]

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from storage import CapturedPart, get_document, ingest
 from crawler.items import AttachmentFile
-from storage.models import Attachment
+from storage.models import Attachment, Blob
 from storage_samples import NOTICE_A, NOTICE_A_REVISED, T0, later, page
 
 PDF = b"%PDF-1.4 fake but raw bytes \x00\x01"
@@ -27,7 +27,7 @@ def test_attachment_is_stored_raw_with_text(archive):
     result = ingest(archive, with_attachment(page("gov_a", "gov", "http://gov.example/n/1.html", NOTICE_A)))
     with archive.session() as s:
         (att,) = s.scalars(select(Attachment)).all()
-        assert zlib.decompress(att.raw) == PDF and att.raw_size == len(PDF)
+        assert zlib.decompress(s.get(Blob, att.sha256).data) == PDF and att.raw_size == len(PDF)
         assert att.version_id == result.version_id and att.document_id == result.document_id
         assert att.text.startswith("附件") and att.kind == "pdf" and att.error is None
     (info,) = get_document(archive, result.document_id).to_dict()["attachments"]

@@ -8,6 +8,7 @@ come out "unchanged" in the same Document and Version.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -26,6 +27,10 @@ from storage_samples import (
 )
 
 NUM_A = "市政办发〔2016〕12号"
+# A paragraph cut out of the middle: shorter, but not a truncation.
+NOTICE_A_CUT = NOTICE_A[: len(NOTICE_A) // 3] + NOTICE_A[len(NOTICE_A) * 2 // 3 :]
+NOTICE_A_ONE_SENTENCE = NOTICE_A.replace(
+    "鼓励养老机构与周边的医疗卫生机构开展多种形式的协议合作，", "鼓励养老机构与周边的医疗卫生机构签订书面合作协议，")
 
 
 @dataclass
@@ -49,8 +54,35 @@ CASES = {
     ],
     "same 文号, a text below the copy threshold from another site is a new version": [
         Step("gov", "http://gov.test/a.html", NOTICE_A, "new_document", "A", "1", {"doc_number": NUM_A}),
-        Step("share", "http://share.test/d/1", NOTICE_A[: len(NOTICE_A) * 3 // 4], "new_version", "A", "2",
+        Step("share", "http://share.test/d/1", NOTICE_A_CUT, "new_version", "A", "2", {"doc_number": NUM_A}),
+    ],
+    # --- the version rules at their edges ---
+    "a preview (the first three quarters) is a sighting of the fuller text, not a version": [
+        Step("gov", "http://gov.test/a.html", NOTICE_A, "new_document", "A", "1", {"doc_number": NUM_A}),
+        Step("share", "http://share.test/d/1", NOTICE_A[: len(NOTICE_A) * 3 // 4], "unchanged", "A", "1",
              {"doc_number": NUM_A}),
+    ],
+    "page 1 of 2 only, fetched again at the same URL, never replaces the whole text": [
+        Step("agg", "http://agg.test/9.html", NOTICE_A, "new_document", "A", "1"),
+        Step("agg", "http://agg.test/9.html", NOTICE_A[: len(NOTICE_A) // 2], "unchanged", "A", "1"),
+    ],
+    "a one-sentence revision published only by another government site is a new version": [
+        Step("gov", "http://gov.test/a.html", NOTICE_A, "new_document", "A", "1", {"doc_number": NUM_A}),
+        Step("gov2", "http://gov2.test/a.html", NOTICE_A_ONE_SENTENCE, "new_version", "A", "2",
+             {"doc_number": NUM_A}),
+    ],
+    "the same between two aggregators, without 文号": [
+        Step("agg", "http://agg.test/9.html", NOTICE_A, "new_document", "A", "1"),
+        Step("agg2", "http://agg2.test/x", NOTICE_A_ONE_SENTENCE, "new_version", "A", "2"),
+    ],
+    "a lesser site's copy differing by one sentence stays a copy of the government text": [
+        Step("gov", "http://gov.test/a.html", NOTICE_A, "new_document", "A", "1", {"doc_number": NUM_A}),
+        Step("agg", "http://agg.test/9.html", site_copy(NOTICE_A_ONE_SENTENCE), "unchanged", "A", "1",
+             {"doc_number": NUM_A}),
+    ],
+    "an equal-rank copy with only site noise is still a copy": [
+        Step("gov", "http://gov.test/a.html", NOTICE_A, "new_document", "A", "1", {"doc_number": NUM_A}),
+        Step("gov2", "http://gov2.test/a.html", site_copy(NOTICE_A), "unchanged", "A", "1", {"doc_number": NUM_A}),
     ],
     "a copy without 文号, other line breaks and site noise, joins the numbered document": [
         Step("gov", "http://gov.test/a.html", NOTICE_A, "new_document", "A", "1", {"doc_number": NUM_A}),
@@ -199,3 +231,29 @@ def test_metadata_is_never_overwritten_with_nothing(archive):
     assert (doc.title, doc.agency, doc.signed_date, doc.published_date) == (
         "通知", "某市人民政府", date(2016, 3, 8), date(2016, 3, 10)
     )
+
+
+DRAFT_TITLE = "关于公开征求《某市长期护理保险制度试点实施方案（征求意见稿）》意见的通知"
+FINAL_TITLE = "某市医疗保障局关于印发《某市长期护理保险制度试点实施方案》的通知"
+AGENCY = "某市医疗保障局"
+
+
+@pytest.mark.parametrize("final_fields, linked", [
+    ({"title": FINAL_TITLE, "agency": AGENCY}, True),
+    ({"title": FINAL_TITLE, "agency": None}, True),  # an aggregator's copy may not name the agency
+    ({"title": FINAL_TITLE, "agency": "某市民政局"}, False),
+    ({"title": FINAL_TITLE, "agency": AGENCY, "published_date": date(2019, 1, 1)}, False),  # before the draft
+    ({"title": "某市医疗保障局关于印发《某市门诊慢特病管理办法》的通知", "agency": AGENCY}, False),
+], ids=["same-stem-and-agency", "agency-unknown", "other-agency", "final-dated-before-draft", "other-policy"])
+@pytest.mark.parametrize("draft_first", [True, False], ids=["draft-first", "final-first"])
+def test_a_heavily_rewritten_final_is_linked_to_its_draft_by_title(archive, final_fields, linked, draft_first):
+    draft = page("gov", "gov", "http://gov.test/draft.html", DRAFT_C, status="draft", title=DRAFT_TITLE,
+                 agency=AGENCY, published_date=date(2020, 3, 1))
+    # The final shares no more text with the draft than any two notices on the topic.
+    final = page("gov", "gov", "http://gov.test/final.html", NOTICE_B, at=later(1), doc_number="市医保发〔2020〕9号",
+                 **{"published_date": date(2020, 9, 1), **final_fields})
+    results = [ingest(archive, r) for r in ([draft, final] if draft_first else [final, draft])]
+    assert [r.outcome for r in results] == ["new_document", "new_document"]
+    d_id, f_id = (results[0].document_id, results[1].document_id) if draft_first else (
+        results[1].document_id, results[0].document_id)
+    assert get_document(archive, f_id).draft_of_id == (d_id if linked else None)

@@ -16,7 +16,7 @@ from storage import (
     start_run,
     sync_sources,
 )
-from storage.models import Base, Capture, Citation, CrawlRun, Source
+from storage.models import Base, Blob, Capture, Citation, CrawlRun, Source
 from storage_samples import NOTICE_A, NOTICE_B, later, page, site_copy
 from spiders.registry import Source as RegistrySource
 
@@ -42,7 +42,7 @@ def _run_counters(archive, run_id) -> tuple[int, ...]:
 
 @pytest.mark.parametrize(
     "failing_step",
-    ["_add_captures", "_update_document", "_record_citations", "_resolve_citations_to", "increment"],
+    ["add_captures", "update_document", "record_citations", "resolve_citations_to", "increment"],
 )
 def test_a_failure_mid_ingest_writes_nothing(archive, monkeypatch, failing_step):
     sync_sources(archive, [RegistrySource(id="gov", name="Gov", kind="gov", family="gov_portal",
@@ -95,8 +95,9 @@ def test_raw_bytes_are_kept_compressed_for_every_part(archive):
         ]
         assert {c.version_id for c in rows} == {result.version_id}
         first = rows[0]
-        assert first.raw_codec == "zlib" and zlib.decompress(first.raw) == body
-        assert first.raw_size == len(body) and len(first.raw) < len(body)
+        blob = s.get(Blob, first.sha256)
+        assert blob.codec == "zlib" and zlib.decompress(blob.data) == body
+        assert first.raw_size == blob.size == len(body) and len(blob.data) < len(body)
     assert capture_body(archive, result.capture_ids[0]) == body
     assert capture_body(archive, result.capture_ids[2]) == body + bytes([3])
     assert capture_body(archive, 10_000) is None

@@ -89,8 +89,8 @@ def test_sha256_hex():
     assert sha256_hex(b"") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
-def _sig(text: str) -> neardup.Signature:
-    sig = neardup.signature(normalize_text(text))
+def _sig(text: str) -> neardup.MinHashSignature:
+    sig = neardup.minhash_signature(normalize_text(text))
     assert sig is not None
     return sig
 
@@ -116,7 +116,7 @@ def test_signature_round_trip_and_bands():
     sig = _sig(NOTICE_A)
     data = sig.to_bytes()
     assert len(data) == neardup.NUM_PERM * 4
-    again = neardup.Signature.from_bytes(data, sig.scheme)
+    again = neardup.MinHashSignature.from_bytes(data, sig.scheme)
     assert again.jaccard(sig) == 1.0
     bands = sig.bands()
     assert [n for n, _ in bands] == list(range(neardup.BANDS))
@@ -127,7 +127,7 @@ def test_signature_round_trip_and_bands():
 
 def test_signatures_of_different_schemes_never_compare():
     sig = _sig(NOTICE_A)
-    other = neardup.Signature(sig.values, scheme="minhash-legacy-p128")
+    other = neardup.MinHashSignature(sig.values, scheme="minhash-legacy-p128")
     with pytest.raises(ValueError, match="schemes differ"):
         sig.jaccard(other)
     assert set(other.bands()).isdisjoint(sig.bands())
@@ -135,7 +135,7 @@ def test_signatures_of_different_schemes_never_compare():
 
 @pytest.mark.parametrize("text", ["", "详见附件。", "关于印发实施方案的通知"])
 def test_short_texts_have_no_signature(text):
-    assert neardup.signature(normalize_text(text)) is None
+    assert neardup.minhash_signature(normalize_text(text)) is None
 
 
 def test_scheme_names_the_parameters():

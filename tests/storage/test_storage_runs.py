@@ -124,3 +124,53 @@ def test_misuse_is_refused(archive, call, error):
     with pytest.raises(error):
         call(archive)
     assert get_run(archive, 999) is None
+
+
+def test_concurrent_syncs_of_new_sources_never_collide(archive_url):
+    """Two crawls started together both sync the same new sources (a race on the key)."""
+    archives = [open_archive(archive_url) for _ in range(2)]
+    try:
+        for trial in range(8):
+            sources = [_source(f"new-{trial}-{i}") for i in range(5)]
+            barrier = threading.Barrier(2)
+            results, errors = [], []
+
+            def work(a):
+                barrier.wait()
+                try:
+                    results.append(sync_sources(a, sources))
+                except Exception as exc:  # the failure this test is about
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=work, args=(a,)) for a in archives]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == []
+            assert sum(r["added"] for r in results) == 5, results
+    finally:
+        for a in archives:
+            a.dispose()
+
+
+def test_a_run_with_failures_is_partial_and_lists_them(archive):
+    from storage.runs import record_failure
+
+    sync_sources(archive, [_source()])
+    run_id = start_run(archive, "gov-a", "cli")
+    count(archive, run_id, pages=2)
+    record_failure(archive, run_id, "http_5xx", "HTTP 503", url="http://a.test/1", role="detail")
+    record_failure(archive, run_id, "http_5xx", "HTTP 502", url="http://a.test/1", role="detail")
+    record_failure(archive, run_id, "robots", "forbidden by robots.txt", url="http://a.test/p")
+    run = finish_run(archive, run_id, "ok", settle=True)
+    assert run.status == "partial" and (run.errors, run.robots) == (2, 1)
+    failures = {(f.url, f.kind): (f.attempts, f.message) for f in get_run(archive, run_id).failures}
+    assert failures == {("http://a.test/1", "http_5xx"): (2, "HTTP 502"),
+                        ("http://a.test/p", "robots"): (1, "forbidden by robots.txt")}
+    empty = start_run(archive, "gov-a", "cli")
+    record_failure(archive, empty, "timeout", "timed out", url="http://a.test/")
+    assert finish_run(archive, empty, "ok", settle=True).status == "failed"
+    skipped = start_run(archive, "gov-a", "cli")
+    record_failure(archive, skipped, "robots", "forbidden", url="http://a.test/")
+    assert finish_run(archive, skipped, "ok", settle=True).status == "ok"

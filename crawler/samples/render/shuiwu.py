@@ -25,6 +25,10 @@ ARTICLES = [
     ("shenyang_health_services_2015", 80531, date(2015, 7, 12), "地方法规", "utf-8"),
 ]
 
+# Articles shown in the site's newer page template (the later state): other ads, another
+# footer, the same article text.
+NEW_TEMPLATE: frozenset[int] = frozenset()
+
 _STYLE = ParaStyle(
     p=lambda t: f"<p>{t}</p>",
     sign=lambda t: f'<p align="right">{t}</p>',
@@ -83,6 +87,27 @@ _FOOTER = """<div class="footer w960">
 """
 
 
+_FOOTER_NEW = """<div class="footer2024">
+<div class="links w1200"><a href="http://www.shuiwu.com/">税屋网</a> · <a href="http://www.shuiwu.com/about/">关于税屋</a> · <a href="http://www.shuiwu.com/vip/">开通会员</a> · <a href="http://www.shuiwu.com/app/">下载APP</a></div>
+<p>Copyright © 2015-2024 税屋网 版权所有　主办单位：杭州合呗信息技术有限公司</p>
+<p><a href="https://beian.miit.gov.cn/">浙ICP备2022015916号-1</a>　<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=33010802012426">浙公网安备33010802012426号</a>　违法和不良信息举报：0571-86926999</p>
+<div class="float-ad"><a href="http://xuetang.shuiwu.com/vip/"><img src="/shuiwu/uploads/ad/vip-float.png" alt="会员限时五折" /></a></div>
+</div>
+</body>
+</html>
+"""
+
+
+def _ads(here: str, aid: int) -> tuple[str, str]:
+    """(the banner above the article, the line at its end): the template's ads."""
+    if aid in NEW_TEMPLATE:
+        return (f'<div class="ad_banner2024"><a href="http://xuetang.shuiwu.com/vip/" target="_blank"><img src="{rel(here, "shuiwu/uploads/ad/vip1200x90.png")}" alt="税屋会员" /></a>'
+                f'<a href="http://www.shuiwu.com/app/" target="_blank"><img src="{rel(here, "shuiwu/uploads/ad/app600x90.png")}" alt="下载税屋APP" /></a></div>',
+                '<p class="arc_ad">【税屋学堂】2024年度汇算清缴实务直播课开讲，会员免费学，<a href="http://xuetang.shuiwu.com/vip/" target="_blank">立即开通&gt;&gt;</a></p>')
+    return (f'<div class="ad_640"><a href="http://xuetang.shuiwu.com/" target="_blank"><img src="{rel(here, "shuiwu/uploads/ad/ad640x60.gif")}" alt="税屋学堂" /></a></div>',
+            '<p class="arc_ad">【税屋学堂】个税汇算、社保入税实务课程火热报名中，<a href="http://xuetang.shuiwu.com/" target="_blank">立即报名&gt;&gt;</a></p>')
+
+
 def _article_path(aid: int, part: int = 1) -> str:
     return f"shuiwu/article/{aid}.html" if part == 1 else f"shuiwu/article/{aid}_{part}.html"
 
@@ -121,6 +146,7 @@ def _article(notices: dict[str, Notice], i: int, part: int) -> tuple[str, bytes]
     )
     newer = f'<a href="{rel(here, _article_path(ARTICLES[i - 1][1]))}">{esc(shown_title(notices[ARTICLES[i - 1][0]]))}</a>' if i > 0 else "没有了"
     older = f'<a href="{rel(here, _article_path(ARTICLES[i + 1][1]))}">{esc(shown_title(notices[ARTICLES[i + 1][0]]))}</a>' if i + 1 < len(ARTICLES) else "没有了"
+    banner, ad_line = _ads(here, aid)
     html = (
         _head(here, title, charset, keywords=f"{shown_number(notice)},{channel}".strip(","), description=notice.summary())
         + f"""<div class="w960 clear">
@@ -130,10 +156,10 @@ def _article(notices: dict[str, Notice], i: int, part: int) -> tuple[str, bytes]
 <div class="title"><h2>{esc(title)}</h2></div>
 <div class="info"><small>来源:</small>税屋 <small>作者:</small>税屋 <small>人气:</small><script src="{rel(here, 'shuiwu/plus/count.php')}?view=yes&amp;aid={aid}&amp;mid=1" type="text/javascript" language="javascript"></script> <small>时间:</small>{posted.isoformat()}</div>
 <div class="intro"><strong>摘要:</strong>{esc(notice.summary())}</div>
-<div class="ad_640"><a href="http://xuetang.shuiwu.com/" target="_blank"><img src="{rel(here, 'shuiwu/uploads/ad/ad640x60.gif')}" alt="税屋学堂" /></a></div>
+{banner}
 <div class="content" id="contentText">
 {opening}{paras}
-{_pager(aid, part, total)}<p class="arc_ad">【税屋学堂】个税汇算、社保入税实务课程火热报名中，<a href="http://xuetang.shuiwu.com/" target="_blank">立即报名&gt;&gt;</a></p>
+{_pager(aid, part, total)}{ad_line}
 {_COPYRIGHT}
 </div>
 <div class="handle"><div class="context"><ul><li>上一篇：{newer}</li><li>下一篇：{older}</li></ul></div>
@@ -146,7 +172,7 @@ def _article(notices: dict[str, Notice], i: int, part: int) -> tuple[str, bytes]
 </div>
 </div>
 """
-        + _FOOTER
+        + (_FOOTER_NEW if aid in NEW_TEMPLATE else _FOOTER)
     )
     return here, html.encode("utf-8")
 
@@ -182,7 +208,7 @@ def _listing(notices: dict[str, Notice], page: int, count: int) -> tuple[str, by
 <div class="pright"><div class="commend"><dl class="tbox"><dt><strong>热门标签</strong></dt><dd><a href="http://www.shuiwu.com/tags/gs/">个税</a> <a href="http://www.shuiwu.com/tags/sb/">社保</a> <a href="http://www.shuiwu.com/tags/yl/">养老</a></dd></dl></div></div>
 </div>
 """
-        + _FOOTER
+        + (_FOOTER_NEW if aid in NEW_TEMPLATE else _FOOTER)
     )
     return here, html.encode("utf-8")
 

@@ -1,7 +1,7 @@
 """Full-text search: the per-document index entry, FTS5 on SQLite, tsvector + GIN on PostgreSQL.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-01
 
 The FTS5 table is no SQLAlchemy model (storage/search_index.py names it, and the
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

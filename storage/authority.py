@@ -1,0 +1,50 @@
+"""Which source speaks for a document: a government site beats an aggregator, which
+beats a document-sharing site (crawler.items.SOURCE_RANK)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from crawler.items import SOURCE_RANK
+from storage.models import Capture, Document, Source, Version
+
+
+def rank_sql() -> Any:
+    """SOURCE_RANK as SQL, over a query joined to Source."""
+    return case(*((Source.kind == kind, r) for kind, r in SOURCE_RANK.items()), else_=0)
+
+
+def rank_of(session: Session, source_id: str | None) -> int:
+    source = session.get(Source, source_id) if source_id else None
+    return SOURCE_RANK.get(source.kind, 0) if source else 0
+
+
+def text_rank(session: Session, version: Version) -> int:
+    """Rank of the best source whose page yielded exactly this version's text."""
+    best = session.scalar(
+        select(func.max(rank_sql()))
+        .select_from(Capture)
+        .join(Source, Source.id == Capture.source_id)
+        .where(Capture.version_id == version.id, Capture.text_hash == version.text_hash)
+    )
+    return best or 0
+
+
+def choose_current(session: Session, doc: Document) -> None:
+    """Point the document at the text most recently seen on its most authoritative source.
+
+    One query: the newest page capture from the best-ranked source names both the
+    current version and the authoritative URL.
+    """
+    row = session.execute(
+        select(Capture.version_id, Capture.final_url, Capture.source_id)
+        .join(Version, Version.id == Capture.version_id)
+        .join(Source, Source.id == Capture.source_id)
+        .where(Version.document_id == doc.id, Capture.part_no == 0)
+        .order_by(rank_sql().desc(), Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+    ).first()
+    if row is not None:
+        doc.current_version_id, doc.authoritative_url, doc.authoritative_source_id = row

@@ -1,0 +1,35 @@
+"""A page's fetched parts as Capture rows: what was fetched, when, with which headers."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from storage.blobs import store
+from storage.models import Capture, Version
+from storage.prepared import PreparedPage
+
+
+def add_captures(session: Session, page: PreparedPage, version: Version | None, run_id: int | None) -> list[Capture]:
+    record = page.record
+    captures = [
+        Capture(
+            run_id=run_id,
+            source_id=record.source_id,
+            url=part.url,
+            final_url=part.final_url or part.url,
+            fetched_at=part.fetched_at,
+            http_status=part.status,
+            etag=part.etag,
+            last_modified=part.last_modified,
+            content_type=part.content_type,
+            encoding=part.encoding or record.extraction.encoding,
+            sha256=store(session, part.body),
+            raw_size=len(part.body),
+            part_no=part_no,
+            text_hash=page.text_hash,
+            version_id=version.id if version is not None else None,
+        )
+        for part_no, part in enumerate(record.parts)
+    ]
+    session.add_all(captures)
+    session.flush()
+    return captures

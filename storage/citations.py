@@ -1,0 +1,48 @@
+"""Which documents a document cites (《…》（文号）), resolved to archived documents."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Citation, Document
+from storage.normalize import normalize_doc_number
+from storage.prepared import PreparedPage
+
+
+def record_citations(session: Session, doc: Document, page: PreparedPage) -> None:
+    own = {doc.doc_number, page.doc_number}
+    cited = [normalize_doc_number(n) for n in page.record.extraction.cited_doc_numbers]
+    wanted = [n for n in dict.fromkeys(cited) if n and n not in own]
+    if not wanted:
+        return
+    known = set(
+        session.scalars(
+            select(Citation.cited_number).where(
+                Citation.document_id == doc.id, Citation.cited_number.in_(wanted)
+            )
+        )
+    )
+    targets = dict(
+        session.execute(
+            select(Document.doc_number, Document.id).where(Document.doc_number.in_(wanted))
+        ).all()
+    )
+    session.add_all(
+        Citation(document_id=doc.id, cited_number=n, cited_document_id=targets.get(n))
+        for n in wanted
+        if n not in known
+    )
+
+
+def resolve_citations_to(session: Session, doc: Document) -> None:
+    """Older citations of this document's number, made before it was archived, now point to it."""
+    session.execute(
+        update(Citation)
+        .where(
+            Citation.cited_number == doc.doc_number,
+            Citation.cited_document_id.is_(None),
+            Citation.document_id != doc.id,
+        )
+        .values(cited_document_id=doc.id)
+        .execution_options(synchronize_session=False)
+    )

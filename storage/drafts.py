@@ -1,0 +1,81 @@
+"""Linking a final to its draft (征求意见稿) when the text alone cannot: a final is often
+rewritten far past any near-duplicate threshold. Same title stem, compatible agency,
+the draft not later than the final; text similarity supports a weaker title match."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import neardup
+from storage.models import Document, Version
+from storage.prepared import PreparedPage
+
+_DRAFT_MARK = re.compile(r"[(\[【]?(?:公开)?(?:征求意见稿|草案|送审稿|讨论稿|试行稿)[)\]】]?")
+_WRAPPER = re.compile(r"^.*?关于(?:公开征求|征求)?(?:印发)?")
+_TAIL = re.compile(r"(?:意见建议|意见)?的(?:通知|公告|函|意见|决定)$")
+_QUOTED = re.compile(r"《([^》]+)》")
+# Stems at least this alike name one policy; with the texts' support, a weaker match will do.
+STEM_MATCH = 0.8
+STEM_WITH_TEXT = 0.6
+TEXT_SUPPORT = 0.3
+# Drafts considered per final (the newest first): enough for any one agency's pipeline.
+MAX_DRAFTS = 500
+
+
+def title_stem(title: str | None) -> str:
+    """The policy a title names, without the draft marker and the 关于印发…的通知 wrapper."""
+    if not title:
+        return ""
+    t = unicodedata.normalize("NFKC", title)
+    quoted = _QUOTED.findall(t)
+    t = quoted[-1] if quoted else _TAIL.sub("", _WRAPPER.sub("", t))
+    t = _DRAFT_MARK.sub("", t)
+    return re.sub(r"[\s\W_]+", "", t)
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return not a or not b or a == b
+
+
+def find_draft_partner(session: Session, doc: Document, page: PreparedPage) -> Document | None:
+    """For a final, its draft; for a draft, its final; None when nothing fits."""
+    ex = page.record.extraction
+    stem = title_stem(ex.title or doc.title)
+    if len(stem) < 6:
+        return None
+    want_draft = not page.is_draft
+    stmt = select(Document).where(Document.id != doc.id, Document.title.is_not(None))
+    stmt = stmt.where(Document.status == "draft") if want_draft else stmt.where(
+        Document.draft_of_id.is_(None), (Document.status != "draft") | Document.status.is_(None))
+    agency = ex.agency or doc.agency
+    if agency:
+        stmt = stmt.where((Document.agency == agency) | Document.agency.is_(None))
+    best: tuple[float, Document] | None = None
+    for other in session.scalars(stmt.order_by(Document.id.desc()).limit(MAX_DRAFTS)):
+        if not (_compatible(other.agency, agency) and _compatible(other.region, ex.region or doc.region)):
+            continue
+        draft_date, final_date = (other.published_date, ex.published_date) if want_draft else (
+            ex.published_date, other.published_date)
+        if draft_date and final_date and draft_date > final_date:
+            continue
+        ratio = SequenceMatcher(None, stem, title_stem(other.title), autojunk=False).ratio()
+        if ratio < STEM_WITH_TEXT:
+            continue
+        if ratio < STEM_MATCH and _text_similarity(session, other, page) < TEXT_SUPPORT:
+            continue
+        if best is None or ratio > best[0]:
+            best = (ratio, other)
+    return best[1] if best else None
+
+
+def _text_similarity(session: Session, other: Document, page: PreparedPage) -> float:
+    if page.signature is None or other.current_version_id is None:
+        return 0.0
+    version = session.get(Version, other.current_version_id)
+    if version is None or version.signature is None or version.signature_scheme != page.signature.scheme:
+        return 0.0
+    return page.signature.jaccard(neardup.MinHashSignature.from_bytes(version.signature, version.signature_scheme))

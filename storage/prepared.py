@@ -1,0 +1,50 @@
+"""What ingest derives from a page record before it touches the database."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from crawler.items import SOURCE_KINDS, PageRecord
+from storage import neardup
+from storage.normalize import normalize_doc_number, normalize_text, sha256_hex
+
+
+@dataclass
+class PreparedPage:
+    record: PageRecord
+    normalized: str
+    text_hash: str
+    signature: neardup.MinHashSignature | None
+    doc_number: str | None
+    is_draft: bool
+
+    @property
+    def fetched_at(self) -> datetime:
+        return self.record.parts[0].fetched_at
+
+    @property
+    def urls(self) -> set[str]:
+        first = self.record.parts[0]
+        return {first.url, first.final_url}
+
+    @property
+    def comparable(self) -> bool:
+        """Long enough for its text alone to name a document."""
+        return len(self.normalized) >= neardup.MIN_CHARS
+
+
+def prepare(record: PageRecord) -> PreparedPage:
+    if not record.parts:
+        raise ValueError("a page record needs at least one captured part")
+    if record.source_kind not in SOURCE_KINDS:
+        raise ValueError(f"source_kind must be one of {', '.join(SOURCE_KINDS)}, not {record.source_kind!r}")
+    ex = record.extraction
+    normalized = normalize_text(ex.text or "")
+    return PreparedPage(
+        record=record,
+        normalized=normalized,
+        text_hash=sha256_hex(normalized.encode("utf-8")),
+        signature=neardup.minhash_signature(normalized),
+        doc_number=normalize_doc_number(ex.doc_number),
+        is_draft=ex.status == "draft",
+    )

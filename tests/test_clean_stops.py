@@ -1,0 +1,132 @@
+"""Clean stops: SIGTERM to `crawl` or to the scheduler stops the crawling child and
+closes its runs as interrupted within seconds; one scheduler per archive; a bad cron
+names its source and file; the scheduler crawls on an interval for trials."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import scheduler
+from crawler.samplefaults import FAULT_SOURCE
+from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
+from storage import list_runs, open_archive
+from tests.conftest import ROOT
+
+
+def children_of(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:
+        return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture
+def slow_registry(tmp_path):
+    """The fault site alone: its slow page keeps a crawl busy for seconds."""
+    server = SampleServer(sample_root(), faults=True).start()
+    registry = tmp_path / "sources.toml"
+    registry.write_text(FAULT_SOURCE.replace("{base}", server.base_url), encoding="utf-8")
+    yield registry, server
+    server.stop()
+
+
+def wait_for(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_sigterm_to_crawl_stops_the_child_and_closes_its_run(slow_registry, tmp_path):
+    registry, server = slow_registry
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "faults", "--sources", str(registry),
+                             "--db", db], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert wait_for(lambda: server.hits["/faults/n/slow.html"] > 0, 60)
+    (child,) = children_of(proc.pid)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert not alive(child)
+    (run,) = list_runs(open_archive(db))
+    assert run.status == "interrupted" and run.finished_at is not None
+
+
+def test_the_scheduler_stops_cleanly_and_runs_alone(slow_registry, tmp_path):
+    registry, server = slow_registry
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(registry), "--interval", "2", "--db", db]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert wait_for(lambda: server.hits["/faults/n/slow.html"] > 0, 60)
+    second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 2 and "another scheduler is running" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
+    crawling = children_of(proc.pid)
+    assert crawling
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, log = proc.communicate(timeout=60)
+    assert time.monotonic() - started < 15
+    assert proc.returncode == 0
+    assert not any(alive(p) for p in crawling)
+    runs = list_runs(open_archive(db))
+    assert runs and all(r.status != "running" for r in runs)
+    assert runs[0].status == "interrupted"
+    # quiet by default: no migration chatter, no APScheduler job bookkeeping
+    assert "alembic" not in log and "Adding job tentatively" not in log
+
+
+def test_a_stale_run_is_closed_at_the_next_start(tmp_path):
+    from spiders.registry import Source
+    from storage import runs
+
+    archive = open_archive(f"sqlite:///{tmp_path / 'a.db'}")
+    runs.sync_sources(archive, [Source(id="s", name="S", kind="gov", family="gov_portal", start_urls=("x",))])
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = runs.start_run(archive, "s", "cli", pid=gone.pid)
+    mine = runs.start_run(archive, "s", "cli")
+    assert runs.close_stale_runs(archive) == [stale]
+    assert runs.get_run(archive, stale).status == "interrupted"
+    assert runs.get_run(archive, mine).status == "running"
+
+
+def test_a_bad_cron_names_the_source_and_the_file(tmp_path):
+    registry = tmp_path / "sources.toml"
+    registry.write_text('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="gov_portal"\n'
+                        'start_urls=["http://127.0.0.1:9/"]\nschedule="0 3 * *"\n', encoding="utf-8")
+    with pytest.raises(scheduler.SchedulerError, match=rf"source 'a' in {registry}: bad schedule '0 3 \* \*'"):
+        scheduler.build_scheduler("sqlite://", str(registry))
+    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(registry),
+                           "--db", f"sqlite:///{tmp_path / 'a.db'}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and "source 'a'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_interval_overrides_every_cron(tmp_path):
+    sched = scheduler.build_scheduler("sqlite://", str(sample_registry_path()), interval=5)
+    jobs = sched.get_jobs()
+    assert jobs and all(j.trigger.interval.total_seconds() == 5 for j in jobs)
+
+
+def test_tldextract_never_asks_the_internet_for_its_suffix_list():
+    code = ("import crawler.settings, scrapy.downloadermiddlewares.cookies as c; "
+            "print(c._split_domain.suffix_list_urls)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if not k.startswith("TLDEXTRACT")}, timeout=60)
+    assert out.stdout.strip() == "()", out.stderr

@@ -1,0 +1,107 @@
+"""Crash safety with a real process: a crawl's child process SIGKILLed at several points,
+then crawled again. Whatever the moment of the kill, the archive holds no partial
+document or version, no version without a capture, one document per 文号; an
+incremental rerun keeps it so, and a full walk ends with the archive a clean crawl makes.
+
+(An incremental rerun alone does not reach the notices a killed crawl never got to when
+they sit on listing pages after a page of known ones: the walk stops there. Backfill is
+the full walk; closing killed runs, and walking on after one, is the run-keeping side's.)"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path
+from spiders.registry import load_registry
+from storage import open_archive, runs
+from storage.models import Capture, Document, Version
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _sources():
+    return [s for s in load_registry(sample_registry_path()).values() if s.enabled]
+
+
+def _settings(server):
+    return {**LOOPBACK_SETTINGS, "POLICY_HOST_MAP": server.host_map(), "POLICY_PROGRESS": False}
+
+
+def _pages(url) -> int:
+    with open_archive(url) as archive, archive.session() as s:
+        return s.scalar(select(func.count()).select_from(Capture).where(Capture.part_no == 0)) or 0
+
+
+def _crawl_and_kill(url, server, tmp_path, after_pages: int) -> int:
+    """Start the crawler child the way run_crawl does, SIGKILL it once ``after_pages`` pages are stored."""
+    sources = _sources()
+    with open_archive(url) as archive:
+        runs.sync_sources(archive, [s.with_base(SAMPLE_ORIGIN) for s in sources])
+        run_ids = {s.id: runs.start_run(archive, s.id, "cli") for s in sources}
+        db_url = archive.url
+    spec = {"db_url": db_url, "registry": str(sample_registry_path()), "sources": [s.id for s in sources],
+            "base": SAMPLE_ORIGIN, "run_ids": run_ids, "trigger": "cli", "settings": _settings(server)}
+    spec_path = tmp_path / f"spec-{after_pages}.json"
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "crawler.runner", str(spec_path)], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    start = _pages(url)
+    deadline = time.monotonic() + 120
+    try:
+        while _pages(url) - start < after_pages:
+            if child.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the crawl ended before {after_pages} pages (rc {child.returncode})")
+            time.sleep(0.02)
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    return child.returncode
+
+
+def _check_whole(url) -> dict:
+    with open_archive(url) as archive, archive.session() as s:
+        docs = s.scalars(select(Document)).all()
+        for doc in docs:
+            versions = s.scalars(select(Version).where(Version.document_id == doc.id)).all()
+            assert versions, f"document {doc.id} without a version"
+            assert doc.current_version_id in {v.id for v in versions}, f"document {doc.id} has no current text"
+        orphans = s.scalars(
+            select(Version.id).where(~select(Capture.id).where(Capture.version_id == Version.id).exists())).all()
+        assert orphans == [], f"versions without a capture: {orphans}"
+        numbers = s.execute(select(Document.doc_number, func.count()).where(Document.doc_number.is_not(None))
+                            .group_by(Document.doc_number).having(func.count() > 1)).all()
+        assert numbers == [], f"one 文号, several documents: {numbers}"
+        # A page's parts were written with it: no page stored with only some of its parts.
+        parts = s.execute(select(Capture.id, Capture.part_no, Capture.url).order_by(Capture.id)).all()
+        for (cid, no, u), nxt in zip(parts, parts[1:] + [(None, 0, None)]):
+            if "80531" in u and no == 0:
+                assert nxt[1] == 1, f"page {u} stored without its second part"
+        return {"documents": len(docs),
+                "versions": s.scalar(select(func.count()).select_from(Version)),
+                "numbers": sorted(d.doc_number for d in docs if d.doc_number)}
+
+
+@pytest.mark.parametrize("kill_points", [(1, 8, 20)], ids=["three-kills"])
+def test_a_killed_crawl_leaves_a_whole_archive_and_the_rerun_completes_it(tmp_path, kill_points):
+    killed_url = f"sqlite:///{tmp_path / 'killed.db'}"
+    clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
+    with SampleServer() as server:
+        for n in kill_points:
+            assert _crawl_and_kill(killed_url, server, tmp_path, n) == -signal.SIGKILL
+            _check_whole(killed_url)
+        for url, full in ((killed_url, False), (killed_url, True), (clean_url, False)):
+            summary = run_crawl(_sources(), db_url=url, registry_path=sample_registry_path(), base=SAMPLE_ORIGIN,
+                                settings={**_settings(server), "POLICY_FULL_WALK": full}, timeout=300, progress=False)
+            assert summary.ok, summary.to_dict()
+            _check_whole(url)
+    assert _check_whole(killed_url) == _check_whole(clean_url)
