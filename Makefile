@@ -9,7 +9,7 @@ PYTHON ?= python3
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,browser]'
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -42,13 +42,16 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
         if 500 <= status < 600:
             return "http_5xx", f"HTTP {status} at {response.url}"
         return "http_4xx", f"HTTP {status} at {response.url}"
-    text = str(exc) or name
-    chain = " ".join(f"{type(e).__name__} {e}" for e in _causes(exc)).lower()
+    # First line only: a browser's (playwright's) errors go on with a multi-line call log.
+    text = (str(exc) or name).strip().splitlines()[0]
+    # net::ERR_NAME_NOT_RESOLVED and the like read as words
+    chain = " ".join(f"{type(e).__name__} {e}" for e in _causes(exc)).lower().replace("_", " ")
     if "robots.txt" in chain:
         return "robots", f"forbidden by robots.txt: {text}"
     if "max redirections" in chain or "redirect loop" in chain:
         return "redirect_loop", f"redirect loop: {text}"
-    if "cannotresolvehost" in chain or "dnslookup" in chain or "dns lookup" in chain or "no address associated" in chain:
+    if "cannotresolvehost" in chain or "dnslookup" in chain or "dns lookup" in chain or "no address associated" in chain \
+            or "name not resolved" in chain:
         return "dns", f"DNS lookup failed: {text}"
     if "refused" in chain:
         return "connection_refused", f"connection refused: {text}"

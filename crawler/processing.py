@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from crawler.extract import Extraction, decode_html, extract_page
-from crawler.extract.attachment_text import attachment_text, sniff_kind
+from crawler.extract.attachment import attachment_text, sniff_kind
 from crawler.extract.attachments import attachment_links
 from crawler.items import AttachmentFile, CapturedPart, PageItem
 from spiders.registry import Source

@@ -75,13 +75,15 @@ class SourceResult:
     counters: dict[str, int]
     error_kinds: dict[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def note(self) -> str | None:
+        notes = list(self.notes)
         if self.status == "ok" and self.counters.get("pages", 0) == 0:
             # The most common complaint about crawlers: "ran but returned nothing".
-            return "yielded no pages: the site may have changed its layout"
-        return None
+            notes.append("yielded no pages: the site may have changed its layout")
+        return "; ".join(notes) or None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,6 +190,7 @@ def _result(source_id: str, run: Any) -> SourceResult:
         counters={c: int(run.counters.get(c, 0)) for c in COUNTERS},
         error_kinds=dict(summary.get("counts", {})),
         error_samples=[f"{s['kind']}: {s['message']}" for s in summary.get("samples", [])],
+        notes=list(summary.get("notes", [])),
     )
 
 
@@ -266,6 +269,7 @@ def child_main(spec_path: str) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from crawler.browser import crawl_settings
     from spiders import spider_for_family
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
@@ -283,6 +287,10 @@ def child_main(spec_path: str) -> int:
             "LOG_LEVEL": os.environ.get("POLICY_ARCHIVE_LOG_LEVEL", "WARNING"),
             **spec.get("settings", {}),
         },
+        priority="cmdline",
+    )
+    settings.update(
+        crawl_settings(sources, settings.getbool("LOOPBACK_ONLY"), settings.getfloat("DOWNLOAD_TIMEOUT")),
         priority="cmdline",
     )
     process = CrawlerProcess(settings)

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy import signals
 
 from crawler.runcontext import open_missing_runs, run_context
-from crawler.signals import fetch_failed, listing_walked
+from crawler.signals import fetch_failed, listing_discovered, listing_walked
 from storage import frontier, runs
 from storage.known_pages import known_pages
 
@@ -16,6 +16,8 @@ from storage.known_pages import known_pages
 class RunRecorder:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        # {source_id: {reason: [listing pages, links]}}: listings read by discovery
+        self.discovered: dict[str, dict[str, list[int]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "RunRecorder":
@@ -27,6 +29,7 @@ class RunRecorder:
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         crawler.signals.connect(ext.fetch_failed, signal=fetch_failed)
         crawler.signals.connect(ext.listing_walked, signal=listing_walked)
+        crawler.signals.connect(ext.listing_discovered, signal=listing_discovered)
         return ext
 
     @property
@@ -69,6 +72,11 @@ class RunRecorder:
                      attempts: int = 1) -> None:
         self.ctx.record_failure(source_id, kind, message, url=url, role=role, attempts=attempts)
 
+    def listing_discovered(self, source_id: str, url: str, reason: str, links: int) -> None:
+        tally = self.discovered.setdefault(source_id, {}).setdefault(reason, [0, 0])
+        tally[0] += 1
+        tally[1] += links
+
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         source_id = response.meta.get("source_id") if response is not None else None
         url = response.url if response is not None else None
@@ -96,4 +104,6 @@ class RunRecorder:
             if closing == "ok" and not ctx.errors[source_id]:
                 for listing in ctx.walks_ended.get(source_id, ()):
                     frontier.record_complete(ctx.archive, source_id, listing, run_id)
+            for how, (pages, links) in self.discovered.pop(source_id, {}).items():
+                runs.add_note(ctx.archive, run_id, f"listing discovery ({how}): {links} notice links on {pages} listing pages")
             runs.finish_run(ctx.archive, run_id, closing, settle=True)

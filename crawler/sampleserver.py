@@ -28,6 +28,9 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
 * **Anti-bot family**: when ``X`` is requested and only ``X.412`` exists (or ``X`` itself
   ends in ``.412``), the answer is HTTP 412 with that file's bytes as body (a JavaScript
   cookie challenge, as nhc.gov.cn sends to plain clients).
+* **Guarded family** (``guard = "js-cookie"`` in ``_site.toml``): every path of the site
+  answers HTTP 412 with a page whose script computes a cookie and reloads, unless the
+  request carries that cookie: only a client that runs JavaScript gets through.
 * **POST** with a JSON body (a site-search API) is served from the file named by the
   body: ``post_file_name`` puts ``__post=<12 hex of sha1 of the canonical body>`` after
   the path, the way a query does; without such a file the plain path is served.
@@ -55,6 +58,7 @@ import threading
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -171,12 +175,14 @@ class _SiteSettings:
         self._lock = threading.Lock()
 
     def charset(self, site: str) -> str | None:
+        return self.table(site).get("charset_header", False) or None
+
+    def table(self, site: str) -> dict:
         with self._lock:
             if site not in self._cache:
                 path = self._root / site / "_site.toml"
                 self._cache[site] = tomllib.loads(path.read_text("utf-8")) if path.is_file() else {}
-            value = self._cache[site].get("charset_header", False)
-        return value or None
+            return self._cache[site]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -329,6 +335,9 @@ class SampleServer:
 
                 body = body.replace(b"User-agent: *\n", b"User-agent: *\n" + ROBOTS_RULES.encode(), 1)
             return 200, {"Content-Type": "text/plain"}, body
+        site = PurePosixPath(path.lstrip("/")).parts[:1]
+        if site and (guarded := js_cookie_guard(self._settings.table(site[0]), request_headers)):
+            return guarded
         file = self._find(path, parts.query)
         if file is None:
             challenge = self._find(path + ".412", "") if not path.endswith(".412") else None
@@ -377,6 +386,33 @@ class SampleServer:
         if _not_modified(request_headers, headers["ETag"], mtime):
             return 304, {k: v for k, v in headers.items() if k != "Content-Type"}, b""
         return 200, headers, body
+
+
+# The guard's cookie: its value is what the challenge script computes (a client that does
+# not run the script has only the expression).
+GUARD_COOKIE = "pa_clearance"
+GUARD_VALUE = format(7919 * 104729 + 2026, "x")
+_GUARD_PAGE = (
+    "<html><head><meta charset=\"utf-8\"><title>安全验证</title></head><body>"
+    "<script>var _a=7919,_b=104729,_c=2026;"
+    "document.cookie=\"" + GUARD_COOKIE + "=\"+(_a*_b+_c).toString(16)+\"; path=/\";"
+    "location.reload();</script>"
+    "<noscript>请开启JavaScript并刷新该页.</noscript></body></html>"
+).encode("utf-8")
+
+
+def js_cookie_guard(site_settings: dict, request_headers) -> tuple[int, dict[str, str], bytes] | None:
+    """The 412 challenge of a ``guard = "js-cookie"`` site, or None when the request may pass."""
+    if site_settings.get("guard") != "js-cookie":
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(request_headers.get("Cookie") or "")
+    except CookieError:
+        pass
+    if GUARD_COOKIE in jar and jar[GUARD_COOKIE].value == GUARD_VALUE:
+        return None
+    return 412, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}, _GUARD_PAGE
 
 
 def _not_modified(request_headers, etag: str, mtime: int) -> bool:

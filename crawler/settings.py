@@ -58,6 +58,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.hostmap.HostMapMiddleware": 40,
     "crawler.middlewares.LoopbackGuardMiddleware": 50,
+    "crawler.browser.BrowserStatusMiddleware": 60,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -71,6 +72,9 @@ EXTENSIONS = {
 # POLICY_RUN_IDS: {source_id: run_id} prepared by the runner; else runs are opened here
 # POLICY_TRIGGER: "cli" | "schedule"
 # POLICY_HOST_MAP: {origin: loopback prefix}: serve a real site's URLs from a fixture server
+# POLICY_BROWSER: guarded sources (registry browser = true) go through scrapy-playwright;
+# set per crawl by crawler.browser.crawl_settings, with the DOWNLOAD_HANDLERS and PLAYWRIGHT_*
+# settings it needs (POLICY_BROWSER_PROBLEM says why not, when the browser is missing)
 # LOOPBACK_ONLY: refuse every request to a host that is not a loopback address
 # (the test suite turns it on for every crawl through the environment)
 LOOPBACK_ONLY = os.environ.get("POLICY_ARCHIVE_LOOPBACK_ONLY") == "1"

@@ -5,3 +5,7 @@ fetch_failed = object()
 # sent by a spider after each listing page it read: source_id, listing (the URL of
 # the listing's first page), page_no (0-based), next_url (None: the walk ends here)
 listing_walked = object()
+
+# sent by a spider that read a listing page by discovery (no selectors, or they matched
+# nothing): source_id, url, reason, links
+listing_discovered = object()

@@ -57,7 +57,7 @@ class AggregatorSpider(FamilySpider):
             headers=request_headers(source),
             callback=self.parse_continuation,
             errback=self.on_continuation_error,
-            meta={"source_id": source.id, "role": "continuation"},
+            meta=self.source_meta(source, {"source_id": source.id, "role": "continuation"}),
             cb_kwargs={"source": source, "listing": listing, "parts": parts, "pending": rest, "files": files},
         )
 

@@ -13,10 +13,13 @@ from urllib.parse import urldefrag
 import scrapy
 from scrapy.http import Response
 
+from crawler import browser
 from crawler.errors import classify_failure
+from crawler.extract.attachment.kinds import TEXT_KINDS
 from crawler.extract.attachments import attachment_links
+from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem
-from crawler.signals import fetch_failed, listing_walked
+from crawler.signals import fetch_failed, listing_discovered, listing_walked
 from spiders.pages import numbered_page_url
 from spiders.registry import RegistryError, Source, load_registry, request_headers
 from crawler.items import CapturedPart
@@ -32,12 +35,12 @@ _TAGS = re.compile(r"<[^>]+>")
 def plain_title(text: str) -> str:
     return re.sub(r"\s+", " ", _TAGS.sub("", text)).strip()
 # Attachments whose text we can read; a page rarely has more that matter.
-FETCHED_ATTACHMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx"}
+FETCHED_ATTACHMENT_KINDS = frozenset(TEXT_KINDS)
 MAX_ATTACHMENTS = 6
 
 
 def attachment_urls(response: Response) -> list[str]:
-    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX)."""
+    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX, OFD)."""
     if not hasattr(response, "text"):
         return []
     links = attachment_links(response.text, response.url)
@@ -156,8 +159,32 @@ class FamilySpider(scrapy.Spider):
     # ---- the walk -------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources.values():
+            if source.browser and self.browser_on() is False:
+                self.report_needs_browser(source)
+                continue
             for request in self.start_source(source):
                 yield request
+
+    def browser_on(self) -> bool | None:
+        """Whether guarded sources go through the browser; None outside a crawl (a probe
+        that fetches for itself)."""
+        settings = getattr(self, "settings", None)
+        return None if settings is None else settings.getbool("POLICY_BROWSER")
+
+    def report_needs_browser(self, source: Source) -> None:
+        problem = self.settings.get("POLICY_BROWSER_PROBLEM") or browser.browser_problem() or "browser fetch is off"
+        message = browser.needs_browser_message(problem)
+        self.logger.warning("%s: %s", source.id, message)
+        self.crawler.signals.send_catch_log(
+            signal=fetch_failed, source_id=source.id, role="listing", kind=browser.NEEDS_BROWSER,
+            message=message, url=(source.start_urls or ("",))[0],
+        )
+
+    def source_meta(self, source: Source, meta: dict[str, Any]) -> dict[str, Any]:
+        """A request's meta for this source: guarded sources' pages go through the browser."""
+        if source.browser and self.browser_on():
+            return {**meta, **browser.request_meta()}
+        return meta
 
     def start_source(self, source: Source) -> Iterable[scrapy.Request]:
         for url in source.start_urls:
@@ -172,7 +199,7 @@ class FamilySpider(scrapy.Spider):
             errback=self.on_error,
             dont_filter=True,
             priority=10,
-            meta={"source_id": source.id, "role": "listing"},
+            meta=self.source_meta(source, {"source_id": source.id, "role": "listing"}),
             cb_kwargs={"source": source, "page_no": page_no, "listing": listing or url},
         )
 
@@ -180,7 +207,7 @@ class FamilySpider(scrapy.Spider):
         headers = request_headers(source)
         meta: dict[str, Any] = {"source_id": source.id, "role": "detail"}
         known = self.known.get(source.id, {}).get(url)
-        if known is not None:
+        if known is not None and not source.browser:
             # A re-check: the site answers 304 when the page has not changed.
             if known.etag:
                 headers["If-None-Match"] = known.etag
@@ -192,7 +219,7 @@ class FamilySpider(scrapy.Spider):
             headers=headers,
             callback=self.parse_detail,
             errback=self.on_error,
-            meta=meta,
+            meta=self.source_meta(source, meta),
             cb_kwargs={"source": source, "listing": listing},
         )
 
@@ -251,8 +278,37 @@ class FamilySpider(scrapy.Spider):
         return PageItem(source_id=source.id, parts=[response_part(response)], listing=listing, not_modified=True)
 
     def listing_links(self, response: Response, source: Source) -> list[tuple[str, dict[str, str]]]:
-        """Detail links of a listing page with what the listing says about each."""
-        return links_in(response.selector, response.urljoin, source)
+        """Detail links of a listing page with what the listing says about each: by the
+        source's selectors, else (none given, or they match nothing) by discovery."""
+        if source.list_links:
+            found = links_in(response.selector, response.urljoin, source)
+            if found:
+                return found
+            return self.discovered_links(response, source, "selectors matched nothing")
+        return self.discovered_links(response, source, "no selectors")
+
+    def discovery(self, response: Response) -> Listing:
+        cached = response.meta.get("_discovered")
+        if cached is None:
+            cached = discover_listing(response.text, response.url) if hasattr(response, "text") else Listing()
+            response.meta["_discovered"] = cached
+        return cached
+
+    def discovered_links(self, response: Response, source: Source, reason: str) -> list[tuple[str, dict[str, str]]]:
+        pattern = re.compile(source.detail_pattern) if source.detail_pattern else None
+        found = []
+        for link in self.discovery(response).links:
+            if pattern and not pattern.search(link.url):
+                continue
+            hints = {"title": link.title}
+            if link.date:
+                hints["published_date"] = link.date
+            found.append((link.url, hints))
+        # The run says the listing was read without (working) selectors.
+        self.crawler.signals.send_catch_log(
+            signal=listing_discovered, source_id=source.id, url=response.url, reason=reason, links=len(found)
+        )
+        return found
 
     def next_listing_url(self, response: Response, source: Source, page_no: int) -> str | None:
         if source.next_page:
@@ -262,7 +318,9 @@ class FamilySpider(scrapy.Spider):
         if source.page_pattern and source.start_urls:
             return numbered_page_url(response.text, source.start_urls[0], source.page_pattern,
                                      source.page_start, page_no)
-        return None
+        if source.next_page and not response.meta.get("_discovered"):
+            return None  # the selectors work on this page: it is the last one
+        return self.discovery(response).next_page
 
     def parse_detail(self, response: Response, source: Source, listing: dict[str, str]) -> Iterable[Any]:
         if (item := self.not_modified(response, source, listing)) is not None:

@@ -5,28 +5,13 @@ a script call ``createPageHTML(total, current, "index", "html")`` rather than li
 """
 from __future__ import annotations
 
-import re
-
 from scrapy.http import Response
 
+from crawler.extract.listing import trs_next_page  # the pager grammar lives with discovery
 from spiders.base import FamilySpider
 from spiders.registry import Source
 
-_TRS_PAGER = re.compile(
-    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']"
-)
-
-
-def trs_next_page(html: str, current_url: str) -> str | None:
-    """The next listing URL from a TRS ``createPageHTML`` call, or None on the last page."""
-    m = _TRS_PAGER.search(html)
-    if not m:
-        return None
-    total, current, stem, ext = int(m[1]), int(m[2]), m[3], m[4]
-    if current + 1 >= total:
-        return None
-    directory = current_url.rsplit("/", 1)[0]
-    return f"{directory}/{stem}_{current + 1}.{ext}"
+__all__ = ["GovPortalSpider", "trs_next_page"]
 
 
 class GovPortalSpider(FamilySpider):

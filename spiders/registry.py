@@ -4,9 +4,15 @@ A registry is a TOML file with one ``[[source]]`` table per site. The built-in o
 ``spiders/sources.toml``; the bundled sample sites have their own
 (``crawler/samples/sources.toml``) whose URLs use a ``{base}`` placeholder that the
 sample server fills in with its loopback address.
+
+The user's own sources (``policy-archive sources add``) live in a user registry,
+``$POLICY_ARCHIVE_SOURCES`` or ``./data/sources.toml`` (beside the default archive); the
+default registry is the built-in one with the user's merged over it (a user entry with a
+built-in id replaces that entry: the way to fix a source a site redesign broke).
 """
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -169,9 +175,30 @@ def _source_from_table(table: dict[str, Any], origin: str) -> Source:
     return Source(**values)
 
 
+USER_REGISTRY_ENV = "POLICY_ARCHIVE_SOURCES"
+DEFAULT_USER_REGISTRY = Path("data") / "sources.toml"
+
+
+def user_registry_path() -> Path:
+    """Where ``sources add`` writes: ``$POLICY_ARCHIVE_SOURCES``, else ./data/sources.toml."""
+    return Path(os.environ.get(USER_REGISTRY_ENV) or DEFAULT_USER_REGISTRY)
+
+
 def load_registry(path: str | os.PathLike | None = None) -> dict[str, Source]:
-    """Read a registry file into {id: Source}; the default is the built-in registry."""
-    path = Path(path or os.environ.get("POLICY_ARCHIVE_SOURCES") or BUILTIN_REGISTRY)
+    """Read a registry file into {id: Source}. Without a path: the built-in registry with
+    the user registry merged over it (when that file exists)."""
+    if path:
+        return read_registry(path)
+    sources = read_registry(BUILTIN_REGISTRY)
+    user = user_registry_path()
+    if user.is_file():
+        sources.update(read_registry(user))
+    return sources
+
+
+def read_registry(path: str | os.PathLike) -> dict[str, Source]:
+    """One registry file into {id: Source}."""
+    path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -185,3 +212,27 @@ def load_registry(path: str | os.PathLike | None = None) -> dict[str, Source]:
             raise RegistryError(f"{path}: source id {src.id!r} appears twice")
         sources[src.id] = src
     return sources
+
+
+def _toml_value(value: Any) -> str:
+    # JSON strings, booleans and lists of strings are valid TOML values as they are.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def add_user_source(table: dict[str, Any], path: str | os.PathLike | None = None) -> Source:
+    """Append one source to the user registry (made when missing) and return it; refuses
+    an id the merged registry already has."""
+    path = Path(path) if path else user_registry_path()
+    source = _source_from_table(table, str(path))
+    existing = read_registry(path) if path.is_file() else {}
+    if source.id in existing or source.id in read_registry(BUILTIN_REGISTRY):
+        raise RegistryError(f"a source with id {source.id!r} exists already (choose another with --id)")
+    lines = ["", "[[source]]"] + [f"{k} = {_toml_value(v)}" for k, v in table.items() if v not in (None, (), [])]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists() or path.stat().st_size == 0
+    with path.open("a", encoding="utf-8") as fh:
+        if new:
+            fh.write("# Your own sources (policy-archive sources add), merged over the built-in registry.\n")
+        fh.write("\n".join(lines) + "\n")
+    read_registry(path)  # what we wrote must read back
+    return source

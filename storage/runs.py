@@ -218,7 +218,7 @@ def record_failure(
         samples = list(summary.get("samples", []))
         if len(samples) < MAX_ERROR_SAMPLES:
             samples.append({"kind": kind, "message": message[:MAX_SAMPLE_CHARS]})
-        run.error_summary = {"counts": counts, "samples": samples}
+        run.error_summary = {**(run.error_summary or {}), "counts": counts, "samples": samples}
         key = url or ""
         row = session.scalar(
             select(RunFailure).where(RunFailure.run_id == run_id, RunFailure.url == key, RunFailure.kind == kind)
@@ -268,6 +268,22 @@ def _process_alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return True
+
+
+def add_note(archive: Archive, run_id: int, note: str) -> None:
+    """Keep a remark about how the run went (not an error), e.g. that its listing was read
+    by discovery; stored beside the error summary as ``notes``."""
+    with archive.transaction() as session:
+        run = session.execute(
+            select(CrawlRun).where(CrawlRun.id == run_id).with_for_update()
+        ).scalar_one_or_none()
+        if run is None:
+            raise ArchiveError(f"no crawl run {run_id}")
+        summary = dict(run.error_summary or {})
+        notes = list(summary.get("notes", []))
+        if note not in notes:
+            notes.append(note[:MAX_SAMPLE_CHARS])
+        run.error_summary = {**summary, "notes": notes}
 
 
 def finish_run(archive: Archive, run_id: int, status: str, settle: bool = False) -> RunSummary:

@@ -55,13 +55,77 @@ def test_extract_reports_a_non_html_file_and_goes_on(tmp_path):
         "<p>各区县卫生健康局：</p><p>为做好老年人健康管理和养老服务工作，现将有关事项通知如下。</p></body></html>",
         encoding="utf-8",
     )
-    proc = cli("extract", str(pdf), str(page), "--json")
+    png = tmp_path / "photo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    proc = cli("extract", str(pdf), str(page), str(png), "--json")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert [r["path"] for r in rows] == [str(pdf), str(page)]
-    assert "not an HTML page" in rows[0]["error"]
+    assert [r["path"] for r in rows] == [str(pdf), str(page), str(png)]
+    assert "unreadable PDF" in rows[0]["error"]
     assert "error" not in rows[1] and rows[1]["title"]
+    assert "not an HTML page (a PNG image)" in rows[2]["error"]
+
+
+# One notice, as a ministry publishes it: title, 文号, addressee, body, 落款 agency and date.
+NOTICE = [
+    "保山市卫生健康委员会关于做好2023年老年人健康管理服务工作的通知",
+    "保卫发〔2023〕18号",
+    "各县（市、区）卫生健康局：",
+    "为做好65岁及以上老年人健康管理服务工作，提高老年人健康水平，根据国家基本公共卫生服务规范要求，现将有关事项通知如下。",
+    "一、各地要以乡镇卫生院和社区卫生服务中心为主体，每年为辖区内老年人提供一次生活方式和健康状况评估、体格检查、辅助检查和健康指导服务。",
+    "二、各地要加强医养结合，推动家庭医生签约服务覆盖居家老年人，做好失能老年人上门服务。",
+    "保山市卫生健康委员会",
+    "2023年5月8日",
+]
+
+
+def _notice_files(tmp_path):
+    import importlib.util
+
+    from tests.extract.ofd_fixtures import layout_ofd
+
+    spec = importlib.util.spec_from_file_location("mf", ROOT / "tests/extract/fixtures/attachments/make_fixtures.py")
+    mf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mf)
+    files = {
+        "notice.pdf": mf.layout_pdf(NOTICE, titles=(NOTICE[0],)),
+        "notice.docx": mf.docx_bytes([("title", NOTICE[0]), *(("p", line) for line in NOTICE[1:])]),
+        "notice.ofd": layout_ofd(NOTICE, titles=(NOTICE[0],)),
+    }
+    for name, body in files.items():
+        (tmp_path / name).write_bytes(body)
+    return list(files)
+
+
+def test_extract_reads_attachments_with_the_same_metadata_rules(tmp_path):
+    names = _notice_files(tmp_path)
+    proc = cli("extract", *names, "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(r["path"], r["kind"]) for r in rows] == [(n, n.rsplit(".", 1)[1]) for n in names]
+    for row in rows:
+        assert row["title"] == NOTICE[0], row["path"]
+        assert row["doc_number"] == "保卫发〔2023〕18号", row["path"]
+        assert row["agency"] == "保山市卫生健康委员会", row["path"]
+        assert row["signed_date"] == "2023-05-08", row["path"]
+        assert row["provenance"]["text"] == "attachment"
+        assert row["text"].splitlines()[-1] == "2023年5月8日"
+
+
+def test_extract_reads_an_xls_and_a_utf16_page(tmp_path):
+    xls = ROOT / "tests/extract/fixtures/attachments/eldercare_list.xls"
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        "\ufeff<html><head><title>关于公布养老机构等级评定结果的通知</title></head><body>"
+        "<p>各县（市、区）民政局：现将2023年度养老机构等级评定结果予以公布。</p></body></html>".encode("utf-16-le")
+    )
+    proc = cli("extract", str(xls), str(page), "--json")
+    assert proc.returncode == 0, proc.stderr
+    first, second = (json.loads(line) for line in proc.stdout.splitlines())
+    assert first["kind"] == "xls" and "保山市社会福利院" in first["text"]
+    assert second["kind"] == "html" and second["title"] == "关于公布养老机构等级评定结果的通知"
+    assert second["encoding"] == "utf-16-le"
 
 
 def test_read_commands_speak_json(sqlite_url):

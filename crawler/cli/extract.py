@@ -11,24 +11,49 @@ from crawler.cli.common import PROG, common
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("extract", parents=[common(json_flag=True)], help="extract text and metadata from saved pages")
+    p = sub.add_parser(
+        "extract",
+        parents=[common(json_flag=True)],
+        help="extract text and metadata from saved pages and documents (HTML, text, PDF, DOCX, DOC, WPS, XLS, XLSX, OFD)",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--url", help="the URL the page was fetched from")
     p.set_defaults(func=cmd_extract)
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def extract_file(path: str, url: str | None) -> dict[str, Any]:
+    """One saved file's extraction as the `extract --json` object; a page's and an
+    attachment's alike (an attachment's text goes through the same metadata rules)."""
     from crawler.extract import extract_page
-    from crawler.pagefile import NotAPageError, read_page_file
+    from crawler.extract.attachment import AttachmentError, attachment_text
+    from crawler.extract.plaintext import extract_text
+    from crawler.pagefile import NotAPageError, read_input
+
+    kind, body = read_input(path)
+    if kind == "html":
+        extraction = extract_page(body, url)
+    else:
+        try:
+            text = attachment_text(body, kind, path)
+        except AttachmentError as exc:
+            raise NotAPageError(f"{path}: {exc}") from None
+        if not text:
+            raise NotAPageError(f"{path}: no text in this {kind.upper()} file (a scan needs OCR)")
+        extraction = extract_text(text, url)
+    return {"path": path, "kind": kind, **output.extraction_dict(extraction)}
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from crawler.pagefile import NotAPageError
 
     failures = 0
     for path in args.paths:
         try:
-            result: dict[str, Any] = {"path": path, **output.extraction_dict(extract_page(read_page_file(path), args.url))}
+            result = extract_file(path, args.url)
         except NotAPageError as exc:
             failures += 1
             result = {"path": path, "error": str(exc)}
-        except Exception as exc:  # one bad page must not stop the others
+        except Exception as exc:  # one bad file must not stop the others
             failures += 1
             result = {"path": path, "error": f"{type(exc).__name__}: {exc}"}
         if args.json:

@@ -1,19 +1,30 @@
-"""Commands about the source registry: sources (the listing), sources test ID."""
+"""Commands about the source registry: ``sources [list|test|add|check]``; plain
+``sources`` lists."""
 from __future__ import annotations
 
 import argparse
+import hashlib
+import re
+import sys
+from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler import output
-from crawler.cli.common import PROG, CliError, common, open_db
+from crawler.cli.common import PROG, CliError, Parser, common, open_db
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("sources", parents=[common(json_flag=True)], help="the sources in the registry")
     p.add_argument("--registry", metavar="PATH")
     p.set_defaults(func=cmd_sources)
-    actions = p.add_subparsers(dest="sources_action", metavar="{test}")
+    actions = p.add_subparsers(dest="sources_action", parser_class=Parser, metavar="{list,test,add,check}")
+    ls = actions.add_parser("list", parents=[common(json_flag=True)], help="list the sources (the default)")
+    ls.add_argument("--registry", metavar="PATH")
+    ls.set_defaults(func=cmd_sources)
     register_test(actions)
+    register_add(actions)
+    register_check(actions)
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -101,3 +112,114 @@ def _test_text(rows: list[dict[str, Any]]) -> str:
         out.append(f"    文号       {r['doc_number'] or '-'}")
         out.append(f"    date       {r['published_date'] or '-'}")
     return "\n".join(out)
+
+
+# ---- sources add URL ---------------------------------------------------------------------
+def register_add(actions: Any) -> None:
+    p = actions.add_parser("add", parents=[common(json_flag=True)],
+                           help="add a listing page as a source of your own (zero-config discovery)")
+    p.add_argument("url", help="a listing page of notices (http or https)")
+    p.add_argument("--name", help="what to call it (default: the site's host)")
+    p.add_argument("--region", help="the region it publishes for, e.g. 辽宁省沈阳市")
+    p.add_argument("--id", dest="source_id", help="its registry id (default: made from the URL)")
+    p.add_argument("--kind", choices=("gov", "aggregator", "docshare"), help="default: gov for *.gov.cn, else aggregator")
+    p.add_argument("--browser", action="store_true", help="fetch it through the browser (a JavaScript challenge guards it)")
+    p.add_argument("--schedule", default="0 4 * * *", help="cron expression (default: %(default)s)")
+    p.add_argument("--registry-file", metavar="PATH", help="user registry to add to (default: $POLICY_ARCHIVE_SOURCES or ./data/sources.toml)")
+    p.set_defaults(func=cmd_sources_add)
+
+
+def source_id_for(url: str) -> str:
+    """A stable id from a URL: its host's labels and a short hash of the whole URL."""
+    host = (urlsplit(url).hostname or "site").removeprefix("www.")
+    stem = re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")[:40]
+    return f"{stem}_{hashlib.sha1(url.encode('utf-8')).hexdigest()[:6]}"
+
+
+def cmd_sources_add(args: argparse.Namespace) -> int:
+    from spiders.registry import add_user_source, load_registry, user_registry_path
+
+    url = args.url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CliError(f"not a web address: {url!r} (give the listing page's http:// or https:// URL)")
+    listed = {u for s in load_registry().values() for u in s.start_urls}
+    if url in listed:
+        raise CliError(f"{url} is already a source's listing")
+    host = parts.hostname
+    table = {
+        "id": args.source_id or source_id_for(url),
+        "name": args.name or host,
+        "kind": args.kind or ("gov" if host.endswith(".gov.cn") else "aggregator"),
+        "family": "generic",
+        "region": args.region,
+        "base_url": f"{parts.scheme}://{parts.netloc}/",
+        "start_urls": [url],
+        "schedule": args.schedule,
+        "browser": args.browser,
+        "enabled": True,
+        "notes": f"added by `sources add` on {date.today().isoformat()}: no selectors, the listing is read by "
+                 "zero-config discovery (notice links and next page)",
+    }
+    path = args.registry_file or user_registry_path()
+    add_user_source(table, path)
+    output.emit(args, {**table, "registry": str(path)}, _added_text)
+    return 0
+
+
+def _added_text(r: dict[str, Any]) -> str:
+    lines = [f"added source {r['id']} to {r['registry']}"]
+    for key in ("name", "kind", "family", "region", "start_urls", "schedule", "browser"):
+        if r.get(key) not in (None, "", []):
+            value = ", ".join(r[key]) if isinstance(r[key], list) else r[key]
+            lines.append(f"  {key:<10} {value}")
+    lines.append("  try it:    policy-archive sources check " + r["id"])
+    return "\n".join(lines)
+
+
+# ---- sources check [ID ...] ------------------------------------------------------------------
+def register_check(actions: Any) -> None:
+    p = actions.add_parser("check", parents=[common(json_flag=True)],
+                           help="live check: listing reachable, notice links found, first notice extracted")
+    p.add_argument("ids", nargs="*", metavar="ID", help="sources to check (default: every enabled one)")
+    p.add_argument("--registry", metavar="PATH")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default: %(default)s)")
+    p.set_defaults(func=cmd_sources_check)
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    from crawler.check import check_sources
+    from spiders.registry import load_registry
+
+    registry = load_registry(args.registry)
+    missing = [i for i in args.ids if i not in registry]
+    if missing:
+        raise CliError(f"unknown source: {', '.join(missing)} (see `policy-archive sources`)")
+    if args.timeout <= 0:
+        raise CliError("--timeout must be positive")
+    sources = [registry[i] for i in args.ids] if args.ids else [s for s in registry.values() if s.enabled]
+    if not sources:
+        raise CliError("no sources to check")
+    print(f"checking {len(sources)} sources …", file=sys.stderr, flush=True)
+    results = check_sources(sources, registry_path=args.registry, timeout=args.timeout)
+    output.emit(args, [r.to_dict() for r in results], check_text)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _cut(text: str | None, width: int) -> str:
+    text = text or "-"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def check_text(rows: list[dict[str, Any]]) -> str:
+    width = max([6] + [len(r["source"]) for r in rows])
+    lines = [f"{'source':<{width}}  {'status':<15} {'links':>5}  {'first notice':<36} {'文号':<18} date"]
+    for r in rows:
+        head = f"{r['source']:<{width}}  {r['status']:<15} {r['links']:>5}  "
+        if r["status"] == "ok":
+            lines.append(head + f"{_cut(r['title'], 36):<36} {_cut(r['doc_number'], 18):<18} {r['date'] or '-'}")
+        else:
+            lines.append(head + _cut(r["message"], 100))
+    good = sum(r["status"] == "ok" for r in rows)
+    lines.append(f"{good} of {len(rows)} sources ok")
+    return "\n".join(lines)

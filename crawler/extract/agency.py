@@ -21,6 +21,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from crawler.extract.region import prefecture_cities
+
 # --- national ---------------------------------------------------------------------------
 
 _NATIONAL_EXACT = {
@@ -135,8 +137,6 @@ def _prefix_and_year(normalized: str) -> tuple[str, int | None]:
 @lru_cache(maxsize=1)
 def _cities() -> tuple[tuple[str, str], ...]:
     """(prefecture-level city, its province) pairs from the bundled divisions table."""
-    from crawler.extract.region import prefecture_cities
-
     return tuple(prefecture_cities())
 
 

@@ -12,12 +12,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.extract.decode import xml_safe
+from crawler.extract.attachment.kinds import LINK_EXTENSIONS, kind_of_extension
 from crawler.extract.model import AttachmentLink
 
-KINDS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd", "zip", "rar", "7z", "et")
-_EXT = re.compile(r"\.(" + "|".join(KINDS) + r")$", re.I)
+_EXT = re.compile(r"\.(" + "|".join(LINK_EXTENSIONS) + r")$", re.I)
 # a file name inside a query string: download.jsp?file=/upload/a.pdf&x=1
-_EXT_IN_QUERY = re.compile(r"\.(" + "|".join(KINDS) + r")(?=$|[&#;])", re.I)
+_EXT_IN_QUERY = re.compile(r"\.(" + "|".join(LINK_EXTENSIONS) + r")(?=$|[&#;])", re.I)
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 _WS = re.compile(r"\s+")
 _DOWNLOAD_URL = re.compile(r"down|attach|file|upload|fujian|/fj/|getfile|\.(jsp|do|aspx?|php)\?", re.I)
@@ -37,15 +38,7 @@ def _text_kind(text: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _normal_kind(kind: str) -> str:
-    if kind in ("zip", "rar", "7z"):
-        return "zip"
-    if kind == "et":
-        return "xls"
-    return kind
-
-
-_QUERY_FILE = re.compile(r"([^=&/\\]+\.(?:" + "|".join(KINDS) + r"))(?=$|[&#;])", re.I)
+_QUERY_FILE = re.compile(r"([^=&/\\]+\.(?:" + "|".join(LINK_EXTENSIONS) + r"))(?=$|[&#;])", re.I)
 
 
 def _name_from_url(url: str) -> str:
@@ -63,6 +56,7 @@ def attachment_links(html: str, base_url: str | None) -> list[AttachmentLink]:
     de-duplicated by URL, in page order. Embedded documents (iframe/embed/object) count."""
     if not html or not html.strip():
         return []
+    html = xml_safe(html)
     try:
         root = lxml_html.document_fromstring(html)
     except (etree.ParserError, ValueError):
@@ -99,7 +93,7 @@ def attachment_links(html: str, base_url: str | None) -> list[AttachmentLink]:
             from_url = _name_from_url(url)
             meaningful = _EXT.search(from_url) and re.search(r"[\u4e00-\u9fff]", from_url)
             name = title or (from_url if meaningful else "") or name or from_url
-        link = AttachmentLink(url=url, name=name or _name_from_url(url), kind=_normal_kind(kind))
+        link = AttachmentLink(url=url, name=name or _name_from_url(url), kind=kind_of_extension(kind))
         known = found.get(url)
         if known is None:
             found[url] = link

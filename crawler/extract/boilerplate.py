@@ -13,12 +13,15 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.patterns import ADDRESSEE_LINE
+from crawler.extract.patterns import TITLE_END as _TITLE_END
 
 # -- lines that are site furniture wherever they stand --------------------------------
 _CALL_TO_ACTION = r"(立即|马上|点击|赶快|火速)\s*(报名|购买|抢购|咨询|领取|订阅|试听|下载|注册|开通|查看)"
 _ALWAYS = [
     # copyright, disclaimers, registration numbers
     r"^(版权声明|免责声明|郑重声明|特别声明)\s*[:：]",
+    r"^[【\[]\s*(版权声明|免责声明|郑重声明|特别声明)\s*[】\]]",
     r"^(版权所有|copyright|©|\(c\)\s*\d{4})",
     r"来源于网络.{0,30}(侵权|删除)",
     r"ICP备|ICP证|公网安备|网站标识码|增值电信业务经营许可证",
@@ -32,13 +35,25 @@ _ALWAYS = [
     r"^(上一篇|下一篇)|^(上一条|下一条|上一主题|下一主题)\s*[:：]",
     # share, print, font size
     r"^分享到",
-    r"^(【|\[)?\s*(打印本页|打印此页|打印文章|关闭窗口|关闭本页|打印|关闭|收藏|返回顶部|返回)\s*(】|\])?(\s*(【|\[)?\s*(打印本页|打印此页|关闭窗口|关闭本页|打印|关闭|收藏|返回顶部|返回)\s*(】|\])?)*$",
+    r"^(【|\[)?\s*(打印本页|打印此页|打印文章|关闭窗口|关闭本页|打印|关闭|收藏|返回顶部|返回)\s*(】|\])?(\s*[|｜/]?\s*(【|\[)?\s*(打印本页|打印此页|关闭窗口|关闭本页|打印|关闭|收藏|返回顶部|返回)\s*(】|\])?)*\s*[|｜/]?$",
+    r"^(字体|字号)\s*[:：]\s*$",
+    # a login widget
+    r"^(免注册|快速登录|登录超时|用户登录|请登录|立即登录)",
+    # tags and a bracketed editor's name closing a news page
+    r"^(关键字|关键词|标签)\s*[:：][^。；;]{0,30}$",
+    r"^[（(]\s*(编辑|责任编辑|责编|作者|记者|校对)\s*[:：][^）)]{1,20}[）)]$",
     r"(【|\[)?\s*(字体|字号)\s*[:：]\s*(【|\[)?\s*大\s*(】|\])?\s*(【|\[)?\s*中\s*(】|\])?\s*(【|\[)?\s*小",
     r"^扫一扫",
     r"^微信扫一扫|^用手机扫描|在手机上(打开|浏览)",
     # breadcrumbs
-    r"^(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前的位置)\s*[:：]",
+    r"^(当前|您的|你的|您现在的|你现在的|所在|当前的)?位置\s*[:：>＞»›]",
+    r"^当前位置",
     r"^(首页|主页|网站首页)\s*[>＞»›]",
+    # a chain of at least two arrows between short names: 首页 > 政务公开 > 通知公告
+    r"^[^。；;，,]{1,16}(\s*[>＞»›]\s*[^。；;，,>＞»›]{1,16}){2,}\s*[>＞»›]?$",
+    # visitor counters: 您是第1234位访问者, 您是本站第N位访客, 访问人次：N
+    r"^[^。]{0,20}您是(本站|本网|本网站)?第\s*[\d,，]+\s*位(访问者|访客|浏览者|读者)",
+    r"^(访问人次|访问总量|总访问量|今日访问)\s*[:：]\s*[\d,，]*\s*(次|人次)?$",
     # aggregator headers and summaries
     r"^摘要\s*[:：]",
     r"^(来源|作者|编辑|责任编辑|编辑人|稿源|出处)\s*[:：][^。；]{0,30}$",
@@ -87,6 +102,7 @@ _DOCSHARE_LABEL = re.compile(r"(上传人|文档编号|上传时间|格式|页�
 _META_LABEL = re.compile(r"(索\s*引\s*号|发布机构|发文机关|成文日期|发布日期|文\s*号|主题分类|公文种类|有效性|公开目录)")
 _DOC_NUMBER = re.compile(r"[〔\[［【(（﹝〖]\s*(19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号|文\s*号")
 # a bare file name line (doc-sharing sites); never an 附件 line or a numbered attachment list
+_ATTACHMENT_LINE = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*\S+\.(docx?|pdf|xlsx?|wps|ofd|et|zip|rar)$", re.I)
 _FILENAME = re.compile(r"^(?!附|\d+[.、．])(.{2,150})\.(docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(_第\d+页)?$", re.I)
 
 # -- list blocks: the heading and the short link lines after it -------------------
@@ -175,8 +191,15 @@ def strip_boilerplate(text: str, extra: Sequence[str] = ()) -> str:
             continue
         head = head and (drop[i] or i < 3)
         m = _FILENAME.match(line)
-        if m:
+        # "附件：a.doc" then "b.xlsx", "c.xlsx" one a line: the rest of the notice's
+        # attachment list, not a doc-sharing site's file name
+        listed = m is not None and i > 0 and not drop[i - 1] and (
+            _ATTACHMENT_LINE.match(lines[i - 1]) or _FILENAME.match(lines[i - 1])
+        )
+        if m and not listed:
             stems.add(m.group(1).strip("《》 "))
+        if listed and not _ALWAYS_RE.search(line):
+            continue
         if _is_always_junk(line) or (extra_re is not None and extra_re.search(line)):
             drop[i] = True
         elif line in stems:
@@ -277,10 +300,7 @@ _HEADING_START = re.compile(
     r"^([一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]|\d+[.、．](?!\d)|[（(]\d+[)）]|第[一二三四五六七八九十百零\d]+[章节条款部分篇]|"
     r"[①②③④⑤⑥⑦⑧⑨⑩]|附件|附录|[A-Za-z][.、])"
 )
-_TITLE_END = re.compile(
-    r"(通知|意见|方案|规划|办法|计划|纲要|细则|规定|决定|公告|通告|条例|指南|标准|措施|批复|函|报告|规则|章程|"
-    r"征求意见稿|试行|草案|暂行)[)）]?$"
-)
+
 _MIN_BROKEN = 20
 
 
@@ -302,7 +322,6 @@ def join_broken_lines(text: str) -> str:
 
 
 _DATE_END = re.compile(r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d+\s*号)$")  # a date or a 文号 ends a line
-_ADDRESSEE = re.compile(r"^各.{2,120}[:：]$")
 
 
 def _unclosed(line: str) -> bool:
@@ -318,7 +337,7 @@ def _is_agency_list(line: str) -> bool:
 
 
 def _continues(prev: str, nxt: str) -> bool:
-    if _HEADING_START.match(nxt) or _PROTECTED.match(nxt) or _ADDRESSEE.match(nxt):
+    if _HEADING_START.match(nxt) or _PROTECTED.match(nxt) or ADDRESSEE_LINE.match(nxt):
         return False
     if _is_agency_list(prev) or _is_agency_list(nxt):
         return False

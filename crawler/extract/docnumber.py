@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from crawler.extract.model import DocNumber
+from crawler.extract.patterns import ADDRESSEE_LINE
 
 _CJK = "\u4e00-\u9fff"
 _DIGIT = "0-9０-９"
@@ -184,7 +185,8 @@ _SIGNER = r"签\s*发\s*人\s*[:：]\s*\S{2,4}"
 _AFTER_OK = re.compile(rf"^(?:\s*(?:{_DATED}|{_SIGNER}))*\s*$")
 _BEFORE_OK = re.compile(rf"^\s*(?:{_LABEL}{_SEP})?$")
 _CITE_LEAD = re.compile(r"(根据|按照|依据|依照|参照|贯彻|落实|执行|转发|印发|见)\s*$")
-_ADDRESSEE = re.compile(r"^[ \t\u3000\xa0]*各[^\n。]{1,80}[:：][ \t\u3000\xa0]*$", re.M)
+# a flattened table's header cell: what follows are its rows
+_TABLE_HEADER = re.compile(r"^[ \t\u3000\xa0|｜]*序\s*号(?:[ \t\u3000\xa0|｜]|$)", re.M)
 _TEXT_TOP = 300
 _TEXT_TOP_MAX = 800
 
@@ -223,7 +225,7 @@ def _stands_alone(text: str, num: DocNumber, *, in_table_cell: bool = True) -> b
 
 
 def _top_limit(text: str) -> int:
-    m = _ADDRESSEE.search(text, 0, _TEXT_TOP_MAX)
+    m = ADDRESSEE_LINE.search(text, 0, _TEXT_TOP_MAX)
     return max(_TEXT_TOP, m.start()) if m else _TEXT_TOP
 
 
@@ -276,6 +278,8 @@ def own_doc_number(
         for num in find_doc_numbers(text[:limit]):
             if _CITE_LEAD.search(text[: num.start]):
                 continue
+            if _TABLE_HEADER.search(text, 0, num.start):
+                break  # the rows of a table (a list of licences, of documents): cells, not ours
             if _stands_alone(text, num):
                 return num, "text"
             # The text's first line is its title: an aggregator's "沈政发[2015]31号 title".

@@ -15,6 +15,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
+from crawler.extract.decode import xml_safe
+
 _UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
 
 
@@ -23,6 +25,7 @@ def parse_html(html: str) -> etree._Element | None:
     None for an empty or unparsable page."""
     if not html or not html.strip():
         return None
+    html = xml_safe(html)
     try:
         root = lxml_html.document_fromstring(html)
     except (ParserError, ValueError):

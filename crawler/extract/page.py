@@ -10,41 +10,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from lxml import etree
 
-from crawler.extract.agency import agency_from_doc_number, clean_agency
 from crawler.extract.attachments import attachment_links
 from crawler.extract.boilerplate import join_broken_lines, strip_boilerplate
 from crawler.extract.classify import doc_status, doc_type, topics
 from crawler.extract.dates import parse_cn_date
-from crawler.extract.decode import decode_html
+from crawler.extract.fieldchoice import choose_agency, published_date
+from crawler.extract.decode import decode_html, xml_safe
 from crawler.extract.docnumber import cited_doc_numbers, normalize_doc_number, own_doc_number
 from crawler.extract.htmltree import parse_html
 from crawler.extract.maintext import main_text, normalize_lines, plain_lines
 from crawler.extract.metatable import parse_meta_table
 from crawler.extract.model import AttachmentLink, Extraction
+from crawler.extract.patterns import ADDRESSEE_LINE
+from crawler.extract.patterns import HEADER_LINES as _HEADER_LINES
 from crawler.extract.region import region_of
 from crawler.extract.signature import find_adoption, find_signature
 from crawler.extract.title import clean_candidate, clean_title, relatedness, title_from_cover_letter
 
+# the CMS's own record of the article's title (Hanweb and TRS write ArticleTitle)
+_TITLE_META = ("articletitle", "og:title", "dc.title", "twitter:title")
 _PUBLISHED_META = ("firstpublishedtime", "pubdate", "publishdate", "publishtime", "dc.date", "article:published_time")
-# 上传时间 (a doc-sharing upload), 更新时间, 访问时间 are not the notice's publication
-_HEADER_DATE = re.compile(
-    r"(?<!上传)(?<!更新)(?<!修改)(?<!访问)(?<!截止)(?<!成文)(?:发布时间|发布日期|发文日期|公开日期|时间|日期)\s*[:：]\s*"
-    r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
-)
 _INDEX_NUMBER = re.compile(r"索\s*引\s*号\s*[:：|｜]?\s*([\w-]{4,24}/\d{4}-\d{3,8})")
-_ADDRESSEE = re.compile(r"^各.{2,150}[:：]$|^.{2,60}(人民政府|各部门|各单位|委、办、局|管委会)[^。]{0,80}[:：]$")
-_HEADER_LINES = 12  # where a page's header facts (时间:, 文号) may sit in its raw text
 _CONTINUATION_REPEAT = 6  # leading lines of a continuation page that may repeat page 1
 
 
 def _as_text(page: bytes | str, declared: str | None = None) -> tuple[str, str | None]:
+    """The page as text every lxml step accepts (a stray control byte in a heading must
+    not make the page unreadable)."""
     if isinstance(page, bytes):
-        return decode_html(page, declared)
-    return page, None
+        text, encoding = decode_html(page, declared)
+        return xml_safe(text), encoding
+    return xml_safe(page), None
 
 
 def _squeezed(el: etree._Element) -> str:
@@ -65,13 +64,17 @@ def page_head(html: str) -> dict[str, str]:
         name = (meta.get("name") or meta.get("property") or "").strip().lower()
         if name in _PUBLISHED_META and meta.get("content") and "published_meta" not in out:
             out["published_meta"] = meta.get("content").strip()
+        if name in _TITLE_META and (meta.get("content") or "").strip() and "meta_title" not in out:
+            out["meta_title"] = re.sub(r"\s+", " ", meta.get("content")).strip()
 
+    for br in root.iter("br"):  # a heading's line break is a break, not nothing
+        br.tail = " " + (br.tail or "")
     headings = [
         el
         for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]")
         if 6 <= len(_squeezed(el)) <= 150
     ]
-    html_title = clean_candidate(out.get("html_title")) or ""
+    html_title = clean_candidate(out.get("meta_title")) or clean_candidate(out.get("html_title")) or ""
     matching = []
     for el in headings:
         cand = clean_candidate(_squeezed(el)) or ""
@@ -111,16 +114,6 @@ def _pipe_table(raw_lines: list[str]) -> dict[str, str]:
     return parse_meta_table("\n".join(rows)) if rows else {}
 
 
-def _header_date(lines: list[str]) -> date | None:
-    for line in lines[:_HEADER_LINES]:
-        m = _HEADER_DATE.search(line)
-        if m:
-            found = parse_cn_date(m.group(1))
-            if found:
-                return found
-    return None
-
-
 def header_block(lines: list[str], title: str | None) -> str:
     """The lines between the title and the addressee line (文号, dates): where a page
     puts its own 文号 under the title."""
@@ -132,7 +125,7 @@ def header_block(lines: list[str], title: str | None) -> str:
         hits = hits or [i for i, line in enumerate(top) if squeezed in re.sub(r"\s+", "", line)]
         if hits:
             start = hits[-1] + 1
-    end = next((i for i in range(start, len(top)) if _ADDRESSEE.match(top[i])), None)
+    end = next((i for i in range(start, len(top)) if ADDRESSEE_LINE.match(top[i])), None)
     if end is None:
         end = min(start + 3, len(top))
     return "\n".join(top[start:end])
@@ -218,6 +211,7 @@ def extract_page(
         table_title=table.get("title"),
         text=text,
         listing_title=listing.get("title"),
+        meta_title=head.get("meta_title"),
     )
     if title:
         prov["title"] = title_source
@@ -225,7 +219,10 @@ def extract_page(
     lines = text.splitlines()
 
     # 文号: own first, then what the text cites
-    raw_title = {"h1": head.get("h1"), "html_title": head.get("html_title"), "listing": listing.get("title")}.get(
+    raw_title = {
+        "h1": head.get("h1"), "meta": head.get("meta_title"), "html_title": head.get("html_title"),
+        "listing": listing.get("title"),
+    }.get(
         title_source, title
     )
     own, own_source = own_doc_number(
@@ -260,11 +257,11 @@ def extract_page(
         signed = adoption.signed
         prov["signed_date"] = "adoption"
 
-    published, published_source = _published(table, head, raw_lines, listing)
+    published, published_source = published_date(table, head, raw_lines, listing)
     if published:
         prov["published_date"] = published_source
 
-    agency, agency_source = _agency(table, signature, doc_number, listing, region_hint, adoption)
+    agency, agency_source = choose_agency(table, signature, doc_number, listing, region_hint, adoption)
     if agency:
         prov["agency"] = agency_source
 
@@ -322,54 +319,3 @@ def _drop_spam_lead(text: str, head: Mapping[str, str], title: str | None) -> st
     if first.endswith(("?", "？", "!", "！")) and len(first) <= 60 and relatedness(first, text) < 0.5:
         return "\n".join(lines[1:])
     return text
-
-
-def _published(
-    table: Mapping[str, str], head: Mapping[str, str], raw_lines: list[str], listing: Mapping[str, str]
-) -> tuple[date | None, str | None]:
-    value = parse_cn_date(table.get("published_date", ""))
-    if value:
-        return value, "table"
-    value = parse_cn_date(head.get("published_meta", ""))
-    if value:
-        return value, "meta"
-    value = _header_date(raw_lines) or _header_date(head.get("around_heading", "").splitlines())
-    if value:
-        return value, "header"
-    value = parse_cn_date(listing.get("published_date", ""))
-    if value:
-        return value, "listing"
-    return None, None
-
-
-def _agency(
-    table: Mapping[str, str],
-    signature,
-    doc_number: str | None,
-    listing: Mapping[str, str],
-    region_hint: str | None,
-    adoption=None,
-) -> tuple[str | None, str | None]:
-    from_table = clean_agency(table.get("agency"))
-    from_signature = signature.agency if signature else None
-    from_number = (
-        agency_from_doc_number(doc_number, region=region_hint or from_signature or from_table) if doc_number else None
-    )
-    if from_table and from_signature and from_table != from_signature:
-        # 发布机构 is often the office that posted the page (研究室, 信息中心), the 落款
-        # is the issuer: the 文号's agency settles it, else the signature wins.
-        if from_number == from_table:
-            return from_table, "table"
-        return from_signature, "signature"
-    if from_table:
-        return from_table, "table"
-    if from_signature:
-        return from_signature, "signature"
-    if from_number:
-        return from_number, "doc_number"
-    if adoption and adoption.agency:
-        return adoption.agency, "adoption"
-    from_listing = clean_agency(listing.get("agency"))
-    if from_listing:
-        return from_listing, "listing"
-    return None, None

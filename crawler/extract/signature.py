@@ -7,6 +7,7 @@ from datetime import date
 
 from crawler.extract.agency import clean_agency
 from crawler.extract.dates import parse_cn_date
+from crawler.extract.patterns import ADDRESSEE_LINE
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,6 @@ _DATE = (
 _DATE_LINE = re.compile(rf"^{_SP}*(?P<date>{_DATE}){_SP}*$")
 _AGENCY_AND_DATE = re.compile(rf"^{_SP}*(?P<agency>\S.*?){_SP}+(?P<date>{_DATE}){_SP}*$")
 _SEAL_LINE = re.compile(rf"^{_SP}*[（(]?{_SP}*(?:印章|盖章|章)?{_SP}*[)）]?{_SP}*$")
-# The letter's addressee ("各区、县(市)人民政府，市政府各部门："): a signature comes after it.
-_ADDRESSEE = re.compile(rf"^{_SP}*各[^\n。]{{1,80}}[:：]{_SP}*$", re.M)
 _MAX_AGENCY_LINES = 8
 _MAX_BLANKS = 2
 
@@ -76,7 +75,7 @@ def find_signature(text: str) -> Signature | None:
     """
     if not text:
         return None
-    addressee = _ADDRESSEE.search(text)
+    addressee = ADDRESSEE_LINE.search(text)  # a signature comes after the addressee
     # A site header above the letter ("保山市人民政府" / a date) is no signature.
     lines = [(p, ln) for p, ln in _lines(text) if not addressee or p > addressee.start()]
     for i, (pos, line) in enumerate(lines):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.patterns import DOC_TYPES as _DOC_TYPES
+from crawler.extract.patterns import TITLE_END as _TITLE_END
 
 _SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|－－|--)\s*")
 _LEADING_DOC_NUMBER = re.compile(
@@ -25,14 +27,6 @@ _TRAILING_DOC_NUMBER = re.compile(
 )
 _FILE_EXT = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(?:_第\d+页)?$", re.I)
 _ELLIPSIS = re.compile(r"(?:\.{3,}|…+)$")
-_DOC_TYPES = (
-    "实施方案", "工作方案", "行动方案", "方案", "实施意见", "指导意见", "意见", "通知", "办法", "规划",
-    "计划", "纲要", "细则", "规定", "决定", "公告", "通告", "条例", "指南", "标准", "措施", "批复",
-    "报告", "规则", "章程", "制度", "要点", "总结",
-)
-_TITLE_END = re.compile(
-    rf"(?:{'|'.join(_DOC_TYPES)}|函|复函|意见稿|征求意见稿|送审稿|草案|试行|暂行)[)）]?$"
-)
 _STATUS_LINE = re.compile(r"^[(（]\s*(?:征求意见稿|试行|暂行|草案|送审稿|修订稿|修订|讨论稿|代拟稿)\s*[)）]$")
 _ORG_NAME = re.compile(
     r"^\S{2,24}(?:人民政府|人民政府办公室|人民政府办公厅|政府网|门户网站|网站|网|委员会|局|厅|委|办公室|中心)$"
@@ -121,15 +115,75 @@ def _strip_leading_number(s: str) -> str:
     return s
 
 
+# page marks a CMS sets before the heading: （此件主动公开）, 【字体：大 中 小】, 打印, 分享
+_LEADING_MARK = re.compile(
+    r"^(?:[（(【\[]\s*(?:此件|本件)?\s*(?:主动|依申请|不予)?\s*公开(?:发布)?\s*[)）】\]]"
+    r"|[【\[]?\s*字\s*[体号]\s*[:：]?\s*[【\[]?大[】\]]?\s*[【\[]?中[】\]]?\s*[【\[]?小\s*[】\]]?"
+    r"|[【\[]?\s*(?:打印|分享|收藏|关闭)\s*[】\]]?(?=\s|[【\[（(]))\s*"
+)
+
+
+def strip_leading_marks(s: str) -> str:
+    """Without the marks a page sets before its heading (they are no part of the title)."""
+    while True:
+        m = _LEADING_MARK.match(s)
+        if not m or m.end() >= len(s):
+            return s
+        s = s[m.end() :].lstrip()
+
+
+def is_mark_line(line: str) -> bool:
+    """A line that is nothing but such a mark (never a title's first half)."""
+    m = _LEADING_MARK.match(line.strip())
+    return bool(m) and m.end() >= len(line.strip())
+
+
+# what a portal appends to a heading: its date, 来源, 作者, a share bar, a font-size switch
+_PORTAL_TAIL = re.compile(
+    r"(?:\s+(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\s*(?:来源|信息来源|文章来源|发布时间|发布日期|作者|浏览次数|点击数|阅读次数)\s*[:：]"
+    r"|\s*分享到|\s*[【\[]?\s*字\s*[体号]\s*[:：]).*$"
+)
+# an ad in brackets: 【税屋学堂火热报名中】, [推广]
+_AD_BRACKET = re.compile(
+    r"\s*[【\[][^】\]]{0,12}?(?:广告|推广|报名|课程|学堂|培训|咨询|抢购|优惠|热销)[^】\]]{0,12}[】\]]\s*"
+)
+_DASH_JOIN = re.compile(r"^\s*(?:——|－－|--)\s*$")
+_MIN_SUBTITLE = 6
+
+
+def _site_like(part: str) -> bool:
+    return len(part) < _MIN_SUBTITLE or bool(_ORG_NAME.match(part))
+
+
+def _title_part(s: str) -> str:
+    """The title among a candidate's separated parts: the longest (site names, slogans and
+    channels are shorter), with a subtitle it is joined to by —— (not a site name)."""
+    tokens = _SEPARATORS.split(s)
+    seps = [m.group() for m in _SEPARATORS.finditer(s)]
+    parts = [(p.strip(), seps[i - 1] if i else "") for i, p in enumerate(tokens)]
+    if len([p for p, _ in parts if p]) <= 1:
+        return s
+    best = max(range(len(parts)), key=lambda i: len(parts[i][0]))
+    lo = hi = best
+    while hi + 1 < len(parts) and _DASH_JOIN.match(parts[hi + 1][1]) and not _site_like(parts[hi + 1][0]):
+        hi += 1
+    while lo > 0 and _DASH_JOIN.match(parts[lo][1]) and not _site_like(parts[lo - 1][0]):
+        lo -= 1
+    return "——".join(parts[i][0] for i in range(lo, hi + 1))
+
+
 def clean_candidate(raw: str | None) -> str | None:
-    """A title candidate without site suffix, leading 文号, file extension or category prefix."""
+    """A title candidate without site suffix, portal tail, ad, leading 文号, file extension
+    or category prefix."""
     if not raw:
         return None
-    s = re.sub(r"[\s\u3000\xa0]+", " ", raw).strip()
-    parts = [p for p in _SEPARATORS.split(s) if p.strip()]
-    if len(parts) > 1:
-        # the title is the longest part; site names, slogans and channels are shorter
-        s = max(parts, key=len)
+    s = strip_leading_marks(re.sub(r"[\s\u3000\xa0]+", " ", raw).strip())
+    tail = _PORTAL_TAIL.search(s)
+    if tail and tail.start() >= _MIN_BEFORE_HYPHEN:
+        s = s[: tail.start()]
+    s = _AD_BRACKET.sub(" ", s).strip()
+    s = _title_part(s)
     s = _FILE_EXT.sub("", s).strip()
     m = _HYPHEN_SUFFIX.search(s)
     if m and m.start() >= _MIN_BEFORE_HYPHEN:
@@ -184,7 +238,8 @@ def title_from_text(text: str, skip: set[str] = frozenset()) -> str | None:
 
 
 def _title_lines(text: str, skip: set[str]) -> str | None:
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:_TEXT_TITLE_LINES]
+    lines = [strip_leading_marks(line.strip()) for line in text.splitlines() if line.strip() and not is_mark_line(line)]
+    lines = lines[:_TEXT_TITLE_LINES]
     for i, line in enumerate(lines):
         if line in skip or not _is_title_like(line):
             continue
@@ -214,12 +269,19 @@ def clean_title(
     table_title: str | None,
     text: str,
     listing_title: str | None = None,
+    meta_title: str | None = None,
 ) -> tuple[str | None, str]:
-    """(title, source): source is "table", "h1", "html_title", "listing", "text" or "none"."""
+    """(title, source): source is "table", "h1", "meta", "html_title", "listing", "text"
+    or "none". A heading the CMS's own title ``<meta>`` (ArticleTitle, og:title) confirms
+    is taken without judging it by the body (a personnel notice or a scan shares few words
+    with its title); with no heading, that ``<meta>`` is the title."""
     text = text or ""
     judge = len(_squeeze(text)) >= 50  # too little text to tell a spam title from a real one
     rejected: set[str] = set()
-    candidates = [("table", table_title), ("h1", h1), ("html_title", html_title), ("listing", listing_title)]
+    confirmed = _squeeze(clean_candidate(meta_title) or "")
+    candidates = [
+        ("table", table_title), ("h1", h1), ("meta", meta_title), ("html_title", html_title), ("listing", listing_title),
+    ]
     chosen: tuple[str, str] | None = None
     for source, raw in candidates:
         cand = clean_candidate(raw)
@@ -229,7 +291,10 @@ def clean_title(
         cand = _ELLIPSIS.sub("", cand).strip()
         if source != "table" and _ORG_NAME.match(cand) and not _TITLE_END.search(cand) and "关于" not in cand:
             continue  # a site logo or an agency name in the heading
-        if source != "table" and judge and relatedness(cand, text) < _MIN_RELATED:
+        # two of the page's own records agree: the heading or the <title> with the <meta>
+        agreed = confirmed and _squeeze(cand) == confirmed and (source != "meta" or confirmed in _squeeze(html_title or ""))
+        trusted = source == "table" or agreed
+        if not trusted and judge and relatedness(cand, text) < _MIN_RELATED:
             rejected.add(raw.strip())
             rejected.add(cand)
             continue
@@ -239,6 +304,11 @@ def clean_title(
                 return fuller, "text"
         chosen = (cand, source)
         break
+
+    if chosen is not None and chosen[1] == "h1":
+        shorter = _without_second_headline(h1 or "", meta_title, html_title)
+        if shorter:
+            chosen = (shorter, "h1")
 
     from_text = title_from_text(text, rejected)
     if chosen is None:
@@ -256,6 +326,24 @@ def clean_title(
         if sq_cand == sq_text and _punctuation(from_text) > _punctuation(cand):
             return from_text, "text"
     return cand, source
+
+
+def _without_second_headline(h1: str, *records: str | None) -> str | None:
+    """The heading without its second line where the page's own title records (<meta>,
+    <title>) stop before it: a second headline or a news lead set under the title.
+    A subtitle the records carry stays (then nothing is cut)."""
+    h1 = re.sub(r"[\s\u3000\xa0]+", " ", h1).strip()
+    for record in records:
+        title = clean_candidate(record)
+        if not title or len(title) < _MIN_TITLE or not h1.startswith(title):
+            continue
+        rest = h1[len(title) :]
+        if rest[:1] not in (" ", "—", "-", "－") or not rest.strip(" —-－"):
+            continue
+        if _squeeze(rest) in "".join(_squeeze(r or "") for r in records):
+            return None
+        return title
+    return None
 
 
 def _punctuation(s: str) -> int:

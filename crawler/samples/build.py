@@ -29,11 +29,11 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from render import baoshan, bingdou, nhc, shenyang, shuiwu, spam, zhengce  # noqa: E402
+from render import baoshan, bingdou, nhc, nhcjs, shenyang, shuiwu, spam, zhengce  # noqa: E402
 from render.common import Built  # noqa: E402
 from render.notice import Line, Notice, load_notices, normalize_doc_number  # noqa: E402
 
-SITES = (baoshan, shenyang, zhengce, shuiwu, bingdou, spam, nhc)
+SITES = (baoshan, shenyang, zhengce, shuiwu, bingdou, spam, nhc, nhcjs)
 
 _INDEX = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>policy-archive sample sites</title></head>

@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import attachment_text as at
-from crawler.extract.attachment_text import (
-    AttachmentError,
-    PrintedLine,
-    attachment_text,
-    clean_text,
-    join_printed_lines,
-    page_furniture,
-    sniff_kind,
-)
+from crawler.extract.attachment import AttachmentError, attachment_text, clean_text, limits, page_furniture, sniff_kind, word
+from crawler.extract.attachment.pdf import PrintedLine, join_printed_lines
+from tests.extract.ofd_fixtures import layout_ofd
 
 HERE = Path(__file__).parent
 FILES = HERE / "fixtures" / "attachments"
@@ -35,7 +28,6 @@ def _needs(tool: str, package: str):
 
 needs_antiword = _needs("antiword", "antiword")
 needs_catdoc = _needs("catdoc", "catdoc")
-needs_xls2csv = _needs("xls2csv", "catdoc")
 
 
 def data(name: str) -> bytes:
@@ -104,6 +96,8 @@ CASES = [
     pytest.param("notice_page_of_header.pdf", mf.NOTICE_LINES, id="pdf, page x of y, running header, letter-spaced"),
     pytest.param("eldercare_standard.docx", mf.STANDARD_LINES, id="docx, paragraphs and a table with a merged row"),
     pytest.param("eldercare_list.xlsx", mf.LIST_LINES, id="xlsx, two sheets, shared and inline strings"),
+    # LibreOffice's Excel 97 export of the same workbook: xlrd reads what catdoc's xls2csv garbled
+    pytest.param("eldercare_list.xls", mf.LIST_LINES, id="xls (Excel 97), two sheets, numbers and booleans"),
     pytest.param("eldercare_standard.doc", mf.STANDARD_LINES, id="doc (Word 97) with a table", marks=needs_antiword),
     pytest.param(
         "word97_fastsaved_small.doc",
@@ -122,6 +116,25 @@ def test_text_of_each_format(name, lines):
 def test_kind_given_or_sniffed_gives_the_same_text(name, lines):
     body = data(name)
     assert attachment_text(body, sniff_kind(body, name)) == "\n".join(lines)
+
+
+# --- OFD, built here (tests/extract/ofd_fixtures.py) ----------------------------------------------
+@pytest.mark.parametrize(
+    "lines, titles",
+    [
+        pytest.param(mf.PLAN_LINES, (mf.PLAN_TITLE,), id="plan: indents, page numbers, split runs, fake bold"),
+        pytest.param(mf.NOTICE_LINES, (mf.NOTICE_TITLE,), id="notice: a title wrapped over two lines"),
+    ],
+)
+def test_ofd_text(lines, titles):
+    body = layout_ofd(lines, titles=titles)
+    assert sniff_kind(body, "notice.bin") == "ofd"
+    assert attachment_text(body).split("\n") == lines
+    assert attachment_text(body, "ofd", "附件.ofd") == "\n".join(lines)
+
+
+def test_ofd_with_no_text_is_empty():
+    assert attachment_text(layout_ofd([], page_numbers=False)) == ""
 
 
 @needs_antiword
@@ -170,7 +183,6 @@ def test_office_html_saved_as_doc():
     "body, kind",
     [
         (data("scanned_image_only.pdf"), None),  # a scan: text needs OCR, not ours
-        (zipped(["OFD.xml", "Doc_0/Document.xml"]), "ofd"),
         (zipped(["a.pdf"]), "zip"),
         (PNG, None),
         (ERROR_PAGE, None),
@@ -193,8 +205,9 @@ def test_no_text_is_empty_not_an_error(body, kind):
         (data("eldercare_list.xlsx")[:1500], "xlsx", "unreadable XLSX"),
         (zipped(["[Content_Types].xml", "xl/workbook.xml"], b"<workbook><sheets>"), "xlsx", "unreadable XLSX"),
         pytest.param(OLE + bytes(2048), "doc", "unreadable Word file", marks=[needs_antiword, needs_catdoc]),
-        # catdoc 0.95's xls2csv garbles this file's Chinese string table: no text beats wrong text
-        pytest.param(data("eldercare_list.xls"), None, "garbled", marks=needs_xls2csv),
+        (OLE + bytes(2048), "xls", "unreadable XLS"),
+        (zipped(["OFD.xml", "Doc_0/Document.xml"]), "ofd", "unreadable OFD"),
+        (data("eldercare_list.xls")[:3000], "xls", "unreadable XLS"),
     ],
 )
 def test_broken_files_raise_one_error_with_a_reason(body, kind, reason):
@@ -221,24 +234,22 @@ def test_truncated_files_give_text_or_attachment_error_only(name, fraction):
 
 @pytest.mark.parametrize("name", ["eldercare_standard.docx", "eldercare_list.xlsx"])
 def test_zip_bombs_are_refused(monkeypatch, name):
-    monkeypatch.setattr(at, "MAX_UNPACKED", 1000)
+    monkeypatch.setattr(limits, "MAX_UNPACKED", 1000)
     with pytest.raises(AttachmentError, match="unpacks to"):
         attachment_text(data(name))
 
 
 def test_missing_tools_are_reported(monkeypatch):
-    monkeypatch.setattr(at.shutil, "which", lambda name: None)
+    monkeypatch.setattr(word.shutil, "which", lambda name: None)
     with pytest.raises(AttachmentError, match="antiword not installed; catdoc not installed"):
         attachment_text(data("eldercare_standard.doc"))
-    with pytest.raises(AttachmentError, match="xls2csv .*not installed"):
-        attachment_text(OLE, "xls")
 
 
 @pytest.mark.skipif(shutil.which("sh") is None, reason="needs sh")
 def test_a_hanging_tool_is_stopped(monkeypatch):
-    monkeypatch.setattr(at, "TOOL_TIMEOUT", 0.3)
+    monkeypatch.setattr(limits, "TOOL_TIMEOUT", 0.3)
     with pytest.raises(AttachmentError, match="took longer"):
-        at._run_tool(["sh", "-c", "sleep 5"], b"x", ".doc")
+        limits.run_tool(["sh", "-c", "sleep 5"], b"x", ".doc")
 
 
 @needs_antiword

@@ -226,3 +226,29 @@ def test_leading_duplicate_titles(text, expected):
 )
 def test_join_broken_lines(text, expected):
     assert join_broken_lines(text) == expected
+
+
+def test_an_attachment_list_keeps_its_file_names():
+    # Hanweb pages (www.jiangxi.gov.cn, eval corpus) list attachments one a line under "附件："
+    text = (
+        "现将抽检情况通告如下。\n附件：本次检验项目.doc\n乳制品监督抽检产品合格信息.xlsx\n"
+        "豆制品监督抽检产品合格信息.xlsx\n江西省市场监督管理局\n2020年3月4日"
+    )
+    assert strip_boilerplate(text) == text
+
+
+def test_a_bare_file_name_heading_still_goes():
+    text = "养老服务实施方案.docx\n为推进养老服务发展，制定本方案，请各地认真贯彻执行。"
+    assert strip_boilerplate(text) == "为推进养老服务发展，制定本方案，请各地认真贯彻执行。"
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "打印|", "字号：", "(编辑：文静)", "关键字：", "关键词：养老 医保",  # caijing.com.cn (eval corpus)
+        "【免责声明】本文仅代表作者本人观点，与本网无关。", "登录超时，稍后再试", "免注册 快速登录",  # hexun.com
+    ],
+)
+def test_news_page_chrome_goes(chrome):
+    body = "交通运输部新闻发言人表示，将着力打造区域综合立体交通网络，推动区域交通一体化发展。"
+    assert strip_boilerplate(f"{body}\n{chrome}") == body

@@ -185,3 +185,9 @@ def test_seeds_without_own_number(n, cited):
     first_line = text.strip().splitlines()[0]
     assert own_doc_number(table_value=None, header=None, title=first_line, text=text) == (None, None)
     assert cited_doc_numbers(text) == cited
+
+
+def test_a_number_in_a_table_row_is_not_the_pages_own():
+    # a 许可结果公示 (www.jiangxi.gov.cn, eval corpus): a licence table flattened one cell a line
+    text = "序号\n企业名称\n许可文件编号\n1\n余干县计量检定所\n赣法计（2020）01710号\n承担国家法定计量任务的授权\n江西省市场监督管理局"
+    assert own_doc_number(table_value=None, header=None, title="计量授权许可结果公示（第三批）", text=text) == (None, None)

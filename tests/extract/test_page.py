@@ -272,3 +272,68 @@ def test_joint_announcement_on_an_aggregator():
     assert result.title == title
     assert result.doc_number == "财政部税务总局发展改革委民政部商务部卫生健康委公告2019年第76号"
     assert result.agency == "财政部、税务总局、发展改革委、民政部、商务部、卫生健康委"
+
+
+# -- control bytes (issue 8): cleaned before any lxml step, so the page is still read ---------------
+CONTROL_PAGE = (
+    "<html><head><title>关于做好\x0c老年人健康\x1b管理工作的通知</title></head><body>"
+    "<h1>关于做好\x0c老年人健康\x1b管理工作的通知</h1><div id=zoom><p>各区卫生健康局\x08：</p>"
+    "<p>为做好老年人健康管理服务工作，\x0b现将有关事项通知如下：请各地认真组织实施，按时报送工作进展情况，确保服务质量。</p>"
+    "<p>附件：<a href='/upload/a\x07.pdf'>名单.pdf</a></p></div></body></html>"
+)
+
+
+@pytest.mark.parametrize("page", [CONTROL_PAGE, CONTROL_PAGE.encode("utf-8"), CONTROL_PAGE.encode("gb18030")])
+def test_control_characters_never_make_extraction_raise(page):
+    ex = extract_page(page, "http://127.0.0.1/a.html")
+    assert ex.title == "关于做好老年人健康管理工作的通知"
+    assert not any(ch in ex.text for ch in "\x07\x08\x0b\x0c\x1b")
+    assert "现将有关事项通知如下" in ex.text
+
+
+@pytest.mark.parametrize(
+    "short, full, same",
+    [
+        ("江西省市场监管局", "江西省市场监督管理局", True),
+        ("市卫健委", "保山市卫生健康委员会", True),
+        ("江西省人民政府", "江西省人民政府办公厅", False),  # the government is not its office
+        ("保山市人民政府办公室", "保山市人民政府研究室", False),
+        ("民政局", "民政局", False),
+    ],
+)
+def test_short_names_of_the_same_body(short, full, same):
+    from crawler.extract.fieldchoice import _abbreviates
+
+    assert _abbreviates(short, full) is same
+
+
+def test_a_signature_that_shortens_the_table_agency_gives_the_full_name():
+    # layout of a Hanweb 信息公开 page (www.jiangxi.gov.cn, eval corpus): 发布机构 in the
+    # table, the 落款 in the short form the bureau signs with
+    page = (
+        "<html><head><title>关于食品安全监督抽检情况的通告</title></head><body><table>"
+        "<tr><td>发布机构：</td><td>江西省市场监督管理局</td><td>成文日期：</td><td>2020-02-20</td></tr></table>"
+        "<div id=zoom><p>关于食品安全监督抽检情况的通告</p><p>近期，省市场监管局组织抽检了粮食加工品、食用油等食品，"
+        "现将抽检结果通告如下，请各地依法做好不合格食品的核查处置工作。</p><p>特此通告。</p>"
+        "<p>江西省市场监管局</p><p>2020年2月20日</p></div></body></html>"
+    )
+    ex = extract_page(page)
+    assert (ex.agency, ex.provenance["agency"]) == ("江西省市场监督管理局", "table")
+
+
+@pytest.mark.parametrize(
+    "stamp, expected",
+    [
+        ("本文来源于北京商报 2024-05-20 09:47:48", date(2024, 5, 20)),  # caijing.com.cn layout (eval corpus)
+        ("2019-09-26 10:56:28 证券时报网", date(2019, 9, 26)),  # hexun.com layout (eval corpus)
+        ("2019年9月26日 10:56", date(2019, 9, 26)),
+    ],
+)
+def test_an_unlabelled_publication_stamp_under_the_heading(stamp, expected):
+    page = (
+        "<html><head><title>交通运输部：着力打造区域综合立体交通网络</title></head><body>"
+        f"<h1>交通运输部：着力打造区域综合立体交通网络</h1><div class=info>{stamp}</div>"
+        "<div id=zoom><p>交通运输部新闻发言人表示，将着力打造区域综合立体交通网络，2018年1月1日起已经启动有关工作，"
+        "推动区域交通一体化发展取得新进展。</p></div></body></html>"
+    )
+    assert extract_page(page).published_date == expected

@@ -1,0 +1,18 @@
+"""The kinds of attachment file, one list for the link finder, the sniffer, the readers
+and the spiders that fetch them."""
+from __future__ import annotations
+
+# what sniff_kind answers
+SNIFFED_KINDS = ("pdf", "docx", "doc", "wps", "xlsx", "xls", "ofd", "zip", "html", "other")
+# the kinds a reader turns into text: the ones worth fetching from a notice page
+TEXT_KINDS = ("pdf", "docx", "doc", "wps", "xlsx", "xls", "ofd")
+# file extensions a 附件 link or a download's file name ends with
+LINK_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "zip", "rar", "7z")
+# extensions that name another kind: WPS's spreadsheet (.et) is an XLS, archives are archives
+_SAME_AS = {"et": "xls", "rar": "zip", "7z": "zip", "htm": "html", "shtml": "html"}
+
+
+def kind_of_extension(ext: str) -> str:
+    """The attachment kind a file extension (no dot, any case) stands for."""
+    ext = ext.lower()
+    return _SAME_AS.get(ext, ext)
