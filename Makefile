@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: venv run demo test eval bench clean
+.PHONY: venv run demo test eval bench bench-search clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: $(STAMP)
 	$(PY) tests/bench/run_bench.py
 	$(PY) tests/bench/startup_bench.py
 	$(PY) tests/bench/neardup_bench.py
+
+## bench-search: search p50/p95 over a generated archive of 100k notices, SQLite and PostgreSQL
+bench-search: $(STAMP)
+	$(PY) tests/bench/search_bench.py --docs 100000
 
 clean:
 	rm -rf $(VENV) build *.egg-info

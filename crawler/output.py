@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,13 @@ def terminal_safe(text: str) -> str:
     return _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
-def emit(args: Any, data: Any, as_text: Callable[[Any], str]) -> None:
+def emit(args: Any, data: Any, as_text: Callable[[Any], str], text_is_safe: bool = False) -> None:
+    """``text_is_safe``: as_text made its text terminal-safe itself (to add its own bold)."""
     if getattr(args, "json", False):
         print(json.dumps(data, ensure_ascii=False, default=str, indent=None))
     else:
-        print(terminal_safe(as_text(data)))
+        text = as_text(data)
+        print(text if text_is_safe else terminal_safe(text))
 
 
 def extraction_dict(ex: Extraction) -> dict[str, Any]:
@@ -76,14 +79,39 @@ def crawl_text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def search_text(hits: list[dict[str, Any]]) -> str:
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+
+
+def _marked(text: str, marks: list[Any], bold: bool) -> str:
+    """The snippet made terminal-safe, its matches in bold when ``bold``."""
+    if not bold:
+        return terminal_safe(text)
+    out, at = [], 0
+    for start, end in marks:
+        out.append(terminal_safe(text[at:start]) + BOLD + terminal_safe(text[start:end]) + RESET)
+        at = end
+    return "".join(out) + terminal_safe(text[at:])
+
+
+def search_text(result: dict[str, Any], bold: bool = False) -> str:
+    total, hits = result["total"], result["hits"]
     if not hits:
-        return "no matching notices"
-    lines = []
+        return "no matching notices" if total == 0 else f"{total} notices match; page {result['page']} is past the last ({result['pages']})"
+    first = (result["page"] - 1) * result["limit"] + 1
+    lines = [f"{total} notices match, showing {first}-{first + len(hits) - 1} (page {result['page']} of {result['pages']})"]
     for h in hits:
         date = h.get("published_date") or h.get("signed_date") or ""
         number = h.get("doc_number") or ""
-        lines.append(f"{h['id']:>5}  {date:10}  {number:18}  {h.get('title') or '(untitled)'}")
+        lines.append(terminal_safe(f"{h['id']:>5}  {date:10}  {number:18}  {h.get('title') or '(untitled)'}"))
+        if h.get("snippet_text"):
+            lines.append("       " + _marked(h["snippet_text"], h.get("marks") or [], bold))
+    return "\n".join(lines)
+
+
+def new_text(d: dict[str, Any]) -> str:
+    lines = [f"{d['count']} notices arrived since {d['since'][:19]}"]
+    for r in d["documents"]:
+        lines.append(f"{r['id']:>5}  {str(r['first_seen'])[:16]}  {r.get('doc_number') or '':18}  {r.get('title') or '(untitled)'}")
     return "\n".join(lines)
 
 
@@ -183,8 +211,28 @@ def sources_text(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(title: str, rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> list[str]:
+    cells = [[str(c if c is not None else "-") for c in r] for r in [header, *rows]]
+    widths = [max(_width(c) for c in col) for col in zip(*cells)]
+    lines = ["  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
+    return [title, *lines, ""]
+
+
 def stats_text(s: dict[str, Any]) -> str:
-    return "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v}" for k, v in s.items())
+    totals = [k for k, v in s.items() if not isinstance(v, (dict, list))]
+    lines = _table("archive", [(k.replace("_", " "), s[k]) for k in totals], ("what", "count"))
+    for key, label in (("by_topic", "topic"), ("by_region", "region"), ("by_year", "year")):
+        if s.get(key):
+            lines += _table(f"documents by {label}", list(s[key].items()), (label, "documents"))
+    if s.get("by_source"):
+        rows = [(src, v["documents"], v["pages"], v["captures"]) for src, v in s["by_source"].items()]
+        lines += _table("by source", rows, ("source", "documents", "pages", "captures"))
+    return "\n".join(lines).rstrip()
 
 
 def extraction_text(r: dict[str, Any]) -> str:

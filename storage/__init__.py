@@ -13,8 +13,9 @@ from storage.queries import (
     capture_body,
     get_document,
     list_sources,
-    search,
 )
+from storage.search import SearchHit, SearchResult, search
+from storage.search_filters import Filters
 from storage.runs import (
     RunSummary,
     count,
@@ -36,7 +37,10 @@ __all__ = [
     "DocumentSummary",
     "IngestResult",
     "PageRecord",
+    "Filters",
     "RunSummary",
+    "SearchHit",
+    "SearchResult",
     "SourceInfo",
     "VersionInfo",
     "archive_stats",

@@ -99,6 +99,12 @@ def _parse_url(raw: str) -> URL:
         if url.get_driver_name() in ("", "postgres", "postgresql", "psycopg2"):
             # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
             url = url.set(drivername="postgresql+psycopg")
+        if not url.database:
+            # libpq would fall back to a database named after the user: never what was meant.
+            raise ArchiveError(
+                f"no database name in {url.render_as_string(hide_password=True)}: "
+                "use postgresql+psycopg://user@host/dbname"
+            )
         return url
     if backend == "sqlite":
         return url
@@ -125,7 +131,7 @@ def _set_wal(cur: Any) -> None:
             time.sleep(0.05 + 0.01 * attempt)
 
 
-def _install_sqlite_pragmas(engine: Engine, memory: bool) -> None:
+def _install_sqlite_pragmas(engine: Engine, memory: bool, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # SQLAlchemy emits BEGIN itself (below); the driver's own legacy transaction
@@ -134,7 +140,7 @@ def _install_sqlite_pragmas(engine: Engine, memory: bool) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
-        if not memory:
+        if not memory and not read_only:
             _set_wal(cur)
             # NORMAL is durable across application crashes in WAL mode and much faster.
             cur.execute("PRAGMA synchronous = NORMAL")
@@ -206,15 +212,61 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(orig).__name__
 
 
-def open_archive(url: str | None = None, *, migrate: bool = True) -> Archive:
+def _sqlite_path(url: URL) -> Path | None:
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()
+
+
+def _open_sqlite_read_only(parsed: URL, path: Path) -> Archive:
+    """An existing SQLite archive, read-only: never created, never written, never migrated.
+
+    ``mode=ro`` reads the live archive (WAL included) while a crawl writes it; where even
+    that cannot work (a read-only folder holding a WAL archive) ``immutable=1`` reads the file.
+    """
+    shown = parsed.render_as_string(hide_password=True)
+    if not path.is_file():
+        raise ArchiveError(f"no archive at {path}; run crawl or demo first")
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        # A writable archive of an older schema is upgraded once, by a normal opening.
+        open_archive(parsed.render_as_string(hide_password=False)).dispose()
+    last: Exception | None = None
+    for mode in ("mode=ro", "immutable=1"):
+        url = make_url(f"sqlite:///file:{path}?{mode}&uri=true")
+        engine = create_engine(url, json_serializer=_json_dumps)
+        _install_sqlite_pragmas(engine, memory=False, read_only=True)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT count(*) FROM sqlite_master"))
+            if not schema_is_current(engine):
+                engine.dispose()
+                raise ArchiveError(f"the archive at {path} has an older schema and cannot be upgraded read-only")
+        except (DBAPIError, SQLAlchemyError) as exc:
+            engine.dispose()
+            last = exc
+            continue
+        maker = sessionmaker(engine, expire_on_commit=False)
+        return Archive(url=parsed.render_as_string(hide_password=False), engine=engine,
+                       sessionmaker=maker, _write_sessionmaker=maker)
+    raise ArchiveError(f"cannot open {shown}: {_first_line(last)}")
+
+
+def open_archive(url: str | None = None, *, migrate: bool = True, read_only: bool = False) -> Archive:
     """Open (and create or upgrade) the archive at ``url``.
 
     Without a URL: $POLICY_ARCHIVE_DB, else ``sqlite:///./data/archive.db``.
+    ``read_only=True`` (read commands) opens an existing archive without writing to it: a
+    SQLite path that does not exist is an error, not a new empty archive.
     Every failure is an ArchiveError with a one-line message.
     """
     raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
     parsed = _parse_url(raw)
     shown = parsed.render_as_string(hide_password=True)
+    if read_only and parsed.get_backend_name() == "sqlite":
+        path = _sqlite_path(parsed)
+        if path is not None:
+            return _open_sqlite_read_only(parsed, path)
     try:
         engine = _create_engine(parsed)
     except (NoSuchModuleError, ImportError) as exc:

@@ -29,6 +29,7 @@ from storage.models import CrawlRun, Source
 from storage.normalize import normalize_doc_number
 from storage.prepared import PreparedPage, prepare
 from storage.runs import increment
+from storage.search_index import index_document
 from storage.versions import new_version, place_version
 
 OUTCOME_COUNTERS = {
@@ -124,6 +125,7 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
         resolve_citations_to(session, doc)
     if run_id is not None:
         increment(session, run_id, pages=1, **{OUTCOME_COUNTERS[outcome]: 1})
+    index_document(session, doc)
     session.flush()
     return IngestResult(outcome, doc.id, version.id, [c.id for c in captures])
 

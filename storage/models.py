@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from crawler.items import SOURCE_KINDS
@@ -332,3 +332,37 @@ class ListingWalk(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchEntry(Base):
+    """What the full-text index holds for one document (storage/search_index.py keeps it).
+
+    ``rank_key`` orders documents by authority, then publication date (the window a broad
+    query is ranked in) and is the document's row in the SQLite FTS5 table; the inputs
+    indexed are kept so the FTS5 row can be deleted exactly when the document changes.
+    On PostgreSQL ``tsv`` holds the bigram tsvector (GIN-indexed by the migration).
+    """
+
+    __tablename__ = "search_entry"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    rank_key: Mapped[int] = mapped_column(BigInteger, unique=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    tier: Mapped[int] = mapped_column(SmallInteger)
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    agency: Mapped[str | None] = mapped_column(String(200))
+    tags: Mapped[str] = mapped_column(Text)
+    tsv: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"))
+
+
+class SearchGhost(Base):
+    """An FTS5 row left behind when a document's indexed text could not be reproduced to
+    delete it (a version's text replaced in place): searches skip it, reindex clears it."""
+
+    __tablename__ = "search_ghost"
+
+    rank_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

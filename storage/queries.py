@@ -1,7 +1,7 @@
 """Read side of the archive, for the CLI and Python callers: plain dataclasses out.
 
-Search is a substring match for now (LIKE over title, 文号, agency and current text);
-indexed full-text search on Chinese comes later and keeps this signature.
+One document (by id or 文号 in any bracket form), the archive's counts, its sources.
+Full-text search is storage/search.py; new and export are storage/exports.py.
 """
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, cast, exists, func, or_, select, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import extract, func, select, text
 from sqlalchemy.orm import Session
 
 from storage.db import Archive
@@ -138,53 +137,6 @@ class SourceInfo(_ToDict):
     last_run_id: int | None
     last_run_status: str | None
     last_run_started_at: datetime | None
-
-
-# --- search -------------------------------------------------------------------------
-
-
-def _topic_filter(dialect: str, topic: str) -> ColumnElement[bool]:
-    if dialect == "postgresql":
-        return Document.topics.op("@>")(cast([topic], JSONB))
-    items = func.json_each(Document.topics).table_valued("value")
-    return exists(select(items.c.value).where(items.c.value == topic))
-
-
-def _term_filter(term: str) -> ColumnElement[bool]:
-    number = normalize_doc_number(term) or term
-    return or_(
-        Document.title.icontains(term, autoescape=True),
-        Document.agency.icontains(term, autoescape=True),
-        Document.doc_number.icontains(number, autoescape=True),
-        Version.text.icontains(term, autoescape=True),
-    )
-
-
-def search(
-    archive: Archive,
-    query: str,
-    *,
-    limit: int = 20,
-    topic: str | None = None,
-    region: str | None = None,
-) -> list[DocumentSummary]:
-    """Documents whose title, 文号, agency or current text contain every word of ``query``.
-
-    Newest first (published date, then last seen). An empty query lists the newest.
-    """
-    stmt = select(Document).outerjoin(Version, Version.id == Document.current_version_id)
-    conditions = [_term_filter(term) for term in query.split()]
-    if topic:
-        conditions.append(_topic_filter(archive.dialect, topic))
-    if region:
-        conditions.append(Document.region.icontains(region, autoescape=True))
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
-    stmt = stmt.order_by(
-        Document.published_date.desc().nulls_last(), Document.last_seen.desc(), Document.id.desc()
-    ).limit(limit)
-    with archive.session() as session:
-        return [DocumentSummary.from_row(doc) for doc in session.scalars(stmt)]
 
 
 # --- one document ---------------------------------------------------------------------
@@ -342,7 +294,17 @@ def archive_stats(archive: Archive) -> dict[str, Any]:
             "runs": count(select(func.count()).select_from(CrawlRun)),
             "by_source": dict(sorted(by_source.items())),
             "by_topic": _topic_counts(session, archive.dialect),
+            "by_region": _counts(session, Document.region),
+            "by_year": _counts(session, extract("year", Document.published_date), by_key=True),
         }
+
+
+def _counts(session: Session, expr: Any, by_key: bool = False) -> dict[str, int]:
+    """{value: documents} for one column (None shown as "unknown"), largest first."""
+    rows = session.execute(select(expr, func.count()).select_from(Document).group_by(expr)).all()
+    items = [("unknown" if v is None else str(int(v)) if by_key else str(v), n) for v, n in rows]
+    key = (lambda kv: kv[0]) if by_key else (lambda kv: (-kv[1], kv[0]))
+    return dict(sorted(items, key=key, reverse=False))
 
 
 def list_sources(archive: Archive) -> list[SourceInfo]:

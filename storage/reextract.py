@@ -22,6 +22,7 @@ from storage.models import Attachment, Capture, Document, Source, Version, Versi
 from storage.normalize import normalize_text, sha256_hex
 from storage.textdiff import edited_sentences, is_truncation
 from storage.versions import add_bands
+from storage.search_index import index_document
 
 
 @dataclass
@@ -117,6 +118,7 @@ def apply_extraction(archive: Archive, page: StoredPage, ex: Extraction) -> dict
             outcome = "same"  # a copy read more cleanly: still a copy of the version
         else:
             outcome = "differs"
+        index_document(session, doc)
         return {"fields": changed, "text": outcome, "now_on_topic": False, "document_id": doc.id}
 
 

@@ -31,7 +31,7 @@ def assert_one_line_error(proc, fragment):
         (["search", "养老", "--db", "foo://x"], "error"),
         (["search", "养老", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/test"], "error"),
         (["frobnicate"], "invalid choice"),
-        (["search"], "required"),
+        (["search"], "empty query"),
         (["crawl", "--registry", "/nonexistent/sources.toml"], "not found"),
     ],
 )
@@ -40,6 +40,9 @@ def test_bad_input_is_one_line(args, fragment, tmp_path):
 
 
 def test_show_unknown_document(sqlite_url):
+    from storage import open_archive
+
+    open_archive(sqlite_url).dispose()
     assert_one_line_error(cli("show", "国发〔1999〕1号", "--db", sqlite_url), "no document")
 
 
@@ -126,6 +129,9 @@ def test_extract_reads_an_xls_and_a_utf16_page(tmp_path):
 
 
 def test_read_commands_speak_json(sqlite_url):
+    from storage import open_archive
+
+    open_archive(sqlite_url).dispose()  # read commands never create an archive
     for args in (["runs"], ["stats"], ["search", "养老"], ["sources"]):
         proc = cli(*args, "--db", sqlite_url, "--json")
         assert proc.returncode == 0, proc.stderr

@@ -6,7 +6,8 @@ from crawler.runner import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive
-from storage.queries import get_document, search
+from storage.queries import get_document
+from storage.search import search
 
 SHARED = "沈政发〔2015〕31号"
 

@@ -1,37 +1,102 @@
-"""Commands that read the archive's documents: search, show, stats."""
+"""Commands that read the archive's documents: search, show, stats, new, export (and reindex)."""
 from __future__ import annotations
 
 import argparse
+import sys
+from contextlib import contextmanager
 from typing import Any
 
 from crawler import output
 from crawler.cli.common import CliError, common, open_db
 
+TOPIC_CHOICES = ("health", "eldercare")  # storage.search_filters.TOPICS, without importing storage here
+
+
+def _filter_args(p: argparse.ArgumentParser, published: str = "--since/--until") -> None:
+    since, until = published.split("/")
+    g = p.add_argument_group("filters")
+    g.add_argument("--region", help="region contains this (云南省, 沈阳)")
+    g.add_argument("--agency", help="issuing agency contains this (民政局)")
+    g.add_argument("--topic", choices=TOPIC_CHOICES)
+    g.add_argument("--type", dest="doc_type", metavar="TYPE", help="policy type (通知, 意见, 方案 …)")
+    g.add_argument("--status", help="draft, trial, interim")
+    g.add_argument(since, dest="since", metavar="DATE", help="published on or after (YYYY-MM-DD)")
+    g.add_argument(until, dest="until", metavar="DATE", help="published on or before")
+    g.add_argument("--signed-since", metavar="DATE", help="signed (成文日期) on or after")
+    g.add_argument("--signed-until", metavar="DATE", help="signed on or before")
+    g.add_argument("--source", metavar="SOURCE", help="carried by this source (an id of `sources`)")
+    g.add_argument("--doc-number", metavar="文号", help="this 文号, any bracket form")
+
 
 def register(sub: Any) -> None:
     reads = common(json_flag=True)
-    p = sub.add_parser("search", parents=[reads], help="find notices by text, title or 文号")
-    p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--topic", choices=["health", "eldercare"])
-    p.add_argument("--region", help="e.g. 云南省 or 沈阳")
-    p.set_defaults(func=cmd_search)
+    p = sub.add_parser("search", parents=[reads], help="find notices: ranked full-text search of title, 文号 and text",
+                       description='Words AND by default; "a phrase"; a OR b; -word excludes; a 文号 in any bracket form.')
+    p.add_argument("query", nargs="?", default="", help='e.g. 养老 医保, "长期护理" OR 失能, 国办发[2019]5号')
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--limit", type=int, default=20, help="hits per page (1-1000)")
+    _filter_args(p)
+    p.set_defaults(func=cmd_search, read_only=True)
 
     p = sub.add_parser("show", parents=[reads], help="one notice: metadata, text, versions, copies")
     p.add_argument("document", metavar="ID_OR_文号")
-    p.set_defaults(func=cmd_show)
+    p.set_defaults(func=cmd_show, read_only=True)
 
-    p = sub.add_parser("stats", parents=[reads], help="what the archive holds")
-    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("stats", parents=[reads], help="what the archive holds: counts by topic, region, year, source")
+    p.set_defaults(func=cmd_stats, read_only=True)
+
+    p = sub.add_parser("new", parents=[reads], help="what arrived since a time (7d, 24h, 2w or a date)")
+    p.add_argument("--since", dest="arrived_since", default="7d", metavar="7d|DATE",
+                   help="first archived at or after (default 7d)")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--atom", metavar="FILE", help="also write an Atom feed of them to FILE")
+    # Here --since is the arrival time; the published-date filter is spelled out.
+    _filter_args(p, published="--published-since/--published-until")
+    p.set_defaults(func=cmd_new, read_only=True)
+
+    p = sub.add_parser("export", parents=[common(json_flag=False)], help="the documents as JSON lines or CSV (or WARC)")
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--warc", metavar="FILE",
+                   help="write the raw captures of the documents as WARC to FILE (rows too only with --out)")
+    _filter_args(p)
+    p.set_defaults(func=cmd_export, read_only=True)
+
+    p = sub.add_parser("reindex", parents=[common(json_flag=True)], help="rebuild the full-text search index")
+    p.set_defaults(func=cmd_reindex)
+
+
+@contextmanager
+def _user_errors():
+    from storage.search_query import QueryError
+
+    try:
+        yield
+    except QueryError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from storage.search_filters import Filters
+
+    return Filters.parse(
+        region=args.region, agency=args.agency, topic=args.topic, doc_type=args.doc_type, status=args.status,
+        since=args.since, until=args.until, signed_since=args.signed_since, signed_until=args.signed_until,
+        source=args.source, doc_number=args.doc_number,
+    )
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from storage.queries import search
+    from storage.search import search
 
-    if not args.query.strip():
-        raise CliError("empty query")
-    hits = search(open_db(args), args.query, limit=args.limit, topic=args.topic, region=args.region)
-    output.emit(args, [h.to_dict() for h in hits], output.search_text)
+    with _user_errors():
+        filters = _filters(args)
+        if not args.query.strip() and filters.empty:
+            raise CliError("empty query (give words to search for, or a filter such as --region)")
+        result = search(open_db(args), args.query, filters, sort=args.sort, page=args.page, limit=args.limit)
+    bold = sys.stdout.isatty()
+    output.emit(args, result.to_dict(), lambda d: output.search_text(d, bold=bold), text_is_safe=True)
     return 0
 
 
@@ -49,4 +114,75 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from storage.queries import archive_stats
 
     output.emit(args, archive_stats(open_db(args)), output.stats_text)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from storage.exports import atom_feed, new
+    from storage.search_filters import parse_since
+
+    with _user_errors():
+        since = parse_since(args.arrived_since)
+        filters = _filters(args)
+        archive = open_db(args)
+        rows = new(archive, since, filters, limit=args.limit)
+    if args.atom:
+        feed = atom_feed(rows, title=f"policy-archive: new since {since.date().isoformat()}",
+                         feed_id=f"urn:policy-archive:new:{since.isoformat()}")
+        try:
+            Path(args.atom).write_bytes(feed)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.atom}: {exc.strerror}") from None
+    summary = [{k: r[k] for k in ("id", "doc_number", "title", "agency", "region", "published_date",
+                                    "first_seen", "authoritative_url")} for r in rows]
+    output.emit(args, {"since": since.isoformat(), "count": len(rows), "documents": summary}, output.new_text)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.exports import document_ids, export_rows, write_export
+
+    with _user_errors():
+        filters = _filters(args)
+        archive = open_db(args)
+    if args.warc:
+        _export_warc(archive, args.warc, None if filters.empty else document_ids(archive, filters))
+        if not args.out:
+            return 0
+    rows = export_rows(archive, filters)
+    try:
+        if args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                n = write_export(rows, args.format, out)
+            print(f"exported {n} documents to {args.out}", file=sys.stderr)
+        else:
+            write_export(rows, args.format, sys.stdout)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    return 0
+
+
+def _export_warc(archive: Any, path: str, ids: list[int] | None) -> None:
+    try:
+        from storage.warc import export_warc
+    except ImportError:
+        raise CliError("WARC export not available in this build") from None
+    try:
+        n = export_warc(archive, path, ids)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+    print(f"wrote {n} WARC records to {path}", file=sys.stderr)
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from storage.search_index import reindex
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rindexed {done}/{total} documents", end="", file=sys.stderr, flush=True)
+
+    n = reindex(open_db(args, read_only=False), progress=progress)
+    print(file=sys.stderr)
+    output.emit(args, {"indexed": n}, lambda d: f"search index rebuilt: {d['indexed']} documents")
     return 0

@@ -24,7 +24,11 @@ def common(json_flag: bool) -> argparse.ArgumentParser:
     return p
 
 
-def open_db(args: argparse.Namespace) -> Any:
+def open_db(args: argparse.Namespace, read_only: bool | None = None) -> Any:
+    """The archive of --db; read commands (``read_only``, or set_defaults(read_only=True))
+    open an existing one without writing to it."""
     from storage import open_archive
 
-    return open_archive(args.db)
+    if read_only is None:
+        read_only = getattr(args, "read_only", False)
+    return open_archive(args.db, read_only=read_only)

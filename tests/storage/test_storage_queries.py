@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from storage import archive_stats, get_document, ingest, list_sources, open_archive, search
+from storage import Filters, archive_stats, get_document, ingest, list_sources, open_archive, search
 from storage_samples import DRAFT_C, FINAL_C, NOTICE_A, NOTICE_A_REVISED, NOTICE_B, later, page, site_copy
 
 NUM_A = "市政办发〔2016〕12号"
@@ -33,23 +33,28 @@ def filled(module_archive_url):
 
 
 @pytest.mark.parametrize(
-    "query, kwargs, titles",
+    "query, filters, titles",
     [
         ("医养结合", {}, ["关于推进医养结合发展的通知"]),  # title and text
         ("护理员", {}, ["关于推进养老服务发展的实施意见"]),  # text only
         ("护理型床位", {}, ["关于推进医养结合发展的通知"]),  # only in the current (revised) text
         ("市政办发(2016)12号", {}, ["关于推进医养结合发展的通知"]),  # 文号 in another bracket style
         ("养老 彩票公益金", {}, ["关于推进养老服务发展的实施意见"]),  # every word must match
-        ("100%", {}, []),  # LIKE wildcards are literal
+        ("100%", {}, []),  # no LIKE wildcards, no FTS syntax: data only
         ("", {"topic": "养老"}, ["关于推进养老服务发展的实施意见", "关于推进医养结合发展的通知"]),
         ("", {"topic": "医保"}, ["长期护理保险制度试点实施方案", "长期护理保险制度试点实施方案（征求意见稿）"]),
         ("", {"topic": "养"}, []),  # topics match whole, not by substring
         ("养老", {"region": "乙"}, ["关于推进养老服务发展的实施意见"]),
-        ("", {"limit": 2}, ["关于推进养老服务发展的实施意见", "关于推进医养结合发展的通知"]),
     ],
 )
-def test_search(filled, query, kwargs, titles):
-    assert [d.title for d in search(filled, query, **kwargs)] == titles
+def test_search(filled, query, filters, titles):
+    assert sorted(d.title for d in search(filled, query, Filters(**filters))) == sorted(titles)
+
+
+def test_search_browse_is_newest_first_and_pages(filled):
+    result = search(filled, "", Filters(), limit=2)
+    assert [d.title for d in result] == ["关于推进养老服务发展的实施意见", "关于推进医养结合发展的通知"]
+    assert (result.total, result.pages) == (4, 2)
 
 
 @pytest.mark.parametrize("key", [1, "1", NUM_A, "市政办发[2016]012号", " 市政办发〔2016〕12号 "])
@@ -75,7 +80,7 @@ def test_document_detail(filled):
 
 
 def test_summary_to_dict_is_json(filled):
-    rows = [d.to_dict() for d in search(filled, "")]
+    rows = [d.to_dict() for d in search(filled, "", Filters(region="市"))]
     assert json.loads(json.dumps(rows, ensure_ascii=False)) == rows
     assert {"id", "doc_number", "title", "topics", "published_date", "authoritative_url"} <= set(rows[0])
 
@@ -89,6 +94,8 @@ def test_archive_stats(filled):
     }
     assert stats["by_source"]["gov2"] == {"captures": 3, "pages": 3, "documents": 3}
     assert stats["by_topic"] == {"养老": 2, "医保": 2, "长期护理": 2, "医疗": 1}
+    assert stats["by_region"] == {"unknown": 2, "乙市": 1, "甲市": 1}
+    assert stats["by_year"] == {"2016": 1, "2019": 1, "unknown": 2}
     json.dumps(stats, ensure_ascii=False)
 
 

@@ -1,0 +1,257 @@
+"""The full-text index: one entry per document, kept in step by ingest, rebuilt by reindex.
+
+SQLite: a contentless FTS5 table (``search_fts``) over the bigram tokens of
+storage/search_tokens.py, its rowid the entry's ``rank_key``. PostgreSQL: the same tokens
+as a 'simple' tsvector (title and 文号 weight A, the distinct characters C, body D) in
+``search_entry.tsv`` with a GIN index.
+
+The ``rank_key`` packs authority tier, publication day and a sequence number, so "the
+most authoritative, newest documents first" is plain rowid order, and a query matching
+most of the archive is ranked within a window of that order without a join.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from storage import search_tokens as st
+from storage.models import Capture, Document, SearchEntry, SearchGhost, Source, Version
+
+FTS_TABLE = "search_fts"
+FTS_COLUMNS = ("title", "doc_number", "body", "chars", "region", "agency", "tags")
+PG_GIN_INDEX = "ix_search_entry_tsv"
+
+# Tiers: a document with no metadata at all (spam and bare copies), one with metadata known
+# only from copies (aggregators, document-sharing sites), one a government site publishes.
+TIER_BARE, TIER_COPY, TIER_GOV = 0, 1, 2
+# How much of its relevance a document of each tier keeps in the ranking.
+TIER_FACTOR = {TIER_BARE: 0.3, TIER_COPY: 0.7, TIER_GOV: 1.0}
+
+_EPOCH = date(1900, 1, 1)
+_TIER_SHIFT, _DAY_SHIFT = 52, 36
+SEQ_MASK = (1 << _DAY_SHIFT) - 1
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """For Alembic comparisons: the FTS5 table and its shadow tables, and the GIN index,
+    are made by migration 0005 per backend and are no SQLAlchemy models."""
+    if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    return not (type_ == "index" and name == PG_GIN_INDEX)
+
+
+def tag(kind: str, value: str) -> str:
+    """A filter value as one index token (letters and digits only, whatever the value)."""
+    return kind + hashlib.sha1(value.encode("utf-8")).hexdigest()[:12]
+
+
+def tags_for(topics: Iterable[str], doc_type: str | None, status: str | None, sources: Iterable[str]) -> str:
+    out = [tag("tp", t) for t in topics]
+    out.append(tag("ty", doc_type or ""))
+    out.append(tag("st", status or ""))
+    out.extend(tag("so", s) for s in sorted(set(sources)))
+    return " ".join(out)
+
+
+def tier_of(agency: str | None, region: str | None, doc_number: str | None, source_kind: str | None) -> int:
+    if not (agency or region or doc_number):
+        return TIER_BARE
+    return TIER_GOV if source_kind == "gov" else TIER_COPY
+
+
+def make_rank_key(tier: int, published: date | None, seq: int) -> int:
+    days = max(0, min((published - _EPOCH).days, 0xFFFF)) if published else 0
+    return (tier << _TIER_SHIFT) | (days << _DAY_SHIFT) | (seq & SEQ_MASK)
+
+
+def tier_of_key(key: int) -> int:
+    return key >> _TIER_SHIFT
+
+
+@dataclass
+class IndexRow:
+    """One document as the index stores it: the entry's fields and the token strings."""
+
+    document_id: int
+    tier: int
+    published: date | None
+    version_id: int | None
+    body_hash: str
+    title: str | None
+    doc_number: str | None
+    region: str | None
+    agency: str | None
+    tags: str
+    # Token strings (space-separated), made by search_tokens from the fields above.
+    title_tokens: str
+    number_tokens: str
+    body_tokens: str
+    chars: str
+    region_tokens: str
+    agency_tokens: str
+
+    @classmethod
+    def build(cls, document_id: int, *, title: str | None, doc_number: str | None, body: str,
+              region: str | None, agency: str | None, tier: int, published: date | None,
+              version_id: int | None, tags: str) -> "IndexRow":
+        return cls(
+            document_id=document_id, tier=tier, published=published, version_id=version_id,
+            body_hash=body_hash(body), title=title, doc_number=doc_number, region=region, agency=agency,
+            tags=tags, title_tokens=st.token_string(title), number_tokens=st.token_string(doc_number),
+            body_tokens=st.token_string(body), chars=st.distinct_chars(title, doc_number, body),
+            region_tokens=st.field_tokens(st.REGION_PREFIX, region),
+            agency_tokens=st.field_tokens(st.AGENCY_PREFIX, agency),
+        )
+
+    def fts_values(self) -> tuple[str, ...]:
+        return (self.title_tokens, self.number_tokens, self.body_tokens, self.chars,
+                self.region_tokens, self.agency_tokens, self.tags)
+
+    def same_as(self, entry: SearchEntry) -> bool:
+        return (
+            (entry.version_id, entry.body_hash, entry.title, entry.doc_number, entry.region, entry.agency,
+             entry.tags, entry.tier)
+            == (self.version_id, self.body_hash, self.title, self.doc_number, self.region, self.agency,
+                self.tags, self.tier)
+            and entry.rank_key >> _DAY_SHIFT == make_rank_key(self.tier, self.published, 0) >> _DAY_SHIFT
+        )
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# --- what a document looks like to the index ----------------------------------------
+
+
+def _row_for(session: Session, doc: Document) -> IndexRow:
+    body = ""
+    if doc.current_version_id is not None:
+        body = session.scalar(select(Version.text).where(Version.id == doc.current_version_id)) or ""
+    sources = session.scalars(
+        select(Capture.source_id).distinct().join(Version, Version.id == Capture.version_id)
+        .where(Version.document_id == doc.id)
+    ).all()
+    kind = session.scalar(select(Source.kind).where(Source.id == doc.authoritative_source_id)) if doc.authoritative_source_id else None
+    return IndexRow.build(
+        doc.id, title=doc.title, doc_number=doc.doc_number, body=body, region=doc.region, agency=doc.agency,
+        tier=tier_of(doc.agency, doc.region, doc.doc_number, kind), published=doc.published_date,
+        version_id=doc.current_version_id, tags=tags_for(doc.topics or [], doc.doc_type, doc.status, sources),
+    )
+
+
+def index_document(session: Session, document: Document) -> None:
+    """Bring the document's index entry in step with it (inside the caller's transaction).
+
+    Called by ingest whenever a page was archived; a no-op when nothing indexed changed.
+    """
+    session.flush()
+    row = _row_for(session, document)
+    entry = session.get(SearchEntry, document.id)
+    if entry is not None and row.same_as(entry):
+        return
+    write_rows(session, [row])
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _fts_delete(session: Session, entry: SearchEntry) -> None:
+    """Remove the entry's FTS5 row: exactly when its inputs can be rebuilt, else leave it as a ghost."""
+    body = ""
+    if entry.version_id is not None:
+        body = session.scalar(select(Version.text).where(Version.id == entry.version_id)) or ""
+    if body_hash(body) != entry.body_hash:
+        # The version's text was replaced in place (a better source's copy adopted):
+        # the old tokens cannot be told to FTS5 again, so the row is skipped until reindex.
+        session.add(SearchGhost(rank_key=entry.rank_key))
+        return
+    old = IndexRow.build(
+        entry.document_id, title=entry.title, doc_number=entry.doc_number, body=body, region=entry.region,
+        agency=entry.agency, tier=entry.tier, published=None, version_id=entry.version_id, tags=entry.tags,
+    )
+    cols = ", ".join(FTS_COLUMNS)
+    marks = ", ".join(f":c{i}" for i in range(len(FTS_COLUMNS)))
+    session.execute(
+        text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {cols}) VALUES ('delete', :rowid, {marks})"),
+        {"rowid": entry.rank_key, **{f"c{i}": v for i, v in enumerate(old.fts_values())}},
+    )
+
+
+def write_rows(session: Session, rows: list[IndexRow]) -> None:
+    """Write (or replace) the index entries of these documents, in bulk."""
+    if not rows:
+        return
+    sqlite = _dialect(session) == "sqlite"
+    existing = {e.document_id: e for e in session.scalars(
+        select(SearchEntry).where(SearchEntry.document_id.in_([r.document_id for r in rows]))
+    )} if len(rows) < 1000 else {e.document_id: e for e in session.scalars(select(SearchEntry))}
+    for entry in existing.values():
+        if entry.document_id in {r.document_id for r in rows}:
+            if sqlite:
+                _fts_delete(session, entry)
+            session.delete(entry)
+    session.flush()
+    seq = (session.scalar(select(func.max(SearchEntry.seq))) or 0) + 1
+    entries = []
+    for i, row in enumerate(rows):
+        key = make_rank_key(row.tier, row.published, seq + i)
+        entries.append(dict(
+            document_id=row.document_id, rank_key=key, seq=seq + i, tier=row.tier, version_id=row.version_id,
+            body_hash=row.body_hash, title=row.title, doc_number=row.doc_number, region=row.region,
+            agency=row.agency, tags=row.tags,
+        ))
+    session.execute(SearchEntry.__table__.insert(), entries)
+    if sqlite:
+        cols = ", ".join(FTS_COLUMNS)
+        marks = ", ".join(f":c{i}" for i in range(len(FTS_COLUMNS)))
+        session.execute(
+            text(f"INSERT INTO {FTS_TABLE}(rowid, {cols}) VALUES (:rowid, {marks})"),
+            [{"rowid": e["rank_key"], **{f"c{i}": v for i, v in enumerate(r.fts_values())}}
+             for e, r in zip(entries, rows)],
+        )
+    else:
+        session.execute(
+            text(
+                "UPDATE search_entry SET tsv = setweight(to_tsvector('simple', :title), 'A')"
+                " || setweight(to_tsvector('simple', :number), 'A')"
+                " || to_tsvector('simple', :body) || CAST(:chars AS tsvector)"
+                " WHERE document_id = :id"
+            ),
+            [{"id": r.document_id, "title": r.title_tokens, "number": r.number_tokens, "body": r.body_tokens,
+              "chars": " ".join(f"'{c}':16383C" for c in r.chars.split() if c != "'")} for r in rows],
+        )
+
+
+# --- rebuilding ---------------------------------------------------------------------
+
+
+def clear(session: Session) -> None:
+    if _dialect(session) == "sqlite":
+        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"))
+    session.execute(delete(SearchGhost))
+    session.execute(delete(SearchEntry))
+
+
+def reindex(archive, progress: Callable[[int, int], None] | None = None, batch: int = 500) -> int:
+    """Rebuild the whole index from the documents' current texts; returns documents indexed."""
+    with archive.transaction(serialize=True) as session:
+        clear(session)
+        ids = list(session.scalars(select(Document.id).order_by(Document.id)))
+        done = 0
+        for start in range(0, len(ids), batch):
+            docs = session.scalars(select(Document).where(Document.id.in_(ids[start : start + batch]))).all()
+            write_rows(session, [_row_for(session, d) for d in docs])
+            session.expunge_all()
+            done += len(docs)
+            if progress:
+                progress(done, len(ids))
+        if archive.dialect == "sqlite":
+            session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+        return done

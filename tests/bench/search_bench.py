@@ -1,0 +1,205 @@
+"""Search latency over a generated archive: p50/p95 per query kind, on SQLite and PostgreSQL.
+
+    python tests/bench/search_bench.py [--docs 100000] [--backend sqlite|postgres|both]
+                                       [--rounds 60] [--keep PATH] [--json]
+
+The archive is generated (tests/bench/search_corpus.py: policy-like notices from real
+policy terms) and loaded in bulk straight into the document, version and index tables,
+not through ingest. Each query kind is run ``--rounds`` times through storage.search.search
+(the API the CLI uses: ranking, total, snippets), warm. Numbers, not pass/fail; the target
+is p95 <= 50 ms at 100k documents on SQLite.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from search_corpus import Generator  # noqa: E402
+from storage import search_tokens as st  # noqa: E402
+from storage.db import open_archive  # noqa: E402
+from storage.models import Document, Source, Version  # noqa: E402
+from storage.search import search  # noqa: E402
+from storage.search_filters import Filters  # noqa: E402
+from storage.search_index import FTS_TABLE, PG_GIN_INDEX, IndexRow, body_hash, tags_for, tier_of, write_rows  # noqa: E402
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BATCH = 2000
+
+QUERIES = {
+    "1 char": ["养", "医", "护", "药", "康", "疫", "保", "残"],
+    "2 chars": ["养老", "医保", "护理", "健康", "失能", "康复", "疫苗", "床位", "慢病", "医改"],
+    "4 chars": ["医养结合", "长期护理", "分级诊疗", "家庭医生", "公立医院", "居家养老", "安宁疗护", "智慧养老"],
+    "filtered": ["养老", "医保", "护理", "医养结合", "失能", "健康"],
+}
+FILTERED = {"region": "辽宁", "topic": "eldercare", "since": "2018-01-01"}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def generate(archive, n: int) -> float:
+    """Load ``n`` generated documents with their versions and index rows; seconds taken."""
+    start = time.perf_counter()
+    gen = Generator()
+    sentence_tokens = [st.token_string(s) for s in gen.sentences]
+    sentence_chars = [set(st.distinct_chars(s).split()) for s in gen.sentences]
+    now = datetime.now(timezone.utc)
+    pg = archive.dialect == "postgresql"
+    with archive.transaction() as session:
+        session.add_all([Source(id="gov", name="gov", kind="gov", family="generic"),
+                         Source(id="agg", name="agg", kind="aggregator", family="generic")])
+        session.flush()
+        if pg:  # the GIN index is built once at the end: much faster than row by row
+            session.execute(text(f"DROP INDEX IF EXISTS {PG_GIN_INDEX}"))
+        checked = 0
+        for first in range(1, n + 1, BATCH):
+            docs, versions, rows = [], [], []
+            for doc_id in range(first, min(n, first + BATCH - 1) + 1):
+                d = gen.document()
+                body = gen.text(d)
+                source = "gov" if d.source_kind == "gov" else "agg"
+                docs.append(dict(id=doc_id, doc_number=d.doc_number, doc_number_raw=d.doc_number, title=d.title,
+                                 agency=d.agency, region=d.region, doc_type=d.doc_type, published_date=d.published,
+                                 topics=d.topics, first_seen=now, last_seen=now, authoritative_source_id=source,
+                                 authoritative_url=f"http://bench.test/{doc_id}.html", field_sources={}))
+                versions.append(dict(id=doc_id, document_id=doc_id, text=body, text_hash=body_hash(body),
+                                     first_seen=now, last_seen=now, source_id=source))
+                # Sentences end in 。 and paragraphs in a line break (both separators), so a
+                # body's tokens are its sentences' tokens: tokenized once per sentence.
+                row = IndexRow(
+                    document_id=doc_id, tier=tier_of(d.agency, d.region, d.doc_number, d.source_kind),
+                    published=d.published, version_id=doc_id, body_hash=body_hash(body), title=d.title,
+                    doc_number=d.doc_number, region=d.region, agency=d.agency,
+                    tags=tags_for(d.topics, d.doc_type, None, [source]),
+                    title_tokens=st.token_string(d.title), number_tokens=st.token_string(d.doc_number),
+                    body_tokens=" ".join(sentence_tokens[i] for i in d.sentences),
+                    chars=" ".join(set(st.distinct_chars(d.title, d.doc_number).split()).union(
+                        *(sentence_chars[i] for i in d.sentences))),
+                    region_tokens=st.field_tokens(st.REGION_PREFIX, d.region),
+                    agency_tokens=st.field_tokens(st.AGENCY_PREFIX, d.agency),
+                )
+                if checked < 20:  # the shortcut makes exactly the rows the index would
+                    full = IndexRow.build(doc_id, title=d.title, doc_number=d.doc_number, body=body,
+                                          region=d.region, agency=d.agency, tier=row.tier, published=d.published,
+                                          version_id=doc_id, tags=row.tags)
+                    assert full.fts_values()[:2] == row.fts_values()[:2] and full.fts_values()[4:] == row.fts_values()[4:]
+                    assert full.body_tokens == row.body_tokens and set(full.chars.split()) == set(row.chars.split())
+                    checked += 1
+                rows.append(row)
+            session.execute(Document.__table__.insert(), docs)
+            session.execute(Version.__table__.insert(), versions)
+            session.execute(text("UPDATE document SET current_version_id = id WHERE id BETWEEN :a AND :b"),
+                            {"a": first, "b": first + BATCH - 1})
+            write_rows(session, rows)
+            log(f"  {min(n, first + BATCH - 1)}/{n} documents ({time.perf_counter() - start:.0f} s)")
+        if pg:
+            log("  building the GIN index")
+            session.execute(text(f"CREATE INDEX {PG_GIN_INDEX} ON search_entry USING gin (tsv)"))
+            session.execute(text("SELECT setval(pg_get_serial_sequence('document', 'id'), :n)"), {"n": n})
+            session.execute(text("SELECT setval(pg_get_serial_sequence('version', 'id'), :n)"), {"n": n})
+    with archive.engine.connect() as conn:
+        if pg:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        else:
+            conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+    return time.perf_counter() - start
+
+
+def measure(archive, rounds: int) -> dict[str, dict[str, float]]:
+    rng = random.Random(5)
+    out = {}
+    for kind, terms in QUERIES.items():
+        filters = Filters.parse(**FILTERED) if kind == "filtered" else None
+        for term in terms:  # warm the caches once per term
+            search(archive, term, filters)
+        times, totals = [], []
+        for _ in range(rounds):
+            term = rng.choice(terms)
+            start = time.perf_counter()
+            result = search(archive, term, filters)
+            times.append((time.perf_counter() - start) * 1000)
+            totals.append(result.total)
+        times.sort()
+        out[kind] = {
+            "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+            "max_ms": round(times[-1], 1),
+            "mean_hits": round(statistics.mean(totals)),
+        }
+    return out
+
+
+def run_backend(name: str, n: int, rounds: int, keep: str | None) -> dict:
+    if name == "sqlite":
+        folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="search-bench-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"bench-{n}.db"
+        fresh = not path.exists()
+        url, cleanup = f"sqlite:///{path}", (lambda: None) if keep else (lambda: [p.unlink() for p in folder.iterdir()])
+    else:
+        schema = f"pa_bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url, fresh = f"{PG_SERVER}?options=-csearch_path%3D{schema}", True
+
+        def cleanup() -> None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    archive = open_archive(url)
+    try:
+        log(f"{name}: generating {n} documents" if fresh else f"{name}: reusing {url}")
+        seconds = generate(archive, n) if fresh else 0.0
+        size = os.path.getsize(url.removeprefix("sqlite:///")) if name == "sqlite" else None
+        results = measure(archive, rounds)
+    finally:
+        archive.dispose()
+        cleanup()
+    return {"backend": name, "documents": n, "generate_s": round(seconds, 1),
+            "db_mb": round(size / 2**20) if size else None, "queries": results}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    ap.add_argument("--rounds", type=int, default=60)
+    ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the SQLite archive in DIR")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    reports = [run_backend(b, args.docs, args.rounds, args.keep) for b in backends]
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=2))
+        return
+    print(f"search latency, {args.rounds} queries per kind, filtered = {FILTERED}")
+    print(f"{'backend':10} {'docs':>8} {'kind':10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'hits':>8}")
+    for r in reports:
+        for kind, q in r["queries"].items():
+            print(f"{r['backend']:10} {r['documents']:>8} {kind:10} {q['p50_ms']:>8} {q['p95_ms']:>8} "
+                  f"{q['max_ms']:>8} {q['mean_hits']:>8}")
+        extra = f", {r['db_mb']} MB" if r["db_mb"] else ""
+        print(f"{r['backend']:10} generated in {r['generate_s']} s{extra}")
+
+
+if __name__ == "__main__":
+    main()
