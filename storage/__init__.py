@@ -15,7 +15,7 @@ from storage.queries import (
     list_sources,
     search,
 )
-from storage.runs import (
+from storage.crawl_runs import (
     RunSummary,
     count,
     finish_run,

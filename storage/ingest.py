@@ -30,7 +30,7 @@ from storage.models import (
     VersionBand,
 )
 from storage.normalize import normalize_doc_number, normalize_text, sha256_hex
-from storage.runs import increment
+from storage.crawl_runs import increment
 
 RAW_CODEC = "zlib"
 # A government site beats an aggregator, which beats a document-sharing site.

@@ -1,7 +1,7 @@
 """What a run records when things go wrong: the crawl goes on, and the run says why."""
 import json
 
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SampleServer
 from spiders.registry import load_registry
 

@@ -3,7 +3,7 @@ is kept as a raw capture with the reason, put on the run's record, and fetched w
 again by the next crawl."""
 from sqlalchemy import select
 
-from crawler.runner import run_crawl
+from crawler.crawl_process import run_crawl
 from crawler.sampleserver import SampleServer
 from spiders.registry import load_registry
 from storage import get_run, open_archive

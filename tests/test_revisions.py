@@ -1,6 +1,6 @@
 """A notice revised at its URL becomes a new version on the next (incremental) crawl;
 an untouched one is re-checked with a conditional request and stays as it was."""
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SampleServer
 from spiders.registry import load_registry
 from storage import get_document, open_archive
