@@ -40,6 +40,7 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ConditionalRecheckMiddleware": 30,
     "crawler.hostmap.HostMapMiddleware": 40,
     "crawler.middlewares.LoopbackGuardMiddleware": 50,
 }

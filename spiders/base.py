@@ -130,19 +130,10 @@ class FamilySpider(scrapy.Spider):
         )
 
     def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
-        headers: dict[str, str] = {}
-        meta: dict[str, Any] = {"source_id": source.id, "role": "detail"}
-        known = self.known.get(source.id, {}).get(url)
-        if known is not None:
-            # A re-check: the site answers 304 when the page has not changed.
-            if known.etag:
-                headers["If-None-Match"] = known.etag
-            if known.last_modified:
-                headers["If-Modified-Since"] = known.last_modified
-            meta["handle_httpstatus_list"] = [304]
+        # recheck: a page the archive has is asked for conditionally (crawler/middlewares.py)
+        meta: dict[str, Any] = {"source_id": source.id, "role": "detail", "recheck": True}
         return scrapy.Request(
             url,
-            headers=headers,
             callback=self.parse_detail,
             errback=self.on_error,
             meta=meta,
