@@ -226,6 +226,20 @@ class FamilySpider(scrapy.Spider):
     def finish_item(
         self, source: Source, listing: dict[str, str], parts: list[CapturedPart], attachments: list[str]
     ) -> Iterable[Any]:
+        """Fetch the page's attachments one after another, then send the item out whole.
+
+        Why chained callbacks and not Scrapy's FilesPipeline (a media pipeline): a notice
+        and its files are one record. Ingest stores the page and its attachments' raw bytes
+        in one transaction, reads each file's text before it decides anything, and makes a
+        cover note's body the attachment's text, so the pipeline must have every file's bytes
+        before the item reaches it. FilesPipeline writes files to a FILES_STORE and hands
+        the item on with paths and checksums: we would subclass it to keep the bytes in
+        memory instead, i.e. keep only its scheduling and undo its storage. Its downloads
+        also skip the spider's errback, so every failed file would need a second copy of
+        the failure recording (kind, role, attempts) that on_error gives to all requests.
+        The cost of chaining is that one page's files come one at a time; the crawl stays
+        concurrent across pages, and per-site politeness limits it to two at a time anyway.
+        """
         item = PageItem(source_id=source.id, parts=parts, listing=listing)
         yield from self._next_attachment(item, list(dict.fromkeys(attachments)))
 
