@@ -41,7 +41,7 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
     ``distributed`` ({"redis", "prefix", "workers"}): a round through Redis instead, with
     that many local workers; workers on other machines join it (crawler/distributed.py).
     """
-    from crawler.runner import CrawlStopped, run_crawl
+    from crawler.crawl_process import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
@@ -187,8 +187,8 @@ def _quiet_logs() -> None:
 
 def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
                 distributed: dict[str, Any] | None = None) -> int:
-    from crawler import runner
-    from storage import open_archive, runs
+    from crawler import crawl_process
+    from storage import crawl_runs, open_archive
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     _quiet_logs()
@@ -201,14 +201,14 @@ def run_forever(db_url: str | None = None, registry_path: str | None = None, int
         return 2
     try:
         archive = open_archive(db_url)
-        closed = runs.close_stale_runs(archive)
+        closed = crawl_runs.close_stale_runs(archive)
         archive.dispose()
         if closed:
             log.info("closed %d run(s) left running by a process that is gone", len(closed))
 
         def stop(signum: int, _frame: Any) -> None:
             log.info("signal %s: stopping the running crawls", signum)
-            runner.stop_all()
+            crawl_process.stop_all()
             sched.shutdown(wait=False)
 
         signal.signal(signal.SIGTERM, stop)
@@ -216,7 +216,7 @@ def run_forever(db_url: str | None = None, registry_path: str | None = None, int
         for job in sched.get_jobs():
             log.info("scheduled %s (%s)", job.name, job.trigger)
         sched.start()
-        if not runner.wait_for_crawls(STOP_WAIT_SECONDS):
+        if not crawl_process.wait_for_crawls(STOP_WAIT_SECONDS):
             log.warning("some crawls did not stop within %d s", STOP_WAIT_SECONDS)
     finally:
         lock.release()

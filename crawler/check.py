@@ -183,7 +183,7 @@ class CheckPipeline:
 
     def process_item(self, item: Any) -> Any:
         from crawler.items import PageItem
-        from crawler.processing import extract_item
+        from crawler.item_extraction import extract_item
 
         if not isinstance(item, PageItem):
             return item

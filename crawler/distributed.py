@@ -236,8 +236,8 @@ def run_distributed(
 ) -> DistributedSummary:
     """One distributed round of these sources: publish it, run ``workers`` local worker
     processes (more may join from other machines), wait, close the runs."""
-    from crawler.runner import CrawlSummary, _result
-    from storage import open_archive, runs
+    from crawler.crawl_process import CrawlSummary, _result
+    from storage import crawl_runs, open_archive
     from storage.queries import archive_stats
 
     url = redis_url(redis)
@@ -247,8 +247,8 @@ def run_distributed(
     try:
         if base:
             sources = [s.with_base(base) for s in sources]
-        runs.sync_sources(archive, sources)
-        run_ids = {s.id: runs.start_run(archive, s.id, trigger) for s in sources}
+        crawl_runs.sync_sources(archive, sources)
+        run_ids = {s.id: crawl_runs.start_run(archive, s.id, trigger) for s in sources}
         job = publish_job(server, prefix, sources, run_ids, trigger,
                           {**(settings or {}), "POLICY_PROGRESS": progress}, idle_seconds)
         keys = Keys(prefix, job["id"])
@@ -262,16 +262,16 @@ def run_distributed(
         outcome = _wait(server, keys, spider_names(job), children, deadline)
         results = []
         for source in sources:
-            run = runs.get_run(archive, run_ids[source.id])
+            run = crawl_runs.get_run(archive, run_ids[source.id])
             if run.status == "running":
                 if outcome != "ok":
-                    runs.record_error(archive, run.id, "process", outcome)
+                    crawl_runs.record_error(archive, run.id, "process", outcome)
                     status = "interrupted" if outcome == "timed out" else "failed"
                 elif run.pages == 0 and run.errors:
                     status = "failed"
                 else:
                     status = "ok"
-                run = runs.finish_run(archive, run.id, status)
+                run = crawl_runs.finish_run(archive, run.id, status)
             results.append(_result(source.id, run))
         done = {k.decode(): int(v) for k, v in server.hgetall(keys.responses).items()}
         close_job(server, keys)

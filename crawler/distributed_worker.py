@@ -22,7 +22,7 @@ from twisted.internet.task import deferLater
 
 from crawler.distributed import HEARTBEAT_SECONDS, HEARTBEAT_TTL, JOB_TTL, Keys, job_sources
 from crawler.hostmap import META_ORIGINAL
-from crawler.runrecorder import RunRecorder
+from crawler.extensions import RunRecorder
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +147,9 @@ class WorkerRunRecorder(RunRecorder):
             run_id = ctx.run_for(source_id)
             requests = ctx.requests.pop(source_id, 0)
             if run_id is not None and requests:
-                from storage import runs
+                from storage import crawl_runs
 
-                runs.count(ctx.archive, run_id, requests=requests)
+                crawl_runs.count(ctx.archive, run_id, requests=requests)
 
 
 # How often an idle worker looks into the shared queue.
@@ -238,7 +238,7 @@ def worker_settings(job: dict[str, Any], redis: str, prefix: str, db_url: str | 
     settings.setmodule("crawler.settings", priority="project")
     handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": f"{__name__}.PoliteDownloadHandler",
                 "https": f"{__name__}.PoliteDownloadHandler"}
-    extensions = {**settings.getdict("EXTENSIONS"), "crawler.runrecorder.RunRecorder": None,
+    extensions = {**settings.getdict("EXTENSIONS"), "crawler.extensions.RunRecorder": None,
                   f"{__name__}.WorkerRunRecorder": 100, f"{__name__}.WorkerLifetime": 110}
     settings.update(
         {

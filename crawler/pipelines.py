@@ -14,8 +14,8 @@ from twisted.internet.threads import deferToThread
 
 from crawler.extract.model import Extraction
 from crawler.items import PageItem, PageRecord
-from crawler.processing import extract_item
-from crawler.runcontext import RunContext, run_context
+from crawler.item_extraction import extract_item
+from crawler.crawl_state import RunContext, run_context
 from storage.ingest import ingest, record_offtopic, record_unextracted
 from storage.known_pages import mark_unchanged
 

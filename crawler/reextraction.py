@@ -1,6 +1,6 @@
 """Re-extraction: read stored pages again with today's extractors (after an extractor
 change) and let storage apply what changed. Lives on the crawler side because it joins
-the two: extraction (crawler.processing) and the archive (storage.reextract)."""
+the two: extraction (crawler.item_extraction) and the archive (storage.reextract)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from crawler.items import PageItem
-from crawler.processing import extract_item
+from crawler.item_extraction import extract_item
 from spiders.registry import RegistryError, Source, load_registry
 
 

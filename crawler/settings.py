@@ -56,6 +56,7 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ConditionalRecheckMiddleware": 30,
     "crawler.hostmap.HostMapMiddleware": 40,
     "crawler.middlewares.LoopbackGuardMiddleware": 50,
     "crawler.browser.BrowserStatusMiddleware": 60,
@@ -64,12 +65,12 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.runrecorder.RunRecorder": 100,
+    "crawler.extensions.RunRecorder": 100,
 }
 
 # Our own settings
 # POLICY_ARCHIVE_DB: archive URL (default: env POLICY_ARCHIVE_DB or ./data/archive.db)
-# POLICY_RUN_IDS: {source_id: run_id} prepared by the runner; else runs are opened here
+# POLICY_RUN_IDS: {source_id: run_id} prepared by crawler/crawl_process.py; else runs are opened here
 # POLICY_TRIGGER: "cli" | "schedule"
 # POLICY_HOST_MAP: {origin: loopback prefix}: serve a real site's URLs from a fixture server
 # POLICY_BROWSER: guarded sources (registry browser = true) go through scrapy-playwright;

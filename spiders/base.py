@@ -204,19 +204,12 @@ class FamilySpider(scrapy.Spider):
         )
 
     def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
-        headers = request_headers(source)
-        meta: dict[str, Any] = {"source_id": source.id, "role": "detail"}
-        known = self.known.get(source.id, {}).get(url)
-        if known is not None and not source.browser:
-            # A re-check: the site answers 304 when the page has not changed.
-            if known.etag:
-                headers["If-None-Match"] = known.etag
-            if known.last_modified:
-                headers["If-Modified-Since"] = known.last_modified
-            meta["handle_httpstatus_list"] = [304]
+        # recheck: a page the archive has is asked for conditionally (crawler/middlewares.py);
+        # a browser fetch cannot send validators, so guarded pages are fetched whole.
+        meta: dict[str, Any] = {"source_id": source.id, "role": "detail", "recheck": not source.browser}
         return scrapy.Request(
             url,
-            headers=headers,
+            headers=request_headers(source),
             callback=self.parse_detail,
             errback=self.on_error,
             meta=self.source_meta(source, meta),
@@ -332,6 +325,20 @@ class FamilySpider(scrapy.Spider):
     def finish_item(
         self, source: Source, listing: dict[str, str], parts: list[CapturedPart], attachments: list[str]
     ) -> Iterable[Any]:
+        """Fetch the page's attachments one after another, then send the item out whole.
+
+        Why chained callbacks and not Scrapy's FilesPipeline (a media pipeline): a notice
+        and its files are one record. Ingest stores the page and its attachments' raw bytes
+        in one transaction, reads each file's text before it decides anything, and makes a
+        cover note's body the attachment's text, so the pipeline must have every file's bytes
+        before the item reaches it. FilesPipeline writes files to a FILES_STORE and hands
+        the item on with paths and checksums: we would subclass it to keep the bytes in
+        memory instead, i.e. keep only its scheduling and undo its storage. Its downloads
+        also skip the spider's errback, so every failed file would need a second copy of
+        the failure recording (kind, role, attempts) that on_error gives to all requests.
+        The cost of chaining is that one page's files come one at a time; the crawl stays
+        concurrent across pages, and per-site politeness limits it to two at a time anyway.
+        """
         item = PageItem(source_id=source.id, parts=parts, listing=listing)
         yield from self._next_attachment(item, list(dict.fromkeys(attachments)))
 

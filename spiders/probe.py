@@ -57,7 +57,7 @@ def _call(request: scrapy.Request, response: Response) -> list[Any]:
 
 def probe_source(source: Source, fetch: Fetch) -> ProbeResult:
     """Walk the source until its first listing with notices, then fetch the first notice."""
-    from crawler.processing import extract_item
+    from crawler.item_extraction import extract_item
     from spiders import spider_for_family
 
     result = ProbeResult(source=source.id)

@@ -16,7 +16,7 @@ from storage.queries import (
 )
 from storage.search import SearchHit, SearchResult, search
 from storage.search_filters import Filters
-from storage.runs import (
+from storage.crawl_runs import (
     RunSummary,
     count,
     finish_run,

@@ -28,7 +28,7 @@ from storage.metadata import update_document
 from storage.models import CrawlRun, Source
 from storage.normalize import normalize_doc_number
 from storage.prepared import PreparedPage, prepare
-from storage.runs import increment
+from storage.crawl_runs import increment
 from storage.search_index import index_document
 from storage.versions import new_version, place_version
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from storage.db import Archive, ArchiveError
 from storage.models import Capture, CrawlRun, Document, Version
-from storage.runs import increment
+from storage.crawl_runs import increment
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from crawler import browser
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import GUARD_COOKIE, GUARD_VALUE, sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive

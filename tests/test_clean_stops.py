@@ -93,17 +93,17 @@ def test_the_scheduler_stops_cleanly_and_runs_alone(slow_registry, tmp_path):
 
 def test_a_stale_run_is_closed_at_the_next_start(tmp_path):
     from spiders.registry import Source
-    from storage import runs
+    from storage import crawl_runs
 
     archive = open_archive(f"sqlite:///{tmp_path / 'a.db'}")
-    runs.sync_sources(archive, [Source(id="s", name="S", kind="gov", family="gov_portal", start_urls=("x",))])
+    crawl_runs.sync_sources(archive, [Source(id="s", name="S", kind="gov", family="gov_portal", start_urls=("x",))])
     gone = subprocess.Popen(["true"])
     gone.wait()
-    stale = runs.start_run(archive, "s", "cli", pid=gone.pid)
-    mine = runs.start_run(archive, "s", "cli")
-    assert runs.close_stale_runs(archive) == [stale]
-    assert runs.get_run(archive, stale).status == "interrupted"
-    assert runs.get_run(archive, mine).status == "running"
+    stale = crawl_runs.start_run(archive, "s", "cli", pid=gone.pid)
+    mine = crawl_runs.start_run(archive, "s", "cli")
+    assert crawl_runs.close_stale_runs(archive) == [stale]
+    assert crawl_runs.get_run(archive, stale).status == "interrupted"
+    assert crawl_runs.get_run(archive, mine).status == "running"
 
 
 def test_a_bad_cron_names_the_source_and_the_file(tmp_path):

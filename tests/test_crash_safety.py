@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path
 from spiders.registry import load_registry
-from storage import open_archive, runs
+from storage import crawl_runs, open_archive
 from storage.models import Capture, Document, Version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,14 +45,14 @@ def _crawl_and_kill(url, server, tmp_path, after_pages: int) -> int:
     """Start the crawler child the way run_crawl does, SIGKILL it once ``after_pages`` pages are stored."""
     sources = _sources()
     with open_archive(url) as archive:
-        runs.sync_sources(archive, [s.with_base(SAMPLE_ORIGIN) for s in sources])
-        run_ids = {s.id: runs.start_run(archive, s.id, "cli") for s in sources}
+        crawl_runs.sync_sources(archive, [s.with_base(SAMPLE_ORIGIN) for s in sources])
+        run_ids = {s.id: crawl_runs.start_run(archive, s.id, "cli") for s in sources}
         db_url = archive.url
     spec = {"db_url": db_url, "registry": str(sample_registry_path()), "sources": [s.id for s in sources],
             "base": SAMPLE_ORIGIN, "run_ids": run_ids, "trigger": "cli", "settings": _settings(server)}
     spec_path = tmp_path / f"spec-{after_pages}.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    child = subprocess.Popen([sys.executable, "-m", "crawler.runner", str(spec_path)], cwd=ROOT,
+    child = subprocess.Popen([sys.executable, "-m", "crawler.crawl_process", str(spec_path)], cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     start = _pages(url)
     deadline = time.monotonic() + 120

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from crawler.distributed import Keys, close_job, publish_job, run_distributed
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
 from spiders.registry import load_registry
 from storage import open_archive

@@ -2,7 +2,7 @@
 process, extraction, topic filter, and the archive on a temporary SQLite file."""
 import pytest
 
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive

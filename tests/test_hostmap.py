@@ -2,7 +2,7 @@
 import pytest
 
 from crawler.hostmap import HostMap
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.cli import main
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive

@@ -241,7 +241,7 @@ next_page = "div.old-pager-gone a"
 
 
 def test_a_crawl_reads_listings_by_discovery_and_the_run_says_so(tmp_path, sample_server):
-    from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+    from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 
     registry = tmp_path / "sources.toml"
     registry.write_text(BARE_REGISTRY, encoding="utf-8")

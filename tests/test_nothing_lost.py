@@ -3,46 +3,33 @@ is kept as a raw capture with the reason, put on the run's record, and fetched w
 again by the next crawl."""
 from sqlalchemy import select
 
-from crawler.runner import run_crawl
 from crawler.sampleserver import SampleServer
-from spiders.registry import load_registry
 from storage import get_run, open_archive
 from storage.models import Capture
 from tests.test_crawl_failures import NOTICE
+from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
 
 LIMIT = 20_000
 
 
 def make_site(root):
-    site = root / "site"
-    site.mkdir()
-    (site / "_site.toml").write_text('charset_header = "utf-8"\n', encoding="utf-8")
-    (site / "index.html").write_text(
-        '<ul class="list"><li><a href="good.html">好</a></li><li><a href="big.html">大</a></li></ul>', encoding="utf-8")
-    (site / "good.html").write_text(NOTICE, encoding="utf-8")
-    (site / "other.html").write_text('<ul class="list"><li><a href="copy.html">好</a></li></ul>', encoding="utf-8")
-    (site / "copy.html").write_text(NOTICE, encoding="utf-8")
-    (site / "big.html").write_text(NOTICE.replace("</body>", "<!--" + "x" * LIMIT + "--></body>"), encoding="utf-8")
-    registry = root / "sources.toml"
+    write_site(root, {
+        "index.html": listing({"good.html": "好", "big.html": "大"}),
+        "good.html": NOTICE,
+        "other.html": listing({"copy.html": "好"}),
+        "copy.html": NOTICE,
+        "big.html": NOTICE.replace("</body>", "<!--" + "x" * LIMIT + "--></body>"),
+    })
     # "broken" has a boilerplate pattern that is not a regex: its extraction raises on every page
-    registry.write_text(
-        '[[source]]\nid="portal"\nname="P"\nkind="gov"\nfamily="gov_portal"\n'
-        'start_urls=["{base}/site/index.html"]\nlist_links="ul.list a"\n'
-        '[[source]]\nid="broken"\nname="B"\nkind="gov"\nfamily="gov_portal"\n'
-        'start_urls=["{base}/site/other.html"]\nlist_links="ul.list a"\nboilerplate=["("]\n',
-        encoding="utf-8",
-    )
-    return registry
+    return write_registry(root, gov_portal("portal", "index.html"),
+                          gov_portal("broken", "other.html", 'boilerplate=["("]\n'))
 
 
 def test_unextracted_pages_are_kept_raw_and_fetched_again(tmp_path):
     registry = make_site(tmp_path)
     db = f"sqlite:///{tmp_path / 'a.db'}"
-    sources = list(load_registry(registry).values())
     with SampleServer(tmp_path) as server:
-        crawl = lambda: run_crawl(sources, db_url=db, registry_path=registry, base=server.base_url,  # noqa: E731
-                                  settings={"POLICY_MAX_PAGE_BYTES": LIMIT}, progress=False)
-        first = {r.source: r for r in crawl().sources}
+        first = {r.source: r for r in crawl(registry, db, server, POLICY_MAX_PAGE_BYTES=LIMIT).sources}
         archive = open_archive(db)
         with archive.session() as s:
             kept = {(c.source_id, c.url.rsplit("/", 1)[1]): (c.error_kind, c.error, c.raw_size)
@@ -60,7 +47,7 @@ def test_unextracted_pages_are_kept_raw_and_fetched_again(tmp_path):
         assert failures == {("parse", "copy.html")}
 
         server.reset_counts()
-        crawl()
+        crawl(registry, db, server, POLICY_MAX_PAGE_BYTES=LIMIT)
         asked = {r.target.rsplit("/", 1)[1]: r.headers for r in server.log if r.target.endswith(".html")}
         # the kept-raw pages are fetched whole again; the archived notice only re-checked
         assert "If-None-Match" not in asked["big.html"] and "If-None-Match" not in asked["copy.html"]

@@ -1,9 +1,8 @@
 """A notice revised at its URL becomes a new version on the next (incremental) crawl;
 an untouched one is re-checked with a conditional request and stays as it was."""
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SampleServer
-from spiders.registry import load_registry
 from storage import get_document, open_archive
+from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
 
 BODY = "".join(
     f"<p>（{n}）为推进医养结合，提高老年人健康服务水平，第{n}项任务由各区县卫生健康部门负责落实，按季度报送进展情况。</p>"
@@ -20,29 +19,23 @@ def notice(number, title, extra=""):
 
 
 def test_revision_at_the_same_url_is_a_new_version(tmp_path):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "_site.toml").write_text('charset_header = "utf-8"\n', encoding="utf-8")
-    (site / "index.html").write_text(
-        '<ul class="list"><li><a href="a.html">a</a></li><li><a href="b.html">b</a></li></ul>', encoding="utf-8")
-    (site / "a.html").write_text(notice("江卫老龄发〔2024〕3号", "关于推进医养结合工作的通知"), encoding="utf-8")
-    (site / "b.html").write_text(notice("江卫老龄发〔2024〕4号", "关于做好老年人健康管理工作的通知"), encoding="utf-8")
-    registry = tmp_path / "sources.toml"
-    registry.write_text('[[source]]\nid="jc"\nname="J"\nkind="gov"\nfamily="gov_portal"\n'
-                        'start_urls=["{base}/site/index.html"]\nlist_links="ul.list a"\n', encoding="utf-8")
+    site = write_site(tmp_path, {
+        "index.html": listing({"a.html": "a", "b.html": "b"}),
+        "a.html": notice("江卫老龄发〔2024〕3号", "关于推进医养结合工作的通知"),
+        "b.html": notice("江卫老龄发〔2024〕4号", "关于做好老年人健康管理工作的通知"),
+    })
+    registry = write_registry(tmp_path, gov_portal("jc", "index.html"))
     url = f"sqlite:///{tmp_path / 'a.db'}"
-    sources = list(load_registry(registry).values())
     with SampleServer(tmp_path) as server:
-        def crawl():
+        def crawl_once():
             server.reset_counts()
-            return run_crawl(sources, db_url=url, registry_path=registry, base=server.base_url,
-                             settings=LOOPBACK_SETTINGS, progress=False).to_dict()
+            return crawl(registry, url, server).to_dict()
 
-        first = crawl()
+        first = crawl_once()
         (site / "a.html").write_text(
             notice("江卫老龄发〔2024〕3号", "关于推进医养结合工作的通知", "<p>（九）本通知自印发之日起施行，有效期五年。</p>"),
             encoding="utf-8")
-        second = crawl()
+        second = crawl_once()
         statuses = {r.target: r.status for r in server.log}
     assert (first["new_documents"], first["new_versions"]) == (2, 0)
     assert (second["new_documents"], second["new_versions"], second["unchanged"]) == (0, 1, 1)

@@ -11,7 +11,7 @@ import pytest
 
 from crawler import browser
 from crawler.check import check_sources
-from crawler.runner import LOOPBACK_SETTINGS
+from crawler.crawl_process import LOOPBACK_SETTINGS
 from crawler.sampleserver import sample_registry_path
 from spiders.registry import BUILTIN_REGISTRY, load_registry, read_registry
 from tests.conftest import ROOT

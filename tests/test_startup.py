@@ -44,7 +44,7 @@ def test_help_and_argument_errors_import_nothing_heavy(argv):
 def test_the_parent_of_a_crawl_does_not_load_the_crawler():
     # The parent only opens and closes runs while the child crawls: Scrapy, trafilatura
     # and datasketch (with scipy) would be ~60 MB held for nothing the whole crawl long.
-    loaded = _loaded_heavy("import crawler.runner")
+    loaded = _loaded_heavy("import crawler.crawl_process")
     assert "sqlalchemy" in loaded  # it does use the archive: the probe sees real imports
     assert [m for m in loaded if m != "sqlalchemy"] == []
 

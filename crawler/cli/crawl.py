@@ -46,7 +46,7 @@ def _distributed_options(p: Any) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.runner import CrawlStopped, run_crawl
+    from crawler.crawl_process import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -103,7 +103,7 @@ def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[s
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.runner import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
+    from crawler.crawl_process import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
     from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path, sample_root
     from spiders.registry import load_registry
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.extract import extract_page  # noqa: E402
 from crawler.sampleserver import SampleServer, sample_registry_path, sample_root  # noqa: E402
-from storage import CapturedPart, PageRecord, ingest, open_archive, runs  # noqa: E402
+from storage import CapturedPart, PageRecord, crawl_runs, ingest, open_archive  # noqa: E402
 
 
 def sample_pages() -> list[tuple[str, list[bytes]]]:
@@ -46,7 +46,7 @@ def bench_ingest(pages, extractions) -> dict[str, float]:
         archive = open_archive(f"sqlite:///{tmp}/bench.db")
         from spiders.registry import Source
 
-        runs.sync_sources(archive, [Source(id="bench", name="bench", kind="gov", family="generic", start_urls=("x",))])
+        crawl_runs.sync_sources(archive, [Source(id="bench", name="bench", kind="gov", family="generic", start_urls=("x",))])
         now = datetime.now(timezone.utc)
         records = [
             PageRecord("bench", "gov", [CapturedPart("http://bench" + path, "http://bench" + path, 200, parts[0], now)], ex)
@@ -64,7 +64,7 @@ def bench_ingest(pages, extractions) -> dict[str, float]:
 
 
 def bench_crawl() -> float:
-    from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+    from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
     from spiders.registry import load_registry
 
     registry = sample_registry_path()

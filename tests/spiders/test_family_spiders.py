@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem
+from crawler.middlewares import ConditionalRecheckMiddleware
 from crawler.sampleserver import sample_registry_path, sample_root
 from spiders import spider_for_family
 from spiders.registry import load_registry
@@ -33,6 +35,13 @@ def response(path, cls=HtmlResponse, **meta):
     url = BASE + path
     return cls(url, body=(WWW / path.lstrip("/").split("?")[0]).read_bytes(), headers={"Content-Type": content_type},
                request=Request(url, meta=meta))
+
+
+def crawler_of(spider):
+    """A Scrapy crawler running this spider, for its middlewares."""
+    crawler = get_crawler(type(spider))
+    crawler.spider = spider
+    return crawler
 
 
 def spider_for(src):
@@ -177,6 +186,11 @@ def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
     again = list(spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0))
     details = [r for r in again if r.callback == spider.parse_detail]
     assert [r.url for r in details] == urls
+    assert all(r.meta["recheck"] and b"If-None-Match" not in r.headers for r in details)
+    # the downloader middleware makes them conditional, from the same known-pages map
+    recheck = ConditionalRecheckMiddleware.from_crawler(crawler_of(spider))
+    for r in details:
+        assert recheck.process_request(r) is None
     assert all(r.headers[b"If-None-Match"] == b'"abc"' and r.meta["handle_httpstatus_list"] == [304] for r in details)
     assert not [r for r in again if r.callback == spider.parse_listing]  # nothing new here: stop
     # the last walk was cut short after asking for page 1: walk there before stopping early
@@ -187,6 +201,33 @@ def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
     spider.known[src.id].pop(urls[-1])  # one new notice on the page: keep walking
     assert [r for r in spider.parse_listing(response("/baoshan/xxgk/index.html"), source=src, page_no=0)
             if r.callback == spider.parse_listing]
+
+
+@pytest.mark.parametrize(
+    "etag, last_modified, recheck, url, expected",
+    [
+        ('"v1"', "Mon, 01 Jan 2024 00:00:00 GMT", True, "known",
+         {"If-None-Match": '"v1"', "If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}),
+        ('"v1"', None, True, "known", {"If-None-Match": '"v1"'}),
+        (None, "Mon, 01 Jan 2024 00:00:00 GMT", True, "known", {"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}),
+        (None, None, True, "known", {}),  # nothing to validate with: fetched whole
+        ('"v1"', None, True, "new", {}),  # a page the archive does not have
+        ('"v1"', None, False, "known", {}),  # not marked as a re-check (a listing, an attachment)
+    ],
+)
+def test_the_recheck_middleware_asks_known_pages_conditionally(etag, last_modified, recheck, url, expected):
+    from storage.recheck import KnownPage
+
+    src = source("baoshan")
+    spider = spider_for(src)
+    known_url = BASE + "/baoshan/xxgk/1.html"
+    spider.known[src.id] = {known_url: KnownPage(etag=etag, last_modified=last_modified, on_topic=True)}
+    request = Request(known_url if url == "known" else BASE + "/baoshan/xxgk/2.html",
+                      meta={"source_id": src.id, "recheck": recheck})
+    assert ConditionalRecheckMiddleware.from_crawler(crawler_of(spider)).process_request(request) is None
+    sent = {k.decode(): request.headers[k].decode() for k in request.headers if k.startswith(b"If-")}
+    assert sent == expected
+    assert (304 in request.meta.get("handle_httpstatus_list", [])) == bool(expected)
 
 
 def test_a_304_is_an_unchanged_item_without_its_continuations():

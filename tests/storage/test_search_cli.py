@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
-from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive

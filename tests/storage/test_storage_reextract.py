@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.items import CapturedPart, PageItem, PageRecord
-from crawler.processing import extract_item
+from crawler.item_extraction import extract_item
 from crawler.reextraction import reextract
 from crawler.sampleserver import sample_registry_path, sample_root
 from spiders.registry import load_registry

@@ -1,7 +1,7 @@
 """One way to run a crawl, for the CLI and the scheduler alike.
 
 The parent opens the CrawlRun rows, then runs Scrapy in a child process
-(``python -m crawler.runner SPEC``): the Twisted reactor cannot restart inside one
+(``python -m crawler.crawl_process SPEC``): the Twisted reactor cannot restart inside one
 process, and a crash or hang of a crawl must not take the caller down. The parent
 closes any run the child left open, and reads the summary back from the archive.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 from crawler.loopback import is_loopback_url
 from spiders.registry import Source, load_registry
-from storage import open_archive, runs
+from storage import crawl_runs, open_archive
 from storage.models import RUN_COUNTERS as COUNTERS
 from storage.queries import archive_stats
 
@@ -139,10 +139,10 @@ def run_crawl(
         _active_count += 1
     archive = open_archive(db_url)
     try:
-        runs.close_stale_runs(archive)
+        crawl_runs.close_stale_runs(archive)
         chosen = [s.with_base(base) if base else s for s in sources]
-        runs.sync_sources(archive, chosen)
-        run_ids = {s.id: runs.start_run(archive, s.id, trigger) for s in sources}
+        crawl_runs.sync_sources(archive, chosen)
+        run_ids = {s.id: crawl_runs.start_run(archive, s.id, trigger) for s in sources}
         # Our own sample sites: no politeness delays (it is our server), never elsewhere.
         defaults = LOOPBACK_SETTINGS if loopback_only(chosen) else {}
         spec = {
@@ -159,7 +159,7 @@ def run_crawl(
         closing = "interrupted" if stopped else "failed"
         results = []
         for source in sources:
-            run = runs.get_run(archive, run_ids[source.id])
+            run = crawl_runs.get_run(archive, run_ids[source.id])
             if run.status == "running":
                 if returncode == "timeout":
                     detail = "crawl timed out"
@@ -168,8 +168,8 @@ def run_crawl(
                 else:
                     detail = f"crawler process ended with {returncode}"
                 if not stopped:
-                    runs.record_error(archive, run.id, "process", detail)
-                run = runs.finish_run(archive, run.id, closing)
+                    crawl_runs.record_error(archive, run.id, "process", detail)
+                run = crawl_runs.finish_run(archive, run.id, closing)
             results.append(_result(source.id, run))
         if returncode == "stopped":
             raise CrawlStopped("crawl stopped; its runs are closed as interrupted")
@@ -204,7 +204,7 @@ def _run_child(spec: dict[str, Any], timeout: float | None) -> int | str:
     try:
         # The child's stdout goes to our stderr: stdout is kept for --json output.
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.runner", spec_path], stdout=sys.stderr.fileno()
+            [sys.executable, "-m", "crawler.crawl_process", spec_path], stdout=sys.stderr.fileno()
         )
         waited = 0.0
         while True:

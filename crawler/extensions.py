@@ -7,9 +7,9 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.runcontext import open_missing_runs, run_context
+from crawler.crawl_state import open_missing_runs, run_context
 from crawler.signals import fetch_failed, listing_discovered, listing_walked
-from storage import frontier, runs
+from storage import crawl_runs, frontier
 from storage.known_pages import known_pages
 
 
@@ -66,7 +66,7 @@ class RunRecorder:
             ctx.record_failure(source_id, "redirect_loop", f"redirect loop: {chain}", url=redirects[0],
                                role=request.meta.get("role"))
         elif run_id is not None:
-            runs.count(ctx.archive, run_id, duplicates=1)
+            crawl_runs.count(ctx.archive, run_id, duplicates=1)
 
     def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str,
                      attempts: int = 1) -> None:
@@ -97,7 +97,7 @@ class RunRecorder:
                 continue
             requests = ctx.requests.pop(source_id, 0)
             if requests:
-                runs.count(ctx.archive, run_id, requests=requests)
+                crawl_runs.count(ctx.archive, run_id, requests=requests)
             closing = ctx.status_of(source_id, reason)
             # A walk is complete only when nothing it listed failed: otherwise the next
             # crawl walks as deep again, and fetches what is still missing.
@@ -105,5 +105,5 @@ class RunRecorder:
                 for listing in ctx.walks_ended.get(source_id, ()):
                     frontier.record_complete(ctx.archive, source_id, listing, run_id)
             for how, (pages, links) in self.discovered.pop(source_id, {}).items():
-                runs.add_note(ctx.archive, run_id, f"listing discovery ({how}): {links} notice links on {pages} listing pages")
-            runs.finish_run(ctx.archive, run_id, closing, settle=True)
+                crawl_runs.add_note(ctx.archive, run_id, f"listing discovery ({how}): {links} notice links on {pages} listing pages")
+            crawl_runs.finish_run(ctx.archive, run_id, closing, settle=True)

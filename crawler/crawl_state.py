@@ -1,5 +1,6 @@
-"""The archive and the CrawlRun rows one crawler process writes to, shared by the
-run recorder (extension) and the archive pipeline (which works in a thread pool)."""
+"""What one crawler process keeps while it crawls (RunContext): the archive, the CrawlRun
+row of each source, its counts so far; shared by the run recorder (crawler/extensions.py)
+and the archive pipeline (crawler/pipelines.py, which works in a thread pool)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.errors import SKIP_KINDS
-from storage import Archive, open_archive, runs
+from storage import Archive, crawl_runs, open_archive
 
 
 # spider close reasons → run status (settled to partial/failed by its errors at the end)
@@ -42,7 +43,7 @@ class RunContext:
                 self.errors[source_id or ""] += 1
         run_id = self.run_for(source_id)
         if run_id is not None:
-            runs.record_failure(self.archive, run_id, kind, message, url=url, role=role, attempts=attempts)
+            crawl_runs.record_failure(self.archive, run_id, kind, message, url=url, role=role, attempts=attempts)
 
     def status_of(self, source_id: str, reason: str) -> str:
         """How a run closed, from the spider's close reason (its errors settle the rest)."""
@@ -76,10 +77,10 @@ def run_context(crawler: Any) -> RunContext:
 
 
 def open_missing_runs(ctx: RunContext, sources: list[Any]) -> None:
-    """Start CrawlRun rows for sources the runner did not prepare (plain `scrapy crawl`)."""
+    """Start CrawlRun rows for sources run_crawl() did not prepare (plain `scrapy crawl`)."""
     missing = [s for s in sources if s.id not in ctx.run_ids]
     if not missing:
         return
-    runs.sync_sources(ctx.archive, missing)
+    crawl_runs.sync_sources(ctx.archive, missing)
     for source in missing:
-        ctx.run_ids[source.id] = runs.start_run(ctx.archive, source.id, ctx.trigger)
+        ctx.run_ids[source.id] = crawl_runs.start_run(ctx.archive, source.id, ctx.trigger)

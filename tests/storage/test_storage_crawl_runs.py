@@ -155,7 +155,7 @@ def test_concurrent_syncs_of_new_sources_never_collide(archive_url):
 
 
 def test_a_run_with_failures_is_partial_and_lists_them(archive):
-    from storage.runs import record_failure
+    from storage.crawl_runs import record_failure
 
     sync_sources(archive, [_source()])
     run_id = start_run(archive, "gov-a", "cli")

@@ -1,0 +1,43 @@
+"""Small gov_portal sites written into a test's tmp dir, and one crawl of them through
+the real crawl process against the sample server: the setup the crawl tests share."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.crawl_process import CrawlSummary, run_crawl
+from spiders.registry import load_registry
+
+
+def listing(links: dict[str, str]) -> str:
+    """A listing page: one ``<li><a>`` per ``{href: text}`` in a ``ul.list``."""
+    items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links.items())
+    return f'<ul class="list">{items}</ul>'
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    """``root/site`` with these files (UTF-8, declared in the header) and returns it."""
+    site = root / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "_site.toml").write_text('charset_header = "utf-8"\n', encoding="utf-8")
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    return site
+
+
+def gov_portal(source_id: str, start: str, extra: str = "") -> str:
+    """The registry entry of a gov_portal source walking ``site/<start>``'s ``ul.list``."""
+    return (f'[[source]]\nid="{source_id}"\nname="{source_id}"\nkind="gov"\nfamily="gov_portal"\n'
+            f'start_urls=["{{base}}/site/{start}"]\nlist_links="ul.list a"\n{extra}')
+
+
+def write_registry(root: Path, *entries: str) -> Path:
+    registry = root / "sources.toml"
+    registry.write_text("".join(entries), encoding="utf-8")
+    return registry
+
+
+def crawl(registry: Path, db_url: str, server, **settings) -> CrawlSummary:  # noqa: ANN001
+    """Every source of ``registry`` crawled once from ``server`` (loopback defaults apply)."""
+    return run_crawl(list(load_registry(registry).values()), db_url=db_url, registry_path=registry,
+                     base=server.base_url, settings=settings, progress=False)
