@@ -122,7 +122,12 @@ def test_two_workers_crawl_one_round_into_one_archive(pg_database, redis_prefix,
         server.arrivals.clear()
         summary = run_distributed(
             _sources(), db_url=pg_database, redis=REDIS_URL, prefix=redis_prefix, workers=2,
-            base=server.base_url, settings=LOOPBACK_SETTINGS, idle_seconds=2, timeout=300, progress=False,
+            # One host, served in milliseconds: a worker that pulls up to CONCURRENT_REQUESTS
+            # at a time can drain the queue before the other has asked. Two at a time and a
+            # shared per-host delay make it a round the two really share.
+            base=server.base_url,
+            settings={**LOOPBACK_SETTINGS, "CONCURRENT_REQUESTS": 2, "POLICY_SHARED_DELAY": 0.1},
+            idle_seconds=2, timeout=300, progress=False,
         )
         hits = dict(server.hits)
 

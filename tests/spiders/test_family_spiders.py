@@ -216,7 +216,7 @@ def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
     ],
 )
 def test_the_recheck_middleware_asks_known_pages_conditionally(etag, last_modified, recheck, url, expected):
-    from storage.recheck import KnownPage
+    from storage.known_pages import KnownPage
 
     src = source("baoshan")
     spider = spider_for(src)
