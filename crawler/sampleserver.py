@@ -45,23 +45,22 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
 
 ``hits`` counts requests by request target (path plus ``?query`` when there is one) and
 ``log`` keeps every request (method, target, status, request headers) for assertions.
-Run ``python -m crawler.sampleserver`` to browse the samples by hand.
+Run ``policy-archive samples serve`` to browse the samples by hand.
 """
 from __future__ import annotations
 
-import argparse
 import email.utils
 import hashlib
-import json
 import os
 import threading
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
+
+from crawler.samplefiles import js_cookie_guard, not_modified, post_file_name, query_file_name
 
 __all__ = ["SAMPLE_ORIGIN", "STATES", "SampleServer", "RequestRecord", "sample_root", "sample_registry_path",
            "query_file_name", "post_file_name"]
@@ -135,27 +134,6 @@ def sample_registry_path() -> Path:
             f"{_SAMPLES_ENV} to the sample_sites directory"
         )
     return path
-
-
-def query_file_name(path: str, query: str) -> str:
-    """The file path a ``path?query`` request is stored under (see the module docstring)."""
-    pairs = sorted(parse_qsl(query, keep_blank_values=True))
-    suffix_q = "&".join(f"{k}={v}" for k, v in pairs)
-    pure = PurePosixPath(path)
-    ext = pure.suffix or ".json"
-    return str(pure.with_name(f"{pure.stem if pure.suffix else pure.name}__{suffix_q}{ext}"))
-
-
-def post_file_name(path: str, body: bytes) -> str:
-    """The file path a POST of this JSON body to ``path`` is stored under."""
-    try:
-        canonical = json.dumps(json.loads(body or b"null"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    except ValueError:
-        canonical = body.decode("latin-1")
-    digest = hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:12]
-    pure = PurePosixPath(path)
-    ext = pure.suffix or ".json"
-    return str(pure.with_name(f"{pure.stem if pure.suffix else pure.name}__post={digest}{ext}"))
 
 
 @dataclass(frozen=True)
@@ -383,68 +361,10 @@ class SampleServer:
             "ETag": '"' + hashlib.sha1(body).hexdigest() + '"',
             "Last-Modified": email.utils.formatdate(mtime, usegmt=True),
         }
-        if _not_modified(request_headers, headers["ETag"], mtime):
+        if not_modified(request_headers, headers["ETag"], mtime):
             return 304, {k: v for k, v in headers.items() if k != "Content-Type"}, b""
         return 200, headers, body
 
 
 # The guard's cookie: its value is what the challenge script computes (a client that does
 # not run the script has only the expression).
-GUARD_COOKIE = "pa_clearance"
-GUARD_VALUE = format(7919 * 104729 + 2026, "x")
-_GUARD_PAGE = (
-    "<html><head><meta charset=\"utf-8\"><title>安全验证</title></head><body>"
-    "<script>var _a=7919,_b=104729,_c=2026;"
-    "document.cookie=\"" + GUARD_COOKIE + "=\"+(_a*_b+_c).toString(16)+\"; path=/\";"
-    "location.reload();</script>"
-    "<noscript>请开启JavaScript并刷新该页.</noscript></body></html>"
-).encode("utf-8")
-
-
-def js_cookie_guard(site_settings: dict, request_headers) -> tuple[int, dict[str, str], bytes] | None:
-    """The 412 challenge of a ``guard = "js-cookie"`` site, or None when the request may pass."""
-    if site_settings.get("guard") != "js-cookie":
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(request_headers.get("Cookie") or "")
-    except CookieError:
-        pass
-    if GUARD_COOKIE in jar and jar[GUARD_COOKIE].value == GUARD_VALUE:
-        return None
-    return 412, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}, _GUARD_PAGE
-
-
-def _not_modified(request_headers, etag: str, mtime: int) -> bool:
-    """RFC 9110 order: If-None-Match decides when present, else If-Modified-Since."""
-    inm = request_headers.get("If-None-Match")
-    if inm is not None:
-        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
-        return "*" in tags or etag in tags
-    ims = request_headers.get("If-Modified-Since")
-    if ims:
-        try:
-            since = email.utils.parsedate_to_datetime(ims)
-        except (TypeError, ValueError):
-            return False
-        return since is not None and mtime <= since.timestamp()
-    return False
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Serve the bundled sample sites on loopback.")
-    parser.add_argument("--root", type=Path, default=None, help="sites directory (default: the bundled www/)")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--quiet", action="store_true")
-    parser.add_argument("--state", choices=STATES, default="initial")
-    args = parser.parse_args(argv)
-    server = SampleServer(args.root, port=args.port, verbose=not args.quiet, state=args.state).start()
-    print(f"serving {server.root} at {server.base_url}/  (Ctrl-C to stop)", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        server.stop()
-
-
-if __name__ == "__main__":
-    main()

@@ -9,7 +9,8 @@ import pytest
 
 from crawler import browser
 from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import GUARD_COOKIE, GUARD_VALUE, sample_registry_path
+from crawler.samplefiles import GUARD_COOKIE, GUARD_VALUE
+from crawler.sampleserver import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.queries import archive_stats

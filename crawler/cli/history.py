@@ -14,13 +14,13 @@ def register(sub: Any) -> None:
     reads = common(json_flag=True)
     p = sub.add_parser("history", parents=[reads], help="a notice's versions: when seen, where, how long")
     p.add_argument("document", metavar="ID_OR_文号")
-    p.set_defaults(func=cmd_history)
+    p.set_defaults(func=cmd_history, read_only=True)
 
     p = sub.add_parser("diff", parents=[reads], help="what changed between two versions of a notice")
     p.add_argument("document", metavar="ID_OR_文号")
     p.add_argument("versions", nargs="*", type=int, metavar="V", help="two version numbers from `history` "
                    "(default: the one before the newest, and the newest)")
-    p.set_defaults(func=cmd_diff)
+    p.set_defaults(func=cmd_diff, read_only=True)
 
     p = sub.add_parser("reextract", parents=[reads],
                        help="run extraction again over stored pages (after an extractor change)")

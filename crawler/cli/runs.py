@@ -14,7 +14,7 @@ def register(sub: Any) -> None:
     p.add_argument("run", nargs="?", type=int, metavar="ID", help="one run: its counters and failures")
     p.add_argument("--source")
     p.add_argument("--limit", type=int, default=20)
-    p.set_defaults(func=cmd_runs)
+    p.set_defaults(func=cmd_runs, read_only=True)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:

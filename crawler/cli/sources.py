@@ -17,11 +17,11 @@ from crawler.cli.common import PROG, CliError, Parser, common, open_db
 def register(sub: Any) -> None:
     p = sub.add_parser("sources", parents=[common(json_flag=True)], help="the sources in the registry")
     p.add_argument("--registry", metavar="PATH")
-    p.set_defaults(func=cmd_sources)
+    p.set_defaults(func=cmd_sources, read_only=True)
     actions = p.add_subparsers(dest="sources_action", parser_class=Parser, metavar="{list,test,add,check}")
     ls = actions.add_parser("list", parents=[common(json_flag=True)], help="list the sources (the default)")
     ls.add_argument("--registry", metavar="PATH")
-    ls.set_defaults(func=cmd_sources)
+    ls.set_defaults(func=cmd_sources, read_only=True)
     register_test(actions)
     register_add(actions)
     register_check(actions)
@@ -32,13 +32,21 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from storage.health import source_health
     from storage.queries import list_sources
 
+    from storage.db import ArchiveError
+
     registry = load_registry(args.registry)
-    archive = open_db(args)
-    archived = {s.id: s for s in list_sources(archive)}
-    health = source_health(archive, list(registry))
+    try:
+        archive = open_db(args)
+    except ArchiveError as exc:
+        if not str(exc).startswith("no archive at"):
+            raise
+        archive = None  # the registry is worth listing before the first crawl
+    archived = {s.id: s for s in list_sources(archive)} if archive is not None else {}
+    health = source_health(archive, list(registry)) if archive is not None else {}
     rows = []
     for s in registry.values():
         seen = archived.get(s.id)
+        h = health[s.id].to_dict() if s.id in health else {}
         rows.append({
             "id": s.id, "name": s.name, "kind": s.kind, "family": s.family, "region": s.region,
             "schedule": s.schedule, "enabled": s.enabled,
@@ -46,10 +54,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
             "captures": seen.captures if seen else 0,
             "last_run_status": seen.last_run_status if seen else None,
             "last_run_started_at": seen.last_run_started_at.isoformat() if seen and seen.last_run_started_at else None,
-            "health": health[s.id].state,
-            "health_reason": health[s.id].reason,
-            "last_good_run_at": health[s.id].to_dict()["last_good_at"],
-            "last_new_notice_at": health[s.id].to_dict()["last_new_notice_at"],
+            "health": health[s.id].state if s.id in health else "never",
+            "health_reason": health[s.id].reason if s.id in health else "no archive yet",
+            "last_good_run_at": h.get("last_good_at"),
+            "last_new_notice_at": h.get("last_new_notice_at"),
         })
     output.emit(args, rows, output.sources_text)
     return 0
