@@ -12,7 +12,6 @@ notice links its first listing page gave, and what the first detail page extract
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -263,11 +262,9 @@ def check_settings(timeout: float) -> dict[str, Any]:
 
 
 def child_main(spec_path: str, out_path: str) -> int:
-    from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
     from crawler.browser import crawl_settings
-    from spiders import spider_for_family
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     registry = load_registry(spec["registry"])
@@ -278,14 +275,9 @@ def child_main(spec_path: str, out_path: str) -> int:
     settings.setmodule("crawler.settings", priority="project")
     settings.update({**check_settings(spec["timeout"]), **spec.get("settings", {})}, priority="cmdline")
     settings.update(crawl_settings(sources, settings.getbool("LOOPBACK_ONLY"), spec["timeout"]), priority="cmdline")
-    process = CrawlerProcess(settings)
-    # An unreachable robots.txt is logged with a traceback; the page fails too, and says it once.
-    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
-    by_family: dict[str, list[Source]] = {}
-    for source in sources:
-        by_family.setdefault(source.family, []).append(source)
-    for family, members in by_family.items():
-        process.crawl(spider_for_family(family), sources=members)
+    from crawler.crawl_process import crawler_process
+
+    process = crawler_process(settings, sources)
     try:
         process.start()
     finally:

@@ -266,11 +266,9 @@ def child_main(spec_path: str) -> int:
     _die_with_parent()
     # tldextract reads the bundled suffix list, never the internet (see crawler/settings.py)
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
-    from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
     from crawler.browser import crawl_settings
-    from spiders import spider_for_family
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     registry = load_registry(spec["registry"])
@@ -293,6 +291,16 @@ def child_main(spec_path: str) -> int:
         crawl_settings(sources, settings.getbool("LOOPBACK_ONLY"), settings.getfloat("DOWNLOAD_TIMEOUT")),
         priority="cmdline",
     )
+    crawler_process(settings, sources).start()
+    return 0
+
+
+def crawler_process(settings: Any, sources: list[Source]) -> Any:
+    """A CrawlerProcess with one family spider per family of these sources."""
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders import spider_for_family
+
     process = CrawlerProcess(settings)
     # A robots.txt that cannot be fetched is logged with a traceback; the page request
     # that follows fails too and is recorded as the run's error, so say it once.
@@ -302,8 +310,7 @@ def child_main(spec_path: str) -> int:
         by_family.setdefault(source.family, []).append(source)
     for family, members in by_family.items():
         process.crawl(spider_for_family(family), sources=members)
-    process.start()
-    return 0
+    return process
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from sqlalchemy.sql import column
 
 from storage.db import Archive
 from storage.models import Document, SearchEntry, SearchGhost, Version
+from storage.queries import DocumentSummary
 from storage.search_filters import Filters, check_limit
 from storage.search_index import FTS_TABLE, TIER_BARE, TIER_FACTOR
 from storage.search_query import Query, QueryError, parse, to_fts5, to_tsquery
@@ -48,20 +49,9 @@ def _jsonable(value: Any) -> Any:
 
 
 @dataclass
-class SearchHit:
-    id: int
-    doc_number: str | None
-    title: str | None
-    agency: str | None
-    region: str | None
-    doc_type: str | None
-    status: str | None
-    signed_date: date | None
-    published_date: date | None
-    topics: list[str]
-    authoritative_url: str | None
-    first_seen: datetime
-    last_seen: datetime
+class SearchHit(DocumentSummary):
+    """A document that matched, with how well and where."""
+
     score: float | None = None
     snippet: str = ""  # with the matched terms in <mark>…</mark>
     snippet_text: str = ""  # the same without marks
