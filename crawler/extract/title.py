@@ -12,19 +12,15 @@ from __future__ import annotations
 import re
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.docnumber import find_doc_numbers
 from crawler.extract.patterns import DOC_TYPES as _DOC_TYPES
 from crawler.extract.patterns import TITLE_END as _TITLE_END
 
 _SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|－－|--)\s*")
-_LEADING_DOC_NUMBER = re.compile(
-    r"^\s*(?P<prefix>\S{1,16}?)\s?(?:[〔\[［【(（﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号"
-    r"|令\s*第\s*\d+\s*号|公告\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*号)\s*"
-)
-# words that make the bracketed number part of the title ("关于转发国发〔2013〕40号文件的通知")
 _IN_TITLE = re.compile(r"关于|转发|印发|贯彻|落实|根据|执行|《|“")
-_TRAILING_DOC_NUMBER = re.compile(
-    r"\s*[(（]\s*\S{1,16}?[〔\[［【﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］】﹞〗]\s*第?\s*\d+\s*号\s*[)）]\s*$"
-)
+# A 文号 in brackets after the title: "…的通知（国办发〔2019〕5号）"; the number itself is
+# docnumber.py's grammar.
+_TRAILING_BRACKETS = re.compile(r"\s*[(（]\s*(?P<inner>[^()（）]{4,40}?)\s*[)）]\s*$")
 _FILE_EXT = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(?:_第\d+页)?$", re.I)
 _ELLIPSIS = re.compile(r"(?:\.{3,}|…+)$")
 _STATUS_LINE = re.compile(r"^[(（]\s*(?:征求意见稿|试行|暂行|草案|送审稿|修订稿|修订|讨论稿|代拟稿)\s*[)）]$")
@@ -109,9 +105,20 @@ def _strip_leading_number(s: str) -> str:
         starts.append(pos)
     for start in starts:
         rest = s[start:]
-        m = _LEADING_DOC_NUMBER.match(rest)
-        if m and not _IN_TITLE.search(m.group("prefix")) and len(rest) > m.end():
-            return rest[m.end() :].strip()
+        found = find_doc_numbers(rest)
+        first = found[0] if found else None
+        if first and first.start == 0 and not _IN_TITLE.search(rest[: first.end]) and rest[first.end :].strip():
+            return rest[first.end :].strip()
+    return s
+
+
+def _strip_trailing_number(s: str) -> str:
+    m = _TRAILING_BRACKETS.search(s)
+    if m:
+        inner = m.group("inner")
+        found = find_doc_numbers(inner)
+        if found and found[0].start == 0 and found[0].end == len(inner):
+            return s[: m.start()].strip()
     return s
 
 
@@ -189,7 +196,7 @@ def clean_candidate(raw: str | None) -> str | None:
     if m and m.start() >= _MIN_BEFORE_HYPHEN:
         s = s[: m.start()]
     s = _strip_leading_number(s)
-    s = _TRAILING_DOC_NUMBER.sub("", s).strip()
+    s = _strip_trailing_number(s)
     s = tidy_spaces(s)
     s = _strip_category_prefix(s)
     s = s.strip(" -_|")
