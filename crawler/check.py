@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spiders.registry import Source, load_registry
+from spiders.registry import Source
 
 # Listing hops a source may take before its first notice link (gkmlpt: config, then list).
 MAX_LISTING_HOPS = 3
@@ -265,17 +265,14 @@ def child_main(spec_path: str, out_path: str) -> int:
     from scrapy.settings import Settings
 
     from crawler.browser import crawl_settings
+    from crawler.crawl_process import crawler_process, spec_sources
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    registry = load_registry(spec["registry"])
-    sources = [registry[i] for i in spec["sources"]]
-    if spec.get("base"):
-        sources = [s.with_base(spec["base"]) for s in sources]
+    sources = spec_sources(spec)
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update({**check_settings(spec["timeout"]), **spec.get("settings", {})}, priority="cmdline")
     settings.update(crawl_settings(sources, settings.getbool("LOOPBACK_ONLY"), spec["timeout"]), priority="cmdline")
-    from crawler.crawl_process import crawler_process
 
     process = crawler_process(settings, sources)
     try:

@@ -271,10 +271,7 @@ def child_main(spec_path: str) -> int:
     from crawler.browser import crawl_settings
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    registry = load_registry(spec["registry"])
-    sources = [registry[i] for i in spec["sources"]]
-    if spec.get("base"):
-        sources = [s.with_base(spec["base"]) for s in sources]
+    sources = spec_sources(spec)
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update(
@@ -293,6 +290,13 @@ def child_main(spec_path: str) -> int:
     )
     crawler_process(settings, sources).start()
     return 0
+
+
+def spec_sources(spec: dict[str, Any]) -> list[Source]:
+    """The sources a child's spec names, from its registry, at its base if it has one."""
+    registry = load_registry(spec["registry"])
+    sources = [registry[i] for i in spec["sources"]]
+    return [s.with_base(spec["base"]) for s in sources] if spec.get("base") else sources
 
 
 def crawler_process(settings: Any, sources: list[Source]) -> Any:

@@ -207,11 +207,7 @@ def record_failure(
         increment(session, run_id, **({kind: 1} if kind in SKIP_KINDS else {"errors": 1}))
         # The JSON summary cannot be incremented in SQL portably; the row lock
         # (PostgreSQL) or the write transaction (SQLite) keeps this update whole.
-        run = session.execute(
-            select(CrawlRun).where(CrawlRun.id == run_id).with_for_update()
-        ).scalar_one_or_none()
-        if run is None:
-            raise ArchiveError(f"no crawl run {run_id}")
+        run = _locked_run(session, run_id)
         summary = dict(run.error_summary or {})
         counts = dict(summary.get("counts", {}))
         counts[kind] = counts.get(kind, 0) + 1
@@ -274,11 +270,7 @@ def add_note(archive: Archive, run_id: int, note: str) -> None:
     """Keep a remark about how the run went (not an error), e.g. that its listing was read
     by discovery; stored beside the error summary as ``notes``."""
     with archive.transaction() as session:
-        run = session.execute(
-            select(CrawlRun).where(CrawlRun.id == run_id).with_for_update()
-        ).scalar_one_or_none()
-        if run is None:
-            raise ArchiveError(f"no crawl run {run_id}")
+        run = _locked_run(session, run_id)
         summary = dict(run.error_summary or {})
         notes = list(summary.get("notes", []))
         if note not in notes:
@@ -314,3 +306,11 @@ def list_runs(archive: Archive, source_id: str | None = None, limit: int = 20) -
         stmt = stmt.where(CrawlRun.source_id == source_id)
     with archive.session() as session:
         return [RunSummary.from_row(run, run_failures(session, run.id)) for run in session.scalars(stmt)]
+
+
+def _locked_run(session: Session, run_id: int) -> CrawlRun:
+    """The run's row, locked for this transaction (PostgreSQL; SQLite's write lock does it)."""
+    run = session.execute(select(CrawlRun).where(CrawlRun.id == run_id).with_for_update()).scalar_one_or_none()
+    if run is None:
+        raise ArchiveError(f"no crawl run {run_id}")
+    return run

@@ -14,7 +14,6 @@ milliseconds; the total is always the exact count.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, String, bindparam, case, cast, func, literal_column, select, table, text
@@ -23,7 +22,7 @@ from sqlalchemy.sql import column
 
 from storage.db import Archive
 from storage.models import Document, SearchEntry, SearchGhost, Version
-from storage.queries import DocumentSummary
+from storage.queries import DocumentSummary, _jsonable
 from storage.search_filters import Filters, check_limit
 from storage.search_index import FTS_TABLE, TIER_BARE, TIER_FACTOR
 from storage.search_query import Query, QueryError, parse, to_fts5, to_tsquery
@@ -36,16 +35,6 @@ PG_RANK_WINDOW = 2_000  # ts_rank reads (detoasts) each tsvector of the window
 BM25_WEIGHTS = (10.0, 8.0, 1.0, 0.5, 0.0, 0.0, 0.0)
 # ts_rank weights {D (body), C (characters), B, A (title, 文号)}.
 PG_WEIGHTS = "{0.1, 0.05, 0.4, 1.0}"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 @dataclass
