@@ -8,7 +8,6 @@ and therefore the same hash.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 # Characters NFKC leaves alone but sites sprinkle into text: zero-width spaces and
@@ -54,6 +53,6 @@ def normalize_doc_number(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    from crawler.extract.docnumber import normalize_doc_number as normalize
+    from crawler.extract.model import normalize_doc_number as normalize
 
     return normalize(value) or None

@@ -13,13 +13,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, cast, exists, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 
-from crawler.extract.classify import TOPIC_TERMS
+from crawler.extract.model import TOPICS
 from storage.models import Capture, Document, Version
 from storage.normalize import normalize_doc_number
 from storage.search_query import QueryError, fts5_field_phrase
 from storage.search_tokens import AGENCY_PREFIX, REGION_PREFIX
 
-TOPICS = tuple(TOPIC_TERMS)
 MAX_LIMIT = 1000
 
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$")

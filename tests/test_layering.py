@@ -24,3 +24,14 @@ def test_no_production_module_imports_from_tests():
                 if line.lstrip().startswith(("from tests", "import tests")) or '/ "tests"' in line:
                     offenders.append(f"{path.relative_to(ROOT)}: {line.strip()}")
     assert not offenders, offenders
+
+
+def test_storage_depends_on_extractions_output_type_only():
+    offenders = []
+    for path in (ROOT / "storage").rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = line.split()
+            if len(words) >= 2 and words[0] in ("from", "import") and words[1].startswith("crawler.extract"):
+                if words[1] != "crawler.extract.model":
+                    offenders.append(f"{path.relative_to(ROOT)}: {line.strip()}")
+    assert not offenders, offenders

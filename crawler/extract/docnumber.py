@@ -8,9 +8,8 @@ notices: every rule here leans towards "no number" when unsure.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from crawler.extract.model import DocNumber
+from crawler.extract.model import DocNumber, normalize_doc_number
 from crawler.extract.patterns import ADDRESSEE_LINE
 
 _CJK = "\u4e00-\u9fff"
@@ -62,22 +61,6 @@ _NOTICE_PREFIX_MAX = 14  # 国家卫生健康委员会办公厅公告
 
 # Endings of the agency part of an order or announcement number (国令, 民政部令, 国家医保局公告).
 _AGENCY_END = ("国", "院", "部", "委", "会", "局", "署", "行", "府", "席", "厅", "办", "室")
-
-
-def normalize_doc_number(raw: str) -> str:
-    """The identity form of a 文号: NFKC, 〔〕 around the year, no whitespace, no zero padding.
-
-    Only the brackets around a four-digit year are rewritten, so "(试行)" survives. Orders
-    lose the state prefix (中华人民共和国国务院令 → 国令) so every copy of one order matches.
-    """
-    s = unicodedata.normalize("NFKC", raw)
-    s = re.sub(r"\s+", "", s)
-    s = re.sub(r"[〔\[【(〖{﹝［（]([0-9]{4})[〕\]】)〗}﹞］）]", r"〔\1〕", s)
-    s = re.sub(r"〕第(?=[0-9])", "〕", s)
-    s = re.sub(r"(〕|第)0+(?=[0-9])", r"\1", s)
-    s = re.sub(r"^中华人民共和国(?=.+令第)", "", s)
-    s = re.sub(r"^国务院令第", "国令第", s)
-    return s
 
 
 def _trim_prefix(run: str, *, preceded_by_digit: bool, stops: re.Pattern[str] = _STOP_RE) -> str:

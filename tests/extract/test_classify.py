@@ -105,3 +105,10 @@ def test_seed_status_and_topics(n, status):
     text = seed_text(n)
     assert doc_status(None, text) == status
     assert "health" in topics(None, text)
+
+
+def test_the_classifier_serves_exactly_the_output_topics():
+    from crawler.extract.classify import TOPIC_TERMS
+    from crawler.extract.model import TOPICS
+
+    assert tuple(TOPIC_TERMS) == TOPICS
