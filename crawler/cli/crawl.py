@@ -109,7 +109,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     registry_path = sample_registry_path()
     sources = [s for s in load_registry(registry_path).values() if s.enabled]
-    with _demo_server(lambda root, **kw: SampleServer(root, state=args.state, **kw), sample_root()) as server:
+    # Any free port: the archive records the sites' stable origin, whatever port this is.
+    with SampleServer(sample_root(), state=args.state).start() as server:
         if not args.json:
             print(f"serving the sample sites ({args.state}) at {server.base_url} as {SAMPLE_ORIGIN}", file=sys.stderr)
         try:
@@ -124,18 +125,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 130
     _emit_with_health(args, summary, [s.id for s in sources])
     return 0 if summary.ok else 1
-
-
-# A fixed port keeps the demo's URLs the same from one run to the next, so the
-# archive sees the same pages again rather than new ones; any free port if it is taken.
-DEMO_PORT = 18765
-
-
-def _demo_server(server_cls: Any, root: Any) -> Any:
-    try:
-        return server_cls(root, port=DEMO_PORT).start()
-    except OSError:
-        return server_cls(root).start()
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
