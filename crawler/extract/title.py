@@ -75,20 +75,35 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+def _phrase_break(prev: str, token: str) -> bool:
+    # a news headline sets its phrases one space apart (李强在新疆调研时强调 彰显特色优势 …);
+    # a space at a number and its unit (2007 年末) or around a one-character piece is a stray
+    return min(len(prev), len(token)) >= 2 and not (prev[-1].isdigit() or token[0].isdigit())
+
+
 def tidy_spaces(title: str) -> str:
     """The title's spaces as official titles write them: one space between the joint
     issuers it opens with (财政部 税务总局 民政部关于…), between Latin words and digits
-    (COVID 19), and none elsewhere (a page's 调整2007　年末 is 调整2007年末)."""
+    (COVID 19), and none elsewhere (a page's 调整2007　年末 is 调整2007年末). A headline
+    that is no official title (no 关于/印发…, no document kind at its end) keeps the one
+    space between its phrases."""
     tokens = re.sub(r"\s+", " ", title).strip().split(" ")
     out = tokens[0]
+    official = bool(_OFFICIAL_TITLE.search(title) or _TITLE_END.search(title))
     # still in the run of agency names that opens an official title (…关于…, …印发…)
     issuers = bool(_OFFICIAL_TITLE.search(title))
+    phrase = tokens[0]  # the headline phrase the next token would follow
     for prev, token in zip(tokens, tokens[1:]):
         issuers = issuers and is_agency_name(prev) and not token.startswith("关于")
         if issuers or (_is_word_char(prev[-1]) and _is_word_char(token[0])):
             out += " " + token
+            phrase = token
+        elif not official and _phrase_break(phrase, token):
+            out += " " + token
+            phrase = token
         else:
             out += token
+            phrase += token
     return out
 
 

@@ -159,8 +159,12 @@ def test_no_title_anywhere():
         ("关于 印发 江城市 医养结合 实施方案的通知", "关于印发江城市医养结合实施方案的通知"),
         ("江城市 2023年 养老服务 工作要点", "江城市2023年养老服务工作要点"),
         ("关于印发 《江城市养老服务条例》 的通知", "关于印发《江城市养老服务条例》的通知"),
-        # a news headline is no official title: its first words are not issuers
-        ("第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye", "第三届知道安全论坛鸟巢举办知道创宇发布新版ZoomEye"),
+        # a news headline is no official title: its phrases keep the one space between them
+        ("第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye", "第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye"),
+        ("李强在新疆调研时强调　彰显特色优势  提高开放水平", "李强在新疆调研时强调 彰显特色优势 提高开放水平"),
+        ("2024年4月全国CPI同比上涨0.3% 食品价格下降2.7%", "2024年4月全国CPI同比上涨0.3% 食品价格下降2.7%"),
+        # …but not a stray space at a number's unit or around a one-character piece
+        ("全市养老床位达到2.3 万张 老年 人 满意度提升", "全市养老床位达到2.3万张 老年人 满意度提升"),
         # Latin words and numbers keep theirs
         ("关于做好 COVID 19 疫苗接种工作的通知", "关于做好COVID 19疫苗接种工作的通知"),
     ],
