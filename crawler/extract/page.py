@@ -71,7 +71,7 @@ def page_head(html: str) -> dict[str, str]:
         br.tail = " " + (br.tail or "")
     headings = [
         el
-        for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]")
+        for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title') or contains(@class,'tit')]")
         if 6 <= len(_squeezed(el)) <= 150
     ]
     html_title = clean_candidate(out.get("meta_title")) or clean_candidate(out.get("html_title")) or ""

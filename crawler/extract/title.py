@@ -17,6 +17,9 @@ from crawler.extract.patterns import DOC_TYPES as _DOC_TYPES
 from crawler.extract.patterns import TITLE_END as _TITLE_END
 
 _SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|－－|--)\s*")
+# on the page's own heading a bar joins a column name to the headline (新华视界｜…, 书记市长这一周 | …);
+# site names are appended to <title>, not set in the heading
+_HEADING_SEPARATORS = re.compile(r"\s*(?:_|\s[-–—]\s|——|－－|--)\s*")
 _IN_TITLE = re.compile(r"关于|转发|印发|贯彻|落实|根据|执行|《|“")
 # A 文号 in brackets after the title: "…的通知（国办发〔2019〕5号）"; the number itself is
 # docnumber.py's grammar.
@@ -75,20 +78,38 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+def _phrase_break(prev: str, token: str) -> bool:
+    # a news headline sets its phrases one space apart (李强在新疆调研时强调 彰显特色优势 …),
+    # and a column name off the headline by a spaced bar (书记市长这一周 | …); a space at a
+    # number and its unit (2007 年末) or around a one-character piece is a stray
+    if prev.endswith(("|", "｜")) or token in ("|", "｜"):
+        return True
+    return min(len(prev), len(token)) >= 2 and not (prev[-1].isdigit() or token[0].isdigit())
+
+
 def tidy_spaces(title: str) -> str:
     """The title's spaces as official titles write them: one space between the joint
     issuers it opens with (财政部 税务总局 民政部关于…), between Latin words and digits
-    (COVID 19), and none elsewhere (a page's 调整2007　年末 is 调整2007年末)."""
+    (COVID 19), and none elsewhere (a page's 调整2007　年末 is 调整2007年末). A headline
+    that is no official title (no 关于/印发…, no document kind at its end) keeps the one
+    space between its phrases."""
     tokens = re.sub(r"\s+", " ", title).strip().split(" ")
     out = tokens[0]
+    official = bool(_OFFICIAL_TITLE.search(title) or _TITLE_END.search(title))
     # still in the run of agency names that opens an official title (…关于…, …印发…)
     issuers = bool(_OFFICIAL_TITLE.search(title))
+    phrase = tokens[0]  # the headline phrase the next token would follow
     for prev, token in zip(tokens, tokens[1:]):
         issuers = issuers and is_agency_name(prev) and not token.startswith("关于")
         if issuers or (_is_word_char(prev[-1]) and _is_word_char(token[0])):
             out += " " + token
+            phrase = token
+        elif not official and _phrase_break(phrase, token):
+            out += " " + token
+            phrase = token
         else:
             out += token
+            phrase += token
     return out
 
 
@@ -163,11 +184,11 @@ def _site_like(part: str) -> bool:
     return len(part) < _MIN_SUBTITLE or bool(_ORG_NAME.match(part))
 
 
-def _title_part(s: str) -> str:
+def _title_part(s: str, separators: re.Pattern = _SEPARATORS) -> str:
     """The title among a candidate's separated parts: the longest (site names, slogans and
     channels are shorter), with a subtitle it is joined to by —— (not a site name)."""
-    tokens = _SEPARATORS.split(s)
-    seps = [m.group() for m in _SEPARATORS.finditer(s)]
+    tokens = separators.split(s)
+    seps = [m.group() for m in separators.finditer(s)]
     parts = [(p.strip(), seps[i - 1] if i else "") for i, p in enumerate(tokens)]
     if len([p for p, _ in parts if p]) <= 1:
         return s
@@ -180,9 +201,10 @@ def _title_part(s: str) -> str:
     return "——".join(parts[i][0] for i in range(lo, hi + 1))
 
 
-def clean_candidate(raw: str | None) -> str | None:
+def clean_candidate(raw: str | None, *, heading: bool = False) -> str | None:
     """A title candidate without site suffix, portal tail, ad, leading 文号, file extension
-    or category prefix."""
+    or category prefix. A ``heading`` (or a <title> read against one) keeps a column name
+    its bar joins to the headline."""
     if not raw:
         return None
     s = strip_leading_marks(re.sub(r"[\s\u3000\xa0]+", " ", raw).strip())
@@ -190,7 +212,7 @@ def clean_candidate(raw: str | None) -> str | None:
     if tail and tail.start() >= _MIN_BEFORE_HYPHEN:
         s = s[: tail.start()]
     s = _AD_BRACKET.sub(" ", s).strip()
-    s = _title_part(s)
+    s = _title_part(s, _HEADING_SEPARATORS if heading else _SEPARATORS)
     s = _FILE_EXT.sub("", s).strip()
     m = _HYPHEN_SUFFIX.search(s)
     if m and m.start() >= _MIN_BEFORE_HYPHEN:
@@ -286,12 +308,13 @@ def clean_title(
     judge = len(_squeeze(text)) >= 50  # too little text to tell a spam title from a real one
     rejected: set[str] = set()
     confirmed = _squeeze(clean_candidate(meta_title) or "")
+    titled = _squeeze(clean_candidate(html_title, heading=True) or "")
     candidates = [
         ("table", table_title), ("h1", h1), ("meta", meta_title), ("html_title", html_title), ("listing", listing_title),
     ]
     chosen: tuple[str, str] | None = None
     for source, raw in candidates:
-        cand = clean_candidate(raw)
+        cand = clean_candidate(raw, heading=source == "h1")
         if cand is None:
             continue
         truncated = bool(_ELLIPSIS.search(cand))
@@ -300,6 +323,9 @@ def clean_title(
             continue  # a site logo or an agency name in the heading
         # two of the page's own records agree: the heading or the <title> with the <meta>
         agreed = confirmed and _squeeze(cand) == confirmed and (source != "meta" or confirmed in _squeeze(html_title or ""))
+        # …or the heading is the <title> without its site name, and the text has no title
+        # line of its own (an SEO copy sets its bait question in both, over a notice's title)
+        agreed = agreed or (source == "h1" and titled and _squeeze(cand) == titled and not title_from_text(text))
         trusted = source == "table" or agreed
         if not trusted and judge and relatedness(cand, text) < _MIN_RELATED:
             rejected.add(raw.strip())

@@ -159,8 +159,13 @@ def test_no_title_anywhere():
         ("关于 印发 江城市 医养结合 实施方案的通知", "关于印发江城市医养结合实施方案的通知"),
         ("江城市 2023年 养老服务 工作要点", "江城市2023年养老服务工作要点"),
         ("关于印发 《江城市养老服务条例》 的通知", "关于印发《江城市养老服务条例》的通知"),
-        # a news headline is no official title: its first words are not issuers
-        ("第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye", "第三届知道安全论坛鸟巢举办知道创宇发布新版ZoomEye"),
+        # a news headline is no official title: its phrases keep the one space between them
+        ("第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye", "第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye"),
+        ("李强在新疆调研时强调　彰显特色优势  提高开放水平", "李强在新疆调研时强调 彰显特色优势 提高开放水平"),
+        ("2024年4月全国CPI同比上涨0.3% 食品价格下降2.7%", "2024年4月全国CPI同比上涨0.3% 食品价格下降2.7%"),
+        ("书记市长这一周 | 奋马扬鞭争春色", "书记市长这一周 | 奋马扬鞭争春色"),
+        # …but not a stray space at a number's unit or around a one-character piece
+        ("全市养老床位达到2.3 万张 老年 人 满意度提升", "全市养老床位达到2.3万张 老年人 满意度提升"),
         # Latin words and numbers keep theirs
         ("关于做好 COVID 19 疫苗接种工作的通知", "关于做好COVID 19疫苗接种工作的通知"),
     ],
@@ -305,6 +310,23 @@ def test_mark_lines():
             id="heading only in og:title",
         ),
         pytest.param(
+            "<html><head><title>新华视界｜河北遵化：数字农机服务助力农业生产-新华网</title></head><body>"
+            "<h1>新华视界｜河北遵化：数字农机服务助力农业生产</h1><div id=zoom>"
+            "<p>近日，河北省遵化市的农民在田间使用数字农机服务平台调度农机，开展春耕春播。"
+            "数字农机服务平台让农机作业更高效，助力农业生产提质增效。</p></div></body></html>",
+            "新华视界｜河北遵化：数字农机服务助力农业生产",
+            id="a column name the heading joins with a bar stays",
+        ),
+        pytest.param(
+            "<html><head><title>书记市长这一周 | 奋马扬鞭争春色，&ldquo;虎&rdquo;力全开向未来</title></head><body>"
+            "<div class=\"tit2\">书记市长这一周 | 奋马扬鞭争春色，&ldquo;虎&rdquo;力全开向未来</div>"
+            "<div class=\"box-text-time\"><span>2022-02-13 20:04:17</span></div><div id=zoom>"
+            "<p>2月7日，春节后首个工作日，南京市委市政府召开全市深化作风建设优化营商环境大会，部署全年营商环境建设任务。</p>"
+            "<p>同一日，苏州召开2021年度综合考核工作总结暨作风建设大会，表彰先进集体和个人。</p></div></body></html>",
+            "书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来",
+            id="a figurative headline its heading and <title> agree on, the text offering no title",
+        ),
+        pytest.param(
             "<html><head><title>关于废止有关规定的决定</title></head><body><div id=zoom>"
             "<p>（此件主动公开）</p><p>江西省人民政府关于废止有关规定的决定</p>"
             f"{_BODY}</div></body></html>",
@@ -335,6 +357,12 @@ def test_titles_from_real_layouts(page, expected):
 )
 def test_portal_headings_are_cut(raw, expected):
     assert clean_candidate(raw) == expected
+
+
+def test_a_bar_cuts_a_title_record_but_not_a_heading():
+    assert clean_candidate("新华视界｜河北遵化：数字农机服务助力农业生产") == "河北遵化：数字农机服务助力农业生产"
+    assert clean_candidate("新华视界｜河北遵化：数字农机服务助力农业生产", heading=True) == "新华视界｜河北遵化：数字农机服务助力农业生产"
+    assert clean_candidate("关于做好养老服务工作的通知_XX市民政局", heading=True) == "关于做好养老服务工作的通知"
 
 
 _NEWS = (
