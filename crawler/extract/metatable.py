@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.htmltree import parse_html
+from lxml import etree
+
+from crawler.extract.htmltree import Html, parse_html
 
 # Canonical key → labels (compared with all whitespace removed).
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -120,11 +122,19 @@ def _split_inline(cell: str) -> list[str]:
     return parts
 
 
-def parse_meta_table(html: str) -> dict[str, str]:
-    """Canonical metadata keys → raw values as written (stripped); the first occurrence wins."""
-    if not html or not html.strip():
+def is_markup(text: str) -> bool:
+    """HTML, as opposed to plain text (read as cells split on | and lines)."""
+    return "<" in text and re.search(r"<[a-zA-Z!/]", text) is not None
+
+
+def parse_meta_table(html: Html) -> dict[str, str]:
+    """Canonical metadata keys → raw values as written (stripped); the first occurrence wins.
+    ``html`` is a page (text or its tree, read, never changed) or plain text."""
+    if isinstance(html, etree._Element):
+        raw_cells = _cells_from_tree(html)
+    elif not html or not html.strip():
         return {}
-    if "<" in html and re.search(r"<[a-zA-Z!/]", html):
+    elif is_markup(html):
         root = parse_html(html)
         if root is None:
             return {}
