@@ -82,7 +82,7 @@ def _read_head(root: etree._Element) -> dict[str, str]:
         if name in _PUBLISHED_META and meta.get("content") and "published_meta" not in out:
             out["published_meta"] = meta.get("content").strip()
         if name in _TITLE_META and (meta.get("content") or "").strip() and "meta_title" not in out:
-            out["meta_title"] = re.sub(r"\s+", " ", meta.get("content")).strip()
+            out["meta_title"] = " ".join(meta.get("content").split())
     headings = [
         el
         for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]")
@@ -134,9 +134,10 @@ def header_block(lines: list[str], title: str | None) -> str:
     top = lines[:_HEADER_LINES]
     start = 0
     if title:
-        squeezed = re.sub(r"\s+", "", title)
-        hits = [i for i, line in enumerate(top) if re.sub(r"\s+", "", line) == squeezed]
-        hits = hits or [i for i, line in enumerate(top) if squeezed in re.sub(r"\s+", "", line)]
+        squeezed = "".join(title.split())
+        flat = ["".join(line.split()) for line in top]
+        hits = [i for i, line in enumerate(flat) if line == squeezed]
+        hits = hits or [i for i, line in enumerate(flat) if squeezed in line]
         if hits:
             start = hits[-1] + 1
     end = next((i for i in range(start, len(top)) if ADDRESSEE_LINE.match(top[i])), None)
@@ -168,7 +169,7 @@ _COVER_NOTE_CHARS = 300
 
 
 def _is_cover_note(text: str) -> bool:
-    return len(re.sub(r"\s+", "", text)) < _COVER_NOTE_CHARS
+    return len("".join(text.split())) < _COVER_NOTE_CHARS
 
 
 def extract_page(
