@@ -25,7 +25,7 @@ from functools import lru_cache
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from lxml.cssselect import CSSSelector, LxmlTranslator
+from lxml.cssselect import CSSSelector
 
 from crawler.extract.htmltree import Html, as_tree
 
@@ -158,10 +158,32 @@ def _selector(css: str) -> CSSSelector | None:
         return None
 
 
-# All known containers in one search of the tree; each hit is then told apart by a test
-# of the element itself (one XPath each over the whole page cost more than the rest).
-_ANY_KNOWN = CSSSelector(", ".join(KNOWN_CONTAINERS))
-_IS_KNOWN = tuple(etree.XPath(LxmlTranslator().css_to_xpath(css, prefix="self::")) for css in KNOWN_CONTAINERS)
+# The known containers are plain #id and .class selectors: they are found from the page's
+# id and class values, read in one walk of the tree (each selector's XPath walked it
+# once more, the costliest step of the cleaning).
+assert all(css[0] in "#." and css[1:].replace("-", "").replace("_", "").isalnum() for css in KNOWN_CONTAINERS)
+_ID_OR_CLASS = etree.XPath("//@id|//@class")
+_BY_ID = {css[1:]: css for css in KNOWN_CONTAINERS if css[0] == "#"}
+_BY_CLASS = {css[1:]: css for css in KNOWN_CONTAINERS if css[0] == "."}
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() splits on, as CSS does
+
+
+def _known_containers(root: etree._Element) -> dict[str, list[etree._Element]]:
+    """Elements matching each known container selector, in document order."""
+    hits: dict[str, list[etree._Element]] = {}
+    for value in _ID_OR_CLASS(root):
+        if value.attrname == "id":
+            names = [_BY_ID[value]] if value in _BY_ID else []
+        elif any(name in value for name in _BY_CLASS):
+            names = [_BY_CLASS[t] for t in dict.fromkeys(_XML_SPACE.split(value)) if t in _BY_CLASS]
+        else:
+            continue
+        for css in names:
+            el = value.getparent()
+            found = hits.setdefault(css, [])
+            if not found or found[-1] is not el:
+                found.append(el)
+    return hits
 
 
 def _largest(matches: list[etree._Element]) -> etree._Element | None:
@@ -179,9 +201,9 @@ def find_container(root: etree._Element, container: str | None = None) -> etree.
     compiled = _selector(container) if container else None
     if compiled is not None and (found := _largest(compiled(root))) is not None:
         return found
-    hits = _ANY_KNOWN(root)
-    for is_this in _IS_KNOWN if hits else ():
-        if (found := _largest([h for h in hits if is_this(h)])) is not None:
+    hits = _known_containers(root)
+    for css in KNOWN_CONTAINERS if hits else ():
+        if (found := _largest(hits.get(css, []))) is not None:
             return found
     return None
 

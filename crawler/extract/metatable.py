@@ -78,22 +78,26 @@ def _clean_value(s: str) -> str:
 def _cells_from_tree(root) -> list[str]:
     """Text cells in document order: a table/list cell whole, other elements piece by piece."""
     cells: list[str] = []
+    add = cells.append
 
-    def walk(el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() in _SKIP_TAGS or not isinstance(el.tag, str):
+    def walk(el) -> None:  # runs on every element of the page: kept lean
+        tag = el.tag
+        if not isinstance(tag, str):
             return
-        if tag.lower() in _LEAF_CELLS and not any(
+        tag = tag.lower()
+        if tag in _SKIP_TAGS:
+            return
+        if tag in _LEAF_CELLS and not any(
             isinstance(c.tag, str) and c.tag.lower() in _BLOCKISH for c in el.iterdescendants()
         ):
-            cells.append(el.text_content())
+            add(el.text_content())
             return
         if el.text:
-            cells.append(el.text)
+            add(el.text)
         for child in el:
             walk(child)
             if child.tail:
-                cells.append(child.tail)
+                add(child.tail)
 
     walk(root)
     return [c for c in cells if c.strip(" \t\r\n\u3000\xa0")]
