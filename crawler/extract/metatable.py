@@ -58,7 +58,8 @@ _BLOCKISH = {"table", "tr", "ul", "ol", "li", "dl", "div", "p", "td", "th", "dt"
 
 
 def _squash(s: str) -> str:
-    return _WS.sub("", s)
+    # = _WS.sub("", s): str.split() drops what \s matches (\u3000 and \xa0 included)
+    return "".join(s.split()).replace("\u200b", "").replace("\ufeff", "")
 
 
 def _label_of(cell: str) -> str | None:
@@ -110,6 +111,8 @@ def _cells_from_text(text: str) -> list[str]:
 
 def _split_inline(cell: str) -> list[str]:
     """'索引号：X 发布机构：Y' → ['索引号：', 'X', '发布机构：', 'Y']; other cells unchanged."""
+    if ":" not in cell and "：" not in cell:
+        return [cell]  # every inline label ends with a colon: most cells of a page have none
     matches = list(_INLINE_LABEL.finditer(cell))
     if not matches:
         return [cell]
