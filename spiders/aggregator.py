@@ -9,7 +9,8 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from spiders.base import FamilySpider, attachment_urls, fetched_attachments, page_links, response_part
+from spiders.base import FamilySpider, response_part
+from spiders.page_links import attachment_urls, fetched_attachments, page_links
 from spiders.registry import Source, request_headers
 from crawler.items import CapturedPart, PageLinks
 

@@ -11,15 +11,13 @@ from typing import Any
 from urllib.parse import urldefrag
 
 import scrapy
-from lxml.html import HtmlElement
 from scrapy.http import Response
 
 from crawler import browser
 from crawler.errors import classify_failure
-from crawler.extract.attachment.kinds import TEXT_KINDS
-from crawler.extract.attachments import attachment_links
 from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem, PageLinks
+from spiders.page_links import fetched_attachments, page_links
 from crawler.signals import fetch_failed, listing_discovered, listing_walked
 from spiders.pages import numbered_page_url
 from spiders.registry import RegistryError, Source, load_registry, request_headers
@@ -35,35 +33,6 @@ _TAGS = re.compile(r"<[^>]+>")
 
 def plain_title(text: str) -> str:
     return re.sub(r"\s+", " ", _TAGS.sub("", text)).strip()
-# Attachments whose text we can read; a page rarely has more that matter.
-FETCHED_ATTACHMENT_KINDS = frozenset(TEXT_KINDS)
-MAX_ATTACHMENTS = 6
-
-
-def page_tree(response: Response) -> HtmlElement | str:
-    """The tree Scrapy's selector holds for an HTML response (parsed once, shared with
-    every ``response.css``), else the text to parse."""
-    selector = getattr(response, "selector", None)
-    root = getattr(selector, "root", None) if selector is not None and selector.type == "html" else None
-    return root if isinstance(root, HtmlElement) else response.text
-
-
-def page_links(response: Response) -> PageLinks | None:
-    """The attachment links of a fetched page, read from Scrapy's own tree of it."""
-    if not hasattr(response, "text"):
-        return None
-    return PageLinks(response.encoding, attachment_links(page_tree(response), response.url))
-
-
-def fetched_attachments(links: PageLinks | None) -> list[str]:
-    """The readable attachments among a page's links (PDF, DOC, DOCX, WPS, XLS/XLSX, OFD)."""
-    found = links.links if links else []
-    return [a.url for a in found if a.kind in FETCHED_ATTACHMENT_KINDS][:MAX_ATTACHMENTS]
-
-
-def attachment_urls(response: Response) -> list[str]:
-    """The readable attachments a page links to."""
-    return fetched_attachments(page_links(response))
 
 
 def response_part(response: Response) -> CapturedPart:

@@ -20,7 +20,8 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.items import CapturedPart
-from spiders.base import FamilySpider, fetched_attachments, page_links, plain_title, response_part
+from spiders.base import FamilySpider, plain_title, response_part
+from spiders.page_links import fetched_attachments, page_links
 from spiders.policy_api import epoch_date
 from spiders.registry import Source, request_headers
 

@@ -178,7 +178,7 @@ def test_the_attachment_scan_reads_scrapys_own_tree(monkeypatch):
     import crawler.extract.htmltree as htmltree
     from crawler.extract import decode_html
     from crawler.extract.attachments import attachment_links
-    from spiders.base import page_links
+    from spiders.page_links import page_links
 
     page = next(p for p in EXPECTED["page"] if p.get("body_from_attachment"))
     resp = response(page["path"])
