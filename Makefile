@@ -33,6 +33,7 @@ eval: $(STAMP)
 ## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory; near-duplicate lookup ms
 bench: $(STAMP)
 	$(PY) tests/bench/run_bench.py
+	$(PY) tests/bench/extract_speed.py
 	$(PY) tests/bench/startup_bench.py
 	$(PY) tests/bench/neardup_bench.py
 

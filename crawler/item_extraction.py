@@ -2,11 +2,14 @@
 pure extraction functions, with the source's registry knowledge applied."""
 from __future__ import annotations
 
+import codecs
 import re
 
 from crawler.extract import Extraction, decode_html, extract_page
 from crawler.extract.attachment import attachment_text, sniff_kind
 from crawler.extract.attachments import attachment_links
+from crawler.extract.htmltree import parse_html
+from crawler.extract.model import AttachmentLink
 from crawler.items import AttachmentFile, CapturedPart, PageItem
 from spiders.registry import Source
 
@@ -29,6 +32,29 @@ def read_attachment(part: CapturedPart, name: str | None) -> AttachmentFile:
     return AttachmentFile(part=part, kind=kind, name=name, text=text, error=error)
 
 
+def _codec(name: str | None) -> str | None:
+    try:
+        return codecs.lookup(name).name if name else None
+    except LookupError:
+        return None
+
+
+def _spider_links(item: PageItem, page: CapturedPart, codec: str) -> list[AttachmentLink] | None:
+    """The links the spider read on the page, when it read the same text we decoded:
+    the same charset, or bytes every ASCII-compatible charset reads alike."""
+    found = item.page_links
+    if found is None:
+        return None
+    theirs = _codec(found.encoding)
+    if theirs == _codec(codec) or page.body.isascii() and theirs and _ascii_compatible(theirs):
+        return found.links
+    return None
+
+
+def _ascii_compatible(codec: str) -> bool:
+    return "<a href>".encode(codec, errors="replace") == b"<a href>"
+
+
 def extract_item(item: PageItem, source: Source) -> tuple[Extraction, list[AttachmentFile]]:
     first, *rest = item.parts
     more = []
@@ -36,12 +62,17 @@ def extract_item(item: PageItem, source: Source) -> tuple[Extraction, list[Attac
         text, part.encoding = decode_html(part.body, declared_charset(part.content_type))
         more.append(text)
     html, first.encoding = decode_html(first.body, declared_charset(first.content_type))
+    page = None  # the page's tree, when this function needs it too: extraction then uses it
     files = []
     if item.attachments:
-        names = {a.url: a.name for a in attachment_links(html, first.final_url or first.url)}
+        links = _spider_links(item, first, first.encoding)
+        if links is None:
+            page = parse_html(html)
+            links = attachment_links(page, first.final_url or first.url) if page is not None else []
+        names = {a.url: a.name for a in links}
         files = [read_attachment(p, names.get(p.url)) for p in item.attachments]
     extraction = extract_page(
-        html,
+        page if page is not None else html,
         first.final_url or first.url,
         more_pages=more,
         listing=item.listing,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.extract.model import Extraction
+from crawler.extract.model import AttachmentLink, Extraction
 
 # The kinds of source, most authoritative first: a government site beats an aggregator,
 # which beats a document-sharing site. The registry, the schema and ingest all use these.
@@ -52,6 +52,16 @@ class PageRecord:
 
 
 @dataclass
+class PageLinks:
+    """The 附件 links the spider read on a page, and the charset it decoded the page
+    with: extraction reuses them instead of reading the page for them again, when it
+    decodes the page the same way (link texts are file names)."""
+
+    encoding: str | None
+    links: list[AttachmentLink]
+
+
+@dataclass
 class PageItem:
     """A notice page as fetched: raw bytes, nothing parsed yet.
 
@@ -68,6 +78,8 @@ class PageItem:
     attachments: list[CapturedPart] = field(default_factory=list)
     # A re-check the site answered 304 Not Modified: parts[0] has no body.
     not_modified: bool = False
+    # what the spider found linked on parts[0]; None: not looked at
+    page_links: PageLinks | None = None
 
     @property
     def url(self) -> str:

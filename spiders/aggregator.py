@@ -9,9 +9,10 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from spiders.base import FamilySpider, attachment_urls, response_part
+from spiders.base import FamilySpider, response_part
+from spiders.page_links import attachment_urls, fetched_attachments, page_links
 from spiders.registry import Source, request_headers
-from crawler.items import CapturedPart
+from crawler.items import CapturedPart, PageLinks
 
 _PAGE_NO = re.compile(r"_(\d+)\.s?html?$")
 
@@ -37,19 +38,20 @@ class AggregatorSpider(FamilySpider):
             yield item  # page 1 unchanged: its continuation pages are not asked for
             return
         parts = [response_part(response)]
-        files = attachment_urls(response)
+        links = page_links(response)
+        files = fetched_attachments(links)
         if not source.article_pager:
-            yield from self.finish_item(source, listing, parts, files)
+            yield from self.finish_item(source, listing, parts, files, links)
             return
         pending = continuation_urls(response, source.article_pager, [response.url])
-        yield from self._next_part(source, listing, parts, pending, files)
+        yield from self._next_part(source, listing, parts, pending, files, links)
 
     def _next_part(
         self, source: Source, listing: dict[str, str], parts: list[CapturedPart], pending: list[str],
-        files: list[str],
+        files: list[str], links: PageLinks | None = None,
     ) -> Iterable[Any]:
         if not pending:
-            yield from self.finish_item(source, listing, parts, files)
+            yield from self.finish_item(source, listing, parts, files, links)
             return
         url, rest = pending[0], pending[1:]
         yield scrapy.Request(
@@ -58,24 +60,28 @@ class AggregatorSpider(FamilySpider):
             callback=self.parse_continuation,
             errback=self.on_continuation_error,
             meta=self.source_meta(source, {"source_id": source.id, "role": "continuation"}),
-            cb_kwargs={"source": source, "listing": listing, "parts": parts, "pending": rest, "files": files},
+            cb_kwargs={
+                "source": source, "listing": listing, "parts": parts, "pending": rest, "files": files, "links": links,
+            },
         )
 
     def parse_continuation(
         self, response: Response, source: Source, listing: dict[str, str],
-        parts: list[CapturedPart], pending: list[str], files: list[str],
+        parts: list[CapturedPart], pending: list[str], files: list[str], links: PageLinks | None = None,
     ) -> Iterable[Any]:
         parts = [*parts, response_part(response)]
         known = [p.url for p in parts] + pending
         assert source.article_pager
         pending = pending + continuation_urls(response, source.article_pager, known)
-        yield from self._next_part(source, listing, parts, pending, files + attachment_urls(response))
+        yield from self._next_part(source, listing, parts, pending, files + attachment_urls(response), links)
 
     def on_continuation_error(self, failure: Any) -> Iterable[Any]:
         # A lost page 2 must not lose page 1: keep what we have and say what is missing.
         self.on_error(failure)
         kwargs = failure.request.cb_kwargs
-        yield from self.finish_item(kwargs["source"], kwargs["listing"], kwargs["parts"], kwargs["files"])
+        yield from self.finish_item(
+            kwargs["source"], kwargs["listing"], kwargs["parts"], kwargs["files"], kwargs.get("links")
+        )
 
 
 

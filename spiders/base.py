@@ -15,10 +15,9 @@ from scrapy.http import Response
 
 from crawler import browser
 from crawler.errors import classify_failure
-from crawler.extract.attachment.kinds import TEXT_KINDS
-from crawler.extract.attachments import attachment_links
 from crawler.extract.listing import Listing, discover_listing
-from crawler.items import PageItem
+from crawler.items import PageItem, PageLinks
+from spiders.page_links import fetched_attachments, page_links
 from crawler.signals import fetch_failed, listing_discovered, listing_walked
 from spiders.pages import numbered_page_url
 from spiders.registry import RegistryError, Source, load_registry, request_headers
@@ -34,17 +33,6 @@ _TAGS = re.compile(r"<[^>]+>")
 
 def plain_title(text: str) -> str:
     return re.sub(r"\s+", " ", _TAGS.sub("", text)).strip()
-# Attachments whose text we can read; a page rarely has more that matter.
-FETCHED_ATTACHMENT_KINDS = frozenset(TEXT_KINDS)
-MAX_ATTACHMENTS = 6
-
-
-def attachment_urls(response: Response) -> list[str]:
-    """The readable attachments a page links to (PDF, DOC, DOCX, WPS, XLS/XLSX, OFD)."""
-    if not hasattr(response, "text"):
-        return []
-    links = attachment_links(response.text, response.url)
-    return [a.url for a in links if a.kind in FETCHED_ATTACHMENT_KINDS][:MAX_ATTACHMENTS]
 
 
 def response_part(response: Response) -> CapturedPart:
@@ -319,11 +307,13 @@ class FamilySpider(scrapy.Spider):
         if (item := self.not_modified(response, source, listing)) is not None:
             yield item
             return
-        yield from self.finish_item(source, listing, [response_part(response)], attachment_urls(response))
+        links = page_links(response)
+        yield from self.finish_item(source, listing, [response_part(response)], fetched_attachments(links), links)
 
     # ---- attachments: fetched one after another, then the item goes out -------------
     def finish_item(
-        self, source: Source, listing: dict[str, str], parts: list[CapturedPart], attachments: list[str]
+        self, source: Source, listing: dict[str, str], parts: list[CapturedPart], attachments: list[str],
+        links: PageLinks | None = None,
     ) -> Iterable[Any]:
         """Fetch the page's attachments one after another, then send the item out whole.
 
@@ -339,7 +329,7 @@ class FamilySpider(scrapy.Spider):
         The cost of chaining is that one page's files come one at a time; the crawl stays
         concurrent across pages, and per-site politeness limits it to two at a time anyway.
         """
-        item = PageItem(source_id=source.id, parts=parts, listing=listing)
+        item = PageItem(source_id=source.id, parts=parts, listing=listing, page_links=links)
         yield from self._next_attachment(item, list(dict.fromkeys(attachments)))
 
     def _next_attachment(self, item: PageItem, pending: list[str]) -> Iterable[Any]:

@@ -20,7 +20,8 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.items import CapturedPart
-from spiders.base import FamilySpider, attachment_urls, plain_title, response_part
+from spiders.base import FamilySpider, plain_title, response_part
+from spiders.page_links import fetched_attachments, page_links
 from spiders.policy_api import epoch_date
 from spiders.registry import Source, request_headers
 
@@ -159,4 +160,5 @@ class GkmlptSpider(FamilySpider):
                 body=body.encode("utf-8"), fetched_at=datetime.now(timezone.utc),
                 content_type="text/html; charset=utf-8",
             ))
-        yield from self.finish_item(source, listing, parts, attachment_urls(response))
+        links = page_links(response)
+        yield from self.finish_item(source, listing, parts, fetched_attachments(links), links)

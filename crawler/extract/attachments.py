@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree
-from lxml import html as lxml_html
-
-from crawler.extract.decode import xml_safe
+from crawler.extract.htmltree import Html, as_tree, document_roots
 from crawler.extract.attachment.kinds import LINK_EXTENSIONS, kind_of_extension
 from crawler.extract.model import AttachmentLink
 
@@ -38,6 +35,17 @@ def _text_kind(text: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
+_EXT_ANYWHERE = re.compile(r"\.(?:" + "|".join(LINK_EXTENSIONS) + r")", re.I)
+
+
+def _may_name_file(href: str) -> bool:
+    """False when no URL joined from ``href`` can end in, or query, a file extension:
+    it names none, and it has a path of its own (a bare "?…" keeps the base's path)."""
+    if href[0] in "?;":
+        return True
+    return bool(_EXT_ANYWHERE.search(unquote(href) if "%" in href else href))
+
+
 _QUERY_FILE = re.compile(r"([^=&/\\]+\.(?:" + "|".join(LINK_EXTENSIONS) + r"))(?=$|[&#;])", re.I)
 
 
@@ -51,36 +59,33 @@ def _name_from_url(url: str) -> str:
     return m.group(1) if m else base
 
 
-def attachment_links(html: str, base_url: str | None) -> list[AttachmentLink]:
+def attachment_links(html: Html, base_url: str | None) -> list[AttachmentLink]:
     """Links to attachment files (by the href's extension or the link text's), absolute,
-    de-duplicated by URL, in page order. Embedded documents (iframe/embed/object) count."""
-    if not html or not html.strip():
+    de-duplicated by URL, in page order. Embedded documents (iframe/embed/object) count.
+    ``html`` is the decoded page or its tree (read, never changed)."""
+    root = as_tree(html)
+    if root is None:
         return []
-    html = xml_safe(html)
-    try:
-        root = lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        try:
-            root = lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
-        except (etree.ParserError, ValueError):
-            return []
+    roots = document_roots(root)
 
     base = base_url or ""
-    base_el = root.find(".//base[@href]")
+    base_el = next((el for top in roots for el in top.iterfind(".//base[@href]")), None)
     if base_el is not None:
         base = urljoin(base, base_el.get("href").strip())
 
     found: dict[str, AttachmentLink] = {}
-    for el in root.iter("a", "iframe", "embed", "object"):
+    for el in (el for top in roots for el in top.iter("a", "iframe", "embed", "object")):
         href = el.get("href") if el.tag == "a" else (el.get("src") or el.get("data"))
         if not href:
             continue
         href = href.strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        url = urljoin(base, href) if base else href
         name = _WS.sub(" ", el.text_content() if el.tag == "a" else "").strip()
         title = (el.get("title") or "").strip()
+        if not _may_name_file(href) and not (_text_kind(name) or _text_kind(title)):
+            continue  # most links of a page: no file in sight, no URL to join
+        url = urljoin(base, href) if base else href
         kind = _kind_of(url)
         if kind is None:
             # the link text names a file: only an attachment when the URL serves files

@@ -9,6 +9,8 @@ where it matters: a 落款 date or a 附件 line after a footer marker stops the
 from __future__ import annotations
 
 import re
+import re._constants as _sre_c
+import re._parser as _sre_parser
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -42,7 +44,9 @@ _ALWAYS = [
     # tags and a bracketed editor's name closing a news page
     r"^(关键字|关键词|标签)\s*[:：][^。；;]{0,30}$",
     r"^[（(]\s*(编辑|责任编辑|责编|作者|记者|校对)\s*[:：][^）)]{1,20}[）)]$",
-    r"(【|\[)?\s*(字体|字号)\s*[:：]\s*(【|\[)?\s*大\s*(】|\])?\s*(【|\[)?\s*中\s*(】|\])?\s*(【|\[)?\s*小",
+    # (searched: an opening bracket before 字体 would change nothing, and would make the
+    # search try this pattern at every position)
+    r"(字体|字号)\s*[:：]\s*(【|\[)?\s*大\s*(】|\])?\s*(【|\[)?\s*中\s*(】|\])?\s*(【|\[)?\s*小",
     r"^扫一扫",
     r"^微信扫一扫|^用手机扫描|在手机上(打开|浏览)",
     # breadcrumbs
@@ -83,7 +87,35 @@ _ALWAYS = [
     # a decoration glyph alone on its line
     r"^[■□▪▫●◆◇★☆►▶•※◎]+$",
 ]
-_ALWAYS_RE = re.compile("|".join(f"(?:{p})" for p in _ALWAYS), re.I)
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every top-level branch of ``pattern`` starts with ``^``."""
+    items = list(_sre_parser.parse(pattern, re.I))
+    if len(items) == 1 and items[0][0] is _sre_c.BRANCH:
+        return all(list(b)[:1] and list(b)[0] == (_sre_c.AT, _sre_c.AT_BEGINNING) for b in items[0][1][1])
+    return bool(items) and items[0] == (_sre_c.AT, _sre_c.AT_BEGINNING)
+
+
+def _either(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.I)
+
+
+class _LineRule:
+    """``_ALWAYS`` as one alternation of the ``^`` patterns, tried once at the line's
+    start, and the few others searched one by one. One alternation of all of them made
+    ``search`` try each pattern at every position of every line (most of the boilerplate
+    filter's time); alone, a pattern that starts with a literal is found by a fast scan."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self._at_start = _either([p for p in patterns if _anchored(p)])
+        self._anywhere = tuple(re.compile(p, re.I) for p in patterns if not _anchored(p))
+
+    def search(self, line: str) -> bool:
+        return bool(self._at_start.match(line)) or any(p.search(line) for p in self._anywhere)
+
+
+_ALWAYS_RE = _LineRule(_ALWAYS)
 # furniture only when the line is short (a sentence may mention 版权所有 or 打印)
 _SHORT = [
     r"版权所有|all rights reserved",
@@ -144,6 +176,11 @@ def _compile_extra(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
+
+_STATEMENT_HEADING = re.compile(r"^(版权声明|免责声明|郑重声明)\s*[:：]?$")
+_NUMBERED = re.compile(r"^(\d+\.\s*)?\d+[、.]")
+_DOCSHARE_NOTICE = re.compile(r"文档|下载|预览|客服|退款|侵权")
+_SENTENCE_REST = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf0-9a-z（(“《,，、；;：:。]")
 
 _MAX_JUNK_LINE = 400  # furniture is short; a disclaimer paragraph stays under this
 
@@ -207,12 +244,12 @@ def strip_boilerplate(text: str, extra: Sequence[str] = ()) -> str:
 
     for i, line in enumerate(lines):
         # "版权声明:" alone on its line: the statement is the next paragraph
-        if re.match(r"^(版权声明|免责声明|郑重声明)\s*[:：]?$", line) and i + 1 < n:
+        if _STATEMENT_HEADING.match(line) and i + 1 < n:
             drop[i] = drop[i + 1] = True
         # a numbered doc-sharing notice list ("1、下载文档前…", "2、…", "3、…")
-        if drop[i] and re.match(r"^(\d+\.\s*)?\d+[、.]", line):
+        if drop[i] and _NUMBERED.match(line):
             j = i + 1
-            while j < n and re.match(r"^(\d+\.\s*)?\d+[、.]", lines[j]) and re.search(r"文档|下载|预览|客服|退款|侵权", lines[j]):
+            while j < n and _NUMBERED.match(lines[j]) and _DOCSHARE_NOTICE.search(lines[j]):
                 drop[j] = True
                 j += 1
 
@@ -350,4 +387,4 @@ def _continues(prev: str, nxt: str) -> bool:
     if _TITLE_END.search(prev) or _HEADING_START.match(prev) and len(prev) < 40:
         return False
     # the next line must read as the rest of a sentence, not a stand-alone line
-    return bool(re.match(r"[\u4e00-\u9fff\u3400-\u4dbf0-9a-z（(“《,，、；;：:。]", nxt))
+    return bool(_SENTENCE_REST.match(nxt))

@@ -19,6 +19,23 @@ from crawler.extract.decode import xml_safe
 
 _UTF8_PARSER = lxml_html.HTMLParser(encoding="utf-8")
 
+# A decoded page, or its tree when the caller already parsed it: every step of one page
+# shares one parse (parsing is a fifth of bare trafilatura's time on a page).
+Html = str | etree._Element
+
+
+def as_tree(page: Html | None) -> etree._Element | None:
+    """The page's tree: parsed from text, or the caller's own tree as it is."""
+    if isinstance(page, etree._Element):
+        return page
+    return parse_html(page) if page else None
+
+
+def document_roots(root: etree._Element) -> list[etree._Element]:
+    """``root`` and the stray document-level roots beside it (none once ``parse_html``
+    merged them; a tree parsed elsewhere, e.g. by Scrapy, may still have them)."""
+    return [root, *(el for el in root.itersiblings() if isinstance(el.tag, str))]
+
 
 def parse_html(html: str) -> etree._Element | None:
     """The page's root element, with stray roots after a premature ``</html>`` merged in;

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.htmltree import parse_html
+from lxml import etree
+
+from crawler.extract.htmltree import Html, parse_html
 
 # Canonical key → labels (compared with all whitespace removed).
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -56,7 +58,8 @@ _BLOCKISH = {"table", "tr", "ul", "ol", "li", "dl", "div", "p", "td", "th", "dt"
 
 
 def _squash(s: str) -> str:
-    return _WS.sub("", s)
+    # = _WS.sub("", s): str.split() drops what \s matches (\u3000 and \xa0 included)
+    return "".join(s.split()).replace("\u200b", "").replace("\ufeff", "")
 
 
 def _label_of(cell: str) -> str | None:
@@ -76,22 +79,26 @@ def _clean_value(s: str) -> str:
 def _cells_from_tree(root) -> list[str]:
     """Text cells in document order: a table/list cell whole, other elements piece by piece."""
     cells: list[str] = []
+    add = cells.append
 
-    def walk(el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() in _SKIP_TAGS or not isinstance(el.tag, str):
+    def walk(el) -> None:  # runs on every element of the page: kept lean
+        tag = el.tag
+        if not isinstance(tag, str):
             return
-        if tag.lower() in _LEAF_CELLS and not any(
+        tag = tag.lower()
+        if tag in _SKIP_TAGS:
+            return
+        if tag in _LEAF_CELLS and not any(
             isinstance(c.tag, str) and c.tag.lower() in _BLOCKISH for c in el.iterdescendants()
         ):
-            cells.append(el.text_content())
+            add(el.text_content())
             return
         if el.text:
-            cells.append(el.text)
+            add(el.text)
         for child in el:
             walk(child)
             if child.tail:
-                cells.append(child.tail)
+                add(child.tail)
 
     walk(root)
     return [c for c in cells if c.strip(" \t\r\n\u3000\xa0")]
@@ -104,6 +111,8 @@ def _cells_from_text(text: str) -> list[str]:
 
 def _split_inline(cell: str) -> list[str]:
     """'索引号：X 发布机构：Y' → ['索引号：', 'X', '发布机构：', 'Y']; other cells unchanged."""
+    if ":" not in cell and "：" not in cell:
+        return [cell]  # every inline label ends with a colon: most cells of a page have none
     matches = list(_INLINE_LABEL.finditer(cell))
     if not matches:
         return [cell]
@@ -120,11 +129,19 @@ def _split_inline(cell: str) -> list[str]:
     return parts
 
 
-def parse_meta_table(html: str) -> dict[str, str]:
-    """Canonical metadata keys → raw values as written (stripped); the first occurrence wins."""
-    if not html or not html.strip():
+def is_markup(text: str) -> bool:
+    """HTML, as opposed to plain text (read as cells split on | and lines)."""
+    return "<" in text and re.search(r"<[a-zA-Z!/]", text) is not None
+
+
+def parse_meta_table(html: Html) -> dict[str, str]:
+    """Canonical metadata keys → raw values as written (stripped); the first occurrence wins.
+    ``html`` is a page (text or its tree, read, never changed) or plain text."""
+    if isinstance(html, etree._Element):
+        raw_cells = _cells_from_tree(html)
+    elif not html or not html.strip():
         return {}
-    if "<" in html and re.search(r"<[a-zA-Z!/]", html):
+    elif is_markup(html):
         root = parse_html(html)
         if root is None:
             return {}

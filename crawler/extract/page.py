@@ -1,7 +1,9 @@
 """One page in, one Extraction out: the function the pipeline and the CLI call.
 
-Order of work: decode; metadata table and attachment links from the raw HTML (before
-trafilatura drops their blocks); main text per page part (trafilatura once each);
+Order of work: decode and parse once; from that one tree, the steps that only read it on
+the pristine page (metadata table, page head, attachment links: trafilatura drops their
+blocks), then the one that consumes it (main text: cleaning, then trafilatura), per
+page part;
 header facts from the raw text (an aggregator's 时间: line is boilerplate afterwards);
 boilerplate and broken lines; title; then the metadata, each value with where it came
 from in ``provenance``.
@@ -20,9 +22,9 @@ from crawler.extract.dates import parse_cn_date
 from crawler.extract.fieldchoice import choose_agency, published_date
 from crawler.extract.decode import decode_html, xml_safe
 from crawler.extract.docnumber import cited_doc_numbers, normalize_doc_number, own_doc_number
-from crawler.extract.htmltree import parse_html
+from crawler.extract.htmltree import Html, as_tree
 from crawler.extract.maintext import main_text, normalize_lines, plain_lines
-from crawler.extract.metatable import parse_meta_table
+from crawler.extract.metatable import is_markup, parse_meta_table
 from crawler.extract.model import AttachmentLink, Extraction
 from crawler.extract.patterns import ADDRESSEE_LINE
 from crawler.extract.patterns import HEADER_LINES as _HEADER_LINES
@@ -37,9 +39,11 @@ _INDEX_NUMBER = re.compile(r"索\s*引\s*号\s*[:：|｜]?\s*([\w-]{4,24}/\d{4}-
 _CONTINUATION_REPEAT = 6  # leading lines of a continuation page that may repeat page 1
 
 
-def _as_text(page: bytes | str, declared: str | None = None) -> tuple[str, str | None]:
+def _as_text(page: bytes | Html, declared: str | None = None) -> tuple[Html, str | None]:
     """The page as text every lxml step accepts (a stray control byte in a heading must
-    not make the page unreadable)."""
+    not make the page unreadable); a tree stays as it is."""
+    if isinstance(page, etree._Element):
+        return page, None
     if isinstance(page, bytes):
         text, encoding = decode_html(page, declared)
         return xml_safe(text), encoding
@@ -47,16 +51,29 @@ def _as_text(page: bytes | str, declared: str | None = None) -> tuple[str, str |
 
 
 def _squeezed(el: etree._Element) -> str:
-    return re.sub(r"\s+", " ", el.text_content()).strip()
+    return " ".join(el.text_content().split())  # = re.sub(r"\s+", " ", …).strip()
 
 
-def page_head(html: str) -> dict[str, str]:
+def page_head(html: Html) -> dict[str, str]:
     """The page's <title>, its title heading, its published-time <meta>, and the lines of
-    the whole page around that heading (where a 发布时间 sits outside the body)."""
-    root = parse_html(html)
-    out: dict[str, str] = {}
+    the whole page around that heading (where a 发布时间 sits outside the body). A tree
+    passed in is read and left as it was."""
+    root = as_tree(html)
     if root is None:
-        return out
+        return {}
+    # a heading's line break is a break, not nothing: spaces for the time of the reading
+    breaks = [(br, br.tail) for br in root.iter("br")]
+    for br, tail in breaks:
+        br.tail = " " + (tail or "")
+    try:
+        return _read_head(root)
+    finally:
+        for br, tail in breaks:
+            br.tail = tail
+
+
+def _read_head(root: etree._Element) -> dict[str, str]:
+    out: dict[str, str] = {}
     title_el = root.find(".//title")
     if title_el is not None and title_el.text_content().strip():
         out["html_title"] = _squeezed(title_el)
@@ -65,10 +82,7 @@ def page_head(html: str) -> dict[str, str]:
         if name in _PUBLISHED_META and meta.get("content") and "published_meta" not in out:
             out["published_meta"] = meta.get("content").strip()
         if name in _TITLE_META and (meta.get("content") or "").strip() and "meta_title" not in out:
-            out["meta_title"] = re.sub(r"\s+", " ", meta.get("content")).strip()
-
-    for br in root.iter("br"):  # a heading's line break is a break, not nothing
-        br.tail = " " + (br.tail or "")
+            out["meta_title"] = " ".join(meta.get("content").split())
     headings = [
         el
         for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title') or contains(@class,'tit')]")
@@ -120,9 +134,10 @@ def header_block(lines: list[str], title: str | None) -> str:
     top = lines[:_HEADER_LINES]
     start = 0
     if title:
-        squeezed = re.sub(r"\s+", "", title)
-        hits = [i for i, line in enumerate(top) if re.sub(r"\s+", "", line) == squeezed]
-        hits = hits or [i for i, line in enumerate(top) if squeezed in re.sub(r"\s+", "", line)]
+        squeezed = "".join(title.split())
+        flat = ["".join(line.split()) for line in top]
+        hits = [i for i, line in enumerate(flat) if line == squeezed]
+        hits = hits or [i for i, line in enumerate(flat) if squeezed in line]
         if hits:
             start = hits[-1] + 1
     end = next((i for i in range(start, len(top)) if ADDRESSEE_LINE.match(top[i])), None)
@@ -154,11 +169,11 @@ _COVER_NOTE_CHARS = 300
 
 
 def _is_cover_note(text: str) -> bool:
-    return len(re.sub(r"\s+", "", text)) < _COVER_NOTE_CHARS
+    return len("".join(text.split())) < _COVER_NOTE_CHARS
 
 
 def extract_page(
-    body: bytes | str,
+    body: bytes | Html,
     url: str | None = None,
     *,
     declared_encoding: str | None = None,
@@ -170,6 +185,7 @@ def extract_page(
     attachment_texts: Mapping[str, str] | None = None,
 ) -> Extraction:
     """Everything one notice page tells us; ``more_pages`` are its continuation pages.
+    ``body`` is the raw page, its decoded text, or its tree (which extraction uses up).
 
     ``attachment_texts`` ({url: text}) are the texts of the page's attachments: when the
     page body is only a cover note, the attachment is the document and its text is
@@ -179,11 +195,14 @@ def extract_page(
     html, encoding = _as_text(body, declared_encoding)
     prov: dict[str, str] = {}
 
-    raw = main_text(html, url, container=container)
+    root = as_tree(html)
+    # a page without markup is read as text, as parse_meta_table reads text
+    table = {} if root is None else parse_meta_table(html if isinstance(html, str) and not is_markup(html) else root)
+    head = page_head(root)
+    attachment_groups = [attachment_links(root, url)]
+    raw = main_text(root, url, container=container)  # uses the tree up: last
     raw_lines = raw.splitlines()
-    table = parse_meta_table(html) or _pipe_table(raw_lines)
-    head = page_head(html)
-    attachment_groups = [attachment_links(html, url)]
+    table = table or _pipe_table(raw_lines)
 
     text = strip_boilerplate(raw, boilerplate)
     repeats = set(raw_lines) | set(text.splitlines())
@@ -193,9 +212,9 @@ def extract_page(
     repeats.discard(None)
     parts = [text]
     for page in more_pages:
-        more_html, _ = _as_text(page)
-        attachment_groups.append(attachment_links(more_html, url))
-        cont = _continuation_text(main_text(more_html, url, container=container), repeats, boilerplate)
+        more_root = as_tree(_as_text(page)[0])
+        attachment_groups.append(attachment_links(more_root, url))
+        cont = _continuation_text(main_text(more_root, url, container=container), repeats, boilerplate)
         if cont:
             parts.append(cont)
     text = join_broken_lines("\n".join(p for p in parts if p))

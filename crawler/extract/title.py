@@ -35,6 +35,9 @@ _SENTENCE_PUNCT = re.compile(r"[。；;！!？?，,：:]")
 _HYPHEN_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff》）)”])\s*[-－]\s*[\u4e00-\u9fff]{2,8}$")
 _MIN_BEFORE_HYPHEN = 6
 _NON_WORD = re.compile(r"[^\w]")
+_WS = re.compile(r"\s+")
+_BLANKS = re.compile(r"[\s\u3000\xa0]+")
+_DATE_OR_NUMBER = re.compile(r"\d{4}\s*[年\-/.]|号$|[〔\[［【]")
 _MIN_RELATED = 0.5
 _MIN_TITLE = 4
 _MAX_TITLE = 150
@@ -93,7 +96,7 @@ def tidy_spaces(title: str) -> str:
     (COVID 19), and none elsewhere (a page's 调整2007　年末 is 调整2007年末). A headline
     that is no official title (no 关于/印发…, no document kind at its end) keeps the one
     space between its phrases."""
-    tokens = re.sub(r"\s+", " ", title).strip().split(" ")
+    tokens = " ".join(title.split()).split(" ")
     out = tokens[0]
     official = bool(_OFFICIAL_TITLE.search(title) or _TITLE_END.search(title))
     # still in the run of agency names that opens an official title (…关于…, …印发…)
@@ -207,7 +210,7 @@ def clean_candidate(raw: str | None, *, heading: bool = False) -> str | None:
     its bar joins to the headline."""
     if not raw:
         return None
-    s = strip_leading_marks(re.sub(r"[\s\u3000\xa0]+", " ", raw).strip())
+    s = strip_leading_marks(_BLANKS.sub(" ", raw).strip())
     tail = _PORTAL_TAIL.search(s)
     if tail and tail.start() >= _MIN_BEFORE_HYPHEN:
         s = s[: tail.start()]
@@ -240,7 +243,7 @@ def _is_fragment(line: str) -> bool:
         and not _SENTENCE_PUNCT.search(line)
         and not _TITLE_END.search(line)
         and not _ORG_NAME.match(line)
-        and not re.search(r"\d{4}\s*[年\-/.]|号$|[〔\[［【]", line)
+        and not _DATE_OR_NUMBER.search(line)
     )
 
 
@@ -263,7 +266,7 @@ def title_from_text(text: str, skip: set[str] = frozenset()) -> str | None:
     """The first title-like line near the top of the text (joined with the line above
     when the page broke the title, and with a status line such as (征求意见稿) below)."""
     found = _title_lines(text, skip)
-    return tidy_spaces(_strip_leading_number(re.sub(r"\s+", " ", found))) if found else None
+    return tidy_spaces(_strip_leading_number(_WS.sub(" ", found))) if found else None
 
 
 def _title_lines(text: str, skip: set[str]) -> str | None:
@@ -365,7 +368,7 @@ def _without_second_headline(h1: str, *records: str | None) -> str | None:
     """The heading without its second line where the page's own title records (<meta>,
     <title>) stop before it: a second headline or a news lead set under the title.
     A subtitle the records carry stays (then nothing is cut)."""
-    h1 = re.sub(r"[\s\u3000\xa0]+", " ", h1).strip()
+    h1 = _BLANKS.sub(" ", h1).strip()
     for record in records:
         title = clean_candidate(record)
         if not title or len(title) < _MIN_TITLE or not h1.startswith(title):

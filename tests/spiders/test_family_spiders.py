@@ -150,7 +150,7 @@ def test_single_page_article_is_one_item_with_raw_bytes():
     assert item.parts[0].content_type == "text/html"
 
 
-def test_detail_page_fetches_its_attachments_before_the_item_goes_out():
+def _item_with_attachments():
     src = source("baoshan")
     spider = spider_for(src)
     page = next(p for p in EXPECTED["page"] if p.get("body_from_attachment"))
@@ -164,9 +164,54 @@ def test_detail_page_fetches_its_attachments_before_the_item_goes_out():
                                      headers={"Content-Type": "application/octet-stream"}, request=request)
         out = list(request.callback(file_response, **request.cb_kwargs))
     (item,) = out
+    return page, fetched, item
+
+
+def test_detail_page_fetches_its_attachments_before_the_item_goes_out():
+    page, fetched, item = _item_with_attachments()
     assert fetched == page["attachments"]
     assert [a.url.removeprefix(BASE) for a in item.attachments] == page["attachments"]
     assert item.attachments[0].body.startswith(b"PK")
+
+
+def test_the_attachment_scan_reads_scrapys_own_tree(monkeypatch):
+    import crawler.extract.htmltree as htmltree
+    from crawler.extract import decode_html
+    from crawler.extract.attachments import attachment_links
+    from spiders.page_links import page_links
+
+    page = next(p for p in EXPECTED["page"] if p.get("body_from_attachment"))
+    resp = response(page["path"])
+    expected = attachment_links(decode_html(resp.body)[0], resp.url)
+    assert [a.url.removeprefix(BASE) for a in expected] == page["attachments"]
+
+    def no_second_parse(html):
+        raise AssertionError("the page was parsed again")
+
+    monkeypatch.setattr(htmltree, "parse_html", no_second_parse)
+    assert page_links(resp).links == expected
+
+
+def test_the_attachment_links_travel_in_the_item():
+    from crawler.extract import decode_html
+    from crawler.extract.attachments import attachment_links
+    from crawler.item_extraction import extract_item
+
+    _, _, item = _item_with_attachments()
+    html, _ = decode_html(item.parts[0].body)
+    assert item.page_links.links == attachment_links(html, item.parts[0].final_url)
+
+    # extraction takes the names from the item when the spider read the same text...
+    ours = item.page_links.links[0]
+    carried = replace(item.page_links, links=[replace(ours, name="carried.docx")])
+    _, files = extract_item(replace(item, page_links=carried), source("baoshan"))
+    assert files[0].name == "carried.docx"
+    # ...and reads the page itself when the spider decoded it otherwise, or not at all
+    misread = replace(carried, encoding="big5")
+    _, files = extract_item(replace(item, page_links=misread), source("baoshan"))
+    assert files[0].name == ours.name != "carried.docx"
+    _, files = extract_item(replace(item, page_links=None), source("baoshan"))
+    assert files[0].name == ours.name
 
 
 def test_known_pages_are_asked_for_conditionally_and_end_the_walk():
