@@ -7,7 +7,7 @@ final are two documents, linked.
 """
 from __future__ import annotations
 
-from sqlalchemy import TextClause, or_, select, text
+from sqlalchemy import TextClause, select, text, union_all
 from sqlalchemy.orm import Session
 
 from storage import neardup
@@ -123,20 +123,29 @@ def text_matches(session: Session, page: PreparedPage) -> dict[int, float]:
 
 
 def _document_at_url(session: Session, page: PreparedPage) -> Document | None:
-    """The document an earlier capture of this page's URL, from this source, belongs to."""
-    stmt = (
-        select(Document)
-        .join(Version, Version.document_id == Document.id)
-        .join(Capture, Capture.version_id == Version.id)
-        .where(
-            Capture.source_id == page.record.source_id,
-            Capture.part_no == 0,
-            or_(Capture.url.in_(page.urls), Capture.final_url.in_(page.urls)),
-        )
+    """The document an earlier capture of this page's URL, from this source, belongs to.
+
+    The newest such capture by its URL or by its final URL: two lookups, each in its own
+    (source, part, url) index, that read only the captures of this URL, never all of the
+    source's (an OR of the two columns could use neither index).
+    """
+    urls = sorted(page.urls)
+    newest = union_all(*(
+        select(Capture.fetched_at, Capture.id, Capture.version_id)
+        .where(Capture.source_id == page.record.source_id, Capture.part_no == 0, column.in_(urls),
+               Capture.version_id.is_not(None))
         .order_by(Capture.fetched_at.desc(), Capture.id.desc())
         .limit(1)
-    )
-    return session.scalar(stmt)
+        .subquery()
+        .select()
+        for column in (Capture.url, Capture.final_url)
+    ))
+    rows = session.execute(newest).all()
+    if not rows:
+        return None
+    version_id = max(rows, key=lambda r: (r.fetched_at, r.id)).version_id
+    document_id = session.scalar(select(Version.document_id).where(Version.id == version_id))
+    return session.get(Document, document_id) if document_id is not None else None
 
 
 def new_document(session: Session, page: PreparedPage) -> Document:
