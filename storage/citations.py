@@ -1,7 +1,7 @@
 """Which documents a document cites (《…》（文号）), resolved to archived documents."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Citation, Document
@@ -27,22 +27,20 @@ def record_citations(session: Session, doc: Document, page: PreparedPage) -> Non
             select(Document.doc_number, Document.id).where(Document.doc_number.in_(wanted))
         ).all()
     )
-    session.add_all(
-        Citation(document_id=doc.id, cited_number=n, cited_document_id=targets.get(n))
-        for n in wanted
-        if n not in known
-    )
+    rows = [{"document_id": doc.id, "cited_number": n, "cited_document_id": targets.get(n)}
+            for n in wanted if n not in known]
+    if rows:  # Core: nothing reads these rows back as objects in this transaction
+        session.connection().execute(insert(Citation), rows)
 
 
 def resolve_citations_to(session: Session, doc: Document) -> None:
     """Older citations of this document's number, made before it was archived, now point to it."""
-    session.execute(
-        update(Citation)
+    session.connection().execute(
+        update(Citation.__table__)
         .where(
             Citation.cited_number == doc.doc_number,
             Citation.cited_document_id.is_(None),
             Citation.document_id != doc.id,
         )
         .values(cited_document_id=doc.id)
-        .execution_options(synchronize_session=False)
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from crawler.items import PageRecord
@@ -75,10 +76,10 @@ def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = N
 def _offtopic(session: Session, page: PreparedPage, run_id: int | None) -> list[int]:
     _check_run(session, run_id)
     _ensure_source(session, page.record)
-    captures = add_captures(session, page, None, run_id)
+    capture_ids = add_captures(session, page, None, run_id)
     if run_id is not None:
         increment(session, run_id, pages=1, offtopic=1)
-    return [c.id for c in captures]
+    return capture_ids
 
 
 def record_unextracted(
@@ -95,10 +96,7 @@ def record_unextracted(
     with archive.transaction(serialize=True) as session:
         _check_run(session, run_id)
         _ensure_source(session, record)
-        captures = add_captures(session, page, None, run_id)
-        for capture in captures:
-            capture.error_kind, capture.error = error_kind, error
-        return [c.id for c in captures]
+        return add_captures(session, page, None, run_id, error_kind, error)
 
 
 def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestResult:
@@ -113,7 +111,7 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
     else:
         numbered_now = take_number(session, doc, page)
         version, outcome = place_version(session, doc, page)
-    captures = add_captures(session, page, version, run_id)
+    capture_ids = add_captures(session, page, version, run_id)
     add_attachments(session, page, doc, version)
     update_document(session, doc, page)
     if draft_match is None and outcome == "new_document":
@@ -127,11 +125,14 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
         increment(session, run_id, pages=1, **{OUTCOME_COUNTERS[outcome]: 1})
     index_document(session, doc)
     session.flush()
-    return IngestResult(outcome, doc.id, version.id, [c.id for c in captures])
+    return IngestResult(outcome, doc.id, version.id, capture_ids)
+
+
+_RUN_EXISTS = select(CrawlRun.id).where(CrawlRun.id == bindparam("id"))
 
 
 def _check_run(session: Session, run_id: int | None) -> None:
-    if run_id is not None and session.get(CrawlRun, run_id) is None:
+    if run_id is not None and session.connection().execute(_RUN_EXISTS, {"id": run_id}).first() is None:
         raise ArchiveError(f"no crawl run {run_id}")
 
 
