@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from storage import search_tokens as st
@@ -120,6 +120,12 @@ def body_hash(body: str) -> str:
 # --- what a document looks like to the index ----------------------------------------
 
 
+_SOURCES_OF = (
+    select(Capture.source_id).distinct().join(Version, Version.id == Capture.version_id)
+    .where(Version.document_id == bindparam("doc"))
+)
+
+
 def _fields_for(session: Session, doc: Document) -> tuple[str, dict]:
     """(the body, the other IndexRow.build arguments) of a document as it is now."""
     body = ""
@@ -127,10 +133,7 @@ def _fields_for(session: Session, doc: Document) -> tuple[str, dict]:
         # Usually the version this very page placed, already in the session.
         version = session.get(Version, doc.current_version_id)
         body = (version.text if version is not None else "") or ""
-    sources = session.scalars(
-        select(Capture.source_id).distinct().join(Version, Version.id == Capture.version_id)
-        .where(Version.document_id == doc.id)
-    ).all()
+    sources = session.connection().scalars(_SOURCES_OF, {"doc": doc.id}).all()
     source = session.get(Source, doc.authoritative_source_id) if doc.authoritative_source_id else None
     return body, dict(
         title=doc.title, doc_number=doc.doc_number, region=doc.region, agency=doc.agency,
