@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage import neardup
@@ -67,20 +68,28 @@ def find_draft_partner(session: Session, doc: Document, page: PreparedPage) -> D
     return best[1] if best else None
 
 
+def _walks(want_draft: bool, by_agency: bool) -> list[Any]:
+    stmt = select(Document).where(Document.id < bindparam("below"), Document.title.is_not(None))
+    if want_draft:
+        stmt = stmt.where(Document.status == "draft")
+    else:
+        stmt = stmt.where(Document.draft_of_id.is_(None), (Document.status != "draft") | Document.status.is_(None))
+    groups = [Document.agency == bindparam("agency"), Document.agency.is_(None)] if by_agency else [None]
+    return [(stmt if g is None else stmt.where(g)).order_by(Document.id.desc()).limit(MAX_DRAFTS) for g in groups]
+
+
+# The candidate walks, built once: {(want a draft, by agency): [statements]}.
+_WALKS = {(d, a): _walks(d, a) for d in (True, False) for a in (True, False)}
+
+
 def _candidates(session: Session, doc: Document, want_draft: bool, agency: str | None) -> list[Document]:
     """The newest MAX_DRAFTS documents of the other kind whose agency is this one's or
     unknown, newest first. Each query walks one index (status/agency, then id) from the
     newest row and stops after MAX_DRAFTS, so the search costs the same in any archive;
     the agency and no agency are two walks, merged, not an OR that would need a sort."""
-    stmt = select(Document).where(Document.id < doc.id, Document.title.is_not(None))
-    if want_draft:
-        stmt = stmt.where(Document.status == "draft")
-    else:
-        stmt = stmt.where(Document.draft_of_id.is_(None), (Document.status != "draft") | Document.status.is_(None))
     found: list[Document] = []
-    for same_agency in ((Document.agency == agency, Document.agency.is_(None)) if agency else (None,)):
-        walk = stmt if same_agency is None else stmt.where(same_agency)
-        found.extend(session.scalars(walk.order_by(Document.id.desc()).limit(MAX_DRAFTS)))
+    for walk in _WALKS[want_draft, agency is not None]:
+        found.extend(session.scalars(walk, {"below": doc.id, "agency": agency}))
     found.sort(key=lambda d: d.id, reverse=True)
     return found[:MAX_DRAFTS]
 

@@ -101,7 +101,7 @@ def record_unextracted(
 
 def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestResult:
     _check_run(session, run_id)
-    _ensure_source(session, page.record)
+    source = _ensure_source(session, page.record)  # noqa: F841 (kept alive for later lookups)
     doc, draft_match = find_document(session, page)
     if doc is None:
         doc = new_document(session, page)
@@ -136,11 +136,15 @@ def _check_run(session: Session, run_id: int | None) -> None:
         raise ArchiveError(f"no crawl run {run_id}")
 
 
-def _ensure_source(session: Session, record: PageRecord) -> None:
+def _ensure_source(session: Session, record: PageRecord) -> Source:
+    """The page's Source row, made when missing. Callers hold on to it for the whole
+    transaction: the session keeps loaded objects only while they are referenced, and
+    metadata and authority look the source up again (an identity-map hit, not a query)."""
     # Captures need their source row; a crawl of a source not yet synced from the
     # registry still archives its pages.
-    if session.get(Source, record.source_id) is None:
-        session.add(
-            Source(id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic")
-        )
+    source = session.get(Source, record.source_id)
+    if source is None:
+        source = Source(id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic")
+        session.add(source)
         session.flush()
+    return source
