@@ -93,10 +93,14 @@ def record_unextracted(
         raise ValueError("a page record needs at least one captured part")
     page = PreparedPage(record=record, normalized="", text_hash=None, signature=None,  # type: ignore[arg-type]
                         doc_number=None, is_draft=False)
-    with archive.transaction(serialize=True) as session:
+
+    def keep(session: Session) -> list[int]:
         _check_run(session, run_id)
         _ensure_source(session, record)
         return add_captures(session, page, None, run_id, error_kind, error)
+
+    # Locked by its URLs like an off-topic page (no identity to decide), not globally.
+    return locks.run_locked(archive, locks.identity_keys(urls=page.urls), keep)
 
 
 def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestResult:
