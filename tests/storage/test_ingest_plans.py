@@ -5,9 +5,14 @@ A per-page query that scans a table makes ingest slower the bigger the archive g
 but a plan does not depend on the size: every statement issued while one more page is
 archived (a new notice, a revision, an aggregator's copy, an off-topic page, a page kept
 raw, a 304 re-check, the crawl's known-page lookup) is captured and explained.
-SQLite: EXPLAIN QUERY PLAN must not SCAN an archive table (a full pass over the table or
-over one of its indexes). PostgreSQL: with sequential scans disabled, EXPLAIN must still
-show no Seq Scan on one (the planner only keeps one when no index can serve the query).
+
+An offence is a full pass over a growing table, or a walk of a group that grows with it
+(an index lookup by source, status or agency alone, as ``_document_at_url`` once
+visited every capture of the source), unless the walk goes in the index's order and
+stops after a LIMIT. SQLite: EXPLAIN QUERY PLAN (SCAN, SEARCH … (columns), TEMP B-TREE).
+PostgreSQL, after ANALYZE: EXPLAIN with sequential scans and sorts disabled, so only
+what no index can serve is left as a Seq Scan or a Sort; the Index Cond names the
+columns looked up.
 """
 from __future__ import annotations
 
