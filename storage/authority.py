@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from crawler.items import SOURCE_RANK
@@ -21,14 +21,26 @@ def rank_of(session: Session, source_id: str | None) -> int:
     return SOURCE_RANK.get(source.kind, 0) if source else 0
 
 
+# Built once, run on the connection (see storage/identity.py).
+_TEXT_RANK = (
+    select(func.max(rank_sql()))
+    .select_from(Capture)
+    .join(Source, Source.id == Capture.source_id)
+    .where(Capture.version_id == bindparam("version"), Capture.text_hash == bindparam("hash"))
+)
+_CURRENT = (
+    select(Capture.version_id, Capture.final_url, Capture.source_id)
+    .join(Version, Version.id == Capture.version_id)
+    .join(Source, Source.id == Capture.source_id)
+    .where(Version.document_id == bindparam("doc"), Capture.part_no == 0)
+    .order_by(rank_sql().desc(), Capture.fetched_at.desc(), Capture.id.desc())
+    .limit(1)
+)
+
+
 def text_rank(session: Session, version: Version) -> int:
     """Rank of the best source whose page yielded exactly this version's text."""
-    best = session.scalar(
-        select(func.max(rank_sql()))
-        .select_from(Capture)
-        .join(Source, Source.id == Capture.source_id)
-        .where(Capture.version_id == version.id, Capture.text_hash == version.text_hash)
-    )
+    best = session.connection().scalar(_TEXT_RANK, {"version": version.id, "hash": version.text_hash})
     return best or 0
 
 
@@ -38,13 +50,7 @@ def choose_current(session: Session, doc: Document) -> None:
     One query: the newest page capture from the best-ranked source names both the
     current version and the authoritative URL.
     """
-    row = session.execute(
-        select(Capture.version_id, Capture.final_url, Capture.source_id)
-        .join(Version, Version.id == Capture.version_id)
-        .join(Source, Source.id == Capture.source_id)
-        .where(Version.document_id == doc.id, Capture.part_no == 0)
-        .order_by(rank_sql().desc(), Capture.fetched_at.desc(), Capture.id.desc())
-        .limit(1)
-    ).first()
+    # Captures and versions are written before this runs (Core inserts, flushed versions).
+    row = session.connection().execute(_CURRENT, {"doc": doc.id}).first()
     if row is not None:
         doc.current_version_id, doc.authoritative_url, doc.authoritative_source_id = row

@@ -1,14 +1,16 @@
 """Where raw bytes are stored: the content-addressed blob table (sha256 → compressed bytes).
 
 Every capture and attachment body goes through ``store``; the first writer of a body
-writes it, every later one only points at it. Ingest runs one transaction at a time
-per archive, so "is it there? else insert" cannot race.
+writes it, every later one only points at it. Ingest transactions that could store the
+same body share a lock key or retry on the unique violation (storage/locks.py).
+Core statements, not ORM objects: a blob is written once and never read back in the
+transaction that writes it, so the unit of work would only cost time.
 """
 from __future__ import annotations
 
 import zlib
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import Blob
@@ -28,13 +30,16 @@ def decompress_raw(data: bytes, codec: str) -> bytes:
     raise ValueError(f"unknown raw codec {codec!r}")
 
 
+_KNOWN = select(Blob.sha256).where(Blob.sha256 == bindparam("digest"))
+_INSERT = insert(Blob)
+
+
 def store(session: Session, data: bytes) -> str:
     """Keep ``data`` once; its sha256 (hex), the key captures and attachments point with."""
     digest = sha256_hex(data)
-    if session.get(Blob, digest) is None:
-        session.add(Blob(sha256=digest, codec=RAW_CODEC, size=len(data), data=compress(data)))
-        # Flushed now: a second part with the same bytes in this page must find it.
-        session.flush()
+    conn = session.connection()
+    if conn.execute(_KNOWN, {"digest": digest}).first() is None:
+        conn.execute(_INSERT, {"sha256": digest, "codec": RAW_CODEC, "size": len(data), "data": compress(data)})
     return digest
 
 

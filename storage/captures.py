@@ -1,17 +1,24 @@
 """A page's fetched parts as Capture rows: what was fetched, when, with which headers."""
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from storage.blobs import store
 from storage.models import Capture, Version
 from storage.prepared import PreparedPage
 
+# One Core INSERT … RETURNING for a page's parts: ingest needs only their ids back, and
+# an ORM object per capture cost more than the insert itself.
+_INSERT = insert(Capture).returning(Capture.id, sort_by_parameter_order=True)
 
-def add_captures(session: Session, page: PreparedPage, version: Version | None, run_id: int | None) -> list[Capture]:
+
+def add_captures(session: Session, page: PreparedPage, version: Version | None, run_id: int | None,
+                 error_kind: str | None = None, error: str | None = None) -> list[int]:
+    """Insert the page's parts as captures (of ``version``, or of none); their ids in part order."""
     record = page.record
-    captures = [
-        Capture(
+    rows = [
+        dict(
             run_id=run_id,
             source_id=record.source_id,
             url=part.url,
@@ -27,9 +34,9 @@ def add_captures(session: Session, page: PreparedPage, version: Version | None, 
             part_no=part_no,
             text_hash=page.text_hash,
             version_id=version.id if version is not None else None,
+            error_kind=error_kind,
+            error=error,
         )
         for part_no, part in enumerate(record.parts)
     ]
-    session.add_all(captures)
-    session.flush()
-    return captures
+    return list(session.connection().scalars(_INSERT, rows))

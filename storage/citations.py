@@ -1,12 +1,20 @@
 """Which documents a document cites (《…》（文号）), resolved to archived documents."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Citation, Document
 from storage.normalize import normalize_doc_number
 from storage.prepared import PreparedPage
+
+
+_KNOWN = select(Citation.cited_number).where(
+    Citation.document_id == bindparam("doc"), Citation.cited_number.in_(bindparam("numbers", expanding=True))
+)
+_TARGETS = select(Document.doc_number, Document.id).where(
+    Document.doc_number.in_(bindparam("numbers", expanding=True))
+)
 
 
 def record_citations(session: Session, doc: Document, page: PreparedPage) -> None:
@@ -15,34 +23,25 @@ def record_citations(session: Session, doc: Document, page: PreparedPage) -> Non
     wanted = [n for n in dict.fromkeys(cited) if n and n not in own]
     if not wanted:
         return
-    known = set(
-        session.scalars(
-            select(Citation.cited_number).where(
-                Citation.document_id == doc.id, Citation.cited_number.in_(wanted)
-            )
-        )
-    )
-    targets = dict(
-        session.execute(
-            select(Document.doc_number, Document.id).where(Document.doc_number.in_(wanted))
-        ).all()
-    )
-    session.add_all(
-        Citation(document_id=doc.id, cited_number=n, cited_document_id=targets.get(n))
-        for n in wanted
-        if n not in known
-    )
+    conn = session.connection()
+    known = set(conn.scalars(_KNOWN, {"doc": doc.id, "numbers": wanted}))
+    # Flushed first: a document given its number by this very page is a target too.
+    session.flush()
+    targets = dict(conn.execute(_TARGETS, {"numbers": wanted}).all())
+    rows = [{"document_id": doc.id, "cited_number": n, "cited_document_id": targets.get(n)}
+            for n in wanted if n not in known]
+    if rows:  # Core: nothing reads these rows back as objects in this transaction
+        session.connection().execute(insert(Citation), rows)
 
 
 def resolve_citations_to(session: Session, doc: Document) -> None:
     """Older citations of this document's number, made before it was archived, now point to it."""
-    session.execute(
-        update(Citation)
+    session.connection().execute(
+        update(Citation.__table__)
         .where(
             Citation.cited_number == doc.doc_number,
             Citation.cited_document_id.is_(None),
             Citation.document_id != doc.id,
         )
         .values(cited_document_id=doc.id)
-        .execution_options(synchronize_session=False)
     )

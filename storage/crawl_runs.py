@@ -173,12 +173,8 @@ def increment(session: Session, run_id: int, **increments: int) -> None:
     values = {name: getattr(CrawlRun, name) + int(n) for name, n in increments.items() if n}
     if not values:
         return
-    result = session.execute(
-        update(CrawlRun)
-        .where(CrawlRun.id == run_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    # On the connection, not through the ORM: the row is never loaded as an object here.
+    result = session.connection().execute(update(CrawlRun.__table__).where(CrawlRun.id == run_id).values(**values))
     if result.rowcount == 0:
         raise ArchiveError(f"no crawl run {run_id}")
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage import neardup
@@ -48,14 +49,9 @@ def find_draft_partner(session: Session, doc: Document, page: PreparedPage) -> D
     if len(stem) < 6:
         return None
     want_draft = not page.is_draft
-    stmt = select(Document).where(Document.id != doc.id, Document.title.is_not(None))
-    stmt = stmt.where(Document.status == "draft") if want_draft else stmt.where(
-        Document.draft_of_id.is_(None), (Document.status != "draft") | Document.status.is_(None))
     agency = ex.agency or doc.agency
-    if agency:
-        stmt = stmt.where((Document.agency == agency) | Document.agency.is_(None))
     best: tuple[float, Document] | None = None
-    for other in session.scalars(stmt.order_by(Document.id.desc()).limit(MAX_DRAFTS)):
+    for other in _candidates(session, doc, want_draft, agency):
         if not (_compatible(other.agency, agency) and _compatible(other.region, ex.region or doc.region)):
             continue
         draft_date, final_date = (other.published_date, ex.published_date) if want_draft else (
@@ -70,6 +66,32 @@ def find_draft_partner(session: Session, doc: Document, page: PreparedPage) -> D
         if best is None or ratio > best[0]:
             best = (ratio, other)
     return best[1] if best else None
+
+
+def _walks(want_draft: bool, by_agency: bool) -> list[Any]:
+    stmt = select(Document).where(Document.id < bindparam("below"), Document.title.is_not(None))
+    if want_draft:
+        stmt = stmt.where(Document.status == "draft")
+    else:
+        stmt = stmt.where(Document.draft_of_id.is_(None), (Document.status != "draft") | Document.status.is_(None))
+    groups = [Document.agency == bindparam("agency"), Document.agency.is_(None)] if by_agency else [None]
+    return [(stmt if g is None else stmt.where(g)).order_by(Document.id.desc()).limit(MAX_DRAFTS) for g in groups]
+
+
+# The candidate walks, built once: {(want a draft, by agency): [statements]}.
+_WALKS = {(d, a): _walks(d, a) for d in (True, False) for a in (True, False)}
+
+
+def _candidates(session: Session, doc: Document, want_draft: bool, agency: str | None) -> list[Document]:
+    """The newest MAX_DRAFTS documents of the other kind whose agency is this one's or
+    unknown, newest first. Each query walks one index (status/agency, then id) from the
+    newest row and stops after MAX_DRAFTS, so the search costs the same in any archive;
+    the agency and no agency are two walks, merged, not an OR that would need a sort."""
+    found: list[Document] = []
+    for walk in _WALKS[want_draft, agency is not None]:
+        found.extend(session.scalars(walk, {"below": doc.id, "agency": agency}))
+    found.sort(key=lambda d: d.id, reverse=True)
+    return found[:MAX_DRAFTS]
 
 
 def _text_similarity(session: Session, other: Document, page: PreparedPage) -> float:

@@ -7,7 +7,9 @@ final are two documents, linked.
 """
 from __future__ import annotations
 
-from sqlalchemy import TextClause, or_, select, text
+from typing import Any
+
+from sqlalchemy import TextClause, bindparam, select, text, union, union_all
 from sqlalchemy.orm import Session
 
 from storage import neardup
@@ -22,14 +24,49 @@ def is_draft(doc: Document) -> bool:
     return doc.status == "draft"
 
 
+# Ingest's lookups, built once with bound parameters and run on the session's connection
+# (Core): building a statement per page, and the ORM's execution around it, cost several
+# times the indexed query itself. None of them reads a row the session holds unflushed.
+_NUMBERED = select(Document).where(Document.doc_number == bindparam("number"))
+_NUMBER_TAKEN = select(Document.id).where(Document.doc_number == bindparam("number"))
+_SAME_TEXT = union(
+    select(Version.document_id).where(Version.text_hash == bindparam("hash")),
+    # A copy recorded against a version keeps its own text hash on its capture.
+    select(Version.document_id).join(Capture, Capture.version_id == Version.id)
+    .where(Capture.text_hash == bindparam("hash")),
+)
+_CANDIDATE_SIGNATURES = select(Version.document_id, Version.signature, Version.signature_scheme).where(
+    Version.id.in_(bindparam("ids", expanding=True))
+)
+_DOCUMENT_OF_VERSION = select(Version.document_id).where(Version.id == bindparam("id"))
+
+
+def _newest_capture_by(column: Any) -> Any:
+    return (
+        select(Capture.fetched_at, Capture.id, Capture.version_id)
+        .where(Capture.source_id == bindparam("source"), Capture.part_no == 0,
+               column.in_(bindparam("urls", expanding=True)), Capture.version_id.is_not(None))
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+        .subquery()
+        .select()
+    )
+
+
+# The newest capture of a URL by its URL or by its final URL: two lookups, each in its
+# own (source, part, url) index, that read only the captures of this URL, never all of
+# the source's (an OR of the two columns could use neither index).
+_AT_URL = union_all(_newest_capture_by(Capture.url), _newest_capture_by(Capture.final_url))
+
+
 def number_taken(session: Session, doc_number: str) -> bool:
-    return session.scalar(select(Document.id).where(Document.doc_number == doc_number)) is not None
+    return session.connection().execute(_NUMBER_TAKEN, {"number": doc_number}).first() is not None
 
 
 def find_document(session: Session, page: PreparedPage) -> tuple[Document | None, Document | None]:
     """(the page's Document or None for a new one, a draft/final counterpart to link)."""
     if page.doc_number:
-        doc = session.scalar(select(Document).where(Document.doc_number == page.doc_number))
+        doc = session.scalar(_NUMBERED, {"number": page.doc_number})
         # A draft and its final are different documents even when a page gives
         # both the same number; the page then falls through to the text match.
         if doc is not None and is_draft(doc) == page.is_draft:
@@ -82,14 +119,11 @@ def band_candidates(signature: neardup.MinHashSignature, limit: int = MAX_CANDID
 
 def near_duplicates(session: Session, signature: neardup.MinHashSignature) -> dict[int, float]:
     """{document_id: estimated Jaccard} of versions at least MATCH_THRESHOLD alike."""
-    candidate_ids = list(session.scalars(*band_candidates(signature)))
+    conn = session.connection()
+    candidate_ids = list(conn.scalars(*band_candidates(signature)))
     if not candidate_ids:
         return {}
-    rows = session.execute(
-        select(Version.document_id, Version.signature, Version.signature_scheme).where(
-            Version.id.in_(candidate_ids)
-        )
-    )
+    rows = conn.execute(_CANDIDATE_SIGNATURES, {"ids": candidate_ids})
     scores: dict[int, float] = {}
     for doc_id, sig_bytes, scheme in rows:
         if sig_bytes is None or scheme != signature.scheme:
@@ -104,16 +138,7 @@ def text_matches(session: Session, page: PreparedPage) -> dict[int, float]:
     """{document_id: similarity} of documents whose text this page's text matches."""
     if not page.comparable:
         return {}
-    scores: dict[int, float] = {}
-    exact = select(Version.document_id).where(Version.text_hash == page.text_hash)
-    # A copy recorded against a version keeps its own text hash on its capture.
-    copied = (
-        select(Version.document_id)
-        .join(Capture, Capture.version_id == Version.id)
-        .where(Capture.text_hash == page.text_hash)
-    )
-    for doc_id in session.scalars(exact.union(copied)):
-        scores[doc_id] = 1.0
+    scores = dict.fromkeys(session.connection().scalars(_SAME_TEXT, {"hash": page.text_hash}), 1.0)
     if page.signature is None:
         return scores
     for doc_id, score in near_duplicates(session, page.signature).items():
@@ -124,19 +149,13 @@ def text_matches(session: Session, page: PreparedPage) -> dict[int, float]:
 
 def _document_at_url(session: Session, page: PreparedPage) -> Document | None:
     """The document an earlier capture of this page's URL, from this source, belongs to."""
-    stmt = (
-        select(Document)
-        .join(Version, Version.document_id == Document.id)
-        .join(Capture, Capture.version_id == Version.id)
-        .where(
-            Capture.source_id == page.record.source_id,
-            Capture.part_no == 0,
-            or_(Capture.url.in_(page.urls), Capture.final_url.in_(page.urls)),
-        )
-        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
-        .limit(1)
-    )
-    return session.scalar(stmt)
+    conn = session.connection()
+    rows = conn.execute(_AT_URL, {"source": page.record.source_id, "urls": sorted(page.urls)}).all()
+    if not rows:
+        return None
+    version_id = max(rows, key=lambda r: (r.fetched_at, r.id)).version_id
+    document_id = conn.scalar(_DOCUMENT_OF_VERSION, {"id": version_id})
+    return session.get(Document, document_id) if document_id is not None else None
 
 
 def new_document(session: Session, page: PreparedPage) -> Document:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from crawler.items import PageRecord
@@ -75,10 +76,10 @@ def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = N
 def _offtopic(session: Session, page: PreparedPage, run_id: int | None) -> list[int]:
     _check_run(session, run_id)
     _ensure_source(session, page.record)
-    captures = add_captures(session, page, None, run_id)
+    capture_ids = add_captures(session, page, None, run_id)
     if run_id is not None:
         increment(session, run_id, pages=1, offtopic=1)
-    return [c.id for c in captures]
+    return capture_ids
 
 
 def record_unextracted(
@@ -92,18 +93,19 @@ def record_unextracted(
         raise ValueError("a page record needs at least one captured part")
     page = PreparedPage(record=record, normalized="", text_hash=None, signature=None,  # type: ignore[arg-type]
                         doc_number=None, is_draft=False)
-    with archive.transaction(serialize=True) as session:
+
+    def keep(session: Session) -> list[int]:
         _check_run(session, run_id)
         _ensure_source(session, record)
-        captures = add_captures(session, page, None, run_id)
-        for capture in captures:
-            capture.error_kind, capture.error = error_kind, error
-        return [c.id for c in captures]
+        return add_captures(session, page, None, run_id, error_kind, error)
+
+    # Locked by its URLs like an off-topic page (no identity to decide), not globally.
+    return locks.run_locked(archive, locks.identity_keys(urls=page.urls), keep)
 
 
 def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestResult:
     _check_run(session, run_id)
-    _ensure_source(session, page.record)
+    source = _ensure_source(session, page.record)  # noqa: F841 (kept alive for later lookups)
     doc, draft_match = find_document(session, page)
     if doc is None:
         doc = new_document(session, page)
@@ -113,7 +115,7 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
     else:
         numbered_now = take_number(session, doc, page)
         version, outcome = place_version(session, doc, page)
-    captures = add_captures(session, page, version, run_id)
+    capture_ids = add_captures(session, page, version, run_id)
     add_attachments(session, page, doc, version)
     update_document(session, doc, page)
     if draft_match is None and outcome == "new_document":
@@ -127,19 +129,26 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
         increment(session, run_id, pages=1, **{OUTCOME_COUNTERS[outcome]: 1})
     index_document(session, doc)
     session.flush()
-    return IngestResult(outcome, doc.id, version.id, [c.id for c in captures])
+    return IngestResult(outcome, doc.id, version.id, capture_ids)
+
+
+_RUN_EXISTS = select(CrawlRun.id).where(CrawlRun.id == bindparam("id"))
 
 
 def _check_run(session: Session, run_id: int | None) -> None:
-    if run_id is not None and session.get(CrawlRun, run_id) is None:
+    if run_id is not None and session.connection().execute(_RUN_EXISTS, {"id": run_id}).first() is None:
         raise ArchiveError(f"no crawl run {run_id}")
 
 
-def _ensure_source(session: Session, record: PageRecord) -> None:
+def _ensure_source(session: Session, record: PageRecord) -> Source:
+    """The page's Source row, made when missing. Callers hold on to it for the whole
+    transaction: the session keeps loaded objects only while they are referenced, and
+    metadata and authority look the source up again (an identity-map hit, not a query)."""
     # Captures need their source row; a crawl of a source not yet synced from the
     # registry still archives its pages.
-    if session.get(Source, record.source_id) is None:
-        session.add(
-            Source(id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic")
-        )
+    source = session.get(Source, record.source_id)
+    if source is None:
+        source = Source(id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic")
+        session.add(source)
         session.flush()
+    return source

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select, update
 
 from storage.db import Archive, ArchiveError
-from storage.models import Capture, CrawlRun, Document, Version
+from storage.models import Capture, CrawlRun, Document, UTCDateTime, Version
 from storage.crawl_runs import increment
 
 
@@ -48,6 +48,28 @@ def known_pages(archive: Archive, source_id: str) -> dict[str, KnownPage]:
         }
 
 
+# A 304 re-check touches three rows: Core statements built once, no objects loaded.
+_RUN = select(CrawlRun.id).where(CrawlRun.id == bindparam("id"))
+_NEWEST_VERSION = (
+    select(Capture.version_id)
+    .where(Capture.source_id == bindparam("source"), Capture.url == bindparam("url"), Capture.part_no == 0)
+    .order_by(Capture.id.desc())
+    .limit(1)
+)
+_AT = bindparam("at", type_=UTCDateTime)
+_VERSION_UPDATE = (
+    update(Version.__table__)
+    .where(Version.id == bindparam("version"))
+    .values(last_seen=case((Version.last_seen < _AT, _AT), else_=Version.last_seen))
+    .returning(Version.document_id)
+)
+_DOCUMENT_UPDATE = (
+    update(Document.__table__)
+    .where(Document.id == bindparam("document"))
+    .values(last_seen=case((Document.last_seen < _AT, _AT), else_=Document.last_seen))
+)
+
+
 def mark_unchanged(archive: Archive, source_id: str, url: str, at: datetime, run_id: int | None = None) -> str:
     """A re-check found ``url`` unchanged: its version and document were seen again now.
 
@@ -55,20 +77,14 @@ def mark_unchanged(archive: Archive, source_id: str, url: str, at: datetime, run
     for a page kept as off-topic. Counted in the same transaction.
     """
     with archive.transaction() as session:
-        if run_id is not None and session.get(CrawlRun, run_id) is None:
+        conn = session.connection()
+        if run_id is not None and conn.execute(_RUN, {"id": run_id}).first() is None:
             raise ArchiveError(f"no crawl run {run_id}")
-        version_id = session.scalar(
-            select(Capture.version_id)
-            .where(Capture.source_id == source_id, Capture.url == url, Capture.part_no == 0)
-            .order_by(Capture.id.desc())
-            .limit(1)
-        )
+        version_id = conn.scalar(_NEWEST_VERSION, {"source": source_id, "url": url})
         outcome = "offtopic"
         if version_id is not None:
-            version = session.get(Version, version_id)
-            document = session.get(Document, version.document_id)
-            version.last_seen = max(version.last_seen, at)
-            document.last_seen = max(document.last_seen, at)
+            document_id = conn.scalar(_VERSION_UPDATE, {"version": version_id, "at": at})
+            conn.execute(_DOCUMENT_UPDATE, {"document": document_id, "at": at})
             outcome = "unchanged"
         if run_id is not None:
             increment(session, run_id, pages=1, **{outcome: 1})

@@ -151,6 +151,13 @@ class CrawlRun(Base):
 
 class Document(Base):
     __tablename__ = "document"
+    # The draft/final search walks the newest documents of one status (and agency), or
+    # of one agency, in id order: the id is in each index for that order.
+    __table_args__ = (
+        Index("ix_document_status", "status", "id"),
+        Index("ix_document_status_agency", "status", "agency", "id"),
+        Index("ix_document_agency", "agency", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Normalized 文号; UNIQUE admits any number of NULLs on both backends.
@@ -228,12 +235,19 @@ class Blob(Base):
 
 class Capture(Base):
     __tablename__ = "capture"
+    # A page's earlier captures by (source, part, URL) or final URL: per-page lookups
+    # that must not visit every capture of the source. The first also serves filters
+    # by source alone and the known-pages walk of a source in URL order.
+    __table_args__ = (
+        Index("ix_capture_source_page_url", "source_id", "part_no", "url"),
+        Index("ix_capture_source_page_final_url", "source_id", "part_no", "final_url"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(
         ForeignKey("crawl_run.id", ondelete="SET NULL"), index=True
     )
-    source_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("source.id"))
     url: Mapped[str] = mapped_column(Text, index=True)
     final_url: Mapped[str] = mapped_column(Text)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)

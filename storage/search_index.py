@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from storage import search_tokens as st
@@ -112,15 +112,6 @@ class IndexRow:
         return (self.title_tokens, self.number_tokens, self.body_tokens, self.chars,
                 self.region_tokens, self.agency_tokens, self.tags)
 
-    def same_as(self, entry: SearchEntry) -> bool:
-        return (
-            (entry.version_id, entry.body_hash, entry.title, entry.doc_number, entry.region, entry.agency,
-             entry.tags, entry.tier)
-            == (self.version_id, self.body_hash, self.title, self.doc_number, self.region, self.agency,
-                self.tags, self.tier)
-            and entry.rank_key >> _DAY_SHIFT == make_rank_key(self.tier, self.published, 0) >> _DAY_SHIFT
-        )
-
 
 def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -129,33 +120,57 @@ def body_hash(body: str) -> str:
 # --- what a document looks like to the index ----------------------------------------
 
 
-def _row_for(session: Session, doc: Document) -> IndexRow:
+_SOURCES_OF = (
+    select(Capture.source_id).distinct().join(Version, Version.id == Capture.version_id)
+    .where(Version.document_id == bindparam("doc"))
+)
+
+
+def _fields_for(session: Session, doc: Document) -> tuple[str, dict]:
+    """(the body, the other IndexRow.build arguments) of a document as it is now."""
     body = ""
     if doc.current_version_id is not None:
-        body = session.scalar(select(Version.text).where(Version.id == doc.current_version_id)) or ""
-    sources = session.scalars(
-        select(Capture.source_id).distinct().join(Version, Version.id == Capture.version_id)
-        .where(Version.document_id == doc.id)
-    ).all()
-    kind = session.scalar(select(Source.kind).where(Source.id == doc.authoritative_source_id)) if doc.authoritative_source_id else None
-    return IndexRow.build(
-        doc.id, title=doc.title, doc_number=doc.doc_number, body=body, region=doc.region, agency=doc.agency,
-        tier=tier_of(doc.agency, doc.region, doc.doc_number, kind), published=doc.published_date,
-        version_id=doc.current_version_id, tags=tags_for(doc.topics or [], doc.doc_type, doc.status, sources),
+        # Usually the version this very page placed, already in the session.
+        version = session.get(Version, doc.current_version_id)
+        body = (version.text if version is not None else "") or ""
+    sources = session.connection().scalars(_SOURCES_OF, {"doc": doc.id}).all()
+    source = session.get(Source, doc.authoritative_source_id) if doc.authoritative_source_id else None
+    return body, dict(
+        title=doc.title, doc_number=doc.doc_number, region=doc.region, agency=doc.agency,
+        tier=tier_of(doc.agency, doc.region, doc.doc_number, source.kind if source else None),
+        published=doc.published_date, version_id=doc.current_version_id,
+        tags=tags_for(doc.topics or [], doc.doc_type, doc.status, sources),
+    )
+
+
+def _row_for(session: Session, doc: Document) -> IndexRow:
+    body, fields = _fields_for(session, doc)
+    return IndexRow.build(doc.id, body=body, **fields)
+
+
+def _entry_is_current(entry: SearchEntry, body: str, fields: dict) -> bool:
+    """Whether the entry already indexes these inputs (checked before any tokenizing)."""
+    return (
+        (entry.version_id, entry.body_hash, entry.title, entry.doc_number, entry.region, entry.agency,
+         entry.tags, entry.tier)
+        == (fields["version_id"], body_hash(body), fields["title"], fields["doc_number"], fields["region"],
+            fields["agency"], fields["tags"], fields["tier"])
+        and entry.rank_key >> _DAY_SHIFT == make_rank_key(fields["tier"], fields["published"], 0) >> _DAY_SHIFT
     )
 
 
 def index_document(session: Session, document: Document) -> None:
     """Bring the document's index entry in step with it (inside the caller's transaction).
 
-    Called by ingest whenever a page was archived; a no-op when nothing indexed changed.
+    Called by ingest whenever a page was archived; a no-op when nothing indexed changed
+    (the common case of an unchanged page: decided before the body is tokenized).
     """
     session.flush()
-    row = _row_for(session, document)
+    body, fields = _fields_for(session, document)
     entry = session.get(SearchEntry, document.id)
-    if entry is not None and row.same_as(entry):
+    if entry is not None and _entry_is_current(entry, body, fields):
         return
-    write_rows(session, [row])
+    write_rows(session, [IndexRow.build(document.id, body=body, **fields)], {document.id: entry})
 
 
 def _dialect(session: Session) -> str:
@@ -184,14 +199,21 @@ def _fts_delete(session: Session, entry: SearchEntry) -> None:
     )
 
 
-def write_rows(session: Session, rows: list[IndexRow]) -> None:
-    """Write (or replace) the index entries of these documents, in bulk."""
+def write_rows(session: Session, rows: list[IndexRow], existing: dict[int, SearchEntry | None] | None = None) -> None:
+    """Write (or replace) the index entries of these documents, in bulk.
+
+    ``existing``: their current entries (None: none), when the caller has them already.
+    """
     if not rows:
         return
     sqlite = _dialect(session) == "sqlite"
-    existing = {e.document_id: e for e in session.scalars(
-        select(SearchEntry).where(SearchEntry.document_id.in_([r.document_id for r in rows]))
-    )} if len(rows) < 1000 else {e.document_id: e for e in session.scalars(select(SearchEntry))}
+    if existing is not None:
+        existing = {k: e for k, e in existing.items() if e is not None}
+    elif len(rows) < 1000:
+        existing = {e.document_id: e for e in session.scalars(
+            select(SearchEntry).where(SearchEntry.document_id.in_([r.document_id for r in rows])))}
+    else:
+        existing = {e.document_id: e for e in session.scalars(select(SearchEntry))}
     for entry in existing.values():
         if entry.document_id in {r.document_id for r in rows}:
             if sqlite:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from storage import neardup
@@ -15,25 +15,45 @@ from storage.prepared import PreparedPage
 from storage.textdiff import edited_sentences, is_truncation
 
 
+# Built once (see storage/identity.py): a document's versions by text hash, by a copy's
+# text hash on a capture, all of them; whether a source or URL already gave it a text.
+_BY_HASH = select(Version).where(Version.document_id == bindparam("doc"), Version.text_hash == bindparam("hash"))
+_BY_COPY_HASH = (
+    select(Version)
+    .join(Capture, Capture.version_id == Version.id)
+    .where(Version.document_id == bindparam("doc"), Capture.text_hash == bindparam("hash"))
+    .limit(1)
+)
+_ALL_OF = select(Version).where(Version.document_id == bindparam("doc"))
+_FROM_ORIGIN = (
+    select(Capture.id)
+    .join(Version, Version.id == Capture.version_id)
+    .where(
+        Version.document_id == bindparam("doc"),
+        or_(
+            Capture.source_id == bindparam("source"),
+            Capture.url.in_(bindparam("urls", expanding=True)),
+            Capture.final_url.in_(bindparam("urls", expanding=True)),
+        ),
+    )
+    .limit(1)
+)
+
+
 def place_version(session: Session, doc: Document, page: PreparedPage) -> tuple[Version, str]:
     """(the version the page's text is, "unchanged" | "new_version")."""
-    version = session.scalar(
-        select(Version).where(Version.document_id == doc.id, Version.text_hash == page.text_hash)
-    )
+    version = session.scalar(_BY_HASH, {"doc": doc.id, "hash": page.text_hash})
     if version is None:
-        version = session.scalar(
-            select(Version)
-            .join(Capture, Capture.version_id == Version.id)
-            .where(Version.document_id == doc.id, Capture.text_hash == page.text_hash)
-            .limit(1)
-        )
+        version = session.scalar(_BY_COPY_HASH, {"doc": doc.id, "hash": page.text_hash})
+    versions: list[Version] = []
     if version is None:
-        version = _fuller_version(session, doc, page)
+        versions = list(session.scalars(_ALL_OF, {"doc": doc.id}))
+        version = _fuller_version(versions, page)
     if version is not None:
         seen(version, page.fetched_at)
         return version, "unchanged"
     if not _seen_from_same_origin(session, doc, page):
-        copy_of = _closest_version(session, doc, page)
+        copy_of = _closest_version(versions, page)
         if copy_of is not None:
             rank, best = rank_of(session, page.record.source_id), text_rank(session, copy_of)
             # Between sites of equal rank a rewritten sentence is a revision one of them
@@ -46,13 +66,13 @@ def place_version(session: Session, doc: Document, page: PreparedPage) -> tuple[
     return new_version(session, doc, page), "new_version"
 
 
-def _fuller_version(session: Session, doc: Document, page: PreparedPage) -> Version | None:
+def _fuller_version(versions: list[Version], page: PreparedPage) -> Version | None:
     """The version this page's text is a truncation of (page 1 of 2 only, a preview):
     such a page is a sighting of that version and never replaces its fuller text."""
     if not page.normalized:
         return None
     best: Version | None = None
-    for version in session.scalars(select(Version).where(Version.document_id == doc.id)):
+    for version in versions:
         full = normalize_text(version.text)
         if is_truncation(page.normalized, full) and (best is None or len(version.text) > len(best.text)):
             best = version
@@ -81,28 +101,16 @@ def _seen_from_same_origin(session: Session, doc: Document, page: PreparedPage) 
 
     A different text from there is a real change; from elsewhere it may be a copy.
     """
-    stmt = (
-        select(Capture.id)
-        .join(Version, Version.id == Capture.version_id)
-        .where(
-            Version.document_id == doc.id,
-            or_(
-                Capture.source_id == page.record.source_id,
-                Capture.url.in_(page.urls),
-                Capture.final_url.in_(page.urls),
-            ),
-        )
-        .limit(1)
-    )
-    return session.scalar(stmt) is not None
+    params = {"doc": doc.id, "source": page.record.source_id, "urls": sorted(page.urls)}
+    return session.connection().execute(_FROM_ORIGIN, params).first() is not None
 
 
-def _closest_version(session: Session, doc: Document, page: PreparedPage) -> Version | None:
+def _closest_version(versions: list[Version], page: PreparedPage) -> Version | None:
     """The document's version this text is a copy of (site noise only), if any."""
     if page.signature is None:
         return None
     best: tuple[float, Version] | None = None
-    for version in session.scalars(select(Version).where(Version.document_id == doc.id)):
+    for version in versions:
         if version.signature is None or version.signature_scheme != page.signature.scheme:
             continue
         other = neardup.MinHashSignature.from_bytes(version.signature, version.signature_scheme)
@@ -131,9 +139,10 @@ def new_version(session: Session, doc: Document, page: PreparedPage) -> Version:
 
 
 def add_bands(session: Session, version: Version, sig: neardup.MinHashSignature | None) -> None:
+    # One Core executemany: twenty ORM objects per version cost more than their insert.
     if sig is not None:
-        session.add_all(
-            VersionBand(version_id=version.id, band_no=no, band_hash=h) for no, h in sig.bands()
+        session.connection().execute(
+            insert(VersionBand), [{"version_id": version.id, "band_no": no, "band_hash": h} for no, h in sig.bands()]
         )
 
 
