@@ -42,9 +42,10 @@ def default_workers() -> int:
 
 class PagePool:
     """Runs ``fn(*args)`` in worker processes; results come back as Deferreds fired on the
-    reactor thread. ``workers=0`` runs them in the reactor's thread pool instead."""
+    reactor thread. ``workers=0`` runs them in the reactor's thread pool instead.
+    ``initializer`` runs in each worker with this process's id."""
 
-    def __init__(self, workers: int, initializer: Callable[[], None] | None = None,
+    def __init__(self, workers: int, initializer: Callable[[int], None] | None = None,
                  max_tasks_per_child: int | None = None) -> None:
         self.workers = workers
         self.initializer = initializer
@@ -63,6 +64,7 @@ class PagePool:
                 context.set_forkserver_preload(PRELOAD)
                 self._executor = ProcessPoolExecutor(
                     self.workers, mp_context=context, initializer=self.initializer,
+                    initargs=(os.getpid(),) if self.initializer else (),
                     max_tasks_per_child=self.max_tasks_per_child,
                 )
             return self._executor

@@ -55,17 +55,34 @@ def with_bodies(page: PreparedPage, item: PageItem) -> PreparedPage:
     return replace(page, record=replace(record, parts=item.parts, attachments=files))
 
 
-def worker_init() -> None:
+def worker_init(crawl_pid: int) -> None:
     """In each worker: Ctrl-C is the crawl's to handle (a worker that dies of the terminal's
-    SIGINT breaks the pool), and a worker whose parent dies goes too (Linux)."""
+    SIGINT breaks the pool), and the worker goes when the crawl process does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    _exit_with(crawl_pid)
     warm_up()
+
+
+def _exit_with(crawl_pid: int) -> None:
+    """End this worker when ``crawl_pid`` ends, however it ends (SIGKILL included).
+
+    Nothing else would: a worker waits on its task queue, whose write end every worker
+    holds too, and its parent is the fork server, which every worker keeps alive.
+    """
+    import os
+    import select
+    import threading
+
+    try:
+        handle = os.pidfd_open(crawl_pid)
+    except (AttributeError, OSError):  # not Linux ≥ 5.3: the pool's own shutdown only
+        return
+
+    def watch() -> None:
+        select.select([handle], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
 
 
 def warm_up() -> None:

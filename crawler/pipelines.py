@@ -25,6 +25,7 @@ from crawler.items import PageItem, PageRecord
 from crawler.crawl_state import RunContext, run_context
 from crawler.page_pool import PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers, open_shared_pool
 from crawler.page_work import PrepareFailed, prepare_in_worker, prepare_item, with_bodies, worker_init
+from storage import crawl_runs
 from storage.ingest import ingest, record_offtopic, record_unextracted
 from storage.known_pages import mark_unchanged
 from storage.prepared import PreparedPage
@@ -45,6 +46,7 @@ class ArchivePipeline:
         workers = settings.get("POLICY_EXTRACT_WORKERS")
         self.workers = default_workers() if workers in (None, "") else int(workers)
         self.pool: PagePool | None = None
+        self.restarts_at_open = 0
         self.tasks_per_child = settings.getint("POLICY_EXTRACT_TASKS_PER_CHILD", DEFAULT_TASKS_PER_CHILD) or None
         in_flight = settings.getint("POLICY_EXTRACT_IN_FLIGHT", 0) or 4 * max(self.workers, 1) + 2
         self.slots = defer.DeferredSemaphore(in_flight)
@@ -58,11 +60,20 @@ class ArchivePipeline:
         if self.workers > 0:
             self.pool = open_shared_pool(self.workers, initializer=worker_init,
                                          max_tasks_per_child=self.tasks_per_child)
+            self.restarts_at_open = self.pool.restarts
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool = None
-            close_shared_pool()
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        lost = pool.restarts - self.restarts_at_open
+        if lost:
+            # Its pages were tried again in a new pool; the run says it happened.
+            ctx = run_context(self.crawler)
+            for source_id in getattr(self.crawler.spider, "sources", {}):
+                if (run_id := ctx.run_for(source_id)) is not None:
+                    crawl_runs.add_note(ctx.archive, run_id, f"an extraction worker died; the pool was restarted {lost} time(s)")
+        close_shared_pool()
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):

@@ -44,7 +44,7 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     tree, out, todo = _children(), [], [pid]
     while todo:
         p = todo.pop()
@@ -79,6 +79,8 @@ class TreeSampler:
         self.peak_rss_kib = 0
         self.peak_pss_kib = 0
         self.peak_processes = 0
+        # peak RSS by depth under this process: 1 the crawl, 2 the fork server, 3 workers (summed)
+        self.peak_rss_by_depth: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -93,8 +95,16 @@ class TreeSampler:
     def _run(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            pids = [p for p in _descendants(me) if p != me]
+            tree = _children()
+            depths: dict[int, int] = {}
+            todo = [(p, 1) for p in tree.get(me, ())]
+            while todo:
+                pid, depth = todo.pop()
+                depths[pid] = depth
+                todo.extend((c, depth + 1) for c in tree.get(pid, ()))
+            pids = list(depths)
             rss = pss = 0
+            by_depth: dict[int, int] = {}
             for pid in pids:
                 numbers = _proc_numbers(pid)
                 if numbers is None:
@@ -102,6 +112,9 @@ class TreeSampler:
                 self.cpu[pid] = max(self.cpu.get(pid, 0.0), numbers[0])
                 rss += numbers[1]
                 pss += numbers[2]
+                by_depth[depths[pid]] = by_depth.get(depths[pid], 0) + numbers[1]
+            for depth, kib in by_depth.items():
+                self.peak_rss_by_depth[depth] = max(self.peak_rss_by_depth.get(depth, 0), kib)
             self.peak_rss_kib = max(self.peak_rss_kib, rss)
             self.peak_pss_kib = max(self.peak_pss_kib, pss)
             self.peak_processes = max(self.peak_processes, len(pids))
@@ -155,6 +168,7 @@ def _crawl(site: Any, server: Any, db_url: str, settings: dict[str, Any]) -> dic
         "peak_rss_tree_mib": sampler.peak_rss_kib / 1024,
         "peak_pss_tree_mib": sampler.peak_pss_kib / 1024,
         "processes": sampler.peak_processes,
+        "peak_rss_mib_crawl_forkserver_workers": [sampler.peak_rss_by_depth.get(d, 0) / 1024 for d in (1, 2, 3)],
     }
 
 
