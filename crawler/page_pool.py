@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -76,7 +77,10 @@ class PagePool:
             self._executor = None
             self.restarts += 1
         log.warning("an extraction worker died; starting a new pool (restart %d)", self.restarts)
+        # (shutdown drops the executor's references to both: take them first)
+        manager, processes = getattr(broken, "_executor_manager_thread", None), getattr(broken, "_processes", None)
         broken.shutdown(wait=False, cancel_futures=True)
+        threading.Thread(target=_reap, args=(manager, processes), name="reap-broken-pool", daemon=True).start()
 
     def pids(self) -> list[int]:
         """The live workers' process ids (for tests and for the memory benchmark)."""
@@ -128,6 +132,22 @@ class PagePool:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _reap(manager: threading.Thread | None, processes: dict | None, patience: float = 30.0) -> None:
+    """Kill whatever workers a broken pool still has until its manager thread is done.
+
+    Python 3.11's manager terminates a broken pool's workers once, then joins them; a
+    worker spawned by a submit racing the breakage (the check for "broken" and the
+    spawn are not under the manager's lock) is never told to stop, and the join, and
+    so the crawl process's exit, waits for it forever.
+    """
+    deadline = time.monotonic() + patience
+    while manager is not None and manager.is_alive() and time.monotonic() < deadline:
+        for process in list((processes or {}).values()):
+            if process.is_alive():
+                process.kill()
+        manager.join(0.2)
 
 
 # One pool per crawl process, shared by its crawlers (one per spider family), so a crawl
