@@ -38,7 +38,11 @@ class WorkerLost(Exception):
 
 
 def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """One worker per core but one: the crawl process keeps a core busy itself (fetching,
+    and the archive writes, which are one at a time). Measured on 2 cores: a second worker
+    added nothing to pages/s and 135 MB to the tree's RSS."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores - 1)
 
 
 class PagePool:

@@ -1,7 +1,7 @@
 """The archive pipeline: extract, filter by topic, ingest: one transaction per page.
 
 A page's CPU work (decode, extraction, normalized text and MinHash: crawler/page_work.py)
-runs in a pool of worker processes (POLICY_EXTRACT_WORKERS, default one per core; 0 runs
+runs in a pool of worker processes (POLICY_EXTRACT_WORKERS, default one per core but one; 0 runs
 it in the reactor's thread pool); its archive write then runs in the reactor's thread
 pool. Never on the reactor thread: a slow page (or a slow archive) must not stall
 fetching or fire timeouts late. Writes happen one page at a time in the order pages

@@ -50,7 +50,7 @@ POLICY_MAX_PAGE_BYTES = 4 * 1024 * 1024
 DOWNLOAD_WARNSIZE = POLICY_MAX_PAGE_BYTES
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # Archive writes run in the reactor's thread pool, extraction in worker processes
-# (crawler/pipelines.py; POLICY_EXTRACT_WORKERS, default one per core, 0 = in the thread
+# (crawler/pipelines.py; POLICY_EXTRACT_WORKERS, default one per core but one, 0 = in the thread
 # pool; POLICY_EXTRACT_IN_FLIGHT pages at most between the pipeline's door and their write).
 REACTOR_THREADPOOL_MAXSIZE = 4
 # Scrapy starts this many asyncio tasks for every response's output, used or not (the
