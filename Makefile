@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) tests/bench/extract_speed.py
 	$(PY) tests/bench/startup_bench.py
 	$(PY) tests/bench/neardup_bench.py
+	$(PY) tests/bench/crawl_speed.py
 
 ## bench-search: search p50/p95 over a generated archive of 100k notices, SQLite and PostgreSQL
 bench-search: $(STAMP)

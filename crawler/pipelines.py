@@ -1,7 +1,14 @@
 """The archive pipeline: extract, filter by topic, ingest: one transaction per page.
 
-The work runs in the reactor's thread pool, never on the reactor thread: a slow page
-(or a slow archive) must not stall fetching or fire timeouts late. A page that cannot
+A page's CPU work (decode, extraction, normalized text and MinHash: crawler/page_work.py)
+runs in a pool of worker processes (POLICY_EXTRACT_WORKERS, default one per core but one; 0 runs
+it in the reactor's thread pool); its archive write then runs in the reactor's thread
+pool. Never on the reactor thread: a slow page (or a slow archive) must not stall
+fetching or fire timeouts late. Writes happen one page at a time in the order pages
+reached the pipeline, whichever worker finishes first, so a crawl's archive decisions do
+not depend on worker timing; at most POLICY_EXTRACT_IN_FLIGHT pages are between the
+pipeline's door and their write (the rest wait with their responses, and Scrapy stops
+downloading while its scraper holds too many), so memory stays flat. A page that cannot
 be extracted, or is larger than POLICY_MAX_PAGE_BYTES, is kept raw with the reason.
 """
 from __future__ import annotations
@@ -10,62 +17,122 @@ import logging
 from typing import Any
 
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
 from twisted.internet.threads import deferToThread
 
 from crawler.extract.model import Extraction
 from crawler.items import PageItem, PageRecord
-from crawler.item_extraction import extract_item
 from crawler.crawl_state import RunContext, run_context
+from crawler.page_pool import PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers, open_shared_pool
+from crawler.page_work import PrepareFailed, prepare_in_worker, prepare_item, with_bodies, worker_init
+from storage import crawl_runs
 from storage.ingest import ingest, record_offtopic, record_unextracted
 from storage.known_pages import mark_unchanged
+from storage.prepared import PreparedPage
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_PAGE_BYTES = 4 * 1024 * 1024
+# A worker's memory grows with the odd huge page (lxml keeps its arenas): renew it now
+# and then. Cheap: workers fork from a warm fork server.
+DEFAULT_TASKS_PER_CHILD = 500
 
 
 class ArchivePipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.max_page_bytes = crawler.settings.getint("POLICY_MAX_PAGE_BYTES", DEFAULT_MAX_PAGE_BYTES)
+        settings = crawler.settings
+        self.max_page_bytes = settings.getint("POLICY_MAX_PAGE_BYTES", DEFAULT_MAX_PAGE_BYTES)
+        workers = settings.get("POLICY_EXTRACT_WORKERS")
+        self.workers = default_workers() if workers in (None, "") else int(workers)
+        self.pool: PagePool | None = None
+        self.restarts_at_open = 0
+        self.tasks_per_child = settings.getint("POLICY_EXTRACT_TASKS_PER_CHILD", DEFAULT_TASKS_PER_CHILD) or None
+        in_flight = settings.getint("POLICY_EXTRACT_IN_FLIGHT", 0) or 4 * max(self.workers, 1) + 2
+        self.slots = defer.DeferredSemaphore(in_flight)
+        self.sequencer = Sequencer()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ArchivePipeline":
         return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            self.pool = open_shared_pool(self.workers, initializer=worker_init,
+                                         max_tasks_per_child=self.tasks_per_child)
+            self.restarts_at_open = self.pool.restarts
+
+    def close_spider(self) -> None:
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        lost = pool.restarts - self.restarts_at_open
+        if lost:
+            # Its pages were tried again in a new pool; the run says it happened.
+            ctx = run_context(self.crawler)
+            for source_id in getattr(self.crawler.spider, "sources", {}):
+                if (run_id := ctx.run_for(source_id)) is not None:
+                    crawl_runs.add_note(ctx.archive, run_id, f"an extraction worker died; the pool was restarted {lost} time(s)")
+        close_shared_pool()
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
         ctx = run_context(self.crawler)
         source = self.crawler.spider.sources[item.source_id]
-        await maybe_deferred_to_future(deferToThread(self.archive_page, ctx, item, source))
+        # The turn is taken before the first await: turns follow the order items arrive,
+        # and the slots (first come, first served) are granted in that order too.
+        my_turn, done = self.sequencer.take()
+        await maybe_deferred_to_future(self.slots.acquire())
+        try:
+            work = None if item.not_modified or self.too_large(item) else self.prepare(item, source)
+            outcome = await maybe_deferred_to_future(work) if work is not None else None
+            await maybe_deferred_to_future(my_turn)
+            await maybe_deferred_to_future(deferToThread(self.archive_page, ctx, item, source, outcome))
+        finally:
+            done()
+            self.slots.release()
         return item
 
-    def archive_page(self, ctx: RunContext, item: PageItem, source: Any) -> None:
+    def too_large(self, item: PageItem) -> bool:
+        return sum(len(p.body) for p in item.parts) > self.max_page_bytes
+
+    def prepare(self, item: PageItem, source: Any) -> defer.Deferred:
+        """The prepared page, or the exception that stopped it (as a value: the write that
+        follows decides what to record, in its turn)."""
+        if self.pool is None:
+            work = deferToThread(prepare_item, item, source)
+        else:
+            work = self.pool.run(prepare_in_worker, item, source)
+            work.addCallback(with_bodies, item)
+        return work.addErrback(lambda failure: failure.value)
+
+    def archive_page(self, ctx: RunContext, item: PageItem, source: Any,
+                     outcome: PreparedPage | BaseException | None) -> None:
         run_id = ctx.run_for(item.source_id)
         if item.not_modified:
             self.recheck_unchanged(ctx, item, run_id)
             return
-        size = sum(len(p.body) for p in item.parts)
-        if size > self.max_page_bytes:
+        if outcome is None:
+            size = sum(len(p.body) for p in item.parts)
             self.keep_raw(ctx, item, source, "too_large",
                           f"{size} bytes, over POLICY_MAX_PAGE_BYTES ({self.max_page_bytes}): kept raw, not extracted")
             return
-        try:
-            extraction, files = extract_item(item, source)
-        except Exception as exc:  # one bad page must not end the crawl, nor lose its bytes
-            log.warning("extraction failed for %s: %s", item.url, exc)
-            self.keep_raw(ctx, item, source, "parse", f"{type(exc).__name__}: {exc}")
+        if isinstance(outcome, PrepareFailed):
+            log.warning("ingest failed for %s: %s", item.url, outcome)
+            ctx.record_failure(item.source_id, "ingest", str(outcome), url=item.url, role="detail")
             return
-        record = PageRecord(
-            source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=extraction, attachments=files
-        )
+        if isinstance(outcome, BaseException):  # one bad page must not end the crawl, nor lose its bytes
+            log.warning("extraction failed for %s: %s", item.url, outcome)
+            detail = str(outcome) if isinstance(outcome, WorkerLost) else f"{type(outcome).__name__}: {outcome}"
+            self.keep_raw(ctx, item, source, "parse", detail)
+            return
         try:
-            if not extraction.on_topic:
-                record_offtopic(ctx.archive, record, run_id)
+            if not outcome.record.extraction.on_topic:
+                record_offtopic(ctx.archive, outcome, run_id)
                 ctx.page_done(item.source_id, "off-topic")
                 return
-            result = ingest(ctx.archive, record, run_id)
+            result = ingest(ctx.archive, outcome, run_id)
         except Exception as exc:
             log.warning("ingest failed for %s: %s", item.url, exc)
             ctx.record_failure(item.source_id, "ingest", f"{type(exc).__name__}: {exc}", url=item.url, role="detail")

@@ -49,8 +49,14 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 POLICY_MAX_PAGE_BYTES = 4 * 1024 * 1024
 DOWNLOAD_WARNSIZE = POLICY_MAX_PAGE_BYTES
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
-# Extraction and ingest run in the reactor's thread pool (crawler/pipelines.py).
+# Archive writes run in the reactor's thread pool, extraction in worker processes
+# (crawler/pipelines.py; POLICY_EXTRACT_WORKERS, default one per core but one, 0 = in the thread
+# pool; POLICY_EXTRACT_IN_FLIGHT pages at most between the pipeline's door and their write).
 REACTOR_THREADPOOL_MAXSIZE = 4
+# Scrapy starts this many asyncio tasks for every response's output, used or not (the
+# default, 100, was a fifth of the reactor thread's time): a detail page yields one
+# item, a listing a few dozen requests that take no time each.
+CONCURRENT_ITEMS = 4
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -48,29 +48,35 @@ class IngestResult:
     capture_ids: list[int] = field(default_factory=list)
 
 
-def ingest(archive: Archive, record: PageRecord, run_id: int | None = None) -> IngestResult:
+def ingest(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None) -> IngestResult:
     """Archive one notice page and decide its Document and Version.
 
     Outcome "new_document", "new_version" or "unchanged" (the text is one the
-    document already has, possibly a copy with another site's noise).
+    document already has, possibly a copy with another site's noise). A record
+    already prepared (``prepare(record)``, which the crawl runs in its extraction
+    workers) is taken as it is.
     """
-    page = prepare(record)
+    page = _prepared(record)
     keys = locks.identity_keys(
         page.doc_number, page.urls, page.text_hash, page.signature.bands() if page.signature else (),
-        (normalize_doc_number(n) for n in record.extraction.cited_doc_numbers),
+        (normalize_doc_number(n) for n in page.record.extraction.cited_doc_numbers),
     )
     return locks.run_locked(archive, keys, lambda session: _ingest(session, page, run_id))
 
 
-def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = None) -> list[int]:
+def record_offtopic(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None) -> list[int]:
     """Keep an off-topic page's raw bytes, with no Document.
 
     The archive never throws a fetched page away: the next crawl can ask the site
     whether the page changed (it is a known page), and a better topic filter can look
     at it again. Counted as ``pages=1, offtopic=1`` in the same transaction.
     """
-    page = prepare(record)
+    page = _prepared(record)
     return locks.run_locked(archive, locks.identity_keys(urls=page.urls), lambda session: _offtopic(session, page, run_id))
+
+
+def _prepared(record: PageRecord | PreparedPage) -> PreparedPage:
+    return record if isinstance(record, PreparedPage) else prepare(record)
 
 
 def _offtopic(session: Session, page: PreparedPage, run_id: int | None) -> list[int]:

@@ -1,0 +1,92 @@
+"""A page's CPU work, from fetched bytes to what ingest writes: decode, extract, then
+storage's preparation (normalized text, its hash, the MinHash signature).
+
+``prepare_item`` is what an extraction worker process runs (crawler/page_pool.py), or the
+pipeline itself when POLICY_EXTRACT_WORKERS is 0. This module is the workers' whole import
+(extraction and storage.prepared); nothing here touches the archive.
+"""
+from __future__ import annotations
+
+import signal
+from dataclasses import replace
+
+from crawler.item_extraction import extract_item
+from crawler.items import PageItem, PageRecord
+from spiders.registry import Source
+from storage.prepared import PreparedPage, prepare
+
+
+class PrepareFailed(Exception):
+    """The page was extracted, but storage's preparation refused the record: an ingest
+    failure (as it was when ingest prepared it), not a page to keep raw as ``parse``."""
+
+
+def prepare_item(item: PageItem, source: Source) -> PreparedPage:
+    """Extraction errors propagate as they are (the page is kept raw, kind ``parse``)."""
+    extraction, files = extract_item(item, source)
+    record = PageRecord(
+        source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=extraction, attachments=files
+    )
+    try:
+        return prepare(record)
+    except Exception as exc:
+        raise PrepareFailed(f"{type(exc).__name__}: {exc}") from None
+
+
+def prepare_in_worker(item: PageItem, source: Source) -> PreparedPage:
+    """``prepare_item`` with the raw bytes left out of the answer: the parent has them, and
+    a page's attachments can be megabytes that would otherwise cross the pipe twice."""
+    page = prepare_item(item, source)
+    record = page.record
+    return replace(page, record=replace(
+        record,
+        parts=[replace(p, body=b"") for p in record.parts],
+        attachments=[replace(f, part=replace(f.part, body=b"")) for f in record.attachments],
+    ))
+
+
+def with_bodies(page: PreparedPage, item: PageItem) -> PreparedPage:
+    """A worker's answer joined again with the item's bytes (the parts it decoded keep the
+    encodings the worker found)."""
+    record = page.record
+    for original, back in zip(item.parts, record.parts):
+        original.encoding = back.encoding
+    files = [replace(f, part=original) for f, original in zip(record.attachments, item.attachments)]
+    return replace(page, record=replace(record, parts=item.parts, attachments=files))
+
+
+def worker_init(crawl_pid: int) -> None:
+    """In each worker: Ctrl-C is the crawl's to handle (a worker that dies of the terminal's
+    SIGINT breaks the pool), and the worker goes when the crawl process does."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with(crawl_pid)
+    warm_up()
+
+
+def _exit_with(crawl_pid: int) -> None:
+    """End this worker when ``crawl_pid`` ends, however it ends (SIGKILL included).
+
+    Nothing else would: a worker waits on its task queue, whose write end every worker
+    holds too, and its parent is the fork server, which every worker keeps alive.
+    """
+    import os
+    import select
+    import threading
+
+    try:
+        handle = os.pidfd_open(crawl_pid)
+    except (AttributeError, OSError):  # not Linux ≥ 5.3: the pool's own shutdown only
+        return
+
+    def watch() -> None:
+        select.select([handle], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
+
+
+def warm_up() -> None:
+    """Build what the first page would otherwise pay for (the MinHash permutation table)."""
+    from storage import neardup
+
+    neardup.minhash_signature("预热" * neardup.MIN_CHARS)

@@ -1,0 +1,235 @@
+"""End-to-end crawl speed of a generated government site, against bare trafilatura.
+
+    python tests/bench/crawl_speed.py [--notices 2000] [--workers N] [--ten-k]
+
+Serves tests/bench/gensite.py's site on loopback, times bare ``trafilatura.extract`` over
+a sample of the same detail pages on one core (before and after the crawl: the machine is
+shared, so the reference is taken on both sides of the subject), then crawls the site into
+a fresh SQLite archive with ``run_crawl`` and re-crawls it unchanged (conditional
+requests). While a crawl runs, /proc is sampled every 0.2 s for the crawler's process tree
+(the crawl process and its descendants: the extraction workers): CPU time, peak summed RSS
+and PSS (RSS counts pages the workers share with each other once per process). Prints JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.gensite import build_site  # noqa: E402
+
+_TICK = os.sysconf("SC_CLK_TCK")
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def descendants(pid: int) -> list[int]:
+    tree, out, todo = _children(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(tree.get(p, ()))
+    return out
+
+
+def _proc_numbers(pid: int) -> tuple[float, int, int] | None:
+    """(user+sys seconds, RSS KiB, PSS KiB) of one process, or None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / _TICK
+        rss = int(fields[21]) * _PAGE_KIB
+        pss = rss
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+                break
+        return cpu, rss, pss
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class TreeSampler:
+    """Samples the process tree under this process's children (not this process: it is
+    the web server here) until stopped."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.cpu: dict[int, float] = {}
+        self.peak_rss_kib = 0
+        self.peak_pss_kib = 0
+        self.peak_processes = 0
+        # peak RSS by depth under this process: 1 the crawl, 2 the fork server, 3 workers (summed)
+        self.peak_rss_by_depth: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "TreeSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            tree = _children()
+            depths: dict[int, int] = {}
+            todo = [(p, 1) for p in tree.get(me, ())]
+            while todo:
+                pid, depth = todo.pop()
+                depths[pid] = depth
+                todo.extend((c, depth + 1) for c in tree.get(pid, ()))
+            pids = list(depths)
+            rss = pss = 0
+            by_depth: dict[int, int] = {}
+            for pid in pids:
+                numbers = _proc_numbers(pid)
+                if numbers is None:
+                    continue
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), numbers[0])
+                rss += numbers[1]
+                pss += numbers[2]
+                by_depth[depths[pid]] = by_depth.get(depths[pid], 0) + numbers[1]
+            for depth, kib in by_depth.items():
+                self.peak_rss_by_depth[depth] = max(self.peak_rss_by_depth.get(depth, 0), kib)
+            self.peak_rss_kib = max(self.peak_rss_kib, rss)
+            self.peak_pss_kib = max(self.peak_pss_kib, pss)
+            self.peak_processes = max(self.peak_processes, len(pids))
+            self._stop.wait(self.interval)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
+
+
+def bare_trafilatura(files: list[Path]) -> float:
+    """Pages/s of decode + trafilatura.extract, one core."""
+    import trafilatura
+
+    pages = [f.read_bytes() for f in files]
+    start = time.perf_counter()
+    for body in pages:
+        trafilatura.extract(body.decode("utf-8"))
+    return len(pages) / (time.perf_counter() - start)
+
+
+def _crawl(site: Any, server: Any, db_url: str, settings: dict[str, Any]) -> dict[str, Any]:
+    from crawler.crawl_process import run_crawl
+    from spiders.registry import load_registry
+
+    sources = list(load_registry(site.registry).values())
+    server.reset_counts()
+    before = os.times()
+    with TreeSampler() as sampler:
+        start = time.perf_counter()
+        summary = run_crawl(sources, db_url=db_url, registry_path=site.registry, base=server.base_url,
+                            settings=settings, progress=False)
+        wall = time.perf_counter() - start
+    after = os.times()
+    # Children the crawl process waited for are in its rusage too; the sampler's last look
+    # at each process misses at most its last 0.2 s, so take the larger of the two.
+    waited = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    cpu = max(sampler.cpu_seconds, waited)
+    totals = summary.to_dict()
+    return {
+        "wall_s": wall,
+        "requests": len(server.log),
+        "pages": totals["pages"],
+        "new_documents": totals["new_documents"],
+        "offtopic": totals["offtopic"],
+        "unchanged": totals["unchanged"],
+        "errors": totals.get("errors", 0),
+        "status": [s.status for s in summary.sources],
+        "cpu_s": cpu,
+        "cpu_utilization": cpu / wall,
+        "peak_rss_tree_mib": sampler.peak_rss_kib / 1024,
+        "peak_pss_tree_mib": sampler.peak_pss_kib / 1024,
+        "processes": sampler.peak_processes,
+        "peak_rss_mib_crawl_forkserver_workers": [sampler.peak_rss_by_depth.get(d, 0) / 1024 for d in (1, 2, 3)],
+    }
+
+
+def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 16,
+            reference_pages: int = 600) -> dict[str, Any]:
+    from crawler.crawl_process import LOOPBACK_SETTINGS
+    from crawler.sampleserver import SampleServer
+
+    settings: dict[str, Any] = {**LOOPBACK_SETTINGS, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+                                "CONCURRENT_REQUESTS": concurrency}
+    if workers is not None:
+        settings["POLICY_EXTRACT_WORKERS"] = workers
+    with tempfile.TemporaryDirectory(prefix="crawl-speed-") as tmp:
+        site = build_site(Path(tmp) / "site", notices)
+        files = site.detail_files()
+        step = max(1, len(files) // reference_pages)
+        sample = files[::step][:reference_pages]
+        ref_before = bare_trafilatura(sample)
+        with SampleServer(site.www) as server:
+            db_url = f"sqlite:///{tmp}/archive.db"
+            first = _crawl(site, server, db_url, settings)
+            ref_after = bare_trafilatura(sample)
+            again = _crawl(site, server, db_url, settings)
+    reference = (ref_before + ref_after) / 2
+    crawl_rate = first["pages"] / first["wall_s"]
+    return {
+        "notices": notices,
+        "workers": workers,
+        "load_avg": os.getloadavg(),
+        "bare_trafilatura_pages_per_s": reference,
+        "bare_trafilatura_before_after": [ref_before, ref_after],
+        "crawl_pages_per_s": crawl_rate,
+        "crawl_vs_bare": crawl_rate / reference,
+        "cpu_utilization": first["cpu_utilization"],
+        "peak_rss_tree_mib": first["peak_rss_tree_mib"],
+        "peak_pss_tree_mib": first["peak_pss_tree_mib"],
+        "first_crawl": first,
+        "recrawl": again,
+        "recrawl_summary": {
+            "first_crawl_s": first["wall_s"],
+            "recrawl_s": again["wall_s"],
+            "speedup": first["wall_s"] / again["wall_s"],
+            "first_requests": first["requests"],
+            "recrawl_requests": again["requests"],
+        },
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notices", type=int, default=2000)
+    parser.add_argument("--ten-k", action="store_true", help="also measure 10,000 notices")
+    parser.add_argument("--workers", type=int, default=None, help="POLICY_EXTRACT_WORKERS (default: the setting's)")
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    report = {"crawl": measure(args.notices, args.workers, args.concurrency)}
+    if args.ten_k:
+        report["crawl_10k"] = measure(10_000, args.workers, args.concurrency)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
