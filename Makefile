@@ -30,13 +30,9 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(PY) tests/eval/run_eval.py
 
-## bench: pages/s of extraction, ingest and a whole offline crawl, peak memory; near-duplicate lookup ms
+## bench: one JSON report of every speed and memory goal (issue 12), each figure beside its reference
 bench: $(STAMP)
-	$(PY) tests/bench/run_bench.py
-	$(PY) tests/bench/extract_speed.py
-	$(PY) tests/bench/startup_bench.py
-	$(PY) tests/bench/neardup_bench.py
-	$(PY) tests/bench/crawl_speed.py
+	$(PY) tests/bench/report.py --out bench-report.json
 
 ## bench-search: search p50/p95 over a generated archive of 100k notices, SQLite and PostgreSQL
 bench-search: $(STAMP)

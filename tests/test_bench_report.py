@@ -29,8 +29,8 @@ def test_a_ratio_goal_is_judged_on_the_ratio_it_computes_when_none_is_printed():
 
 def test_an_upper_bound_on_a_value():
     goal = _goal("peak RSS of the process tree at 10k")
-    assert report.judge(goal, {"crawl_10k": {"result": {"peak_rss_tree_mib": 301}}})["met"] is False
-    assert report.judge(goal, {"crawl_10k": {"result": {"peak_rss_tree_mib": 280}}})["met"] is True
+    assert report.judge(goal, {"crawl_10k": {"result": {"crawl": {"peak_rss_tree_mib": 301}}}})["met"] is False
+    assert report.judge(goal, {"crawl_10k": {"result": {"crawl": {"peak_rss_tree_mib": 280}}}})["met"] is True
 
 
 def test_start_up_is_judged_in_seconds_with_bare_python_beside_it():
