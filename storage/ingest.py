@@ -133,7 +133,7 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
         resolve_citations_to(session, doc)
     if run_id is not None:
         increment(session, run_id, pages=1, **{OUTCOME_COUNTERS[outcome]: 1})
-    index_document(session, doc)
+    index_document(session, doc, page.body_tokens)
     session.flush()
     return IngestResult(outcome, doc.id, version.id, capture_ids)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from crawler.items import SOURCE_KINDS, PageRecord
 from storage import neardup
+from storage import search_tokens
 from storage.normalize import normalize_doc_number, normalize_text, sha256_hex
 
 
@@ -17,6 +18,10 @@ class PreparedPage:
     signature: neardup.MinHashSignature | None
     doc_number: str | None
     is_draft: bool
+    # The search index's tokens of this page's text, made where the page is prepared (a
+    # worker process in a crawl) so the archive writer only looks them up; used when the
+    # document's current text is this very text. See search_index.BodyTokens.
+    body_tokens: "search_tokens.BodyTokens | None" = None
 
     @property
     def fetched_at(self) -> datetime:
@@ -47,4 +52,5 @@ def prepare(record: PageRecord) -> PreparedPage:
         signature=neardup.minhash_signature(normalized),
         doc_number=normalize_doc_number(ex.doc_number),
         is_draft=ex.status == "draft",
+        body_tokens=search_tokens.body_tokens(ex.text or ""),
     )

@@ -98,12 +98,22 @@ class IndexRow:
     @classmethod
     def build(cls, document_id: int, *, title: str | None, doc_number: str | None, body: str,
               region: str | None, agency: str | None, tier: int, published: date | None,
-              version_id: int | None, tags: str) -> "IndexRow":
+              version_id: int | None, tags: str, ahead: st.BodyTokens | None = None) -> "IndexRow":
+        """``ahead``: the body's tokens made beforehand; used only if they are of this body."""
+        digest = body_hash(body)
+        if ahead is not None and ahead.body_hash == digest:
+            body_tokens = ahead.tokens
+            # the same characters, in the same order, as distinct_chars(title, doc_number, body)
+            seen = dict.fromkeys(st.distinct_chars(title, doc_number).split())
+            seen.update(dict.fromkeys(ahead.chars))
+            chars = " ".join(seen)
+        else:
+            body_tokens, chars = st.token_string(body), st.distinct_chars(title, doc_number, body)
         return cls(
             document_id=document_id, tier=tier, published=published, version_id=version_id,
-            body_hash=body_hash(body), title=title, doc_number=doc_number, region=region, agency=agency,
+            body_hash=digest, title=title, doc_number=doc_number, region=region, agency=agency,
             tags=tags, title_tokens=st.token_string(title), number_tokens=st.token_string(doc_number),
-            body_tokens=st.token_string(body), chars=st.distinct_chars(title, doc_number, body),
+            body_tokens=body_tokens, chars=chars,
             region_tokens=st.field_tokens(st.REGION_PREFIX, region),
             agency_tokens=st.field_tokens(st.AGENCY_PREFIX, agency),
         )
@@ -113,8 +123,7 @@ class IndexRow:
                 self.region_tokens, self.agency_tokens, self.tags)
 
 
-def body_hash(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+body_hash = st.body_hash
 
 
 # --- what a document looks like to the index ----------------------------------------
@@ -159,18 +168,19 @@ def _entry_is_current(entry: SearchEntry, body: str, fields: dict) -> bool:
     )
 
 
-def index_document(session: Session, document: Document) -> None:
+def index_document(session: Session, document: Document, ahead: st.BodyTokens | None = None) -> None:
     """Bring the document's index entry in step with it (inside the caller's transaction).
 
     Called by ingest whenever a page was archived; a no-op when nothing indexed changed
     (the common case of an unchanged page: decided before the body is tokenized).
+    ``ahead``: the page's body tokens, made where the page was prepared.
     """
     session.flush()
     body, fields = _fields_for(session, document)
     entry = session.get(SearchEntry, document.id)
     if entry is not None and _entry_is_current(entry, body, fields):
         return
-    write_rows(session, [IndexRow.build(document.id, body=body, **fields)], {document.id: entry})
+    write_rows(session, [IndexRow.build(document.id, body=body, ahead=ahead, **fields)], {document.id: entry})
 
 
 def _dialect(session: Session) -> str:

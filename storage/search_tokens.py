@@ -14,7 +14,9 @@ Text is NFKC-normalized and case-folded first, the way 文号 and texts are norm
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 import unicodedata
 
 # CJK Unified Ideographs, Extension A, compatibility ideographs, and the supplementary planes.
@@ -76,6 +78,23 @@ def distinct_chars(*texts: str | None) -> str:
         if text:
             seen.update(dict.fromkeys(_CJK_CHAR.findall(normalize(text))))
     return " ".join(seen)
+
+
+@dataclass(frozen=True)
+class BodyTokens:
+    """A body's index tokens, computed ahead of the write, with the hash of the body they are of."""
+
+    body_hash: str
+    tokens: str
+    chars: tuple[str, ...]  # its distinct CJK characters, in first-seen order
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def body_tokens(body: str) -> BodyTokens:
+    return BodyTokens(body_hash(body), token_string(body), tuple(distinct_chars(body).split()))
 
 
 def is_cjk_char(ch: str) -> bool:

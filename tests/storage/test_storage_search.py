@@ -239,3 +239,19 @@ def test_the_search_migration_goes_down_and_up_over_an_archive_with_documents(ar
     assert not db.schema_is_current(archive.engine)
     db.upgrade_schema(archive.engine)  # … up again: the documents stay, the index is rebuilt
     assert reindex(archive) == 1 and _titles(search(archive, "护理员")) == [TITLE_B]
+
+
+# --- body tokens made ahead (in the crawl's worker processes) --------------------------
+
+def test_an_index_row_from_tokens_made_ahead_is_the_row_made_here():
+    from storage import search_tokens as st
+    from storage.search_index import IndexRow
+
+    body = "关于推进医养结合发展的指导意见\n各省、自治区卫生健康委：养老服务 2019 COVID 養老"
+    fields = dict(title="推进医养结合的意见", doc_number="国卫老龄发〔2019〕60号", region="北京", agency="国家卫生健康委",
+                  tier=1, published=None, version_id=3, tags="")
+    here = IndexRow.build(7, body=body, **fields)
+    assert IndexRow.build(7, body=body, ahead=st.body_tokens(body), **fields) == here
+    # tokens of another text are never used for this one
+    other = st.body_tokens(body + "补充")
+    assert IndexRow.build(7, body=body, ahead=other, **fields) == here
