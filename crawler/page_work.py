@@ -79,6 +79,8 @@ def _exit_with(crawl_pid: int) -> None:
 
     try:
         handle = os.pidfd_open(crawl_pid)
+    except ProcessLookupError:  # the crawl ended while this worker was starting
+        os._exit(1)
     except (AttributeError, OSError):  # not Linux ≥ 5.3: the pool's own shutdown only
         return
 
