@@ -1,7 +1,7 @@
 """One way to run a crawl, for the CLI and the scheduler alike.
 
 The parent opens the CrawlRun rows, then runs Scrapy in a child process
-(``python -m crawler.crawl_process SPEC``): the Twisted reactor cannot restart inside one
+(``python -m crawler.crawl_child SPEC``): the Twisted reactor cannot restart inside one
 process, and a crash or hang of a crawl must not take the caller down. The parent
 closes any run the child left open, and reads the summary back from the archive.
 """
@@ -204,7 +204,7 @@ def _run_child(spec: dict[str, Any], timeout: float | None) -> int | str:
     try:
         # The child's stdout goes to our stderr: stdout is kept for --json output.
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.crawl_process", spec_path], stdout=sys.stderr.fileno()
+            [sys.executable, "-m", "crawler.crawl_child", spec_path], stdout=sys.stderr.fileno()
         )
         waited = 0.0
         while True:

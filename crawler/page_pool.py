@@ -28,9 +28,9 @@ from twisted.internet import defer, reactor
 
 log = logging.getLogger(__name__)
 
-# Imported once by the fork server, shared by every worker forked from it (datasketch
-# pulls scipy: ~50 MB that each worker would otherwise load for itself).
-PRELOAD = ["crawler.page_work", "datasketch"]
+# Not even the default "__main__": each worker imports the crawl's main module for itself
+# when it starts anyway.
+PRELOAD: list[str] = []
 
 
 class WorkerLost(Exception):

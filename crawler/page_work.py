@@ -2,15 +2,17 @@
 storage's preparation (normalized text, its hash, the MinHash signature).
 
 ``prepare_item`` is what an extraction worker process runs (crawler/page_pool.py), or the
-pipeline itself when POLICY_EXTRACT_WORKERS is 0. This module is the workers' whole import
-(extraction and storage.prepared); nothing here touches the archive.
+pipeline itself when POLICY_EXTRACT_WORKERS is 0. Nothing here touches the archive.
+
+The crawl process imports this module too (it hands these functions to the pool), but
+with workers it never extracts: the extraction stack (trafilatura and what it pulls, ~20
+MB) is imported where a page is first extracted, and by ``warm_up`` in each worker.
 """
 from __future__ import annotations
 
 import signal
 from dataclasses import replace
 
-from crawler.item_extraction import extract_item
 from crawler.items import PageItem, PageRecord
 from spiders.registry import Source
 from storage.prepared import PreparedPage, prepare
@@ -23,6 +25,8 @@ class PrepareFailed(Exception):
 
 def prepare_item(item: PageItem, source: Source) -> PreparedPage:
     """Extraction errors propagate as they are (the page is kept raw, kind ``parse``)."""
+    from crawler.item_extraction import extract_item
+
     extraction, files = extract_item(item, source)
     record = PageRecord(
         source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=extraction, attachments=files
@@ -75,6 +79,8 @@ def _exit_with(crawl_pid: int) -> None:
 
     try:
         handle = os.pidfd_open(crawl_pid)
+    except ProcessLookupError:  # the crawl ended while this worker was starting
+        os._exit(1)
     except (AttributeError, OSError):  # not Linux ≥ 5.3: the pool's own shutdown only
         return
 
@@ -86,7 +92,9 @@ def _exit_with(crawl_pid: int) -> None:
 
 
 def warm_up() -> None:
-    """Build what the first page would otherwise pay for (the MinHash permutation table)."""
+    """Import and build what the first page would otherwise pay for: the extraction
+    stack and the MinHash permutation table (the fork server preloads nothing)."""
+    import crawler.item_extraction  # noqa: F401
     from storage import neardup
 
     neardup.minhash_signature("预热" * neardup.MIN_CHARS)

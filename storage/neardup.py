@@ -18,15 +18,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import numpy as np
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128
 SEED = 1
-# datasketch 2.0 changed its default permutation scheme; naming it explicitly keeps
-# stored signatures comparable whatever a later datasketch defaults to.
+# datasketch 2.0's "affine32" permutation scheme (computed by _minhash below); the name
+# is part of SCHEME, so signatures of any other scheme never compare with these.
 HASH_SCHEME = "affine32"
 # 20 bands of 6 rows: a pair at Jaccard 0.8 shares a band with probability 0.998,
 # a pair at 0.3 with 0.015. Rows 120..127 serve only the Jaccard estimate.
@@ -46,19 +45,46 @@ MATCH_THRESHOLD = 0.8
 COPY_THRESHOLD = 0.9
 
 _DTYPE = np.dtype("<u4")
+_BLOCK = 4096
 
 
 @cache
-def _template() -> Any:
-    """One permutation table for every signature: building it is most of MinHash's setup.
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations (a odd, b) of datasketch's "affine32" scheme for SEED.
 
-    datasketch is imported here, on the first signature: it pulls in scipy (0.3 s,
-    ~40 MB), which a process that never computes a MinHash (the CLI, a crawl's waiting
-    parent) must not pay for.
+    The scheme is computed here, with numpy alone, rather than by datasketch.MinHash:
+    importing datasketch imports its whole package (LSH with scipy, redis clients:
+    ~45 MB) into every extraction worker for one small function. The signatures are the
+    same bit for bit (tests/storage/test_storage_neardup.py checks them against
+    datasketch), so stored signatures stay comparable.
     """
-    from datasketch import MinHash
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=HASH_SCHEME)
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, the scheme's pre-mix of each input hash."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def _minhash(items: set[bytes]) -> np.ndarray:
+    """Per permutation, the least a*h+b (mod 2**32) over the items' 32-bit SHA-1 hashes
+    (the first four digest bytes, little-endian)."""
+    sha1 = hashlib.sha1
+    hashes = np.frombuffer(b"".join(sha1(item).digest()[:4] for item in items), dtype="<u4").astype(np.uint32)
+    a, b = _permutations()
+    least = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    # In blocks: a long text's whole table (shingles x permutations) would be tens of MB.
+    for start in range(0, len(hashes), _BLOCK):
+        block = _fmix32(hashes[start : start + _BLOCK])
+        np.minimum(least, (np.outer(block, a) + b).min(axis=0), out=least)
+    return least
 
 
 @dataclass(frozen=True)
@@ -106,6 +132,4 @@ def minhash_signature(normalized: str) -> MinHashSignature | None:
     """The signature of an already normalized text, or None when it is too short to compare."""
     if len(normalized) < MIN_CHARS:
         return None
-    mh = _template().copy()
-    mh.update_batch(list(shingles(normalized)))
-    return MinHashSignature(np.asarray(mh.hashvalues, dtype=_DTYPE), SCHEME)
+    return MinHashSignature(_minhash(shingles(normalized)).astype(_DTYPE), SCHEME)

@@ -49,15 +49,20 @@ def test_the_parent_of_a_crawl_does_not_load_the_crawler():
     assert [m for m in loaded if m != "sqlalchemy"] == []
 
 
-def test_a_signature_still_loads_datasketch_when_needed():
+def test_a_signature_does_not_load_datasketch_or_scipy():
+    # An extraction worker computes a signature for every page: datasketch's package
+    # import (scipy, redis) would be ~45 MB in each worker for one small function.
     code = (
         "from storage import neardup\n"
-        "import sys\n"
-        "assert 'datasketch' not in sys.modules\n"
         "sig = neardup.minhash_signature('关于进一步加强养老服务体系建设的通知，各区县人民政府，市政府各部门' * 3)\n"
         "assert sig is not None and len(sig.values) == neardup.NUM_PERM\n"
     )
-    assert "datasketch" in _loaded_heavy(code)
+    assert _loaded_heavy(code) == []
+
+
+def test_an_extraction_worker_does_not_load_the_archive():
+    loaded = _loaded_heavy("import crawler.page_work; crawler.page_work.warm_up()")
+    assert loaded == ["trafilatura"]
 
 
 def test_user_errors_of_lazily_imported_modules_are_still_one_line(tmp_path, capsys):
@@ -68,3 +73,10 @@ def test_user_errors_of_lazily_imported_modules_are_still_one_line(tmp_path, cap
     assert err.startswith("policy-archive: error: source registry not found") and err.count("\n") == 1
     assert main(["stats", "--db", "mysql://nobody@127.0.0.1/x"]) == 2
     assert "unsupported database" in capsys.readouterr().err
+
+
+def test_the_crawl_process_leaves_extraction_to_its_workers():
+    # With extraction workers the crawl process never extracts a page itself.
+    loaded = _loaded_heavy("import crawler.pipelines, crawler.crawl_process")
+    assert "scrapy" in loaded and "sqlalchemy" in loaded
+    assert not {"trafilatura", "datasketch", "scipy"} & set(loaded)
