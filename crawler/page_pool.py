@@ -4,8 +4,9 @@ the sequencer that keeps the archive's decisions in the order pages were handed 
 Why processes: extraction and MinHash are pure Python and lxml under the GIL, so threads
 give the crawl one core. Why 'forkserver': the crawl process has threads (the reactor's
 pool, SQLite connections), and forking a threaded process can copy a held lock; the fork
-server is a clean single-threaded process that imports the workers' modules once, so
-every worker starts warm and shares those pages.
+server is a clean single-threaded process. It preloads nothing: a module it held would
+count once in it and again in every worker's resident memory, so each worker imports the
+extraction stack itself, once, in its initializer.
 
 A worker that dies (killed, out of memory, a crash in a C library) breaks a
 ProcessPoolExecutor for good, failing every page in flight: the pool is then made again

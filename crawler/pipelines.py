@@ -34,8 +34,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_PAGE_BYTES = 4 * 1024 * 1024
 # A worker's memory grows with the odd huge page (lxml keeps its arenas): renew it now
-# and then. Cheap: workers fork from a warm fork server.
+# and then. A new worker imports the extraction stack again, so not often.
 DEFAULT_TASKS_PER_CHILD = 500
+
+
+def page_bytes(item: PageItem) -> int:
+    return sum(len(p.body) for p in item.parts)
 
 
 class ArchivePipeline:
@@ -95,7 +99,7 @@ class ArchivePipeline:
         return item
 
     def too_large(self, item: PageItem) -> bool:
-        return sum(len(p.body) for p in item.parts) > self.max_page_bytes
+        return page_bytes(item) > self.max_page_bytes
 
     def prepare(self, item: PageItem, source: Any) -> defer.Deferred:
         """The prepared page, or the exception that stopped it (as a value: the write that
@@ -114,9 +118,8 @@ class ArchivePipeline:
             self.recheck_unchanged(ctx, item, run_id)
             return
         if outcome is None:
-            size = sum(len(p.body) for p in item.parts)
             self.keep_raw(ctx, item, source, "too_large",
-                          f"{size} bytes, over POLICY_MAX_PAGE_BYTES ({self.max_page_bytes}): kept raw, not extracted")
+                          f"{page_bytes(item)} bytes, over POLICY_MAX_PAGE_BYTES ({self.max_page_bytes}): kept raw, not extracted")
             return
         if isinstance(outcome, PrepareFailed):
             log.warning("ingest failed for %s: %s", item.url, outcome)
