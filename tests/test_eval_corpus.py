@@ -1,5 +1,9 @@
 """The evaluation corpus is well-formed and the scorer scores right (not the thresholds:
-`make eval` prints the numbers, nothing here asserts how good extraction is)."""
+`make eval` prints the numbers, nothing here asserts how good extraction is).
+
+The real pages and their gold are third-party data outside the repository
+(tests/third_party.py): the checks of their labels always run, those of their bytes and
+gold skip when the data directory does not hold them."""
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +21,7 @@ from baselines import gne_extract, trafilatura_bare, trafilatura_text  # noqa: E
 from eval_corpus import (  # noqa: E402
     CORPUS_DIR,
     SAMPLE_DIR,
+    absent_real_pages,
     split_of_site,
     junk_lists,
     load_corpus,
@@ -37,11 +42,19 @@ from eval_scoring import (  # noqa: E402
     page_markers,
     score_fields,
 )
+from tests import third_party  # noqa: E402
 
 LABELS = load_labels()
-PAGES = load_corpus(LABELS)
+# every labeled page, the real ones too when their data is absent (labels only, no gold)
+PAGES = load_corpus(LABELS, absent=True)
 BY_ID = {page.id: page for page in PAGES}
 OWN_ENTRIES = {entry["id"]: entry for entry in LABELS["page"]}
+REAL_DATA = third_party.path(third_party.EVAL_CORPUS)
+
+
+def _needs_data(page) -> None:
+    if not page.present:
+        pytest.skip(third_party.absent("real page and gold"))
 
 
 # ------------------------------------------------------------------ the corpus
@@ -90,6 +103,15 @@ def test_split_is_by_site_and_follows_the_recorded_rule():
     assert {p.split for p in REAL} == {"dev", "test"}
 
 
+def test_readme_counts_agree_with_the_labels():
+    readme = (CORPUS_DIR / "README.md").read_text("utf-8")
+    for group in ("seeds", "sample_sites", "real"):
+        assert f"| {group} | {sum(p.group == group for p in PAGES)} |" in readme, f"README's {group} row"
+    for split in ("dev", "test"):
+        pages = [p for p in REAL if p.split == split]
+        assert f"{split} {len(pages)} pages from {len({p.site for p in pages})} sites" in readme
+
+
 def test_split_rule():
     assert split_of_site("www.gov.cn", seen_before=True) == "dev"
     assert split_of_site("news.163.com", seen_before=False) == "test"  # sha256 starts 0x12
@@ -102,16 +124,21 @@ def test_pages_we_wrote_are_outside_the_splits():
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.id)
 def test_page_is_labeled(page):
-    assert page.files and all(path.is_file() and path.stat().st_size for path in page.files)
     assert page.want["title"], "every page has a gold title"
-    assert page.gold.strip(), "every page has a gold body"
     assert all(line.strip() for line in page.optional)
     for name in ("signed_date", "published_date"):
         assert page.want[name] is None or isinstance(page.want[name], date)
     shared, extra = junk_lists(LABELS, page)
+    assert shared and isinstance(extra, list)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.id)
+def test_page_has_its_bytes_and_gold(page):
+    _needs_data(page)
+    assert page.files and all(path.is_file() and path.stat().st_size for path in page.files)
+    assert page.gold.strip(), "every page has a gold body"
     kept = page.gold + "\n".join(page.optional)
     assert not [m for m in page.junk_extra if m in kept], "a page's own junk marker is in its gold text"
-    assert shared and isinstance(extra, list)
 
 
 @pytest.mark.parametrize("entry_id", sorted(OWN_ENTRIES), ids=str)
@@ -122,6 +149,7 @@ def test_own_labels_state_the_doc_number(entry_id):
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p.group == "real"], ids=lambda p: p.id)
 def test_real_pages_are_raw_bytes_as_found(page):
+    _needs_data(page)
     body = page.files[0].read_bytes()
     assert hashlib.sha256(body).hexdigest() == page.sha256, "re-saved or edited: restore the file as found"
     assert body.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<"  # a page may open with a UTF-8 BOM
@@ -130,6 +158,7 @@ def test_real_pages_are_raw_bytes_as_found(page):
 @pytest.mark.parametrize("page", [p for p in PAGES if p.group == "real"], ids=lambda p: p.id)
 def test_real_gold_comes_from_the_page(page):
     # every gold bigram is on the page: the gold is the page's text, not a retyping
+    _needs_data(page)
     shown = "\n".join(visible_text(body) for body in page.bodies())
     assert body_score(shown, page.gold).recall > 0.99
 
@@ -140,18 +169,28 @@ def test_seed_gold_is_on_its_sample_page(page):
     assert body_score(notice_text(SAMPLE_DIR / "notices" / f"{notice}.txt"), page.gold).recall > 0.99
 
 
-def test_every_real_file_is_labeled_and_documented():
+def test_every_real_file_is_documented_and_none_is_committed():
     readme = (CORPUS_DIR / "README.md").read_text("utf-8")
     labeled = {entry["file"] for entry in LABELS["page"] if "file" in entry}
-    on_disk = {f"real/{path.name}" for path in (CORPUS_DIR / "real").iterdir()}
-    assert labeled == on_disk
-    assert all(Path(name).name in readme for name in on_disk)
+    assert labeled and all(Path(name).name in readme for name in labeled), "the README says where each came from"
+    assert all(entry["group"] == "real" for entry in LABELS["page"] if "file" in entry)
+    # third-party data stays out of the repository: only the seeds' gold (ours) is here
+    assert not (CORPUS_DIR / "real").exists()
     golds = {f"gold/{path.name}" for path in (CORPUS_DIR / "gold").iterdir()}
-    assert golds == {entry["gold"] for entry in LABELS["page"]}
+    assert golds == {entry["gold"] for entry in LABELS["page"] if entry["group"] != "real"}
+
+
+@pytest.mark.skipif(not REAL_DATA.is_dir(), reason=third_party.absent("real pages"))
+def test_the_data_directory_holds_every_real_page_and_no_other():
+    real = [entry for entry in LABELS["page"] if entry["group"] == "real"]
+    assert {f"real/{path.name}" for path in (REAL_DATA / "real").iterdir()} == {entry["file"] for entry in real}
+    assert {f"gold/{path.name}" for path in (REAL_DATA / "gold").iterdir()} == {entry["gold"] for entry in real}
+    assert not absent_real_pages(LABELS)
 
 
 def test_corpus_is_small():
-    size = sum(path.stat().st_size for path in CORPUS_DIR.rglob("*") if path.is_file())
+    parts = [CORPUS_DIR, REAL_DATA]
+    size = sum(path.stat().st_size for part in parts for path in part.rglob("*") if path.is_file())
     assert size < 16 * 1024 * 1024  # ~150 saved pages of 10-200 kB each
 
 
@@ -206,6 +245,7 @@ def test_bare_trafilatura_on_empty_pages(html):
 
 def test_baselines_give_body_title_and_date_only():
     page = BY_ID["real-hexun-mot-jingjinji"]
+    _needs_data(page)
     for run in (trafilatura_bare, gne_extract):
         text, fields = run(page.bodies(), page.url)
         assert set(fields) == {"title", "published_date"}

@@ -3,8 +3,10 @@ and ``extract_page`` on the same raw page bytes.
 
     python tests/bench/extract_speed.py [--rounds N]
 
-Pages: the real eval corpus pages (``tests/eval/corpus/real``) and the sample sites'
-detail pages (first part of each article in ``crawler/samples/expected.toml``). Each round
+Pages: the real eval corpus pages and the sample sites' detail pages (first part of each
+article in ``crawler/samples/expected.toml``). The real pages are third-party data kept
+outside the repository (``tests/third_party.py``): without them only the sample pages are
+timed, and the JSON's ``real_pages`` says which it was. Each round
 runs both sides on every page, one right after the other, the side that goes first
 alternating from round to round; the report takes the median round per side. Load from
 other processes on the machine hits both sides alike, so the ratio holds while the
@@ -30,14 +32,17 @@ import trafilatura  # noqa: E402
 
 from crawler.extract import extract_page  # noqa: E402
 from crawler.sampleserver import sample_registry_path, sample_root  # noqa: E402
-
-REAL_DIR = ROOT / "tests" / "eval" / "corpus" / "real"
+from tests import third_party  # noqa: E402
 
 Page = tuple[str, bytes]  # (url, raw bytes)
 
 
+def real_dir() -> Path:
+    return third_party.eval_corpus_path("real")
+
+
 def real_pages() -> list[Page]:
-    return [(f"http://eval.local/{p.name}", p.read_bytes()) for p in sorted(REAL_DIR.glob("*.html"))]
+    return [(f"http://eval.local/{p.name}", p.read_bytes()) for p in sorted(real_dir().glob("*.html"))]
 
 
 def sample_pages() -> list[Page]:
@@ -66,7 +71,8 @@ def _time(fn: Callable[[Page], None], page: Page) -> float:
 
 def measure(rounds: int = 3) -> dict:
     """Pages/s of both sides and the ratio ours/bare, overall and per group."""
-    groups = {"real": real_pages(), "sample": sample_pages()}
+    real = real_pages()
+    groups = {"real": real, "sample": sample_pages()} if real else {"sample": sample_pages()}
     for pages in groups.values():  # warm-up: lazy imports and caches of both sides
         for page in pages[:5]:
             _bare(page)
@@ -100,6 +106,9 @@ def measure(rounds: int = 3) -> dict:
 
     out = report(list(groups))
     out["rounds"] = rounds
+    out["real_pages"] = (
+        {"present": True, "dir": str(real_dir())} if real else {"present": False, "note": third_party.absent("real pages")}
+    )
     out["groups"] = {g: report([g]) for g in groups}
     return out
 

@@ -1,10 +1,13 @@
 """The labeled pages of the evaluation: the seeds and real pages of corpus/labels.toml,
-and the sample-site pages of crawler/samples/expected.toml, read in place."""
+and the sample-site pages of crawler/samples/expected.toml, read in place. The real pages
+and their gold bodies are third-party data, read from outside the repository
+(tests/third_party.py); the labels are ours and always here."""
 from __future__ import annotations
 
 import hashlib
 import html
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +15,10 @@ from pathlib import Path
 EVAL_DIR = Path(__file__).resolve().parent
 CORPUS_DIR = EVAL_DIR / "corpus"
 SAMPLE_DIR = EVAL_DIR.parents[1] / "crawler" / "samples"
+if str(EVAL_DIR.parents[1]) not in sys.path:
+    sys.path.insert(0, str(EVAL_DIR.parents[1]))
+
+from tests import third_party  # noqa: E402
 SAMPLE_BASE = "http://127.0.0.1:8765"
 
 GROUPS = ("seeds", "sample_sites", "real")
@@ -40,6 +47,7 @@ class LabeledPage:
     site: str | None = None  # the host a real page was published on
     cms: str | None = None  # its CMS family
     split: str = "regression"  # dev | test for real pages
+    present: bool = True  # False: a real page whose bytes or gold are not in the data directory
 
     def bodies(self) -> list[bytes]:
         return [path.read_bytes() for path in self.files]
@@ -86,7 +94,9 @@ def _labeled_entries(labels: dict) -> list[LabeledPage]:
         if "sample_path" in entry:
             files = [SAMPLE_DIR / "www" / entry["sample_path"].lstrip("/")]
         else:
-            files = [CORPUS_DIR / entry["file"]]
+            files = [third_party.eval_corpus_path(entry["file"])]
+        gold_file = (third_party.eval_corpus_path if entry["group"] == "real" else CORPUS_DIR.joinpath)(entry["gold"])
+        present = gold_file.is_file() and all(path.is_file() for path in files)
         pages.append(
             LabeledPage(
                 id=entry["id"],
@@ -95,13 +105,14 @@ def _labeled_entries(labels: dict) -> list[LabeledPage]:
                 files=files,
                 url=entry.get("url") or None,
                 want=_want(entry),
-                gold=(CORPUS_DIR / entry["gold"]).read_text("utf-8"),
+                gold=gold_file.read_text("utf-8") if present else "",
                 optional=list(entry.get("optional", [])),
                 junk_extra=list(entry.get("junk", [])),
                 sha256=entry.get("sha256"),
                 site=entry.get("site"),
                 cms=entry.get("cms"),
                 split=splits.get(entry.get("site", ""), "unsplit") if entry["group"] == "real" else "regression",
+                present=present,
             )
         )
     return pages
@@ -130,15 +141,22 @@ def _sample_entries(claimed: set[str]) -> list[LabeledPage]:
     return pages
 
 
-def load_corpus(labels: dict | None = None) -> list[LabeledPage]:
-    """Every labeled page, seeds first, then the sample sites, then the real pages."""
+def load_corpus(labels: dict | None = None, *, absent: bool = False) -> list[LabeledPage]:
+    """Every labeled page, seeds first, then the sample sites, then the real pages.
+    Real pages whose data is not present are left out, unless ``absent``: then they come
+    with ``present=False`` and no gold, for checks of the labels alone."""
     labels = labels if labels is not None else load_labels()
-    own = _labeled_entries(labels)
+    own = [page for page in _labeled_entries(labels) if page.present or absent]
     claimed = {
         "/" + str(p.files[0].relative_to(SAMPLE_DIR / "www")) for p in own if SAMPLE_DIR / "www" in p.files[0].parents
     }
     pages = own + _sample_entries(claimed)
     return sorted(pages, key=lambda p: (GROUPS.index(p.group), p.id))
+
+
+def absent_real_pages(labels: dict | None = None) -> list[str]:
+    """The ids of the real pages whose bytes or gold are not in the data directory."""
+    return [page.id for page in load_corpus(labels, absent=True) if not page.present]
 
 
 def junk_lists(labels: dict, page: LabeledPage) -> tuple[list[str], list[str]]:
