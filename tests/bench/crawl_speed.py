@@ -173,7 +173,7 @@ def _crawl(site: Any, server: Any, db_url: str, settings: dict[str, Any]) -> dic
 
 
 def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 16,
-            reference_pages: int = 600) -> dict[str, Any]:
+            reference_pages: int = 600, chrome: str = "portal") -> dict[str, Any]:
     from crawler.crawl_process import LOOPBACK_SETTINGS
     from crawler.sampleserver import SampleServer
 
@@ -182,7 +182,7 @@ def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 
     if workers is not None:
         settings["POLICY_EXTRACT_WORKERS"] = workers
     with tempfile.TemporaryDirectory(prefix="crawl-speed-") as tmp:
-        site = build_site(Path(tmp) / "site", notices)
+        site = build_site(Path(tmp) / "site", notices, chrome=chrome)
         files = site.detail_files()
         step = max(1, len(files) // reference_pages)
         sample = files[::step][:reference_pages]
@@ -196,6 +196,7 @@ def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 
     crawl_rate = first["pages"] / first["wall_s"]
     return {
         "notices": notices,
+        "chrome": chrome,
         "workers": workers,
         "load_avg": os.getloadavg(),
         "bare_trafilatura_pages_per_s": reference,
@@ -223,10 +224,12 @@ def main() -> int:
     parser.add_argument("--ten-k", action="store_true", help="also measure 10,000 notices")
     parser.add_argument("--workers", type=int, default=None, help="POLICY_EXTRACT_WORKERS (default: the setting's)")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--chrome", choices=("portal", "minimal"), default="portal",
+                        help="page template of the generated site (tests/bench/gensite.py)")
     args = parser.parse_args()
-    report = {"crawl": measure(args.notices, args.workers, args.concurrency)}
+    report = {"crawl": measure(args.notices, args.workers, args.concurrency, chrome=args.chrome)}
     if args.ten_k:
-        report["crawl_10k"] = measure(10_000, args.workers, args.concurrency)
+        report["crawl_10k"] = measure(10_000, args.workers, args.concurrency, chrome=args.chrome)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 
