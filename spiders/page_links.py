@@ -7,7 +7,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 
 from crawler.extract.attachment.kinds import TEXT_KINDS
-from crawler.extract.attachments import attachment_links
+from crawler.extract.attachments import attachment_links, may_link_attachments
 from crawler.items import PageLinks
 
 # Attachments whose text we can read; a page rarely has more that matter.
@@ -42,6 +42,8 @@ def page_links(response: Response, selector: Selector | None = None) -> PageLink
     """The attachment links of a fetched page, read from the callback's tree of it."""
     if not isinstance(response, TextResponse):
         return None
+    if selector is None and not may_link_attachments(response.text):
+        return PageLinks(response.encoding, [])  # most notices: nothing to parse for
     page = selector if selector is not None else page_selector(response)
     return PageLinks(response.encoding, attachment_links(page_tree(page), response.url))
 
