@@ -8,20 +8,22 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.selector import Selector
 
 from spiders.base import FamilySpider, response_part
-from spiders.page_links import attachment_urls, fetched_attachments, page_links
+from spiders.page_links import fetched_attachments, page_links, page_selector
 from spiders.registry import Source, request_headers
 from crawler.items import CapturedPart, PageLinks
 
 _PAGE_NO = re.compile(r"_(\d+)\.s?html?$")
 
 
-def continuation_urls(response: Response, selector: str, known: Iterable[str]) -> list[str]:
-    """Links to further pages of this article, in page order, leaving out known ones."""
+def continuation_urls(response: Response, selector: str, known: Iterable[str], page: Selector | None = None) -> list[str]:
+    """Links to further pages of this article, in page order, leaving out known ones.
+    ``page``: the callback's selector of the response (page_links.page_selector)."""
     seen = set(known)
     urls: list[str] = []
-    for href in response.css(selector).xpath("@href").getall():
+    for href in (page if page is not None else response).css(selector).xpath("@href").getall():
         url = response.urljoin(href.strip())
         if url not in seen:
             seen.add(url)
@@ -38,12 +40,13 @@ class AggregatorSpider(FamilySpider):
             yield item  # page 1 unchanged: its continuation pages are not asked for
             return
         parts = [response_part(response)]
-        links = page_links(response)
+        page = page_selector(response)
+        links = page_links(response, page)
         files = fetched_attachments(links)
         if not source.article_pager:
             yield from self.finish_item(source, listing, parts, files, links)
             return
-        pending = continuation_urls(response, source.article_pager, [response.url])
+        pending = continuation_urls(response, source.article_pager, [response.url], page)
         yield from self._next_part(source, listing, parts, pending, files, links)
 
     def _next_part(
@@ -72,8 +75,9 @@ class AggregatorSpider(FamilySpider):
         parts = [*parts, response_part(response)]
         known = [p.url for p in parts] + pending
         assert source.article_pager
-        pending = pending + continuation_urls(response, source.article_pager, known)
-        yield from self._next_part(source, listing, parts, pending, files + attachment_urls(response), links)
+        page = page_selector(response)
+        pending = pending + continuation_urls(response, source.article_pager, known, page)
+        yield from self._next_part(source, listing, parts, pending, files + fetched_attachments(page_links(response, page)), links)
 
     def on_continuation_error(self, failure: Any) -> Iterable[Any]:
         # A lost page 2 must not lose page 1: keep what we have and say what is missing.

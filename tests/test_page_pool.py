@@ -142,7 +142,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_a_worker_killed_mid_crawl_loses_no_page(tmp_path):
-    site = build_site(tmp_path / "gen", 120)
+    site = build_site(tmp_path / "gen", 120, chrome="minimal")
     url = f"sqlite:///{tmp_path / 'k.db'}"
     killed = []
 
@@ -187,7 +187,7 @@ def _depth(pid: int, ancestor: int) -> int:
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
 def test_no_worker_outlives_its_crawl(tmp_path, how):
-    site = build_site(tmp_path / "gen", 400)
+    site = build_site(tmp_path / "gen", 400, chrome="minimal")
     url = f"sqlite:///{tmp_path / 's.db'}"
     sources = list(load_registry(site.registry).values())
     with SampleServer(site.www) as server, open_archive(url) as archive:

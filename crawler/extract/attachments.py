@@ -38,6 +38,19 @@ def _text_kind(text: str) -> str | None:
 _EXT_ANYWHERE = re.compile(r"\.(?:" + "|".join(LINK_EXTENSIONS) + r")", re.I)
 
 
+# a dot or an ASCII letter written as a percent escape or a character reference: an
+# extension could hide behind one
+_ESCAPED = re.compile(r"%(?:2e|[4-7][0-9a-f])|&#0*46;|&#x0*2e;|&period;|&#0*(?:6[5-9]|[7-9][0-9]|1[01][0-9]|12[0-2]);"
+                      r"|&#x0*[4-7][0-9a-f];", re.I)
+
+
+def may_link_attachments(html: str) -> bool:
+    """False when no link of the page can be an attachment: a link counts by a file
+    extension in its href or its text, so a page that names none anywhere (not even
+    behind an escape) links none, and needs no tree to know it."""
+    return bool(_EXT_ANYWHERE.search(html) or _ESCAPED.search(html))
+
+
 def _may_name_file(href: str) -> bool:
     """False when no URL joined from ``href`` can end in, or query, a file extension:
     it names none, and it has a path of its own (a bare "?…" keeps the base's path)."""

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.gensite import build_site  # noqa: E402
+from tests.bench.gensite import SITE as site_name, build_site  # noqa: E402
 
 _TICK = os.sysconf("SC_CLK_TCK")
 _PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -172,8 +172,17 @@ def _crawl(site: Any, server: Any, db_url: str, settings: dict[str, Any]) -> dic
     }
 
 
+def fetch_floor(start_url: str, concurrency: int) -> dict[str, Any]:
+    """Scrapy alone on the same site (tests/bench/fetch_floor.py, a process of its own)."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("fetch_floor.py")), start_url,
+                          "--concurrency", str(concurrency)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 16,
-            reference_pages: int = 600) -> dict[str, Any]:
+            reference_pages: int = 600, chrome: str = "portal", floor: bool = False) -> dict[str, Any]:
     from crawler.crawl_process import LOOPBACK_SETTINGS
     from crawler.sampleserver import SampleServer
 
@@ -182,7 +191,7 @@ def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 
     if workers is not None:
         settings["POLICY_EXTRACT_WORKERS"] = workers
     with tempfile.TemporaryDirectory(prefix="crawl-speed-") as tmp:
-        site = build_site(Path(tmp) / "site", notices)
+        site = build_site(Path(tmp) / "site", notices, chrome=chrome)
         files = site.detail_files()
         step = max(1, len(files) // reference_pages)
         sample = files[::step][:reference_pages]
@@ -192,10 +201,14 @@ def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 
             first = _crawl(site, server, db_url, settings)
             ref_after = bare_trafilatura(sample)
             again = _crawl(site, server, db_url, settings)
+            if floor:
+                server.reset_counts()
+                floor_numbers = fetch_floor(f"{server.base_url}/{site_name}/xxgk/index.html", concurrency)
     reference = (ref_before + ref_after) / 2
     crawl_rate = first["pages"] / first["wall_s"]
     return {
         "notices": notices,
+        "chrome": chrome,
         "workers": workers,
         "load_avg": os.getloadavg(),
         "bare_trafilatura_pages_per_s": reference,
@@ -207,6 +220,7 @@ def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 
         "peak_pss_tree_mib": first["peak_pss_tree_mib"],
         "first_crawl": first,
         "recrawl": again,
+        **({"scrapy_alone": {**floor_numbers, "vs_bare": floor_numbers["pages_per_s"] / reference}} if floor else {}),
         "recrawl_summary": {
             "first_crawl_s": first["wall_s"],
             "recrawl_s": again["wall_s"],
@@ -223,10 +237,15 @@ def main() -> int:
     parser.add_argument("--ten-k", action="store_true", help="also measure 10,000 notices")
     parser.add_argument("--workers", type=int, default=None, help="POLICY_EXTRACT_WORKERS (default: the setting's)")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--chrome", choices=("portal", "minimal"), default="portal",
+                        help="page template of the generated site (tests/bench/gensite.py)")
+    parser.add_argument("--fetch-floor", action="store_true",
+                        help="also time Scrapy alone on the site (no extraction, no archive)")
     args = parser.parse_args()
-    report = {"crawl": measure(args.notices, args.workers, args.concurrency)}
+    report = {"crawl": measure(args.notices, args.workers, args.concurrency, chrome=args.chrome,
+                               floor=args.fetch_floor)}
     if args.ten_k:
-        report["crawl_10k"] = measure(10_000, args.workers, args.concurrency)
+        report["crawl_10k"] = measure(10_000, args.workers, args.concurrency, chrome=args.chrome)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 

@@ -15,6 +15,14 @@ build (or the re-crawl of one build) sees nothing changed. Notices are 2–10 KB
 mostly health and eldercare (so they are archived), one in ten off-topic; one in seven has
 no 文号 (identity by text). Texts are composed from a phrase bank with per-notice places,
 numbers and dates, so unrelated notices share phrases but are not near-duplicates.
+
+Chrome (``chrome=``): ``"portal"`` (the default) wraps each page in what a real government
+portal's page carries around its notice: the column menu, the 信息公开目录 tree, a related-
+documents list, the site-group link lists and record numbers of the footer, inline scripts.
+It is sized by the real whole government pages of tests/eval/corpus (median 32 KB; the
+smallest 7.6 KB, jiangxi.gov.cn 19 KB, wuhan 21 KB, lishui 55 KB): detail pages here come
+out at 20–27 KB. ``"minimal"`` is the bare template of earlier benchmarks (3–9 KB pages,
+smaller than any real government page of the corpus), kept to compare with their figures.
 """
 from __future__ import annotations
 
@@ -26,11 +34,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench import portal_chrome  # noqa: E402
+
 SITE = "benchgov"
 SOURCE_ID = "benchgov"
 PER_PAGE = 20
 # Every file gets this mtime (Last-Modified), so rebuilds look unchanged to a re-crawl.
 FILE_TIME = 1_700_000_000
+CHROMES = ("portal", "minimal")
+# How many other notices a portal detail page lists under 相关文件.
+RELATED = 8
 
 _COUNTIES = ["隆阳区", "施甸县", "龙陵县", "昌宁县", "腾冲市", "青山区", "河西区", "东城区", "南湖区", "北塘县",
              "西峰县", "临江市", "安宁区", "永平县", "清河县", "长乐区", "石门县", "桃源县", "新安区", "白水县"]
@@ -151,23 +166,35 @@ _HEAD = """<!DOCTYPE html>
 <meta name="SiteName" content="云岭市人民政府" />
 <meta name="ColumnName" content="信息公开" />
 {meta}<link href="/{site}/images/xxgk.css" rel="stylesheet" type="text/css" />
-</head>
+{extra}</head>
 <body>
-<div class="header"><a class="logo" href="/{site}/index.html"><img src="/{site}/images/logo.png" alt="云岭市人民政府" /></a>
+{top}<div class="header"><a class="logo" href="/{site}/index.html"><img src="/{site}/images/logo.png" alt="云岭市人民政府" /></a>
 <form class="search" action="/{site}/search" method="get"><input type="text" name="q" /><input type="submit" value="搜索" /></form></div>
 <div class="nav"><ul><li><a href="/{site}/index.html">首页</a></li><li><a href="/{site}/xxgk/index.html">政务公开</a></li><li><a href="/{site}/hdjl/">互动交流</a></li><li><a href="/{site}/zwfw/">政务服务</a></li></ul></div>
 <div class="main">
 <div class="position">当前位置：<a href="/{site}/index.html">首页</a> &gt; <a href="/{site}/xxgk/index.html">信息公开</a></div>
-"""
+{side}"""
 _FOOT = """</div>
-<div class="footer"><p>主办单位：云岭市人民政府办公室　　承办：云岭市人民政府信息中心</p>
+{links}<div class="footer"><p>主办单位：云岭市人民政府办公室　　承办：云岭市人民政府信息中心</p>
 <p>地址：云岭市正阳北路6号　　联系电话：0875-2120123　　<a href="https://beian.miit.gov.cn/">滇ICP备05003221号-1</a></p></div>
 </body>
 </html>
 """
 
 
-def detail_html(n: Notice, newer: Notice | None, older: Notice | None) -> str:
+def _head(title: str, meta: str, chrome: str) -> str:
+    if chrome == "portal":
+        return _HEAD.format(title=title, meta=meta, site=SITE, extra=portal_chrome.head_extra(SITE),
+                            top=portal_chrome.header(SITE), side=portal_chrome.catalog(SITE))
+    return _HEAD.format(title=title, meta=meta, site=SITE, extra="", top="", side="")
+
+
+def _foot(chrome: str) -> str:
+    return _FOOT.format(links=portal_chrome.footer(SITE) if chrome == "portal" else "")
+
+
+def detail_html(n: Notice, newer: Notice | None, older: Notice | None, chrome: str = "portal",
+                related: tuple[Notice, ...] = ()) -> str:
     meta = (f'<meta name="ArticleTitle" content="{n.title}" />\n'
             f'<meta name="PubDate" content="{n.published:%Y-%m-%d} 10:00" />\n')
     rows = (
@@ -185,14 +212,16 @@ def detail_html(n: Notice, newer: Notice | None, older: Notice | None) -> str:
     def link(other: Notice | None) -> str:
         return f'<a href="{other.path}">{other.title}</a>' if other else "没有了"
     return (
-        _HEAD.format(title=n.title, meta=meta, site=SITE)
+        _head(n.title, meta, chrome)
         + '<table class="xxgk_table" width="100%"><tbody>\n' + rows + "</tbody></table>\n"
         + f'<div class="detail"><h1 class="detail_title">{n.title}</h1>\n'
         + f'<div class="detail_info"><span>发布时间：{n.published:%Y-%m-%d} 10:00</span><span>来源：{n.agency}</span></div>\n'
         + '<div id="zoom" class="view_content">\n' + body + "\n" + sign + "\n</div>\n"
+        + (portal_chrome.share_bar() if chrome == "portal" else "")
         + '<div class="share_bar"><a href="javascript:window.print();">【打印本页】</a><a href="javascript:window.close();">【关闭窗口】</a></div>\n'
         + f'<div class="prev_next"><p>上一篇：{link(newer)}</p><p>下一篇：{link(older)}</p></div>\n</div>\n'
-        + _FOOT
+        + (portal_chrome.related([(r.path, r.title) for r in related]) if chrome == "portal" else "")
+        + _foot(chrome)
     )
 
 
@@ -200,7 +229,7 @@ def _page_name(page_no: int) -> str:
     return "index.html" if page_no == 0 else f"index_{page_no}.html"
 
 
-def listing_html(page: list[Notice], page_no: int, pages: int) -> str:
+def listing_html(page: list[Notice], page_no: int, pages: int, chrome: str = "portal") -> str:
     items = "\n".join(
         f'<li><a href="{n.path}" target="_blank" title="{n.title}">{n.title[:28]}{"..." if len(n.title) > 28 else ""}</a>'
         f'<span class="xxgk_doc">{n.doc_number}</span><span class="xxgk_date">{n.published:%Y-%m-%d}</span></li>'
@@ -214,8 +243,8 @@ def listing_html(page: list[Notice], page_no: int, pages: int) -> str:
         f'<span class="page_plain"><a href="index.html">首页</a> {nxt} <a href="{_page_name(pages - 1)}">尾页</a></span>\n'
         f'<span class="page_info">共{pages}页 当前第{page_no + 1}页</span>\n</div>\n'
     )
-    return (_HEAD.format(title="信息公开", meta="", site=SITE) + '<div class="xxgk_right">\n<ul class="xxgk_list">\n'
-            + items + "\n</ul>\n" + pager + "</div>\n" + _FOOT)
+    return (_head("信息公开", "", chrome) + '<div class="xxgk_right">\n<ul class="xxgk_list">\n'
+            + items + "\n</ul>\n" + pager + "</div>\n" + _foot(chrome))
 
 
 def registry_text(pages: int) -> str:
@@ -243,6 +272,7 @@ class Site:
     registry: Path
     notices: list[Notice]
     listing_pages: int
+    chrome: str = "portal"
 
     @property
     def www(self) -> Path:
@@ -260,21 +290,29 @@ def _write(path: Path, text: str) -> None:
     os.utime(path, (FILE_TIME, FILE_TIME))
 
 
-def build_site(root: Path | str, notices: int = 2000, seed: int = 0) -> Site:
+def _related(items: list[Notice], i: int) -> tuple[Notice, ...]:
+    """Notices of the same agency near this one, as a portal's 相关文件 list picks them."""
+    near = [m for m in items[max(0, i - 40):i + 40] if m.agency == items[i].agency and m.no != items[i].no]
+    return tuple(near[:RELATED])
+
+
+def build_site(root: Path | str, notices: int = 2000, seed: int = 0, chrome: str = "portal") -> Site:
+    if chrome not in CHROMES:
+        raise ValueError(f"chrome must be one of {CHROMES}, not {chrome!r}")
     root = Path(root)
     items = make_notices(notices, seed)
     pages = (len(items) + PER_PAGE - 1) // PER_PAGE
     www = root / "www" / SITE
     _write(root / "www" / SITE / "_site.toml", 'charset_header = "utf-8"\n')
     for page_no in range(pages):
-        _write(www / "xxgk" / _page_name(page_no), listing_html(items[page_no * PER_PAGE:(page_no + 1) * PER_PAGE], page_no, pages))
+        _write(www / "xxgk" / _page_name(page_no), listing_html(items[page_no * PER_PAGE:(page_no + 1) * PER_PAGE], page_no, pages, chrome))
     for i, n in enumerate(items):
         newer = items[i - 1] if i > 0 else None
         older = items[i + 1] if i + 1 < len(items) else None
-        _write(root / "www" / n.path.lstrip("/"), detail_html(n, newer, older))
+        _write(root / "www" / n.path.lstrip("/"), detail_html(n, newer, older, chrome, _related(items, i) if chrome == "portal" else ()))
     registry = root / "sources.toml"
     _write(registry, registry_text(pages))
-    return Site(root=root, registry=registry, notices=items, listing_pages=pages)
+    return Site(root=root, registry=registry, notices=items, listing_pages=pages, chrome=chrome)
 
 
 def main() -> int:
@@ -282,8 +320,9 @@ def main() -> int:
     parser.add_argument("out")
     parser.add_argument("--notices", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--chrome", choices=CHROMES, default="portal")
     args = parser.parse_args()
-    site = build_site(args.out, args.notices, args.seed)
+    site = build_site(args.out, args.notices, args.seed, args.chrome)
     sizes = [p.stat().st_size for p in site.detail_files()]
     print(f"{len(sizes)} notices, {site.listing_pages} listing pages, {min(sizes)}–{max(sizes)} bytes, "
           f"registry {site.registry}")

@@ -70,3 +70,52 @@ def test_attachment_block_that_trafilatura_drops():
 @pytest.mark.parametrize("html", ["", "  ", "<html></html>"])
 def test_empty(html):
     assert attachment_links(html, BASE) == []
+
+
+# --- the spider's shortcut: a page that names no file extension links no attachment ---
+
+def _repo_pages():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("crawler/samples/www", "spiders/fixtures", "tests/extract/fixtures"):
+        yield from sorted((root / folder).rglob("*.htm*"))
+
+
+@pytest.mark.parametrize("path", list(_repo_pages()), ids=lambda p: p.name)
+def test_a_page_with_attachment_links_is_never_skipped(path):
+    from crawler.extract.attachments import may_link_attachments
+
+    text = decode_html(path.read_bytes())[0]
+    if attachment_links(text, BASE):
+        assert may_link_attachments(text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<a href="a.pdf">附件</a>',
+        '<a href="/down?id=1">附件1.DOCX</a>',
+        '<a href="/a%2Epdf">附件</a>',
+        '<a href="/a.p%64f">附件</a>',
+        '<a href="/get">附件&#46;pdf</a>',
+        '<a href="/get">附件&#x2E;pdf</a>',
+        '<a href="/get">附件&period;pdf</a>',
+        '<a href="/get">附件.&#112;df</a>',
+        '<iframe src="/a.ofd"></iframe>',
+    ],
+)
+def test_every_way_of_naming_a_file_keeps_the_page(body):
+    from crawler.extract.attachments import may_link_attachments
+
+    html = f"<html><body>{body}</body></html>"
+    assert attachment_links(html, BASE)
+    assert may_link_attachments(html)
+
+
+def test_a_page_naming_no_file_is_skipped():
+    from crawler.extract.attachments import may_link_attachments
+
+    html = '<html><body><a href="/xxgk/t1.html">通知</a><a href="?page=2">下一页</a> 各县（市、区）%E5%8D%97</body></html>'
+    assert not attachment_links(html, BASE)
+    assert not may_link_attachments(html)

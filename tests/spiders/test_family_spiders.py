@@ -192,6 +192,21 @@ def test_the_attachment_scan_reads_scrapys_own_tree(monkeypatch):
     assert page_links(resp).links == expected
 
 
+def test_a_detail_page_leaves_no_tree_on_its_response():
+    """Scrapy keeps a response until its items have left the pipelines (pages wait there
+    for the archive writer): a tree cached on it would stay as long. The check reads
+    Scrapy's private cache slot, so a Scrapy that renames it fails here, not silently."""
+    from spiders.page_links import page_links, page_selector
+
+    page = next(p for p in EXPECTED["page"] if p.get("body_from_attachment"))
+    resp = response(page["path"])
+    assert resp._cached_selector is None
+    selector = page_selector(resp)
+    links = page_links(resp, selector)
+    assert links is not None and links.links == page_links(resp).links
+    assert resp._cached_selector is None
+
+
 def test_the_attachment_links_travel_in_the_item():
     from crawler.extract import decode_html
     from crawler.extract.attachments import attachment_links
