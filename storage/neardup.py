@@ -108,7 +108,17 @@ class MinHashSignature:
         return float(np.count_nonzero(self.values == other.values)) / len(self.values)
 
     def bands(self) -> list[tuple[int, int]]:
-        """(band_no, band_hash) pairs, band_hash a signed 64-bit integer for the database."""
+        """(band_no, band_hash) pairs, band_hash a signed 64-bit integer for the database.
+
+        Made once per signature: ingest asks three times (lock keys, candidates, the rows
+        it adds), and a signature made in an extraction worker brings them along in its
+        pickle, so the archive writer hashes nothing."""
+        made = self.__dict__.get("_bands")
+        if made is None:
+            made = self.__dict__["_bands"] = tuple(self._make_bands())
+        return list(made)
+
+    def _make_bands(self) -> list[tuple[int, int]]:
         out = []
         for band_no in range(BANDS):
             chunk = self.values[band_no * ROWS : (band_no + 1) * ROWS].astype(_DTYPE).tobytes()

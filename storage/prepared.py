@@ -45,11 +45,14 @@ def prepare(record: PageRecord) -> PreparedPage:
         raise ValueError(f"source_kind must be one of {', '.join(SOURCE_KINDS)}, not {record.source_kind!r}")
     ex = record.extraction
     normalized = normalize_text(ex.text or "")
+    signature = neardup.minhash_signature(normalized)
+    if signature is not None:
+        signature.bands()  # made here, where the page is prepared (see MinHashSignature.bands)
     return PreparedPage(
         record=record,
         normalized=normalized,
         text_hash=sha256_hex(normalized.encode("utf-8")),
-        signature=neardup.minhash_signature(normalized),
+        signature=signature,
         doc_number=normalize_doc_number(ex.doc_number),
         is_draft=ex.status == "draft",
         body_tokens=search_tokens.body_tokens(ex.text or ""),
