@@ -58,6 +58,14 @@ REACTOR_THREADPOOL_MAXSIZE = 4
 # item, a listing a few dozen requests that take no time each.
 CONCURRENT_ITEMS = 4
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts, in every crawl, an HTTP server on loopback that runs code sent to it
+# (with a token from a job file it writes under the user's state directory): like the
+# telnet console, not something a background archiver should listen with; it also
+# loads aiohttp into the crawl process.
+REMOTE_CONTROL_ENABLED = False
+# Depth is never limited here (listings are walked page by page, incremental stops
+# decide), so its middleware is only a per-request layer on the reactor thread.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 

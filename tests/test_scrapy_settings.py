@@ -1,0 +1,31 @@
+"""What our Scrapy settings switch off, checked on the components Scrapy itself builds."""
+from scrapy import Spider
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+
+# Our values of the settings that decide which extensions and middlewares Scrapy builds
+# (the whole module also names the reactor, which a test process has installed already).
+KEYS = ("EXTENSIONS", "SPIDER_MIDDLEWARES", "REMOTE_CONTROL_ENABLED", "TELNETCONSOLE_ENABLED")
+
+
+def _crawler():
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return get_crawler(Spider, settings_dict={key: settings[key] for key in KEYS})
+
+
+def test_no_crawl_serves_scrapys_remote_control_or_telnet():
+    """Both run code sent to them over a socket: a background archiver listens with neither."""
+    names = {type(ext).__name__ for ext in _crawler().extensions.middlewares}
+    assert "RunRecorder" in names  # the list is the real one
+    assert not names & {"RemoteControl", "TelnetConsole"}
+
+
+def test_the_depth_middleware_is_off():
+    crawler = _crawler()
+    from scrapy.core.spidermw import SpiderMiddlewareManager
+
+    names = {type(mw).__name__ for mw in SpiderMiddlewareManager.from_crawler(crawler).middlewares}
+    assert "RefererMiddleware" in names
+    assert "DepthMiddleware" not in names
