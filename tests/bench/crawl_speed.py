@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.gensite import SITE as site_name, build_site  # noqa: E402
+from tests.bench.gensite import DETAIL_PATTERN, LISTING_PATTERN, SITE as site_name, build_site  # noqa: E402
 
 _TICK = os.sysconf("SC_CLK_TCK")
 _PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -176,8 +176,10 @@ def fetch_floor(start_url: str, concurrency: int) -> dict[str, Any]:
     """Scrapy alone on the same site (tests/bench/fetch_floor.py, a process of its own)."""
     import subprocess
 
+    follow = f"{DETAIL_PATTERN}|{LISTING_PATTERN}"
     out = subprocess.run([sys.executable, str(Path(__file__).with_name("fetch_floor.py")), start_url,
-                          "--concurrency", str(concurrency)], capture_output=True, text=True, check=True)
+                          "--follow", follow, "--concurrency", str(concurrency)],
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 

@@ -1,9 +1,9 @@
 """Scrapy alone on a site: the ceiling of any crawl built on it, for the crawl benchmark.
 
-    python tests/bench/fetch_floor.py START_URL [--concurrency 16]
+    python tests/bench/fetch_floor.py START_URL --follow REGEX [--concurrency 16]
 
 Crawls from START_URL with a spider that only follows the links the crawl follows
-(gensite's listing pages and notices, by href pattern) and keeps nothing: no extraction, no archive. Prints JSON: pages
+(for gensite: its listing pages and notices, by path pattern) and keeps nothing: no extraction, no archive. Prints JSON: pages
 fetched, wall seconds from the engine's start, pages/s and the process's CPU seconds.
 When this is near bare trafilatura's pages/s on the same pages (small pages), no pipeline
 on Scrapy can reach 1.0× there on this machine; the crawl benchmark prints it beside
@@ -42,8 +42,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("start")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--follow", default=r"/xxgk/(index(_\d+)?|\d{6}/t\d{8}_\d+)\.html$",
-                        help="regex over the link's path (default: tests/bench/gensite.py's listing and notices)")
+    parser.add_argument("--follow", required=True, help="regex over the path of the links to follow")
     args = parser.parse_args()
     process = CrawlerProcess({
         "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False,

@@ -44,6 +44,9 @@ PER_PAGE = 20
 # Every file gets this mtime (Last-Modified), so rebuilds look unchanged to a re-crawl.
 FILE_TIME = 1_700_000_000
 CHROMES = ("portal", "minimal")
+# The site's URL layout, for the registry and for the benchmark's Scrapy-alone spider.
+DETAIL_PATTERN = r"/xxgk/\d{6}/t\d{8}_\d+\.html$"
+LISTING_PATTERN = r"/xxgk/index(_\d+)?\.html$"
 # How many other notices a portal detail page lists under 相关文件.
 RELATED = 8
 
@@ -260,7 +263,7 @@ start_urls = ["{{base}}/{SITE}/xxgk/index.html"]
 list_links = "ul.xxgk_list li > a"
 next_page = "div.page_nav a.next"
 max_pages = {pages + 1}
-detail_pattern = '/xxgk/\\d{{6}}/t\\d{{8}}_\\d+\\.html$'
+detail_pattern = '{DETAIL_PATTERN}'
 enabled = true
 notes = "generated: {pages} listing pages of {PER_PAGE}, TRS createPageHTML pager plus a 下一页 link"
 """
