@@ -16,9 +16,29 @@ def rank_sql() -> Any:
     return case(*((Source.kind == kind, r) for kind, r in SOURCE_RANK.items()), else_=0)
 
 
+_SOURCE_FACTS = select(Source.kind, Source.region).where(Source.id == bindparam("id"))
+
+
+def source_facts(session: Session, source_id: str | None) -> Any:
+    """A source's (kind, region) row, or None: read once per transaction and kept in the
+    session's info (ingest asks for it four times a page; an ORM load cost more than
+    the page's other lookups). Sources do not change inside an ingest transaction."""
+    if not source_id:
+        return None
+    cache = session.info.setdefault("source_facts", {})
+    if source_id not in cache:
+        cache[source_id] = session.connection().execute(_SOURCE_FACTS, {"id": source_id}).first()
+    return cache[source_id]
+
+
+def forget_source_facts(session: Session, source_id: str) -> None:
+    """After a source row is made or changed in this transaction."""
+    session.info.get("source_facts", {}).pop(source_id, None)
+
+
 def rank_of(session: Session, source_id: str | None) -> int:
-    source = session.get(Source, source_id) if source_id else None
-    return SOURCE_RANK.get(source.kind, 0) if source else 0
+    facts = source_facts(session, source_id)
+    return SOURCE_RANK.get(facts.kind, 0) if facts else 0
 
 
 # Built once, run on the connection (see storage/identity.py).

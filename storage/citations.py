@@ -12,6 +12,7 @@ from storage.prepared import PreparedPage
 _KNOWN = select(Citation.cited_number).where(
     Citation.document_id == bindparam("doc"), Citation.cited_number.in_(bindparam("numbers", expanding=True))
 )
+_INSERT = insert(Citation)
 _TARGETS = select(Document.doc_number, Document.id).where(
     Document.doc_number.in_(bindparam("numbers", expanding=True))
 )
@@ -31,17 +32,20 @@ def record_citations(session: Session, doc: Document, page: PreparedPage) -> Non
     rows = [{"document_id": doc.id, "cited_number": n, "cited_document_id": targets.get(n)}
             for n in wanted if n not in known]
     if rows:  # Core: nothing reads these rows back as objects in this transaction
-        session.connection().execute(insert(Citation), rows)
+        session.connection().execute(_INSERT, rows)
+
+
+_RESOLVE = (
+    update(Citation.__table__)
+    .where(
+        Citation.cited_number == bindparam("number"),
+        Citation.cited_document_id.is_(None),
+        Citation.document_id != bindparam("doc"),
+    )
+    .values(cited_document_id=bindparam("target"))
+)
 
 
 def resolve_citations_to(session: Session, doc: Document) -> None:
     """Older citations of this document's number, made before it was archived, now point to it."""
-    session.connection().execute(
-        update(Citation.__table__)
-        .where(
-            Citation.cited_number == doc.doc_number,
-            Citation.cited_document_id.is_(None),
-            Citation.document_id != doc.id,
-        )
-        .values(cited_document_id=doc.id)
-    )
+    session.connection().execute(_RESOLVE, {"number": doc.doc_number, "doc": doc.id, "target": doc.id})

@@ -7,6 +7,7 @@ archives; a caller that drops a page as off-topic counts ``pages=1, offtopic=1``
 """
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -170,13 +171,23 @@ def increment(session: Session, run_id: int, **increments: int) -> None:
     unknown = set(increments) - set(RUN_COUNTERS)
     if unknown:
         raise ValueError(f"unknown run counters: {', '.join(sorted(unknown))}")
-    values = {name: getattr(CrawlRun, name) + int(n) for name, n in increments.items() if n}
-    if not values:
+    names = tuple(sorted(name for name, n in increments.items() if n))
+    if not names:
         return
+    params = {f"add_{name}": int(increments[name]) for name in names}
     # On the connection, not through the ORM: the row is never loaded as an object here.
-    result = session.connection().execute(update(CrawlRun.__table__).where(CrawlRun.id == run_id).values(**values))
+    result = session.connection().execute(_increment_statement(names), {"run": run_id, **params})
     if result.rowcount == 0:
         raise ArchiveError(f"no crawl run {run_id}")
+
+
+@functools.cache
+def _increment_statement(names: tuple[str, ...]) -> Any:
+    # Built once per set of counters: ingest adds to the same two or three on every page,
+    # and building the statement cost more than running it.
+    table = CrawlRun.__table__
+    return (update(table).where(table.c.id == bindparam("run"))
+            .values({name: table.c[name] + bindparam(f"add_{name}") for name in names}))
 
 
 def count(archive: Archive, run_id: int, **increments: int) -> None:

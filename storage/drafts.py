@@ -50,7 +50,7 @@ def find_draft_partner(session: Session, doc: Document, page: PreparedPage) -> D
         return None
     want_draft = not page.is_draft
     agency = ex.agency or doc.agency
-    best: tuple[float, Document] | None = None
+    best: tuple[float, int] | None = None
     for other in _candidates(session, doc, want_draft, agency):
         if not (_compatible(other.agency, agency) and _compatible(other.region, ex.region or doc.region)):
             continue
@@ -64,12 +64,18 @@ def find_draft_partner(session: Session, doc: Document, page: PreparedPage) -> D
         if ratio < STEM_MATCH and _text_similarity(session, other, page) < TEXT_SUPPORT:
             continue
         if best is None or ratio > best[0]:
-            best = (ratio, other)
-    return best[1] if best else None
+            best = (ratio, other.id)
+    return session.get(Document, best[1]) if best else None
+
+
+# A candidate is read as a row of the columns the match needs, not as a Document: up to
+# 2 × MAX_DRAFTS of them per page, and only the one that fits becomes an object.
+_CANDIDATE_COLUMNS = (Document.id, Document.title, Document.agency, Document.region,
+                      Document.published_date, Document.current_version_id)
 
 
 def _walks(want_draft: bool, by_agency: bool) -> list[Any]:
-    stmt = select(Document).where(Document.id < bindparam("below"), Document.title.is_not(None))
+    stmt = select(*_CANDIDATE_COLUMNS).where(Document.id < bindparam("below"), Document.title.is_not(None))
     if want_draft:
         stmt = stmt.where(Document.status == "draft")
     else:
@@ -80,24 +86,26 @@ def _walks(want_draft: bool, by_agency: bool) -> list[Any]:
 
 # The candidate walks, built once: {(want a draft, by agency): [statements]}.
 _WALKS = {(d, a): _walks(d, a) for d in (True, False) for a in (True, False)}
+_VERSION_SIGNATURE = select(Version.signature, Version.signature_scheme).where(Version.id == bindparam("id"))
 
 
-def _candidates(session: Session, doc: Document, want_draft: bool, agency: str | None) -> list[Document]:
+def _candidates(session: Session, doc: Document, want_draft: bool, agency: str | None) -> list[Any]:
     """The newest MAX_DRAFTS documents of the other kind whose agency is this one's or
     unknown, newest first. Each query walks one index (status/agency, then id) from the
     newest row and stops after MAX_DRAFTS, so the search costs the same in any archive;
     the agency and no agency are two walks, merged, not an OR that would need a sort."""
-    found: list[Document] = []
+    conn = session.connection()
+    found: list[Any] = []
     for walk in _WALKS[want_draft, agency is not None]:
-        found.extend(session.scalars(walk, {"below": doc.id, "agency": agency}))
+        found.extend(conn.execute(walk, {"below": doc.id, "agency": agency}))
     found.sort(key=lambda d: d.id, reverse=True)
     return found[:MAX_DRAFTS]
 
 
-def _text_similarity(session: Session, other: Document, page: PreparedPage) -> float:
+def _text_similarity(session: Session, other: Any, page: PreparedPage) -> float:
     if page.signature is None or other.current_version_id is None:
         return 0.0
-    version = session.get(Version, other.current_version_id)
-    if version is None or version.signature is None or version.signature_scheme != page.signature.scheme:
+    row = session.connection().execute(_VERSION_SIGNATURE, {"id": other.current_version_id}).first()
+    if row is None or row.signature is None or row.signature_scheme != page.signature.scheme:
         return 0.0
-    return page.signature.jaccard(neardup.MinHashSignature.from_bytes(version.signature, version.signature_scheme))
+    return page.signature.jaccard(neardup.MinHashSignature.from_bytes(row.signature, row.signature_scheme))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from storage import neardup
 from storage.models import Capture, Document, Version
 from storage.prepared import PreparedPage
+from storage.rows import insert_object
 
 # Near-duplicate candidates verified per page, the ones sharing most bands first.
 MAX_CANDIDATES = 200
@@ -161,19 +162,20 @@ def _document_at_url(session: Session, page: PreparedPage) -> Document | None:
 def new_document(session: Session, page: PreparedPage) -> Document:
     ex = page.record.extraction
     number = page.doc_number if page.doc_number and not number_taken(session, page.doc_number) else None
-    doc = Document(
+    return insert_object(
+        session, Document,
         doc_number=number,
         doc_number_raw=(ex.doc_number_raw or ex.doc_number) if page.doc_number else None,
+        title=None, agency=None, region=None, doc_type=None,
         # Set here, not with the other fields: draft-ness is identity.
         status=ex.status,
-        field_sources={"status": page.record.source_id} if ex.status else {},
+        signed_date=None, published_date=None, index_number=None, category=None,
         topics=[],
         first_seen=page.fetched_at,
         last_seen=page.fetched_at,
+        authoritative_url=None, authoritative_source_id=None, draft_of_id=None, current_version_id=None,
+        field_sources={"status": page.record.source_id} if ex.status else {},
     )
-    session.add(doc)
-    session.flush()
-    return doc
 
 
 def take_number(session: Session, doc: Document, page: PreparedPage) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crawler.items import PageRecord
 from storage.attachments import add_attachments
+from storage.authority import forget_source_facts, source_facts
 from storage.captures import add_captures
 from storage.citations import record_citations, resolve_citations_to
 from storage import locks
@@ -111,7 +112,7 @@ def record_unextracted(
 
 def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestResult:
     _check_run(session, run_id)
-    source = _ensure_source(session, page.record)  # noqa: F841 (kept alive for later lookups)
+    _ensure_source(session, page.record)
     doc, draft_match = find_document(session, page)
     if doc is None:
         doc = new_document(session, page)
@@ -133,7 +134,7 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
         resolve_citations_to(session, doc)
     if run_id is not None:
         increment(session, run_id, pages=1, **{OUTCOME_COUNTERS[outcome]: 1})
-    index_document(session, doc, page.body_tokens)
+    index_document(session, doc, page.body_tokens, new=outcome == "new_document")
     session.flush()
     return IngestResult(outcome, doc.id, version.id, capture_ids)
 
@@ -146,15 +147,10 @@ def _check_run(session: Session, run_id: int | None) -> None:
         raise ArchiveError(f"no crawl run {run_id}")
 
 
-def _ensure_source(session: Session, record: PageRecord) -> Source:
-    """The page's Source row, made when missing. Callers hold on to it for the whole
-    transaction: the session keeps loaded objects only while they are referenced, and
-    metadata and authority look the source up again (an identity-map hit, not a query)."""
-    # Captures need their source row; a crawl of a source not yet synced from the
-    # registry still archives its pages.
-    source = session.get(Source, record.source_id)
-    if source is None:
-        source = Source(id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic")
-        session.add(source)
+def _ensure_source(session: Session, record: PageRecord) -> None:
+    """Make the page's Source row when it is missing: captures need it, and a crawl of a
+    source not yet synced from the registry still archives its pages."""
+    if source_facts(session, record.source_id) is None:
+        session.add(Source(id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic"))
         session.flush()
-    return source
+        forget_source_facts(session, record.source_id)

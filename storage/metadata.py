@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crawler.items import SOURCE_RANK
-from storage.authority import choose_current, rank_of
+from storage.authority import choose_current, rank_of, source_facts
 from storage.identity import is_draft
-from storage.models import Document, Source
+from storage.models import Document
 from storage.prepared import PreparedPage
 
 # Document fields filled from extraction, each from the most authoritative source seen.
@@ -30,7 +30,7 @@ def update_document(session: Session, doc: Document, page: PreparedPage) -> None
     doc.first_seen = min(doc.first_seen, page.fetched_at)
     doc.last_seen = max(doc.last_seen, page.fetched_at)
 
-    source = session.get(Source, record.source_id)
+    source = source_facts(session, record.source_id)
     rank = SOURCE_RANK.get(source.kind, 0) if source else 0
     values: dict[str, Any] = {name: getattr(ex, name) for name in METADATA_FIELDS}
     if not values["region"] and source is not None and source.kind == "gov":

@@ -20,7 +20,8 @@ from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from storage import search_tokens as st
-from storage.models import Capture, Document, SearchEntry, SearchGhost, Source, Version
+from storage.authority import source_facts
+from storage.models import Capture, Document, SearchEntry, SearchGhost, Version
 
 FTS_TABLE = "search_fts"
 FTS_COLUMNS = ("title", "doc_number", "body", "chars", "region", "agency", "tags")
@@ -135,15 +136,19 @@ _SOURCES_OF = (
 )
 
 
-def _fields_for(session: Session, doc: Document) -> tuple[str, dict]:
-    """(the body, the other IndexRow.build arguments) of a document as it is now."""
+def _fields_for(session: Session, doc: Document, new: bool = False) -> tuple[str, dict]:
+    """(the body, the other IndexRow.build arguments) of a document as it is now.
+    ``new``: made by this transaction's one page, whose source is its authoritative one."""
     body = ""
     if doc.current_version_id is not None:
         # Usually the version this very page placed, already in the session.
         version = session.get(Version, doc.current_version_id)
         body = (version.text if version is not None else "") or ""
-    sources = session.connection().scalars(_SOURCES_OF, {"doc": doc.id}).all()
-    source = session.get(Source, doc.authoritative_source_id) if doc.authoritative_source_id else None
+    if new:
+        sources = [doc.authoritative_source_id] if doc.authoritative_source_id else []
+    else:
+        sources = session.connection().scalars(_SOURCES_OF, {"doc": doc.id}).all()
+    source = source_facts(session, doc.authoritative_source_id)
     return body, dict(
         title=doc.title, doc_number=doc.doc_number, region=doc.region, agency=doc.agency,
         tier=tier_of(doc.agency, doc.region, doc.doc_number, source.kind if source else None),
@@ -168,16 +173,19 @@ def _entry_is_current(entry: SearchEntry, body: str, fields: dict) -> bool:
     )
 
 
-def index_document(session: Session, document: Document, ahead: st.BodyTokens | None = None) -> None:
+def index_document(session: Session, document: Document, ahead: st.BodyTokens | None = None,
+                   new: bool = False) -> None:
     """Bring the document's index entry in step with it (inside the caller's transaction).
 
     Called by ingest whenever a page was archived; a no-op when nothing indexed changed
     (the common case of an unchanged page: decided before the body is tokenized).
-    ``ahead``: the page's body tokens, made where the page was prepared.
+    ``ahead``: the page's body tokens, made where the page was prepared. ``new``: the
+    document was made in this transaction, from one page: it has no entry yet, and its
+    only source is that page's.
     """
     session.flush()
-    body, fields = _fields_for(session, document)
-    entry = session.get(SearchEntry, document.id)
+    body, fields = _fields_for(session, document, new)
+    entry = None if new else session.get(SearchEntry, document.id)
     if entry is not None and _entry_is_current(entry, body, fields):
         return
     write_rows(session, [IndexRow.build(document.id, body=body, ahead=ahead, **fields)], {document.id: entry})
@@ -187,11 +195,26 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+_COLS = ", ".join(FTS_COLUMNS)
+_MARKS = ", ".join(f":c{i}" for i in range(len(FTS_COLUMNS)))
+_FTS_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES (:rowid, {_MARKS})")
+_FTS_DELETE = text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) VALUES ('delete', :rowid, {_MARKS})")
+_PG_TSV = text(
+    "UPDATE search_entry SET tsv = setweight(to_tsvector('simple', :title), 'A')"
+    " || setweight(to_tsvector('simple', :number), 'A')"
+    " || to_tsvector('simple', :body) || CAST(:chars AS tsvector)"
+    " WHERE document_id = :id"
+)
+_MAX_SEQ = select(func.max(SearchEntry.seq))
+_VERSION_TEXT = select(Version.text).where(Version.id == bindparam("id"))
+_INSERT_ENTRY = SearchEntry.__table__.insert()
+
+
 def _fts_delete(session: Session, entry: SearchEntry) -> None:
     """Remove the entry's FTS5 row: exactly when its inputs can be rebuilt, else leave it as a ghost."""
     body = ""
     if entry.version_id is not None:
-        body = session.scalar(select(Version.text).where(Version.id == entry.version_id)) or ""
+        body = session.connection().scalar(_VERSION_TEXT, {"id": entry.version_id}) or ""
     if body_hash(body) != entry.body_hash:
         # The version's text was replaced in place (a better source's copy adopted):
         # the old tokens cannot be told to FTS5 again, so the row is skipped until reindex.
@@ -201,11 +224,8 @@ def _fts_delete(session: Session, entry: SearchEntry) -> None:
         entry.document_id, title=entry.title, doc_number=entry.doc_number, body=body, region=entry.region,
         agency=entry.agency, tier=entry.tier, published=None, version_id=entry.version_id, tags=entry.tags,
     )
-    cols = ", ".join(FTS_COLUMNS)
-    marks = ", ".join(f":c{i}" for i in range(len(FTS_COLUMNS)))
-    session.execute(
-        text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {cols}) VALUES ('delete', :rowid, {marks})"),
-        {"rowid": entry.rank_key, **{f"c{i}": v for i, v in enumerate(old.fts_values())}},
+    session.connection().execute(
+        _FTS_DELETE, {"rowid": entry.rank_key, **{f"c{i}": v for i, v in enumerate(old.fts_values())}}
     )
 
 
@@ -230,7 +250,8 @@ def write_rows(session: Session, rows: list[IndexRow], existing: dict[int, Searc
                 _fts_delete(session, entry)
             session.delete(entry)
     session.flush()
-    seq = (session.scalar(select(func.max(SearchEntry.seq))) or 0) + 1
+    conn = session.connection()
+    seq = (conn.scalar(_MAX_SEQ) or 0) + 1
     entries = []
     for i, row in enumerate(rows):
         key = make_rank_key(row.tier, row.published, seq + i)
@@ -239,23 +260,14 @@ def write_rows(session: Session, rows: list[IndexRow], existing: dict[int, Searc
             body_hash=row.body_hash, title=row.title, doc_number=row.doc_number, region=row.region,
             agency=row.agency, tags=row.tags,
         ))
-    session.execute(SearchEntry.__table__.insert(), entries)
+    # On the connection: Core statements through the ORM session's execute cost twice as much.
+    conn.execute(_INSERT_ENTRY, entries)
     if sqlite:
-        cols = ", ".join(FTS_COLUMNS)
-        marks = ", ".join(f":c{i}" for i in range(len(FTS_COLUMNS)))
-        session.execute(
-            text(f"INSERT INTO {FTS_TABLE}(rowid, {cols}) VALUES (:rowid, {marks})"),
-            [{"rowid": e["rank_key"], **{f"c{i}": v for i, v in enumerate(r.fts_values())}}
-             for e, r in zip(entries, rows)],
-        )
+        conn.execute(_FTS_INSERT, [{"rowid": e["rank_key"], **{f"c{i}": v for i, v in enumerate(r.fts_values())}}
+                                   for e, r in zip(entries, rows)])
     else:
-        session.execute(
-            text(
-                "UPDATE search_entry SET tsv = setweight(to_tsvector('simple', :title), 'A')"
-                " || setweight(to_tsvector('simple', :number), 'A')"
-                " || to_tsvector('simple', :body) || CAST(:chars AS tsvector)"
-                " WHERE document_id = :id"
-            ),
+        conn.execute(
+            _PG_TSV,
             [{"id": r.document_id, "title": r.title_tokens, "number": r.number_tokens, "body": r.body_tokens,
               "chars": " ".join(f"'{c}':16383C" for c in r.chars.split() if c != "'")} for r in rows],
         )

@@ -12,6 +12,7 @@ from storage.authority import rank_of, text_rank
 from storage.models import Capture, Document, Version, VersionBand
 from storage.normalize import normalize_text
 from storage.prepared import PreparedPage
+from storage.rows import insert_object
 from storage.textdiff import edited_sentences, is_truncation
 
 
@@ -122,7 +123,8 @@ def _closest_version(versions: list[Version], page: PreparedPage) -> Version | N
 
 def new_version(session: Session, doc: Document, page: PreparedPage) -> Version:
     sig = page.signature
-    version = Version(
+    version = insert_object(
+        session, Version,
         document_id=doc.id,
         text=page.record.extraction.text or "",
         text_hash=page.text_hash,
@@ -132,8 +134,6 @@ def new_version(session: Session, doc: Document, page: PreparedPage) -> Version:
         last_seen=page.fetched_at,
         source_id=page.record.source_id,
     )
-    session.add(version)
-    session.flush()
     add_bands(session, version, sig)
     return version
 

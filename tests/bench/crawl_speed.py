@@ -76,6 +76,7 @@ class TreeSampler:
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.cpu: dict[int, float] = {}
+        self.depth_of: dict[int, int] = {}
         self.peak_rss_kib = 0
         self.peak_pss_kib = 0
         self.peak_processes = 0
@@ -110,6 +111,7 @@ class TreeSampler:
                 if numbers is None:
                     continue
                 self.cpu[pid] = max(self.cpu.get(pid, 0.0), numbers[0])
+                self.depth_of[pid] = depths[pid]
                 rss += numbers[1]
                 pss += numbers[2]
                 by_depth[depths[pid]] = by_depth.get(depths[pid], 0) + numbers[1]
@@ -123,6 +125,9 @@ class TreeSampler:
     @property
     def cpu_seconds(self) -> float:
         return sum(self.cpu.values())
+
+    def cpu_seconds_at(self, depth: int) -> float:
+        return sum(cpu for pid, cpu in self.cpu.items() if self.depth_of.get(pid) == depth)
 
 
 def bare_trafilatura(files: list[Path]) -> float:
@@ -169,6 +174,9 @@ def _crawl(site: Any, server: Any, db_url: str, settings: dict[str, Any]) -> dic
         "peak_pss_tree_mib": sampler.peak_pss_kib / 1024,
         "processes": sampler.peak_processes,
         "peak_rss_mib_crawl_forkserver_workers": [sampler.peak_rss_by_depth.get(d, 0) / 1024 for d in (1, 2, 3)],
+        # Which process the CPU went to: the crawl process (reactor and archive writer) or
+        # the extraction workers (summed, restarted ones included).
+        "cpu_s_crawl_forkserver_workers": [round(sampler.cpu_seconds_at(d), 2) for d in (1, 2, 3)],
     }
 
 
