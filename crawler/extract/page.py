@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
-from crawler.extract.attachments import attachment_links
+from crawler.extract.attachments import attachment_links, may_link_attachments
 from crawler.extract.boilerplate import join_broken_lines, strip_boilerplate
 from crawler.extract.classify import doc_status, doc_type, topics
 from crawler.extract.dates import parse_cn_date
@@ -48,6 +48,13 @@ def _as_text(page: bytes | Html, declared: str | None = None) -> tuple[Html, str
         text, encoding = decode_html(page, declared)
         return xml_safe(text), encoding
     return xml_safe(page), None
+
+
+def _attachment_links(html: Html, root: etree._Element | None, url: str | None) -> list:
+    # A page whose text names no file links none: no walk over its links (most pages).
+    if isinstance(html, str) and not may_link_attachments(html):
+        return []
+    return attachment_links(root, url)
 
 
 def _squeezed(el: etree._Element) -> str:
@@ -199,7 +206,7 @@ def extract_page(
     # a page without markup is read as text, as parse_meta_table reads text
     table = {} if root is None else parse_meta_table(html if isinstance(html, str) and not is_markup(html) else root)
     head = page_head(root)
-    attachment_groups = [attachment_links(root, url)]
+    attachment_groups = [_attachment_links(html, root, url)]
     raw = main_text(root, url, container=container)  # uses the tree up: last
     raw_lines = raw.splitlines()
     table = table or _pipe_table(raw_lines)
@@ -212,8 +219,9 @@ def extract_page(
     repeats.discard(None)
     parts = [text]
     for page in more_pages:
-        more_root = as_tree(_as_text(page)[0])
-        attachment_groups.append(attachment_links(more_root, url))
+        more_html = _as_text(page)[0]
+        more_root = as_tree(more_html)
+        attachment_groups.append(_attachment_links(more_html, more_root, url))
         cont = _continuation_text(main_text(more_root, url, container=container), repeats, boilerplate)
         if cont:
             parts.append(cont)
