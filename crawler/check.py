@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler import settings as project_settings
 from spiders.registry import Source
 
 # Listing hops a source may take before its first notice link (gkmlpt: config, then list).
@@ -256,7 +257,8 @@ def check_settings(timeout: float) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": 32,
         "ITEM_PIPELINES": {"crawler.check.CheckPipeline": 300},
         "EXTENSIONS": {"crawler.check.CheckRecorder": 100},
-        "SPIDER_MIDDLEWARES": {"crawler.check.CheckMiddleware": 950},
+        # added to the project's (which turn DepthMiddleware off), not in their place
+        "SPIDER_MIDDLEWARES": {**project_settings.SPIDER_MIDDLEWARES, "crawler.check.CheckMiddleware": 950},
         "LOG_LEVEL": os.environ.get("POLICY_ARCHIVE_LOG_LEVEL", "ERROR"),
     }
 
