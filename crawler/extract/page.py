@@ -30,7 +30,8 @@ from crawler.extract.patterns import ADDRESSEE_LINE
 from crawler.extract.patterns import HEADER_LINES as _HEADER_LINES
 from crawler.extract.region import region_of
 from crawler.extract.signature import find_adoption, find_signature
-from crawler.extract.title import clean_candidate, clean_title, relatedness, title_from_cover_letter
+from crawler.extract.title import clean_title, relatedness, title_from_cover_letter
+from crawler.extract.title_candidate import clean_candidate
 
 # the CMS's own record of the article's title (Hanweb and TRS write ArticleTitle)
 _TITLE_META = ("articletitle", "og:title", "dc.title", "twitter:title")

@@ -1,14 +1,8 @@
 import pytest
 
 from crawler.extract.boilerplate import join_broken_lines, strip_boilerplate
-from crawler.extract.title import (
-    clean_candidate,
-    clean_title,
-    relatedness,
-    tidy_spaces,
-    title_from_cover_letter,
-    title_from_text,
-)
+from crawler.extract.title import clean_title, relatedness, title_from_cover_letter, title_from_text
+from crawler.extract.title_candidate import clean_candidate, tidy_spaces
 from extract_fixtures import seed_text
 
 
@@ -265,7 +259,7 @@ def test_title_from_text_forms(text, expected):
 # www.jiangxi.gov.cn/art/…/art_4975_*.html in the eval corpus: a "（此件主动公开）" line over the
 # title, <title> "site column title", the CMS's <meta name="ArticleTitle">) ------------------------
 from crawler.extract import extract_page  # noqa: E402
-from crawler.extract.title import is_mark_line, strip_leading_marks  # noqa: E402
+from crawler.extract.title_candidate import is_mark_line, strip_leading_marks  # noqa: E402
 
 _BODY = "<p>各设区市人民政府，省政府各部门：</p><p>经省政府同意，现将有关事项通知如下，请认真贯彻执行。</p>"
 
