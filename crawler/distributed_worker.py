@@ -142,6 +142,7 @@ class WorkerRunRecorder(RunRecorder):
     closes them when the round is over."""
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.lane.close()
         ctx = self.ctx
         for source_id in getattr(spider, "sources", {}):
             run_id = ctx.run_for(source_id)

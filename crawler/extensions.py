@@ -9,6 +9,7 @@ from scrapy import signals
 
 from crawler.crawl_state import open_missing_runs, run_context
 from crawler.signals import fetch_failed, listing_discovered, listing_walked
+from crawler.write_lane import WriteLane
 from storage import crawl_runs, frontier
 from storage.known_pages import known_pages
 
@@ -18,6 +19,8 @@ class RunRecorder:
         self.crawler = crawler
         # {source_id: {reason: [listing pages, links]}}: listings read by discovery
         self.discovered: dict[str, dict[str, list[int]]] = {}
+        # what happens during the crawl is written from here, not on the reactor thread
+        self.lane = WriteLane()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "RunRecorder":
@@ -63,14 +66,14 @@ class RunRecorder:
         run_id = ctx.run_for(source_id)
         if redirects:
             chain = " -> ".join([*redirects, request.url])
-            ctx.record_failure(source_id, "redirect_loop", f"redirect loop: {chain}", url=redirects[0],
-                               role=request.meta.get("role"))
+            self.lane.submit(ctx.record_failure, source_id, "redirect_loop", f"redirect loop: {chain}",
+                             url=redirects[0], role=request.meta.get("role"))
         elif run_id is not None:
-            crawl_runs.count(ctx.archive, run_id, duplicates=1)
+            self.lane.submit(crawl_runs.count, ctx.archive, run_id, duplicates=1)
 
     def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str,
                      attempts: int = 1) -> None:
-        self.ctx.record_failure(source_id, kind, message, url=url, role=role, attempts=attempts)
+        self.lane.submit(self.ctx.record_failure, source_id, kind, message, url=url, role=role, attempts=attempts)
 
     def listing_discovered(self, source_id: str, url: str, reason: str, links: int) -> None:
         tally = self.discovered.setdefault(source_id, {}).setdefault(reason, [0, 0])
@@ -81,15 +84,17 @@ class RunRecorder:
         source_id = response.meta.get("source_id") if response is not None else None
         url = response.url if response is not None else None
         role = response.meta.get("role") if response is not None else None
-        self.ctx.record_failure(source_id, "parse", f"{url or '?'}: {failure.value}", url=url, role=role)
+        self.lane.submit(self.ctx.record_failure, source_id, "parse", f"{url or '?'}: {failure.value}", url=url, role=role)
 
     def listing_walked(self, source_id: str, listing: str, page_no: int, next_url: str | None) -> None:
         ctx = self.ctx
-        frontier.record_progress(ctx.archive, source_id, listing, page_no, next_url, ctx.run_for(source_id))
+        self.lane.submit(frontier.record_progress, ctx.archive, source_id, listing, page_no, next_url,
+                         ctx.run_for(source_id))
         if next_url is None:
             ctx.walks_ended.setdefault(source_id, set()).add(listing)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.lane.close()  # everything the crawl recorded is written before its runs close
         ctx = self.ctx
         for source_id in getattr(spider, "sources", {}):
             run_id = ctx.run_for(source_id)

@@ -1,0 +1,42 @@
+"""crawler/write_lane.py: the run recorder's writes, in order, off the calling thread."""
+from __future__ import annotations
+
+import threading
+import time
+
+from crawler.write_lane import WriteLane
+
+
+def test_writes_run_in_order_on_another_thread_and_close_waits_for_them():
+    lane, seen, caller = WriteLane(), [], threading.get_ident()
+
+    def write(n: int, pause: float) -> None:
+        time.sleep(pause)  # a slow write must not let a later one pass it
+        seen.append((n, threading.get_ident() != caller))
+
+    started = time.perf_counter()
+    for n in range(5):
+        lane.submit(write, n, 0.02 if n == 0 else 0.0)
+    assert time.perf_counter() - started < 0.015  # submitting does not wait for the database
+    lane.close()
+    assert seen == [(n, True) for n in range(5)]
+
+
+def test_a_failed_write_is_logged_and_the_rest_still_run(caplog):
+    lane, seen = WriteLane(), []
+
+    def broken() -> None:
+        raise RuntimeError("database is locked")
+
+    lane.submit(broken)
+    lane.submit(seen.append, "after")
+    lane.close()
+    assert seen == ["after"]
+    assert "run journal write failed" in caplog.text and "database is locked" in caplog.text
+
+
+def test_after_close_a_write_runs_in_the_caller():
+    lane, seen = WriteLane(), []
+    lane.close()
+    lane.submit(lambda: seen.append(threading.get_ident()))
+    assert seen == [threading.get_ident()]
