@@ -68,7 +68,7 @@ def extract_item(item: PageItem, source: Source) -> tuple[Extraction, list[Attac
         links = _spider_links(item, first, first.encoding)
         if links is None:
             page = parse_html(html)
-            links = attachment_links(page, first.final_url or first.url) if page is not None else []
+            links = attachment_links(page, first.final_url or first.url, text=html) if page is not None else []
         names = {a.url: a.name for a in links}
         files = [read_attachment(p, names.get(p.url)) for p in item.attachments]
     extraction = extract_page(

@@ -29,23 +29,26 @@ def page_selector(response: Response) -> Selector | None:
     return Selector(response=response)
 
 
-def page_tree(page: Selector | Response) -> HtmlElement | str:
-    """The lxml tree of a page's selector, else the text to parse."""
-    selector = page if isinstance(page, Selector) else page_selector(page)
-    root = getattr(selector, "root", None) if selector is not None and selector.type == "html" else None
-    if isinstance(root, HtmlElement):
-        return root
-    return page.text if isinstance(page, Response) else page.get()
+def page_tree(selector: Selector) -> HtmlElement | str:
+    """The lxml tree of a page's selector, else its text to parse."""
+    root = getattr(selector, "root", None) if selector.type == "html" else None
+    return root if isinstance(root, HtmlElement) else selector.get()
 
 
 def page_links(response: Response, selector: Selector | None = None) -> PageLinks | None:
-    """The attachment links of a fetched page, read from the callback's tree of it."""
+    """The attachment links of a fetched page, read from the callback's tree of it
+    (``selector``), or from Scrapy's when it passes none; a page whose text names no file
+    is not parsed for them at all."""
     if not isinstance(response, TextResponse):
         return None
-    if selector is None and not may_link_attachments(response.text):
-        return PageLinks(response.encoding, [])  # most notices: nothing to parse for
-    page = selector if selector is not None else page_selector(response)
-    return PageLinks(response.encoding, attachment_links(page_tree(page), response.url))
+    if selector is None:
+        if not may_link_attachments(response.text):
+            return PageLinks(response.encoding, [])  # most notices: no tree to build
+        selector = page_selector(response)
+        text = None  # just checked
+    else:
+        text = response.text  # attachment_links checks it before walking the links
+    return PageLinks(response.encoding, attachment_links(page_tree(selector), response.url, text=text))
 
 
 def fetched_attachments(links: PageLinks | None) -> list[str]:

@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from crawler.write_lane import WriteLane
 
 
 def test_writes_run_in_order_on_another_thread_and_close_waits_for_them():
     lane, seen, caller = WriteLane(), [], threading.get_ident()
+    release = threading.Event()
 
-    def write(n: int, pause: float) -> None:
-        time.sleep(pause)  # a slow write must not let a later one pass it
+    def write(n: int) -> None:
+        if n == 0:
+            assert release.wait(5)  # a slow first write must not let a later one pass it
         seen.append((n, threading.get_ident() != caller))
 
-    started = time.perf_counter()
     for n in range(5):
-        lane.submit(write, n, 0.02 if n == 0 else 0.0)
-    assert time.perf_counter() - started < 0.015  # submitting does not wait for the database
+        lane.submit(write, n)
+    # submitting did not wait for the writes: the first one is still held back
+    assert seen == []
+    release.set()
     lane.close()
     assert seen == [(n, True) for n in range(5)]
 

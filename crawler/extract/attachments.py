@@ -72,10 +72,15 @@ def _name_from_url(url: str) -> str:
     return m.group(1) if m else base
 
 
-def attachment_links(html: Html, base_url: str | None) -> list[AttachmentLink]:
+def attachment_links(html: Html, base_url: str | None, *, text: str | None = None) -> list[AttachmentLink]:
     """Links to attachment files (by the href's extension or the link text's), absolute,
     de-duplicated by URL, in page order. Embedded documents (iframe/embed/object) count.
-    ``html`` is the decoded page or its tree (read, never changed)."""
+    ``html`` is the decoded page or its tree (read, never changed); ``text``, the page's
+    text when ``html`` is its tree. A page whose text names no file (may_link_attachments)
+    is answered without parsing it or walking its links."""
+    page_text = html if isinstance(html, str) else text
+    if page_text is not None and not may_link_attachments(page_text):
+        return []
     root = as_tree(html)
     if root is None:
         return []

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
-from crawler.extract.attachments import attachment_links, may_link_attachments
+from crawler.extract.attachments import attachment_links
 from crawler.extract.boilerplate import join_broken_lines, strip_boilerplate
 from crawler.extract.classify import doc_status, doc_type, topics
 from crawler.extract.dates import parse_cn_date
@@ -49,13 +49,6 @@ def _as_text(page: bytes | Html, declared: str | None = None) -> tuple[Html, str
         text, encoding = decode_html(page, declared)
         return xml_safe(text), encoding
     return xml_safe(page), None
-
-
-def _attachment_links(html: Html, root: etree._Element | None, url: str | None) -> list:
-    # A page whose text names no file links none: no walk over its links (most pages).
-    if isinstance(html, str) and not may_link_attachments(html):
-        return []
-    return attachment_links(root, url)
 
 
 def _squeezed(el: etree._Element) -> str:
@@ -207,7 +200,7 @@ def extract_page(
     # a page without markup is read as text, as parse_meta_table reads text
     table = {} if root is None else parse_meta_table(html if isinstance(html, str) and not is_markup(html) else root)
     head = page_head(root)
-    attachment_groups = [_attachment_links(html, root, url)]
+    attachment_groups = [attachment_links(root, url, text=html if isinstance(html, str) else None)]
     raw = main_text(root, url, container=container)  # uses the tree up: last
     raw_lines = raw.splitlines()
     table = table or _pipe_table(raw_lines)
@@ -222,7 +215,7 @@ def extract_page(
     for page in more_pages:
         more_html = _as_text(page)[0]
         more_root = as_tree(more_html)
-        attachment_groups.append(_attachment_links(more_html, more_root, url))
+        attachment_groups.append(attachment_links(more_root, url, text=more_html if isinstance(more_html, str) else None))
         cont = _continuation_text(main_text(more_root, url, container=container), repeats, boilerplate)
         if cont:
             parts.append(cont)

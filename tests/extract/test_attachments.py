@@ -119,3 +119,16 @@ def test_a_page_naming_no_file_is_skipped():
     html = '<html><body><a href="/xxgk/t1.html">通知</a><a href="?page=2">下一页</a> 各县（市、区）%E5%8D%97</body></html>'
     assert not attachment_links(html, BASE)
     assert not may_link_attachments(html)
+
+
+def test_a_page_naming_no_file_is_answered_without_a_parse(monkeypatch):
+    import crawler.extract.htmltree as htmltree
+    from crawler.extract.attachments import attachment_links
+
+    def no_parse(html):
+        raise AssertionError("parsed a page that names no file")
+
+    monkeypatch.setattr(htmltree, "parse_html", no_parse)
+    page = '<html><body><a href="/zwgk/2024/t1.html">关于做好养老服务工作的通知</a></body></html>'
+    assert attachment_links(page, "http://gov.test/") == []
+    assert attachment_links(object(), "http://gov.test/", text=page) == []  # a tree is not even read
