@@ -39,15 +39,15 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
     """The job: one scheduled crawl of one source (module-level so a job store can name it).
 
     ``distributed`` ({"redis", "prefix", "workers"}): a round through Redis instead, with
-    that many local workers; workers on other machines join it (crawler/distributed.py).
+    that many local workers; workers on other machines join it (crawler/run/distributed.py).
     """
-    from crawler.crawl_process import CrawlStopped, run_crawl
+    from crawler.run.crawl_process import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
     try:
         if distributed:
-            from crawler.distributed import run_distributed
+            from crawler.run.distributed import run_distributed
 
             summary = run_distributed([source], db_url=db_url, trigger="schedule", progress=False, **distributed)
         else:
@@ -187,7 +187,7 @@ def _quiet_logs() -> None:
 
 def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
                 distributed: dict[str, Any] | None = None) -> int:
-    from crawler import crawl_process
+    from crawler.run import crawl_process
     from storage import crawl_runs, open_archive
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -50,7 +50,7 @@ POLICY_MAX_PAGE_BYTES = 4 * 1024 * 1024
 DOWNLOAD_WARNSIZE = POLICY_MAX_PAGE_BYTES
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # Archive writes run in the reactor's thread pool, extraction in worker processes
-# (crawler/pipelines.py; POLICY_EXTRACT_WORKERS, default one per core but one, 0 = in the thread
+# (crawler/components/pipelines.py; POLICY_EXTRACT_WORKERS, default one per core but one, 0 = in the thread
 # pool; POLICY_EXTRACT_IN_FLIGHT pages at most between the pipeline's door and their write).
 REACTOR_THREADPOOL_MAXSIZE = 4
 # Scrapy starts this many asyncio tasks for every response's output, used or not (the
@@ -70,25 +70,25 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.ConditionalRecheckMiddleware": 30,
-    "crawler.hostmap.HostMapMiddleware": 40,
-    "crawler.middlewares.LoopbackGuardMiddleware": 50,
-    "crawler.browser.BrowserStatusMiddleware": 60,
+    "crawler.components.middlewares.ConditionalRecheckMiddleware": 30,
+    "crawler.components.hostmap.HostMapMiddleware": 40,
+    "crawler.components.middlewares.LoopbackGuardMiddleware": 50,
+    "crawler.components.browser.BrowserStatusMiddleware": 60,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ArchivePipeline": 300,
+    "crawler.components.pipelines.ArchivePipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.extensions.RunRecorder": 100,
+    "crawler.components.extensions.RunRecorder": 100,
 }
 
 # Our own settings
 # POLICY_ARCHIVE_DB: archive URL (default: env POLICY_ARCHIVE_DB or ./data/archive.db)
-# POLICY_RUN_IDS: {source_id: run_id} prepared by crawler/crawl_process.py; else runs are opened here
+# POLICY_RUN_IDS: {source_id: run_id} prepared by crawler/run/crawl_process.py; else runs are opened here
 # POLICY_TRIGGER: "cli" | "schedule"
 # POLICY_HOST_MAP: {origin: loopback prefix}: serve a real site's URLs from a fixture server
 # POLICY_BROWSER: guarded sources (registry browser = true) go through scrapy-playwright;
-# set per crawl by crawler.browser.crawl_settings, with the DOWNLOAD_HANDLERS and PLAYWRIGHT_*
+# set per crawl by crawler.components.browser.crawl_settings, with the DOWNLOAD_HANDLERS and PLAYWRIGHT_*
 # settings it needs (POLICY_BROWSER_PROBLEM says why not, when the browser is missing)
 # LOOPBACK_ONLY: refuse every request to a host that is not a loopback address
 # (the test suite turns it on for every crawl through the environment)

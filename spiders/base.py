@@ -13,7 +13,7 @@ from urllib.parse import urldefrag
 import scrapy
 from scrapy.http import Response
 
-from crawler import browser
+from crawler.components import browser
 from crawler.errors import classify_failure
 from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem, PageLinks
@@ -192,7 +192,7 @@ class FamilySpider(scrapy.Spider):
         )
 
     def detail_request(self, source: Source, url: str, listing: dict[str, str]) -> scrapy.Request:
-        # recheck: a page the archive has is asked for conditionally (crawler/middlewares.py);
+        # recheck: a page the archive has is asked for conditionally (crawler/components/middlewares.py);
         # a browser fetch cannot send validators, so guarded pages are fetched whole.
         meta: dict[str, Any] = {"source_id": source.id, "role": "detail", "recheck": not source.browser}
         return scrapy.Request(

@@ -57,7 +57,7 @@ def _call(request: scrapy.Request, response: Response) -> list[Any]:
 
 def probe_source(source: Source, fetch: Fetch) -> ProbeResult:
     """Walk the source until its first listing with notices, then fetch the first notice."""
-    from crawler.item_extraction import extract_item
+    from crawler.work.item_extraction import extract_item
     from spiders import spider_for_family
 
     result = ProbeResult(source=source.id)
@@ -139,8 +139,8 @@ def host_map(base_url: str, root: Path = FIXTURES) -> dict[str, str]:
 @contextmanager
 def fixture_fetcher(root: Path = FIXTURES) -> Iterator[Fetch]:
     """A fetch function answering real URLs from the fixtures on a loopback server."""
-    from crawler.hostmap import HostMap
-    from crawler.sampleserver import SampleServer
+    from crawler.components.hostmap import HostMap
+    from crawler.samples.server import SampleServer
 
     with SampleServer(root) as server:
         mapping = HostMap(host_map(server.base_url, root))

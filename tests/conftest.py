@@ -14,7 +14,7 @@ os.environ.setdefault("POLICY_ARCHIVE_LOOPBACK_ONLY", "1")
 
 @pytest.fixture(scope="session")
 def sample_server():
-    from crawler.sampleserver import SampleServer, sample_root
+    from crawler.samples.server import SampleServer, sample_root
 
     with SampleServer(sample_root()) as server:
         yield server

@@ -7,10 +7,10 @@ import urllib.request
 
 import pytest
 
-from crawler import browser
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.samplefiles import GUARD_COOKIE, GUARD_VALUE
-from crawler.sampleserver import sample_registry_path
+from crawler.components import browser
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.files import GUARD_COOKIE, GUARD_VALUE
+from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.queries import archive_stats

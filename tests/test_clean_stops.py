@@ -11,8 +11,8 @@ import time
 import pytest
 
 import scheduler
-from crawler.samplefaults import FAULT_SOURCE
-from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
+from crawler.samples.faults import FAULT_SOURCE
+from crawler.samples.server import SampleServer, sample_registry_path, sample_root
 from storage import list_runs, open_archive
 from tests.conftest import ROOT
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path
 from spiders.registry import load_registry
 from storage import crawl_runs, open_archive
 from storage.models import Capture, Document, Version
@@ -52,7 +52,7 @@ def _crawl_and_kill(url, server, tmp_path, after_pages: int) -> int:
             "base": SAMPLE_ORIGIN, "run_ids": run_ids, "trigger": "cli", "settings": _settings(server)}
     spec_path = tmp_path / f"spec-{after_pages}.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    child = subprocess.Popen([sys.executable, "-m", "crawler.crawl_process", str(spec_path)], cwd=ROOT,
+    child = subprocess.Popen([sys.executable, "-m", "crawler.run.crawl_process", str(spec_path)], cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     start = _pages(url)
     deadline = time.monotonic() + 120

@@ -1,7 +1,7 @@
 """What a run records when things go wrong: the crawl goes on, and the run says why."""
 import json
 
-from crawler.sampleserver import SampleServer
+from crawler.samples.server import SampleServer
 from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
 
 NOTICE = (

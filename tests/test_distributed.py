@@ -17,9 +17,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from crawler.distributed import Keys, close_job, publish_job, run_distributed
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
+from crawler.run.distributed import Keys, close_job, publish_job, run_distributed
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.server import SampleServer, sample_registry_path, sample_root
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.models import Capture, Document, Version
@@ -181,7 +181,7 @@ def test_politeness_holds_across_workers(pg_database, redis_prefix):
 def test_turns_space_a_host_across_workers(redis_prefix):
     import redis
 
-    from crawler.distributed_worker import SharedPoliteness
+    from crawler.run.distributed_worker import SharedPoliteness
 
     delay = 0.1
     keys = Keys(redis_prefix, "unit")
@@ -212,7 +212,7 @@ def test_a_worker_waits_for_the_round_it_is_given(redis_prefix, pg_database, tmp
     import subprocess
     import sys
 
-    from crawler.distributed import connect
+    from crawler.run.distributed import connect
 
     server = connect(REDIS_URL)
     source = next(s for s in _sources() if s.id == "spam")
@@ -252,7 +252,7 @@ def test_worker_without_a_round_and_bad_redis_are_one_line_errors(redis_prefix, 
 
 
 def test_jobs_round_trip_their_sources(redis_prefix):
-    from crawler.distributed import connect, job_sources, load_job
+    from crawler.run.distributed import connect, job_sources, load_job
 
     server = connect(REDIS_URL)
     sources = [s.with_base("http://127.0.0.1:9") for s in _sources()]

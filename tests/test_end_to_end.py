@@ -2,8 +2,8 @@
 process, extraction, topic filter, and the archive on a temporary SQLite file."""
 import pytest
 
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import sample_registry_path
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.queries import get_document

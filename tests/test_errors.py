@@ -22,7 +22,7 @@ from crawler.errors import FAILURE_KINDS, classify_failure
 def _caused(exc, cause):
     exc.__cause__ = cause
     return exc
-from crawler.middlewares import is_loopback_url
+from crawler.components.middlewares import is_loopback_url
 
 
 def http_error(status):

@@ -1,9 +1,9 @@
 """A real site's URLs served from loopback: the host map, pure and in a real crawl."""
 import pytest
 
-from crawler.hostmap import HostMap
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import sample_registry_path
+from crawler.components.hostmap import HostMap
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.models import Capture

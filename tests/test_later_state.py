@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.cli import main
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.models import Blob, Capture

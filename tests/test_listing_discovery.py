@@ -241,7 +241,7 @@ next_page = "div.old-pager-gone a"
 
 
 def test_a_crawl_reads_listings_by_discovery_and_the_run_says_so(tmp_path, sample_server):
-    from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
+    from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 
     registry = tmp_path / "sources.toml"
     registry.write_text(BARE_REGISTRY, encoding="utf-8")
@@ -273,7 +273,7 @@ def test_discovery_on_the_built_in_fixtures_held_out(capsys):
     import urllib.request
     from urllib.parse import urlsplit
 
-    from crawler.sampleserver import SampleServer
+    from crawler.samples.server import SampleServer
     from spiders.registry import BUILTIN_REGISTRY
 
     expected = _fixture_expectations()

@@ -3,7 +3,7 @@ is kept as a raw capture with the reason, put on the run's record, and fetched w
 again by the next crawl."""
 from sqlalchemy import select
 
-from crawler.sampleserver import SampleServer
+from crawler.samples.server import SampleServer
 from storage import get_run, open_archive
 from storage.models import Capture
 from tests.test_crawl_failures import NOTICE

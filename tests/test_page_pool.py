@@ -1,4 +1,4 @@
-"""Extraction in worker processes (crawler/page_pool.py, crawler/pipelines.py): the archive
+"""Extraction in worker processes (crawler/work/page_pool.py, crawler/components/pipelines.py): the archive
 a pooled crawl makes is the in-process one, writes follow the hand-over order whatever
 the workers' timing, a killed worker costs no page, and no worker outlives its crawl."""
 from __future__ import annotations
@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 from twisted.internet import defer
 
-from crawler.crawl_process import LOOPBACK_SETTINGS
+from crawler.run.crawl_process import LOOPBACK_SETTINGS
 from crawler.extract.model import Extraction
 from crawler.items import CapturedPart, PageRecord
-from crawler.page_pool import Sequencer
-from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
+from crawler.work.page_pool import Sequencer
+from crawler.samples.server import SampleServer, sample_registry_path, sample_root
 from spiders.registry import load_registry
 from storage import crawl_runs, ingest, open_archive
 from storage.models import Capture, CrawlRun, Document, Version
@@ -59,7 +59,7 @@ def test_a_crawl_through_two_workers_archives_what_the_in_process_crawl_does(tmp
     sources = [s for s in load_registry(sample_registry_path()).values() if s.family == "gov_portal" and s.enabled]
     registry = tmp_path / "sources.toml"
     registry.write_text(sample_registry_path().read_text(encoding="utf-8"), encoding="utf-8")
-    from crawler.crawl_process import run_crawl
+    from crawler.run.crawl_process import run_crawl
 
     snapshots = {}
     with SampleServer(sample_root()) as server:
@@ -198,7 +198,7 @@ def test_no_worker_outlives_its_crawl(tmp_path, how):
                 "settings": {**LOOPBACK_SETTINGS, "POLICY_EXTRACT_WORKERS": 2}}
         spec_path = tmp_path / "spec.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        child = subprocess.Popen([sys.executable, "-m", "crawler.crawl_process", str(spec_path)], cwd=ROOT,
+        child = subprocess.Popen([sys.executable, "-m", "crawler.run.crawl_process", str(spec_path)], cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 60

@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 from parsel import Selector
 
-from crawler.sampleserver import SampleServer, query_file_name, sample_registry_path, sample_root
+from crawler.samples.server import SampleServer, query_file_name, sample_registry_path, sample_root
 from spiders.registry import load_registry
 
 SAMPLES = Path(__file__).parents[1] / "crawler" / "samples"

@@ -3,7 +3,7 @@ scheduled crawl is the same runner as the CLI's, recorded with trigger "schedule
 from apscheduler.triggers.cron import CronTrigger
 
 import scheduler
-from crawler.sampleserver import sample_registry_path
+from crawler.samples.server import sample_registry_path
 from storage import list_runs, open_archive
 
 

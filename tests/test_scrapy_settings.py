@@ -35,7 +35,7 @@ def test_the_quick_check_keeps_them_off():
     """``policy-archive check`` lays its own components over ours: added, not in their place."""
     from scrapy.core.spidermw import SpiderMiddlewareManager
 
-    from crawler.check import check_settings
+    from crawler.run.check import check_settings
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -43,5 +43,5 @@ def test_the_quick_check_keeps_them_off():
     crawler = get_crawler(Spider, settings_dict={key: settings[key] for key in KEYS})
     names = {type(mw).__name__ for mw in SpiderMiddlewareManager.from_crawler(crawler).middlewares}
     assert "CheckMiddleware" in names and "DepthMiddleware" not in names
-    extensions = {type(ext).__name__ for ext in crawler.extensions.middlewares}
+    extensions = {type(ext).__name__ for ext in crawler.components.extensions.middlewares}
     assert "CheckRecorder" in extensions and not extensions & {"RemoteControl", "TelnetConsole"}

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from crawler import browser
-from crawler.check import check_sources
-from crawler.crawl_process import LOOPBACK_SETTINGS
-from crawler.sampleserver import sample_registry_path
+from crawler.components import browser
+from crawler.run.check import check_sources
+from crawler.run.crawl_process import LOOPBACK_SETTINGS
+from crawler.samples.server import sample_registry_path
 from spiders.registry import BUILTIN_REGISTRY, load_registry, read_registry
 from tests.conftest import ROOT
 

@@ -44,7 +44,7 @@ def test_help_and_argument_errors_import_nothing_heavy(argv):
 def test_the_parent_of_a_crawl_does_not_load_the_crawler():
     # The parent only opens and closes runs while the child crawls: Scrapy, trafilatura
     # and datasketch (with scipy) would be ~60 MB held for nothing the whole crawl long.
-    loaded = _loaded_heavy("import crawler.crawl_process")
+    loaded = _loaded_heavy("import crawler.run.crawl_process")
     assert "sqlalchemy" in loaded  # it does use the archive: the probe sees real imports
     assert [m for m in loaded if m != "sqlalchemy"] == []
 
@@ -61,7 +61,7 @@ def test_a_signature_does_not_load_datasketch_or_scipy():
 
 
 def test_an_extraction_worker_does_not_load_the_archive():
-    loaded = _loaded_heavy("import crawler.page_work; crawler.page_work.warm_up()")
+    loaded = _loaded_heavy("import crawler.work.page_work; crawler.work.page_work.warm_up()")
     assert loaded == ["trafilatura"]
 
 
@@ -77,6 +77,6 @@ def test_user_errors_of_lazily_imported_modules_are_still_one_line(tmp_path, cap
 
 def test_the_crawl_process_leaves_extraction_to_its_workers():
     # With extraction workers the crawl process never extracts a page itself.
-    loaded = _loaded_heavy("import crawler.pipelines, crawler.crawl_process")
+    loaded = _loaded_heavy("import crawler.components.pipelines, crawler.run.crawl_process")
     assert "scrapy" in loaded and "sqlalchemy" in loaded
     assert not {"trafilatura", "datasketch", "scipy"} & set(loaded)

@@ -1,9 +1,9 @@
-"""crawler/write_lane.py: the run recorder's writes, in order, off the calling thread."""
+"""crawler/components/write_lane.py: the run recorder's writes, in order, off the calling thread."""
 from __future__ import annotations
 
 import threading
 
-from crawler.write_lane import WriteLane
+from crawler.components.write_lane import WriteLane
 
 
 def test_writes_run_in_order_on_another_thread_and_close_waits_for_them():

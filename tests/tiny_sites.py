@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.crawl_process import CrawlSummary, run_crawl
+from crawler.run.crawl_process import CrawlSummary, run_crawl
 from spiders.registry import load_registry
 
 

@@ -6,7 +6,7 @@ import sys
 from contextlib import contextmanager
 from typing import Any
 
-from crawler import output
+from crawler.cli import output
 from crawler.cli.common import CliError, common, open_db
 
 TOPIC_CHOICES = ("health", "eldercare")  # storage.search_filters.TOPICS, without importing storage here

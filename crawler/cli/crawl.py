@@ -5,7 +5,7 @@ import argparse
 import sys
 from typing import Any
 
-from crawler import output
+from crawler.cli import output
 from crawler.cli.common import PROG, CliError, common
 
 
@@ -46,7 +46,7 @@ def _distributed_options(p: Any) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.crawl_process import CrawlStopped, run_crawl
+    from crawler.run.crawl_process import CrawlStopped, run_crawl
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -74,7 +74,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def _run_distributed(args: argparse.Namespace, chosen: list[Any], settings: dict[str, Any]) -> Any:
-    from crawler.distributed import DEFAULT_PREFIX, DistributedError, run_distributed
+    from crawler.run.distributed import DEFAULT_PREFIX, DistributedError, run_distributed
 
     if args.workers < 0:
         raise CliError("--workers cannot be negative")
@@ -103,8 +103,8 @@ def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[s
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.crawl_process import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
-    from crawler.sampleserver import SAMPLE_ORIGIN, SampleServer, sample_registry_path, sample_root
+    from crawler.run.crawl_process import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
+    from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path, sample_root
     from spiders.registry import load_registry
 
     registry_path = sample_registry_path()
@@ -134,7 +134,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         raise CliError("--interval must be a positive number of seconds")
     distributed = None
     if args.distributed:
-        from crawler.distributed import DEFAULT_PREFIX, redis_url
+        from crawler.run.distributed import DEFAULT_PREFIX, redis_url
 
         distributed = {"redis": redis_url(args.redis), "prefix": args.prefix or DEFAULT_PREFIX, "workers": args.workers}
     return scheduler.run_forever(db_url=args.db, registry_path=args.registry, interval=args.interval,

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from crawler import output
+from crawler.cli import output
 from crawler.cli.common import PROG, common
 
 
@@ -27,7 +27,7 @@ def extract_file(path: str, url: str | None) -> dict[str, Any]:
     from crawler.extract import extract_page
     from crawler.extract.attachment import AttachmentError, attachment_text
     from crawler.extract.plaintext import extract_text
-    from crawler.pagefile import NotAPageError, read_input
+    from crawler.cli.pagefile import NotAPageError, read_input
 
     kind, body = read_input(path)
     if kind == "html":
@@ -44,7 +44,7 @@ def extract_file(path: str, url: str | None) -> dict[str, Any]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from crawler.pagefile import NotAPageError
+    from crawler.cli.pagefile import NotAPageError
 
     failures = 0
     for path in args.paths:

@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from crawler import output
+from crawler.cli import output
 from crawler.cli.common import CliError, common, open_db
 
 
@@ -58,7 +58,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
-    from crawler.reextraction import reextract
+    from crawler.run.reextraction import reextract
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 50 == 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from crawler import output
+from crawler.cli import output
 from crawler.cli.common import CliError, common, open_db
 
 

@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from crawler.sampleserver import SampleServer, sample_root
+    from crawler.samples.server import SampleServer, sample_root
 
     options: dict[str, Any] = {"port": args.port, "faults": args.faults, "fault_site": True}
     if args.state is not None:
@@ -55,9 +55,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    from crawler.loopback import is_loopback_url
-    from crawler.samplefaults import FAULT_SOURCE
-    from crawler.sampleserver import sample_registry_path
+    from crawler.components.loopback import is_loopback_url
+    from crawler.samples.faults import FAULT_SOURCE
+    from crawler.samples.server import sample_registry_path
 
     base = args.base.rstrip("/")
     if not base.startswith(("http://", "https://")) or not is_loopback_url(base):

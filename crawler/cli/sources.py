@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler import output
+from crawler.cli import output
 from crawler.cli.common import PROG, CliError, Parser, common, open_db
 
 
@@ -196,7 +196,7 @@ def register_check(actions: Any) -> None:
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
-    from crawler.check import check_sources
+    from crawler.run.check import check_sources
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)

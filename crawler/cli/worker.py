@@ -30,7 +30,7 @@ def add_redis_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from crawler import distributed
+    from crawler.run import distributed
 
     url = distributed.redis_url(args.redis)
     prefix = args.prefix or distributed.DEFAULT_PREFIX
@@ -43,7 +43,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             raise CliError(f"no {'round ' + args.job if args.job else 'open round'} in Redis at {url} (prefix {prefix})")
     except distributed.DistributedError as exc:
         raise CliError(str(exc)) from None
-    from crawler.distributed_worker import run_worker
+    from crawler.run.distributed_worker import run_worker
 
     return run_worker(job, url, prefix, db_url=args.db, idle_seconds=args.idle)
 
@@ -51,7 +51,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def _forever(args: argparse.Namespace, server: Any, url: str, prefix: str) -> int:
     """Wait for rounds; crawl each in a child process (a Twisted reactor runs once per
     process), so this waiting parent stays small."""
-    from crawler import distributed
+    from crawler.run import distributed
 
     done: set[str] = set()
     while True:

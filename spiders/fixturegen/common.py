@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.sampleserver import post_file_name, query_file_name
+from crawler.samples.server import post_file_name, query_file_name
 from spiders.fixturegen.notices import Notice
 
 

@@ -142,7 +142,7 @@ def bare_trafilatura(files: list[Path]) -> float:
 
 
 def _crawl(site: Any, server: Any, db_url: str, settings: dict[str, Any]) -> dict[str, Any]:
-    from crawler.crawl_process import run_crawl
+    from crawler.run.crawl_process import run_crawl
     from spiders.registry import load_registry
 
     sources = list(load_registry(site.registry).values())
@@ -193,8 +193,8 @@ def fetch_floor(start_url: str, concurrency: int) -> dict[str, Any]:
 
 def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 16,
             reference_pages: int = 600, chrome: str = "portal", floor: bool = False) -> dict[str, Any]:
-    from crawler.crawl_process import LOOPBACK_SETTINGS
-    from crawler.sampleserver import SampleServer
+    from crawler.run.crawl_process import LOOPBACK_SETTINGS
+    from crawler.samples.server import SampleServer
 
     settings: dict[str, Any] = {**LOOPBACK_SETTINGS, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
                                 "CONCURRENT_REQUESTS": concurrency}

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 from crawler.extract import extract_page  # noqa: E402
-from crawler.sampleserver import sample_registry_path, sample_root  # noqa: E402
+from crawler.samples.server import sample_registry_path, sample_root  # noqa: E402
 from tests import third_party  # noqa: E402
 
 Page = tuple[str, bytes]  # (url, raw bytes)

@@ -7,7 +7,7 @@
 written by ``createPageHTML`` plus a plain 下一页 link; detail pages
 ``xxgk/YYYYMM/tYYYYMMDD_N.html`` with the 信息公开 table, a title heading and the body in
 ``#zoom``) and ``root/sources.toml``, a registry with the one ``gov_portal`` source whose
-URLs use ``{base}``. Serve ``root/www`` with crawler.sampleserver.SampleServer: it sends
+URLs use ``{base}``. Serve ``root/www`` with crawler.samples.server.SampleServer: it sends
 ETag and Last-Modified and answers conditional requests with 304.
 
 The same ``(notices, seed)`` gives the same bytes and the same file times, so a second

@@ -4,7 +4,7 @@ import codecs
 import pytest
 
 from crawler.extract.decode import decode_html
-from crawler.pagefile import NotAPageError, read_input
+from crawler.cli.pagefile import NotAPageError, read_input
 
 TEXT = "关于做好老年人健康管理工作的通知\n各区卫生健康局：\n现将有关事项通知如下。"
 

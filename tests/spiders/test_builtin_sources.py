@@ -1,6 +1,6 @@
 """Every built-in source, its real spider, on its fixture over loopback.
 
-One crawl of all the built-in sources at once (crawler.crawl_process.run_crawl, a child process,
+One crawl of all the built-in sources at once (crawler.run.crawl_process.run_crawl, a child process,
 real Scrapy), with POLICY_HOST_MAP sending each real origin to the fixture server, so the
 archive holds the real URLs; then per source: the listing's notice links, the next listing
 page, and the fields extracted from its first notice, against spiders/fixtures/expected.toml.
@@ -15,8 +15,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from sqlalchemy import select
 
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import SampleServer
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.server import SampleServer
 from spiders.probe import FIXTURES, fixture_fetcher, host_map, probe_source
 from spiders.registry import BUILTIN_REGISTRY, load_registry
 from storage import open_archive

@@ -9,8 +9,8 @@ from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem
-from crawler.middlewares import ConditionalRecheckMiddleware
-from crawler.sampleserver import sample_registry_path, sample_root
+from crawler.components.middlewares import ConditionalRecheckMiddleware
+from crawler.samples.server import sample_registry_path, sample_root
 from spiders import spider_for_family
 from spiders.registry import load_registry
 
@@ -210,7 +210,7 @@ def test_a_detail_page_leaves_no_tree_on_its_response():
 def test_the_attachment_links_travel_in_the_item():
     from crawler.extract import decode_html
     from crawler.extract.attachments import attachment_links
-    from crawler.item_extraction import extract_item
+    from crawler.work.item_extraction import extract_item
 
     _, _, item = _item_with_attachments()
     html, _ = decode_html(item.parts[0].body)

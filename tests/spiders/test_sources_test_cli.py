@@ -1,7 +1,7 @@
 """`policy-archive sources test ID`: offline, on the source's fixture; `sources` still lists."""
 import json
 
-from crawler.sampleserver import sample_registry_path
+from crawler.samples.server import sample_registry_path
 from tests.test_cli import assert_one_line_error, cli
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
-from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.sampleserver import sample_registry_path
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.models import Document, Version

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.items import CapturedPart, PageItem, PageRecord
-from crawler.item_extraction import extract_item
-from crawler.reextraction import reextract
-from crawler.sampleserver import sample_registry_path, sample_root
+from crawler.work.item_extraction import extract_item
+from crawler.run.reextraction import reextract
+from crawler.samples.server import sample_registry_path, sample_root
 from spiders.registry import load_registry
 from storage import get_document, ingest
 from storage.models import Version

@@ -1,6 +1,6 @@
 """Re-extraction: read stored pages again with today's extractors (after an extractor
 change) and let storage apply what changed. Lives on the crawler side because it joins
-the two: extraction (crawler.item_extraction) and the archive (storage.reextract)."""
+the two: extraction (crawler.work.item_extraction) and the archive (storage.reextract)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,12 +9,12 @@ from datetime import date
 from typing import Any
 
 from crawler.items import PageItem
-from crawler.item_extraction import extract_item
+from crawler.work.item_extraction import extract_item
 from spiders.registry import RegistryError, Source, load_registry
 
 
 def _registries(registry_path: str | None) -> dict[str, Source]:
-    from crawler.sampleserver import sample_registry_path
+    from crawler.samples.server import sample_registry_path
 
     sources: dict[str, Source] = {}
     for path in (sample_registry_path(), None) if registry_path is None else (registry_path,):

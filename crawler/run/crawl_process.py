@@ -1,7 +1,7 @@
 """One way to run a crawl, for the CLI and the scheduler alike.
 
 The parent opens the CrawlRun rows, then runs Scrapy in a child process
-(``python -m crawler.crawl_child SPEC``): the Twisted reactor cannot restart inside one
+(``python -m crawler.run.crawl_child SPEC``): the Twisted reactor cannot restart inside one
 process, and a crash or hang of a crawl must not take the caller down. The parent
 closes any run the child left open, and reads the summary back from the archive.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.loopback import is_loopback_url
+from crawler.components.loopback import is_loopback_url
 from spiders.registry import Source, load_registry
 from storage import crawl_runs, open_archive
 from storage.models import RUN_COUNTERS as COUNTERS
@@ -204,7 +204,7 @@ def _run_child(spec: dict[str, Any], timeout: float | None) -> int | str:
     try:
         # The child's stdout goes to our stderr: stdout is kept for --json output.
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.crawl_child", spec_path], stdout=sys.stderr.fileno()
+            [sys.executable, "-m", "crawler.run.crawl_child", spec_path], stdout=sys.stderr.fileno()
         )
         waited = 0.0
         while True:
@@ -268,7 +268,7 @@ def child_main(spec_path: str) -> int:
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     from scrapy.settings import Settings
 
-    from crawler.browser import crawl_settings
+    from crawler.components.browser import crawl_settings
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     sources = spec_sources(spec)

@@ -1,6 +1,6 @@
 """The archive pipeline: extract, filter by topic, ingest: one transaction per page.
 
-A page's CPU work (decode, extraction, normalized text and MinHash: crawler/page_work.py)
+A page's CPU work (decode, extraction, normalized text and MinHash: crawler/work/page_work.py)
 runs in a pool of worker processes (POLICY_EXTRACT_WORKERS, default one per core but one; 0 runs
 it in the reactor's thread pool); its archive write then runs in the reactor's thread
 pool. Never on the reactor thread: a slow page (or a slow archive) must not stall
@@ -22,9 +22,9 @@ from twisted.internet.threads import deferToThread
 
 from crawler.extract.model import Extraction
 from crawler.items import PageItem, PageRecord
-from crawler.crawl_state import RunContext, run_context
-from crawler.page_pool import PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers, open_shared_pool
-from crawler.page_work import PrepareFailed, prepare_in_worker, prepare_item, with_bodies, worker_init
+from crawler.run.crawl_state import RunContext, run_context
+from crawler.work.page_pool import PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers, open_shared_pool
+from crawler.work.page_work import PrepareFailed, prepare_in_worker, prepare_item, with_bodies, worker_init
 from storage import crawl_runs
 from storage.ingest import ingest, record_offtopic, record_unextracted
 from storage.known_pages import mark_unchanged

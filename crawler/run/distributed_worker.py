@@ -1,4 +1,4 @@
-"""The worker side of a distributed round (crawler/distributed.py): Scrapy with
+"""The worker side of a distributed round (crawler/run/distributed.py): Scrapy with
 scrapy-redis's scheduler and fingerprint set, the family spiders seeding once, a
 Redis-wide politeness delay per host, and a worker that leaves when the work is done.
 
@@ -20,9 +20,9 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-from crawler.distributed import HEARTBEAT_SECONDS, HEARTBEAT_TTL, JOB_TTL, Keys, job_sources
-from crawler.hostmap import META_ORIGINAL
-from crawler.extensions import RunRecorder
+from crawler.run.distributed import HEARTBEAT_SECONDS, HEARTBEAT_TTL, JOB_TTL, Keys, job_sources
+from crawler.components.hostmap import META_ORIGINAL
+from crawler.components.extensions import RunRecorder
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ def worker_settings(job: dict[str, Any], redis: str, prefix: str, db_url: str | 
     settings.setmodule("crawler.settings", priority="project")
     handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": f"{__name__}.PoliteDownloadHandler",
                 "https": f"{__name__}.PoliteDownloadHandler"}
-    extensions = {**settings.getdict("EXTENSIONS"), "crawler.extensions.RunRecorder": None,
+    extensions = {**settings.getdict("EXTENSIONS"), "crawler.components.extensions.RunRecorder": None,
                   f"{__name__}.WorkerRunRecorder": 100, f"{__name__}.WorkerLifetime": 110}
     settings.update(
         {

@@ -40,7 +40,7 @@ list_links = "ul.list a"
 next_page = "a.next"
 max_pages = 8
 enabled = true
-notes = "the sample server's fault site (crawler/samplefaults.py)"
+notes = "the sample server's fault site (crawler/samples/faults.py)"
 """
 
 ROBOTS_RULES = "Disallow: /faults/private/\n"

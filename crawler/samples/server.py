@@ -41,7 +41,7 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
   ``www-later/`` (made by build.py) are laid over ``www/``.
 * **Stable host names**: the sample sites' URLs are ``SAMPLE_ORIGIN`` + path whatever port
   the server got; ``host_map()`` is the ``POLICY_HOST_MAP`` that sends them to this server
-  (crawler/hostmap.py), so an archive filled from two runs on two ports sees one set of URLs.
+  (crawler/components/hostmap.py), so an archive filled from two runs on two ports sees one set of URLs.
 
 ``hits`` counts requests by request target (path plus ``?query`` when there is one) and
 ``log`` keeps every request (method, target, status, request headers) for assertions.
@@ -60,7 +60,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from crawler.samplefiles import js_cookie_guard, not_modified, post_file_name, query_file_name
+from crawler.samples.files import js_cookie_guard, not_modified, post_file_name, query_file_name
 
 __all__ = ["SAMPLE_ORIGIN", "STATES", "SampleServer", "RequestRecord", "sample_root", "sample_registry_path",
            "query_file_name", "post_file_name"]
@@ -70,7 +70,7 @@ SAMPLE_ORIGIN = "http://sites.sample.test"
 STATES = ("initial", "later")
 
 _SAMPLES_ENV = "POLICY_ARCHIVE_SAMPLES"
-_REPO_SAMPLES = Path(__file__).resolve().parent / "samples"
+_REPO_SAMPLES = Path(__file__).resolve().parent
 
 _CONTENT_TYPES = {
     ".html": "text/html",
@@ -187,7 +187,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         path = unquote(urlsplit(self.path).path)
         if path.startswith("/faults/") and owner.fault_site:
-            from crawler import samplefaults
+            from crawler.samples import faults as samplefaults
 
             owner.record(RequestRecord(self.command, self.path, 0, {k: v for k, v in self.headers.items()}))
             samplefaults.answer(self, path, owner.faults)
@@ -237,7 +237,7 @@ class SampleServer:
         self.host = host
         self.port = port
         self.verbose = verbose
-        # the fault site (crawler/samplefaults.py) under /faults/: ``faults`` turns its
+        # the fault site (crawler/samples/faults.py) under /faults/: ``faults`` turns its
         # faults on; with them off it answers like a healthy site
         self.faults = faults
         self.fault_site = faults if fault_site is None else fault_site
@@ -312,7 +312,7 @@ class SampleServer:
             robots = self.root / "robots.txt"
             body = robots.read_bytes() if robots.is_file() else _ROBOTS_ALLOW_ALL
             if self.fault_site:
-                from crawler.samplefaults import ROBOTS_RULES
+                from crawler.samples.faults import ROBOTS_RULES
 
                 body = body.replace(b"User-agent: *\n", b"User-agent: *\n" + ROBOTS_RULES.encode(), 1)
             return 200, {"Content-Type": "text/plain"}, body

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.loopback import is_loopback_url
+from crawler.components.loopback import is_loopback_url
 
 
 class LoopbackGuardMiddleware:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from crawler.errors import ANTI_BOT_STATUSES
-from crawler.loopback import is_loopback_url
+from crawler.components.loopback import is_loopback_url
 
 NEEDS_BROWSER = "needs_browser"
 INSTALL_HINT = "pip install 'policy-archive[browser]' and apt-get install chromium"
@@ -92,9 +92,9 @@ def crawl_settings(sources: Iterable[Any], loopback_only: bool, timeout_s: float
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(timeout_s * 1000),
-        "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": "crawler.browser.browser_headers",
+        "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": "crawler.components.browser.browser_headers",
         "PLAYWRIGHT_ABORT_REQUEST": (
-            "crawler.browser.abort_unless_loopback" if loopback_only else "crawler.browser.abort_assets"
+            "crawler.components.browser.abort_unless_loopback" if loopback_only else "crawler.components.browser.abort_assets"
         ),
     }
 

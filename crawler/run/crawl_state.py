@@ -1,6 +1,6 @@
 """What one crawler process keeps while it crawls (RunContext): the archive, the CrawlRun
-row of each source, its counts so far; shared by the run recorder (crawler/extensions.py)
-and the archive pipeline (crawler/pipelines.py, which works in a thread pool)."""
+row of each source, its counts so far; shared by the run recorder (crawler/components/extensions.py)
+and the archive pipeline (crawler/components/pipelines.py, which works in a thread pool)."""
 from __future__ import annotations
 
 import json

@@ -17,7 +17,7 @@ Keys, all under a prefix (``--prefix``, so two deployments or test runs never me
     P:job:ID:SPIDER:requests       scrapy-redis request queue
     P:job:ID:SPIDER:dupefilter     scrapy-redis fingerprint set
     P:job:ID:worker:WID:SPIDER     heartbeat of a running worker (expires)
-    P:polite:HOST                  when HOST may next be asked (crawler/distributed_worker.py)
+    P:polite:HOST                  when HOST may next be asked (crawler/run/distributed_worker.py)
 
 The fingerprint set lives as long as its round, not forever: with SCHEDULER_PERSIST a
 worker that stops and comes back resumes the round without fetching anything twice,
@@ -236,7 +236,7 @@ def run_distributed(
 ) -> DistributedSummary:
     """One distributed round of these sources: publish it, run ``workers`` local worker
     processes (more may join from other machines), wait, close the runs."""
-    from crawler.crawl_process import CrawlSummary, _result
+    from crawler.run.crawl_process import CrawlSummary, _result
     from storage import crawl_runs, open_archive
     from storage.queries import archive_stats
 

@@ -1,7 +1,7 @@
 """A page's CPU work, from fetched bytes to what ingest writes: decode, extract, then
 storage's preparation (normalized text, its hash, the MinHash signature).
 
-``prepare_item`` is what an extraction worker process runs (crawler/page_pool.py), or the
+``prepare_item`` is what an extraction worker process runs (crawler/work/page_pool.py), or the
 pipeline itself when POLICY_EXTRACT_WORKERS is 0. Nothing here touches the archive.
 
 The crawl process imports this module too (it hands these functions to the pool), but
@@ -25,7 +25,7 @@ class PrepareFailed(Exception):
 
 def prepare_item(item: PageItem, source: Source) -> PreparedPage:
     """Extraction errors propagate as they are (the page is kept raw, kind ``parse``)."""
-    from crawler.item_extraction import extract_item
+    from crawler.work.item_extraction import extract_item
 
     extraction, files = extract_item(item, source)
     record = PageRecord(
@@ -94,7 +94,7 @@ def _exit_with(crawl_pid: int) -> None:
 def warm_up() -> None:
     """Import and build what the first page would otherwise pay for: the extraction
     stack and the MinHash permutation table (the fork server preloads nothing)."""
-    import crawler.item_extraction  # noqa: F401
+    import crawler.work.item_extraction  # noqa: F401
     from storage import neardup
 
     neardup.minhash_signature("预热" * neardup.MIN_CHARS)

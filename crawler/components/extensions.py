@@ -7,9 +7,9 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.crawl_state import open_missing_runs, run_context
+from crawler.run.crawl_state import open_missing_runs, run_context
 from crawler.signals import fetch_failed, listing_discovered, listing_walked
-from crawler.write_lane import WriteLane
+from crawler.components.write_lane import WriteLane
 from storage import crawl_runs, frontier
 from storage.known_pages import known_pages
 

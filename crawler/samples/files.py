@@ -1,6 +1,6 @@
 """How the sample server answers, as pure rules: which file a request names (query
 strings and POST bodies become file names), when a conditional request is a 304, and
-the JavaScript cookie guard of a guarded site. crawler/sampleserver.py serves them."""
+the JavaScript cookie guard of a guarded site. crawler/samples/server.py serves them."""
 from __future__ import annotations
 
 import email.utils

@@ -3,7 +3,7 @@ source, fetched by the source's own family spider (so Hanweb records, gkmlpt con
 JSON APIs, request headers and the browser path are all exercised as in a crawl), with
 short timeouts, every source at once, nothing written to the archive.
 
-The parent runs the crawl in a child process (``python -m crawler.check SPEC OUT``), as the
+The parent runs the crawl in a child process (``python -m crawler.run.check SPEC OUT``), as the
 runner does, and reads back one record per source: whether the listing answered, how many
 notice links its first listing page gave, and what the first detail page extracts to
 (title, 文号, date). Without network every source fails in a few seconds with its kind
@@ -91,7 +91,7 @@ def check_sources(
             "timeout": timeout,
             "settings": settings or {},
         }, ensure_ascii=False), encoding="utf-8")
-        child = subprocess.Popen([sys.executable, "-m", "crawler.check", str(spec), str(out)],
+        child = subprocess.Popen([sys.executable, "-m", "crawler.run.check", str(spec), str(out)],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             _, err = child.communicate(timeout=timeout * 4 + 30)
@@ -183,7 +183,7 @@ class CheckPipeline:
 
     def process_item(self, item: Any) -> Any:
         from crawler.items import PageItem
-        from crawler.item_extraction import extract_item
+        from crawler.work.item_extraction import extract_item
 
         if not isinstance(item, PageItem):
             return item
@@ -255,10 +255,10 @@ def check_settings(timeout: float) -> dict[str, Any]:
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 32,
-        "ITEM_PIPELINES": {"crawler.check.CheckPipeline": 300},
-        "EXTENSIONS": {"crawler.check.CheckRecorder": 100},
+        "ITEM_PIPELINES": {"crawler.run.check.CheckPipeline": 300},
+        "EXTENSIONS": {"crawler.run.check.CheckRecorder": 100},
         # added to the project's (which turn DepthMiddleware off), not in their place
-        "SPIDER_MIDDLEWARES": {**project_settings.SPIDER_MIDDLEWARES, "crawler.check.CheckMiddleware": 950},
+        "SPIDER_MIDDLEWARES": {**project_settings.SPIDER_MIDDLEWARES, "crawler.run.check.CheckMiddleware": 950},
         "LOG_LEVEL": os.environ.get("POLICY_ARCHIVE_LOG_LEVEL", "ERROR"),
     }
 
@@ -266,8 +266,8 @@ def check_settings(timeout: float) -> dict[str, Any]:
 def child_main(spec_path: str, out_path: str) -> int:
     from scrapy.settings import Settings
 
-    from crawler.browser import crawl_settings
-    from crawler.crawl_process import crawler_process, spec_sources
+    from crawler.components.browser import crawl_settings
+    from crawler.run.crawl_process import crawler_process, spec_sources
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     sources = spec_sources(spec)
@@ -286,7 +286,7 @@ def child_main(spec_path: str, out_path: str) -> int:
 
 
 if __name__ == "__main__":
-    # The Scrapy components load this module as crawler.check: run that one, whose RESULTS they fill.
-    from crawler.check import child_main as _main
+    # The Scrapy components load this module as crawler.run.check: run that one, whose RESULTS they fill.
+    from crawler.run.check import child_main as _main
 
     sys.exit(_main(sys.argv[1], sys.argv[2]))

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.loopback import is_loopback_url
+from crawler.components.loopback import is_loopback_url
 
 META_ORIGINAL = "hostmap_original"
 META_REWRITTEN = "hostmap_rewritten"
