@@ -43,5 +43,5 @@ def test_the_quick_check_keeps_them_off():
     crawler = get_crawler(Spider, settings_dict={key: settings[key] for key in KEYS})
     names = {type(mw).__name__ for mw in SpiderMiddlewareManager.from_crawler(crawler).middlewares}
     assert "CheckMiddleware" in names and "DepthMiddleware" not in names
-    extensions = {type(ext).__name__ for ext in crawler.components.extensions.middlewares}
+    extensions = {type(ext).__name__ for ext in crawler.extensions.middlewares}
     assert "CheckRecorder" in extensions and not extensions & {"RemoteControl", "TelnetConsole"}
