@@ -42,6 +42,7 @@ from eval_scoring import (  # noqa: E402
     page_markers,
     score_fields,
 )
+from eval_report import Miss, corpus_counts, failure_classes, has_table, is_health_publisher, render_counts  # noqa: E402
 from tests import third_party  # noqa: E402
 
 LABELS = load_labels()
@@ -81,6 +82,75 @@ def test_real_corpus_is_as_large_as_the_issue_asks():
     pages, sites, families = len(REAL), len({p.site for p in REAL}), len({p.cms for p in REAL})
     short = [need - have for have, need in ((pages, MIN_REAL_PAGES), (sites, MIN_SITES), (families, MIN_CMS_FAMILIES))]
     assert max(short) <= 0, f"{pages} real pages from {sites} sites and {families} CMS families; issue 6 asks for 150 / 25 / 8"
+
+
+# issue 19: a corpus that measures the long tail
+ISSUE_19 = {"pages": 300, "sites": 80, "health": 60, "table": 100, "test_table": 40}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 19 open: the corpus is short of the long tail it asks for")
+def test_real_corpus_measures_the_long_tail():
+    counts = corpus_counts(LABELS)
+    have = {"pages": counts["all"].pages, "sites": counts["all"].sites, "health": counts["all"].health,
+            "table": counts["all"].table, "test_table": counts["test"].table}
+    assert all(have[k] >= need for k, need in ISSUE_19.items()), f"{have}; issue 19 asks for {ISSUE_19}"
+
+
+def test_readme_prints_the_corpus_counts_make_eval_prints():
+    readme = (CORPUS_DIR / "README.md").read_text("utf-8")
+    for line in render_counts(corpus_counts(LABELS)).splitlines():
+        assert line.strip() in readme, line
+
+
+@pytest.mark.parametrize("entry, health", [
+    ({"agency": "国家卫生健康委员会"}, True),
+    ({"agency": ["市民政局", "宁波市民政局"]}, True),
+    ({"agency": "国家医疗保障局 财政部"}, True),
+    ({"agency": "江西省人民政府"}, False),  # 民政 inside 人民政府 is no civil-affairs bureau
+    ({"publisher": "全国老龄工作委员会办公室"}, True),
+    ({}, False),
+])
+def test_health_publisher(entry, health):
+    assert is_health_publisher(entry) is health
+
+
+def test_a_page_has_a_table_when_labeled_so_or_when_it_prints_an_index_number():
+    assert has_table({"index_number": "x"}) and has_table({"table": True})
+    assert not has_table({}) and not has_table({"index_number": "x", "table": False})
+
+
+@pytest.mark.parametrize("field, got, want, title, label", [
+    ("doc_number", None, "财政部 税务总局公告2025年第17号", "", "公告-style number (…公告2025年第17号)"),
+    ("doc_number", "政〔2022〕6号", "宁政规〔2022〕6号", "", "规范性文件 prefix with 规 / 中规"),
+    ("doc_number", "然资发〔2020〕1号", "自然资发〔2020〕1号", "", "issuer prefix cut at its start"),
+    ("doc_number", None, "国发〔2019〕5号", "关于国发〔2019〕5号的解读", "文号 printed only in the title line"),
+    ("doc_number", "国发〔2019〕5号", None, "", "false 文号 on a page without one"),
+    ("doc_number", "国发〔2019〕6号", "国发〔2019〕5号", "", "other 文号 miss"),
+    ("title", "【市级相关政策】关于X的通知", "关于X的通知", None, "decorative tag before the heading (【…】, [...])"),
+    ("title", "[已废止]关于X的通知", "关于X的通知", None, "decorative tag before the heading (【…】, [...])"),
+    ("title", "关于X\u200b的通知", "关于X的通知", None, "zero-width characters kept"),
+    ("title", "关于X的通知(2024年01月30日)", "关于X的通知", None, "date in brackets appended"),
+    ("title", "某某市人民政府关于", "某某市人民政府关于X的通知", None, "heading split over two elements, one part read"),
+    ("title", "印发X的通知", "市局等八部门印发X的通知", None, "issuer prefix dropped"),
+    ("title", "政策解读", "关于X的解读", None, "label text read as the title"),
+    ("title", "关于Y的通知", "关于X的通知", None, "other title miss"),
+    ("agency", None, "某某市民政局", "正文\n某某市民政局\n2024年1月2日", "issuer only in the signature block, missed"),
+    ("agency", "市住建局", "某某市住房和城乡建设局", "", "short form given for the full issuer"),
+    ("agency", "某局", "某某市社会救助工作联席会议", "", "联席会议 / 管委会 issuer"),
+    ("agency", "乙局", "甲局", "", "other agency miss"),
+    ("signed_date", date(2024, 1, 3), date(2024, 1, 2), "", "成文日期 miss"),
+])
+def test_failure_class(field, got, want, title, label):
+    verdict = field_verdict(field, got, want)
+    assert verdict in ("wrong", "missed")
+    gold = title if field == "agency" else ""
+    wanted = {field: want, **({"title": title} if field == "doc_number" else {})}
+    counted = failure_classes([Miss({field: verdict}, {field: got}, wanted, gold)])
+    assert counted == {(field, label): 1}
+
+
+def test_right_fields_fall_in_no_class():
+    assert not failure_classes([Miss({"title": "right", "agency": "absent"}, {"title": "t"}, {"title": "t"}, "")])
 
 
 @pytest.mark.parametrize("page", REAL, ids=lambda p: p.id)

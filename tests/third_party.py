@@ -10,6 +10,10 @@ Its layout::
     eval-corpus/gold/<file>    their gold bodies (labels.toml ``gold`` = "gold/<file>")
     attachments/word97_fastsaved_small.doc
 
+Every file of the directory has a row in ``tests/eval/corpus/third_party.toml`` (origin
+repository, commit, path, how it is taken out, sha256); ``tests/eval/layout_third_party.py``
+lays the directory out from repository snapshots and checks it.
+
 Everything that reads these files asks here, so a fresh clone without them skips in one
 way everywhere (the sha256 in labels.toml says whether a present page is the right one).
 """

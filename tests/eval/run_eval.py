@@ -27,6 +27,7 @@ for path in (str(ROOT), str(HERE)):
         sys.path.insert(0, path)
 
 from baselines import BASELINE_FIELDS, gne_extract, trafilatura_bare  # noqa: E402
+from eval_report import corpus_counts, failure_classes, misses_of, render_counts, render_failure_classes  # noqa: E402
 from tests import third_party  # noqa: E402
 from eval_corpus import (  # noqa: E402
     META_FIELDS,
@@ -288,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json:
         report = as_json(stats, results, seconds)
+        report["corpus"] = {name: vars(c) for name, c in corpus_counts(labels).items()}
+        gold_of = {p.id: p.gold for p in pages}
+        report["failure_classes_dev"] = [
+            {"field": f, "class": c, "pages": n}
+            for (f, c), n in sorted(failure_classes(misses_of(results["ours"], gold_of, "dev")).items())
+        ]
         if missing:
             # the test split is short of pages: its acceptance verdicts would mean nothing
             report["acceptance"] = None
@@ -303,7 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{len({p.cms for p in real})} CMS families; {len(pages) - len(real)} pages of ours as a regression group):\n"
         "policy-archive (ours) vs bare trafilatura vs GNE\n"
     )
+    print(render_counts(corpus_counts(labels)) + "\n")
     print(render_table(stats))
+    # dev only: the test split's misses are not for reading, not even as counts by class
+    gold_of = {p.id: p.gold for p in pages}
+    print("\n" + render_failure_classes(failure_classes(misses_of(results["ours"], gold_of, "dev"))))
     if args.verbose:
         print("\nWhere we are wrong (dev and regression only):\n" + render_mistakes(results))
     if missing:
