@@ -12,12 +12,13 @@ built-in id replaces that entry: the way to fix a source a site redesign broke).
 """
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from crawler.items import SOURCE_KINDS as KINDS
 
@@ -214,11 +215,6 @@ def read_registry(path: str | os.PathLike) -> dict[str, Source]:
     return sources
 
 
-def _toml_value(value: Any) -> str:
-    # JSON strings, booleans and lists of strings are valid TOML values as they are.
-    return json.dumps(value, ensure_ascii=False)
-
-
 def add_user_source(table: dict[str, Any], path: str | os.PathLike | None = None) -> Source:
     """Append one source to the user registry (made when missing) and return it; refuses
     an id the merged registry already has."""
@@ -227,12 +223,13 @@ def add_user_source(table: dict[str, Any], path: str | os.PathLike | None = None
     existing = read_registry(path) if path.is_file() else {}
     if source.id in existing or source.id in read_registry(BUILTIN_REGISTRY):
         raise RegistryError(f"a source with id {source.id!r} exists already (choose another with --id)")
-    lines = ["", "[[source]]"] + [f"{k} = {_toml_value(v)}" for k, v in table.items() if v not in (None, (), [])]
+    # TOML has no null, and an empty list is the default: both are left out
+    entry = tomli_w.dumps({"source": [{k: v for k, v in table.items() if v not in (None, (), [])}]})
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists() or path.stat().st_size == 0
     with path.open("a", encoding="utf-8") as fh:
         if new:
             fh.write("# Your own sources (policy-archive sources add), merged over the built-in registry.\n")
-        fh.write("\n".join(lines) + "\n")
+        fh.write("\n" + entry)
     read_registry(path)  # what we wrote must read back
     return source

@@ -127,3 +127,23 @@ def test_browser_user_agent_carries_our_contact(tmp_path, monkeypatch):
         "User-Agent": BROWSER_USER_AGENT, "Referer": "https://r/", "From": "ops@example.org"}
     # our own User-Agent (the settings') already says who we are: no From needed
     assert request_headers(sources["b"]) == {"Accept": "application/json"}
+
+
+def test_added_sources_read_back_as_written(tmp_path):
+    import tomllib
+
+    from spiders.registry import add_user_source
+
+    path = tmp_path / "mine.toml"
+    path.write_text("# my notes, kept\n", encoding="utf-8")
+    tables = [
+        {"id": f"mine_{n}", "name": name, "kind": "gov", "family": "generic", "region": None, "browser": False,
+         "start_urls": [f"https://example.gov.cn/{n}/"], "notes": notes}
+        for n, (name, notes) in enumerate([("沈阳 \"市\" 卫健委", "a\\b\nline two\t]] [[source]]"), ("保山", "")])
+    ]
+    for table in tables:
+        add_user_source(table, path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# my notes, kept\n")
+    assert tomllib.loads(text)["source"] == [{k: v for k, v in t.items() if v is not None} for t in tables]
+    assert set(load_registry(path)) == {"mine_0", "mine_1"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("sqlalchemy", "scrapy", "trafilatura", "datasketch", "scipy", "twisted")
+HEAVY = ("sqlalchemy", "scrapy", "trafilatura", "datasketch", "scipy", "twisted", "rich")
 
 
 def _loaded_heavy(code: str) -> list[str]:

@@ -84,9 +84,8 @@ def history_text(h: dict[str, Any]) -> str:
         mark = "  (current)" if v["is_current"] else ""
         lines.append(f"version {v['seq']}: first seen {_day(v['first_seen'])}, last seen {_day(v['last_seen'])}, "
                      f"{v['characters']} characters, hash {v['text_hash'][:12]}{mark}")
-        for c in v["carried_by"]:
-            lines.append(f"    {c['source_id']:<12} {c['kind']:<10} {c['url']}  "
-                         f"({_day(c['first_seen'])} … {_day(c['last_seen'])})")
+        lines += output.table([(c["source_id"], c["kind"], c["url"], f"({_day(c['first_seen'])} … {_day(c['last_seen'])})")
+                               for c in v["carried_by"]], indent="    ")
     return "\n".join(lines)
 
 

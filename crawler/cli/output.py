@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the CLI imports this module for every command, --help included
@@ -55,17 +54,48 @@ def extraction_dict(ex: Extraction) -> dict[str, Any]:
     }
 
 
-def _row(cells: list[Any], widths: list[int]) -> str:
-    return "  ".join(str(c if c is not None else "-").ljust(w) for c, w in zip(cells, widths)).rstrip()
+def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, *,
+          right: Collection[int] = (), indent: str = "") -> list[str]:
+    """Rows laid out in columns, one line each, the header's first when there is one.
+
+    Every command's table goes through here, so that a column is as wide as its widest cell
+    in terminal columns (a CJK character takes two: the 文号 and titles are Chinese) and
+    the next column starts at the same place on every row. Plain text, pipes included:
+    no borders, no colours, two spaces between columns, no trailing spaces. Cells are made
+    terminal-safe; None shows as "-"; ``right`` holds the indexes of right-aligned columns.
+    Callers put their own lines between the rows (a snippet, a row's errors).
+    """
+    if not rows and header is None:
+        return []
+    # rich costs ~40 ms to import: only the commands that print a table pay it, not --help
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(box=None, show_header=header is not None, show_edge=False, pad_edge=False,
+                 padding=(0, 1), header_style=None)
+    for i, name in enumerate(header if header is not None else rows[0]):
+        grid.add_column(Text(name) if header is not None else None,
+                        justify="right" if i in right else "left", no_wrap=True)
+    for row in rows:
+        # Text, not str: rich would read [brackets] in a title as markup and :name: as emoji
+        grid.add_row(*(Text(terminal_safe(str(c if c is not None else "-"))) for c in row))
+    # wide enough never to wrap or cut a cell; render_lines gives the text without styles
+    console = Console(width=1_000_000, color_system=None, force_terminal=False, legacy_windows=False)
+    lines = console.render_lines(grid, console.options, pad=False, new_lines=False)
+    return [(indent + "".join(seg.text for seg in line)).rstrip() for line in lines]
 
 
 def crawl_text(s: dict[str, Any]) -> str:
-    cols = ["source", "status", "pages", "new docs", "new vers", "unchanged", "off-topic", "errors"]
-    widths = [max(12, *(len(r["source"]) for r in s["sources"])) if s["sources"] else 12, 11, 6, 8, 8, 9, 9, 6]
-    lines = [_row(cols, widths)]
-    for r in s["sources"]:
-        lines.append(_row([r["source"], r["status"], r["pages"], r["new_documents"], r["new_versions"],
-                           r["unchanged"], r["offtopic"], r["errors"]], widths))
+    cols = ("source", "status", "pages", "new docs", "new vers", "unchanged", "off-topic", "errors")
+    rows = [[r["source"], r["status"], r["pages"], r["new_documents"], r["new_versions"], r["unchanged"],
+             r["offtopic"], r["errors"]] for r in s["sources"]]
+    rows.append(["total", "ok" if s["ok"] else "with failures", s["pages"], s["new_documents"],
+                 s["new_versions"], s["unchanged"], s["offtopic"], s["errors"]])
+    head, *laid, total = table(rows, cols)
+    lines = [head]
+    for r, line in zip(s["sources"], laid):
+        lines.append(line)
         if r["error_kinds"]:
             kinds = ", ".join(f"{k} ×{n}" for k, n in sorted(r["error_kinds"].items()))
             lines.append(f"    errors: {kinds}")
@@ -73,8 +103,7 @@ def crawl_text(s: dict[str, Any]) -> str:
                 lines.append(f"      {sample}")
         if r.get("note"):
             lines.append(f"    note: {r['note']}")
-    lines.append(_row(["total", "ok" if s["ok"] else "with failures", s["pages"], s["new_documents"],
-                       s["new_versions"], s["unchanged"], s["offtopic"], s["errors"]], widths))
+    lines.append(total)
     lines.append(f"archive now holds {s['documents']} documents")
     return "\n".join(lines)
 
@@ -99,20 +128,20 @@ def search_text(result: dict[str, Any], bold: bool = False) -> str:
         return "no matching notices" if total == 0 else f"{total} notices match; page {result['page']} is past the last ({result['pages']})"
     first = (result["page"] - 1) * result["limit"] + 1
     lines = [f"{total} notices match, showing {first}-{first + len(hits) - 1} (page {result['page']} of {result['pages']})"]
-    for h in hits:
-        date = h.get("published_date") or h.get("signed_date") or ""
-        number = h.get("doc_number") or ""
-        lines.append(terminal_safe(f"{h['id']:>5}  {date:10}  {number:18}  {h.get('title') or '(untitled)'}"))
+    rows = [(h["id"], h.get("published_date") or h.get("signed_date") or "", h.get("doc_number") or "",
+             h.get("title") or "(untitled)") for h in hits]
+    under_date = " " * (max(len(str(h["id"])) for h in hits) + 2)  # the id column and its gap
+    for h, line in zip(hits, table(rows, right=(0,))):
+        lines.append(line)
         if h.get("snippet_text"):
-            lines.append("       " + _marked(h["snippet_text"], h.get("marks") or [], bold))
+            lines.append(under_date + _marked(h["snippet_text"], h.get("marks") or [], bold))
     return "\n".join(lines)
 
 
 def new_text(d: dict[str, Any]) -> str:
-    lines = [f"{d['count']} notices arrived since {d['since'][:19]}"]
-    for r in d["documents"]:
-        lines.append(f"{r['id']:>5}  {str(r['first_seen'])[:16]}  {r.get('doc_number') or '':18}  {r.get('title') or '(untitled)'}")
-    return "\n".join(lines)
+    rows = [(r["id"], str(r["first_seen"])[:16], r.get("doc_number") or "", r.get("title") or "(untitled)")
+            for r in d["documents"]]
+    return "\n".join([f"{d['count']} notices arrived since {d['since'][:19]}", *table(rows, right=(0,))])
 
 
 def document_text(d: dict[str, Any]) -> str:
@@ -131,10 +160,9 @@ def document_text(d: dict[str, Any]) -> str:
             lines.append(f"{label}: {value}")
     urls = d.get("urls") or []
     lines.append(f"carried by {len(urls)} URLs:")
-    for u in urls:
-        mark = "  (authoritative)" if u.get("authoritative") else ""
-        lines.append(f"  {u['source_id']:<12} {u['kind']:<10} {u['url']}  "
-                     f"first seen {str(u['first_seen'])[:10]}, last seen {str(u['last_seen'])[:10]}{mark}")
+    lines += table([(u["source_id"], u["kind"], u["url"],
+                     f"first seen {str(u['first_seen'])[:10]}, last seen {str(u['last_seen'])[:10]}"
+                     + ("  (authoritative)" if u.get("authoritative") else "")) for u in urls], indent="  ")
     versions = d.get("versions") or []
     lines.append(f"versions: {len(versions)}")
     for v in versions:
@@ -169,13 +197,12 @@ def _ref(r: dict[str, Any]) -> str:
 def runs_text(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "no crawl runs yet"
+    cells = [(f"#{r['id']}", r["source_id"], r.get("trigger", ""), str(r.get("started_at", ""))[:19], r["status"],
+              f"pages {r.get('pages', 0)}, new {r.get('new_documents', 0)}, versions {r.get('new_versions', 0)}, "
+              f"off-topic {r.get('offtopic', 0)}, errors {r.get('errors', 0)}") for r in rows]
     out = []
-    for r in rows:
-        out.append(
-            f"#{r['id']:<4} {r['source_id']:<16} {r.get('trigger', ''):<8} {str(r.get('started_at', ''))[:19]}  "
-            f"{r['status']:<11} pages {r.get('pages', 0)}, new {r.get('new_documents', 0)}, "
-            f"versions {r.get('new_versions', 0)}, off-topic {r.get('offtopic', 0)}, errors {r.get('errors', 0)}"
-        )
+    for r, line in zip(rows, table(cells)):
+        out.append(line)
         kinds = _kinds(r)
         if kinds:
             out.append(f"      {kinds}")
@@ -192,46 +219,39 @@ def run_text(r: dict[str, Any]) -> str:
     dropped = [f"{name} {r.get(name, 0)}" for name in ("offtopic", "duplicates", "robots", "errors") if r.get(name)]
     if dropped:
         lines.append("dropped: " + ", ".join(dropped))
-    for f in r.get("failures") or []:
-        tries = f" ×{f['attempts']}" if f.get("attempts", 1) > 1 else ""
-        lines.append(f"  {f['kind']:<18} {f['url'] or '-'}{tries}")
+    failures = r.get("failures") or []
+    laid = table([(f["kind"], (f["url"] or "-") + (f" ×{f['attempts']}" if f.get("attempts", 1) > 1 else ""))
+                  for f in failures], indent="  ")
+    for f, line in zip(failures, laid):
+        lines.append(line)
         lines.append(f"      {f['message']}")
     return "\n".join(lines)
 
 
 def sources_text(rows: list[dict[str, Any]]) -> str:
-    out = []
+    cells = []
     for r in rows:
-        flag = "" if r["enabled"] else "  (disabled)"
         last = f"last run {r['last_run_status']} {r['last_run_started_at'][:16]}" if r.get("last_run_status") else "never run"
         good = f"good {r['last_good_run_at'][:16]}" if r.get("last_good_run_at") else "good -"
         new = f"new {r['last_new_notice_at'][:16]}" if r.get("last_new_notice_at") else "new -"
-        out.append(f"{r['id']:<18} {r['kind']:<10} {r['family']:<11} {r['schedule']:<12} {r.get('health', '-'):<8} "
-                   f"{last:<32} {good:<22} {new:<21} {r['name']}{flag}")
-    return "\n".join(out)
+        cells.append((r["id"], r["kind"], r["family"], r["schedule"], r.get("health", "-"), last, good, new,
+                      r["name"] + ("" if r["enabled"] else "  (disabled)")))
+    return "\n".join(table(cells))
 
 
-def _width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(title: str, rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> list[str]:
-    cells = [[str(c if c is not None else "-") for c in r] for r in [header, *rows]]
-    widths = [max(_width(c) for c in col) for col in zip(*cells)]
-    lines = ["  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
-    return [title, *lines, ""]
+def _titled(title: str, rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> list[str]:
+    return [title, *table(rows, header, indent="  "), ""]
 
 
 def stats_text(s: dict[str, Any]) -> str:
     totals = [k for k, v in s.items() if not isinstance(v, (dict, list))]
-    lines = _table("archive", [(k.replace("_", " "), s[k]) for k in totals], ("what", "count"))
+    lines = _titled("archive", [(k.replace("_", " "), s[k]) for k in totals], ("what", "count"))
     for key, label in (("by_topic", "topic"), ("by_region", "region"), ("by_year", "year")):
         if s.get(key):
-            lines += _table(f"documents by {label}", list(s[key].items()), (label, "documents"))
+            lines += _titled(f"documents by {label}", list(s[key].items()), (label, "documents"))
     if s.get("by_source"):
         rows = [(src, v["documents"], v["pages"], v["captures"]) for src, v in s["by_source"].items()]
-        lines += _table("by source", rows, ("source", "documents", "pages", "captures"))
+        lines += _titled("by source", rows, ("source", "documents", "pages", "captures"))
     return "\n".join(lines).rstrip()
 
 

@@ -102,13 +102,10 @@ def _host(url: str) -> str:
 
 def _test_text(rows: list[dict[str, Any]]) -> str:
     if len(rows) > 1:
-        head = f"{'source':<16} {'result':<8} {'notices':>7}  {'next page':<9}  {'date':<10}  {'文号':<22} title"
-        lines = [head]
-        for r in rows:
-            lines.append(f"{r['source']:<16} {'ok' if r['ok'] else 'FAILED':<8} {r['notice_count']:>7}  "
-                         f"{'yes' if r['next_page'] else '-':<9}  {r['published_date'] or '-':<10}  "
-                         f"{(r['doc_number'] or '-'):<22} {r['title'] or r['error'] or '-'}")
-        return "\n".join(lines)
+        cells = [(r["source"], "ok" if r["ok"] else "FAILED", r["notice_count"], "yes" if r["next_page"] else "-",
+                  r["published_date"] or "-", r["doc_number"] or "-", r["title"] or r["error"] or "-") for r in rows]
+        return "\n".join(output.table(cells, ("source", "result", "notices", "next page", "date", "文号", "title"),
+                                      right=(2,)))
     out = []
     for r in rows:
         out.append(f"{r['source']}: {'ok' if r['ok'] else 'FAILED: ' + (r['error'] or '?')}")
@@ -220,14 +217,15 @@ def _cut(text: str | None, width: int) -> str:
 
 
 def check_text(rows: list[dict[str, Any]]) -> str:
-    width = max([6] + [len(r["source"]) for r in rows])
-    lines = [f"{'source':<{width}}  {'status':<15} {'links':>5}  {'first notice':<36} {'文号':<18} date"]
-    for r in rows:
-        head = f"{r['source']:<{width}}  {r['status']:<15} {r['links']:>5}  "
-        if r["status"] == "ok":
-            lines.append(head + f"{_cut(r['title'], 36):<36} {_cut(r['doc_number'], 18):<18} {r['date'] or '-'}")
-        else:
-            lines.append(head + _cut(r["message"], 100))
-    good = sum(r["status"] == "ok" for r in rows)
+    passed = [r["status"] == "ok" for r in rows]
+    cells = [(r["source"], r["status"], r["links"], _cut(r["title"], 36), _cut(r["doc_number"], 18), r["date"] or "-")
+             if ok else (r["source"], r["status"], r["links"], "-", "-", "-") for r, ok in zip(rows, passed)]
+    head, *laid = output.table(cells, ("source", "status", "links", "first notice", "文号", "date"), right=(2,))
+    lines = [head]
+    for r, ok, line in zip(rows, passed, laid):
+        lines.append(line)
+        if not ok:  # under its row: in the title's column it would widen that column for every row
+            lines.append("    " + _cut(r["message"], 100))
+    good = sum(passed)
     lines.append(f"{good} of {len(rows)} sources ok")
     return "\n".join(lines)

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from crawler.extract.region import prefecture_cities
+from crawler.extract.divisions import prefecture_cities
 
 # --- national ---------------------------------------------------------------------------
 

@@ -8,81 +8,13 @@ the doc number's agency, or the ``default`` region; otherwise it is dropped, nev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-DATA_FILE = Path(__file__).with_name("data") / "divisions.tsv"
+from crawler.extract.agency import agency_from_doc_number
+from crawler.extract.divisions import divisions
+
 NATIONAL = "全国"
-
-_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
-_ETHNIC = (
-    "蒙古", "藏族", "回族", "维吾尔", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "侗族", "瑶族", "白族",
-    "土家族", "哈尼族", "哈萨克", "傣族", "傈僳族", "景颇族", "柯尔克孜", "羌族",
-)
-# County names that are also ordinary words in agency names.
-_GENERIC_COUNTY_NAMES = {"城区", "郊区", "矿区", "西区"}
 _NATIONAL_AGENCY = re.compile(r"^(国务院|国家|中共中央|中央|全国|中国|中华人民共和国)")
 _NATIONAL_MINISTRY = re.compile(r"^[\u4e00-\u9fff]{2,10}(部|署)(办公厅)?$")
-
-
-@dataclass(frozen=True)
-class _Divisions:
-    names: dict[str, str]  # significant code (2, 4 or 6 digits) → name
-    index: dict[str, tuple[str, ...]]  # name or short name → significant codes
-    pattern: re.Pattern[str]
-
-
-def _significant(code: str) -> str:
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
-def _short_prefecture(name: str) -> str | None:
-    if name.endswith("自治州"):
-        cut = min((i for i in (name.find(e) for e in _ETHNIC) if i > 0), default=-1)
-        return name[:cut] if cut >= 2 else None
-    for suffix in ("地区", "盟", "市"):
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return None
-
-
-@lru_cache(maxsize=1)
-def _divisions() -> _Divisions:
-    names: dict[str, str] = {}
-    index: dict[str, list[str]] = {}
-    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        code, name = line.split("\t")
-        sig = _significant(code)
-        names[sig] = name
-        keys = [name]
-        if len(sig) == 2:
-            short = _PROVINCE_SUFFIX.sub("", name)
-            if len(short) >= 2:
-                keys.append(short)
-        elif len(sig) == 4:
-            short = _short_prefecture(name)
-            if short:
-                keys.append(short)
-        elif name in _GENERIC_COUNTY_NAMES:
-            continue
-        for key in keys:
-            index.setdefault(key, []).append(sig)
-    frozen = {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
-    alternation = "|".join(map(re.escape, sorted(frozen, key=len, reverse=True)))
-    return _Divisions(names=names, index=frozen, pattern=re.compile(alternation))
-
-
-def prefecture_cities() -> list[tuple[str, str]]:
-    """(prefecture-level division, its province) for every prefecture in the table."""
-    d = _divisions()
-    return [(name, d.names.get(sig[:2], "")) for sig, name in d.names.items() if len(sig) == 4]
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -90,7 +22,7 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def _places(s: str) -> list[tuple[str, ...]]:
-    d = _divisions()
+    d = divisions()
     return [d.index[m.group(0)] for m in d.pattern.finditer(s)]
 
 
@@ -123,7 +55,7 @@ def _resolve(groups: list[tuple[str, ...]], context: list[str]) -> str | None:
 
 
 def _format(sig: str) -> str:
-    names = _divisions().names
+    names = divisions().names
     parts = [names.get(sig[:2], "")]
     if len(sig) >= 4 and sig[:4] in names:
         parts.append(names[sig[:4]])
@@ -169,8 +101,6 @@ def region_of(agency: str | None, doc_number: str | None = None, default: str | 
         elif _is_national(agency):
             return NATIONAL
     if doc_number:
-        from crawler.extract.agency import agency_from_doc_number  # agency needs this module's data
-
         named = agency_from_doc_number(doc_number, region=default)
         if named and named != agency:
             found = region_of(named, None, default=None)

@@ -25,6 +25,8 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
+import tomli_w
+
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
@@ -62,21 +64,9 @@ def build_all(notices: dict[str, Notice], per_site: dict[str, dict[str, Notice]]
 
 
 # --- expected.toml ----------------------------------------------------------------------
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, date)):
-        return value.isoformat() if isinstance(value, date) else str(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {value!r} as TOML")
-
-
-def _table_lines(record: dict) -> list[str]:
+def _present(record: dict) -> dict:
     # TOML has no null: a field the page does not carry is left out
-    return [f"{key} = {_toml_value(value)}" for key, value in record.items() if value is not None]
+    return {key: value for key, value in record.items() if value is not None}
 
 
 _EXPECTED_HEADER = """\
@@ -110,17 +100,12 @@ _EXPECTED_HEADER = """\
 
 
 def expected_toml(notices: dict[str, Notice], pages: list[dict]) -> str:
-    lines = [_EXPECTED_HEADER]
-    for record in pages:
-        lines.append("[[page]]")
-        lines.extend(_table_lines(record))
-        lines.append("")
     carried: dict[str, list[str]] = {}
     for record in pages:
         carried.setdefault(record["notice"], []).append(record["path"])
+    truth = {"page": [_present(record) for record in pages], "notice": {}}
     for nid, notice in notices.items():
-        lines.append(f"[notice.{nid}]")
-        lines.extend(_table_lines({
+        truth["notice"][nid] = _present({
             "title": notice.title,
             "doc_number": normalize_doc_number(notice.doc_number) if notice.doc_number else None,
             "agency": notice.agency or None,
@@ -135,9 +120,8 @@ def expected_toml(notices: dict[str, Notice], pages: list[dict]) -> str:
             "body_from_attachment": notice.extra.get("body_from_attachment"),
             "attachment_text_file": notice.extra.get("attachment_text"),
             "pages": carried.get(nid, []),
-        }))
-        lines.append("")
-    return "\n".join(lines)
+        })
+    return _EXPECTED_HEADER + "\n" + tomli_w.dumps(truth)
 
 
 # --- the later state ----------------------------------------------------------------------

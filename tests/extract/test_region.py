@@ -1,6 +1,7 @@
 import pytest
 
-from crawler.extract.region import DATA_FILE, prefecture_cities, region_of
+from crawler.extract.divisions import DATA_FILE, prefecture_cities
+from crawler.extract.region import region_of
 
 
 @pytest.mark.parametrize(

@@ -202,3 +202,16 @@ def test_read_commands_work_on_a_read_only_file_system(demo, tmp_path):
         pytest.skip(f"cannot make a read-only mount here: {proc.stderr.strip()[:100]}")
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["archive.db"]
+
+
+def test_search_text_starts_every_title_at_one_display_column(demo):
+    from tests.test_tables import starts, width
+
+    hits = ok_json("search", "养老", "--limit", "100", db=demo)["hits"]
+    numbers = {h["doc_number"] or "" for h in hits}
+    assert len({width(n) for n in numbers}) >= 3 and "" in numbers  # short, long and no 文号 among the rows
+    text = cli("search", "养老", "--limit", "100", db=demo).stdout
+    rows = [line for line in text.splitlines()[1:] if re.match(r"\s*\d+  ", line)]
+    assert [int(r.split()[0]) for r in rows] == [h["id"] for h in hits]
+    columns = {starts(line, [h["title"] or "(untitled)"])[0] for line, h in zip(rows, hits)}
+    assert len(columns) == 1, text
