@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from crawler import output
+from crawler.cli import output
 from crawler.cli.sources import check_text
 
 SHORT, LONG = "国发5号", "保政办发〔2018〕66号"
