@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from .common import Built, ParaStyle, cn_date, cn_date_padded, esc, expected_page, rel
-from .notice import Notice
+from ..markup import ParaStyle, cn_date, cn_date_padded, esc, rel
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page
 
 SITE = "zhengce"
 PER_PAGE = 5
@@ -197,9 +199,9 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# gov.cn style library: UTF-8, charset in the header (JSON too)\ncharset_header = "utf-8"\n')
+def build(notices: dict[str, Notice]) -> Tree:
+    out = Tree()
+    out.site(SITE, "utf-8", note="gov.cn style library: UTF-8, charset in the header (JSON too)")
     out.add(f"{SITE}/index.html", _home(notices))
     count = -(-len(PAGES) // PER_PAGE)
     for page in range(count):
@@ -208,5 +210,5 @@ def build(notices: dict[str, Notice]) -> Built:
     for i in range(len(PAGES)):
         path, data, record = _detail(notices, i)
         out.add(path, data)
-        out.pages.append(record)
+        out.records.append(record)
     return out

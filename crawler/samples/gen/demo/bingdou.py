@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import Built, esc, expected_page, rel
-from .notice import Line, Notice
+from ..markup import esc, rel
+from ..notice import Line, Notice
+from ..tree import Tree
+from .common import expected_page
 
 SITE = "bingdou"
 WRAP = 36  # characters per line of the converted PDF
@@ -163,12 +165,12 @@ def _listing(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# document-sharing site: UTF-8, charset in the header\ncharset_header = "utf-8"\n')
+def build(notices: dict[str, Notice]) -> Tree:
+    out = Tree()
+    out.site(SITE, "utf-8", note="document-sharing site: UTF-8, charset in the header")
     out.add(f"{SITE}/index.html", _listing(notices))
     for i in range(len(DOCS)):
         path, data, record = _detail(notices, i)
         out.add(path, data)
-        out.pages.append(record)
+        out.records.append(record)
     return out

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import Built, esc, expected_page
-from .notice import Notice
+from ..markup import esc
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page
 
 SITE = "spam"
 
@@ -97,12 +99,12 @@ def _listing(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# SEO spam copies: UTF-8, charset in the header\ncharset_header = "utf-8"\n')
+def build(notices: dict[str, Notice]) -> Tree:
+    out = Tree()
+    out.site(SITE, "utf-8", note="SEO spam copies: UTF-8, charset in the header")
     out.add(f"{SITE}/index.html", _listing(notices))
     for i in range(len(POSTS)):
         path, data, record = _page(notices, i)
         out.add(path, data)
-        out.pages.append(record)
+        out.records.append(record)
     return out

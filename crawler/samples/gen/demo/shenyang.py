@@ -6,8 +6,10 @@ gb18030 decoder does not. Listing pages index.html and index_1.html.
 """
 from __future__ import annotations
 
-from .common import Built, ParaStyle, cn_date_padded, esc, expected_page, rel
-from .notice import Notice
+from ..markup import ParaStyle, cn_date_padded, esc, rel
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page
 
 SITE = "shenyang"
 LIST_DIR = "shenyang/zwgk"
@@ -164,9 +166,9 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("gbk")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b"# GBK pages, and the server says nothing about the charset\ncharset_header = false\n")
+def build(notices: dict[str, Notice]) -> Tree:
+    out = Tree()
+    out.site(SITE, False, note="GBK pages, and the server says nothing about the charset")
     out.add(f"{SITE}/index.html", _home(notices))
     count = -(-len(PAGES) // PER_PAGE)
     for page in range(count):
@@ -175,5 +177,5 @@ def build(notices: dict[str, Notice]) -> Built:
     for i in range(len(PAGES)):
         path, data, record = _detail(notices, i)
         out.add(path, data)
-        out.pages.append(record)
+        out.records.append(record)
     return out

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import Built, ParaStyle, esc, expected_page, rel
-from .notice import Line, Notice, restyle_year_brackets
+from ..markup import ParaStyle, esc, rel
+from ..notice import Line, Notice, restyle_year_brackets
+from ..tree import Tree
+from .common import expected_page
 
 SITE = "shuiwu"
 PER_PAGE = 4
@@ -226,9 +228,9 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b"# aggregator: UTF-8 pages, no charset in the header\ncharset_header = false\n")
+def build(notices: dict[str, Notice]) -> Tree:
+    out = Tree()
+    out.site(SITE, False, note="aggregator: UTF-8 pages, no charset in the header")
     out.add(f"{SITE}/index.html", _home(notices))
     count = -(-len(ARTICLES) // PER_PAGE)
     for page in range(count):
@@ -242,7 +244,7 @@ def build(notices: dict[str, Notice]) -> Built:
             out.add(path, data)
             parts.append(path)
         has_signature = any(line.kind == "sign" for line in notice.lines)
-        out.pages.append(expected_page(
+        out.records.append(expected_page(
             notice, parts[0], site=SITE, encoding="utf-8", declared_charset=charset, header_charset="",
             doc_number_raw=shown_number(notice) or None,
             agency=notice.agency if has_signature else None,

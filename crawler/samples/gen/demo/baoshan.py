@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import Built, ParaStyle, esc, expected_page, rel
-from .notice import Notice
+from ..markup import ParaStyle, esc, rel
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page
 
 SITE = "baoshan"
 LIST_DIR = "baoshan/xxgk"
 PER_PAGE = 3
 # the attachment files the pages link to (made by tests/extract/fixtures/attachments/
 # make_fixtures.py); a link whose file is not here answers 404, as real sites' often do
-ATTACHMENTS = Path(__file__).resolve().parents[1] / "attachments" / SITE
+ATTACHMENTS = Path(__file__).resolve().parents[2] / "attachments" / SITE
 
 # newest first, as the listing shows them: notice, path, body container, label style, attachments, time
 PAGES = [
@@ -304,9 +306,9 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# TRS open-information site: UTF-8, charset in the header\ncharset_header = "utf-8"\n')
+def build(notices: dict[str, Notice]) -> Tree:
+    out = Tree()
+    out.site(SITE, "utf-8", note="TRS open-information site: UTF-8, charset in the header")
     out.add(f"{SITE}/index.html", _home(notices))
     count = -(-len(PAGES) // PER_PAGE)
     for page in range(count):
@@ -315,7 +317,7 @@ def build(notices: dict[str, Notice]) -> Built:
     for i in range(len(PAGES)):
         path, data, record, files = _detail(notices, i)
         out.add(path, data)
-        out.pages.append(record)
+        out.records.append(record)
         for file_path, file_data in files.items():
             out.add(file_path, file_data)
     return out
