@@ -11,7 +11,7 @@ from pathlib import Path
 from ..markup import ParaStyle, esc, rel
 from ..notice import Notice
 from ..tree import Tree
-from .common import expected_page
+from .common import expected_page, paged, site_tree
 
 SITE = "baoshan"
 LIST_DIR = "baoshan/xxgk"
@@ -152,7 +152,7 @@ def _table(notice: Notice, style: str, published: str) -> str:
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict, dict[str, bytes]]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, sub, container, labels, attachments, hhmm = PAGES[i]
     notice = notices[nid]
     here = f"{LIST_DIR}/{sub}"
@@ -228,7 +228,7 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict, dict[
     if notice.extra.get("body_from_attachment"):
         record["body_from_attachment"] = True
         record["attachment_text_file"] = notice.extra["attachment_text"]
-    return here, page.encode("utf-8"), record, files
+    return {here: page.encode("utf-8"), **files}, record
 
 
 def _pager_script(page: int, count: int) -> str:
@@ -307,17 +307,6 @@ def _home(notices: dict[str, Notice]) -> bytes:
 
 
 def build(notices: dict[str, Notice]) -> Tree:
-    out = Tree()
-    out.site(SITE, "utf-8", note="TRS open-information site: UTF-8, charset in the header")
-    out.add(f"{SITE}/index.html", _home(notices))
-    count = -(-len(PAGES) // PER_PAGE)
-    for page in range(count):
-        path, data = _listing(notices, page, count)
-        out.add(path, data)
-    for i in range(len(PAGES)):
-        path, data, record, files = _detail(notices, i)
-        out.add(path, data)
-        out.records.append(record)
-        for file_path, file_data in files.items():
-            out.add(file_path, file_data)
-    return out
+    listings = paged(PAGES, PER_PAGE, lambda page, count: _listing(notices, page, count))
+    return site_tree(SITE, "utf-8", "TRS open-information site: UTF-8, charset in the header",
+                     [(f"{SITE}/index.html", _home(notices)), *listings], (_detail(notices, i) for i in range(len(PAGES))))

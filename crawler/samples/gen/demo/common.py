@@ -1,9 +1,33 @@
-"""The ground-truth record of a demo site's detail page (one [[page]] of expected.toml)."""
+"""What the demo sites share: a site assembled from its pages, and the ground-truth record
+of a detail page (one [[page]] of expected.toml)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable, Iterable
 
 from ..notice import Notice, cited_numbers, normalize_doc_number
+from ..tree import Tree
+
+
+def paged(items: list, per_page: int, render: Callable[[int, int], tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The listing pages of ``items``: ``render(page, count)`` gives each page's (path, bytes)."""
+    count = -(-len(items) // per_page)
+    return [render(page, count) for page in range(count)]
+
+
+def site_tree(site: str, charset: str | bool, note: str, pages: Iterable[tuple[str, bytes]],
+              details: Iterable[tuple[dict[str, bytes], dict]]) -> Tree:
+    """A demo site: its serving rules, its home and listing pages, and its detail pages
+    (each one's files: the page, its other parts and attachments) with their ground truth."""
+    out = Tree()
+    out.site(site, charset, note=note)
+    for path, data in pages:
+        out.add(path, data)
+    for files, record in details:
+        for path, data in files.items():
+            out.add(path, data)
+        out.records.append(record)
+    return out
 
 
 def expected_page(

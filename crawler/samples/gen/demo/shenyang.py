@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..markup import ParaStyle, cn_date_padded, esc, rel
 from ..notice import Notice
 from ..tree import Tree
-from .common import expected_page
+from .common import expected_page, paged, site_tree
 
 SITE = "shenyang"
 LIST_DIR = "shenyang/zwgk"
@@ -71,7 +71,7 @@ def _footer() -> str:
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, sub, container, doc_label = PAGES[i]
     notice = notices[nid]
     here = f"{LIST_DIR}/{sub}"
@@ -121,7 +121,7 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         doc_number_raw=notice.doc_number or None, agency=notice.agency, signed=notice.signed,
         published=notice.published, index_number=notice.index_number,
     )
-    return here, html.encode("gbk"), record
+    return {here: html.encode("gbk")}, record
 
 
 def _listing(notices: dict[str, Notice], page: int, count: int) -> tuple[str, bytes]:
@@ -167,15 +167,6 @@ def _home(notices: dict[str, Notice]) -> bytes:
 
 
 def build(notices: dict[str, Notice]) -> Tree:
-    out = Tree()
-    out.site(SITE, False, note="GBK pages, and the server says nothing about the charset")
-    out.add(f"{SITE}/index.html", _home(notices))
-    count = -(-len(PAGES) // PER_PAGE)
-    for page in range(count):
-        path, data = _listing(notices, page, count)
-        out.add(path, data)
-    for i in range(len(PAGES)):
-        path, data, record = _detail(notices, i)
-        out.add(path, data)
-        out.records.append(record)
-    return out
+    listings = paged(PAGES, PER_PAGE, lambda page, count: _listing(notices, page, count))
+    return site_tree(SITE, False, "GBK pages, and the server says nothing about the charset",
+                     [(f"{SITE}/index.html", _home(notices)), *listings], (_detail(notices, i) for i in range(len(PAGES))))

@@ -9,7 +9,7 @@ from datetime import date
 from ..markup import esc
 from ..notice import Notice
 from ..tree import Tree
-from .common import expected_page
+from .common import expected_page, site_tree
 
 SITE = "spam"
 
@@ -27,7 +27,7 @@ def _unpadded(number: str) -> str:
     return number.replace("〕0", "〕")
 
 
-def _page(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _page(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, aid, headline, posted, number_style = POSTS[i]
     notice = notices[nid]
     here = f"spam/news/{aid}.html"
@@ -74,7 +74,7 @@ def _page(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         signed=notice.signed if signed_on_page else None,
         published=posted, shown_title=headline,
     )
-    return here, html.encode("utf-8"), record
+    return {here: html.encode("utf-8")}, record
 
 
 def _listing(notices: dict[str, Notice]) -> bytes:
@@ -100,11 +100,5 @@ def _listing(notices: dict[str, Notice]) -> bytes:
 
 
 def build(notices: dict[str, Notice]) -> Tree:
-    out = Tree()
-    out.site(SITE, "utf-8", note="SEO spam copies: UTF-8, charset in the header")
-    out.add(f"{SITE}/index.html", _listing(notices))
-    for i in range(len(POSTS)):
-        path, data, record = _page(notices, i)
-        out.add(path, data)
-        out.records.append(record)
-    return out
+    return site_tree(SITE, "utf-8", "SEO spam copies: UTF-8, charset in the header",
+                     [(f"{SITE}/index.html", _listing(notices))], (_page(notices, i) for i in range(len(POSTS))))

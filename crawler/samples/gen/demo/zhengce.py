@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from ..markup import ParaStyle, cn_date, cn_date_padded, esc, rel
 from ..notice import Notice
 from ..tree import Tree
-from .common import expected_page
+from .common import expected_page, paged, site_tree
 
 SITE = "zhengce"
 PER_PAGE = 5
@@ -102,7 +102,7 @@ def _bm_table(notice: Notice) -> str:
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, here, layout, hms, modified = PAGES[i]
     notice = notices[nid]
     manuscript = here.rsplit("_", 1)[1].split(".")[0]
@@ -149,7 +149,7 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         doc_number_raw=notice.doc_number or None, agency=notice.agency, signed=notice.signed,
         published=notice.published, index_number=notice.index_number if layout == "gwy" else None,
     )
-    return here, html.encode("utf-8"), record
+    return {here: html.encode("utf-8")}, record
 
 
 def _ptime(day: date) -> int:
@@ -200,15 +200,6 @@ def _home(notices: dict[str, Notice]) -> bytes:
 
 
 def build(notices: dict[str, Notice]) -> Tree:
-    out = Tree()
-    out.site(SITE, "utf-8", note="gov.cn style library: UTF-8, charset in the header (JSON too)")
-    out.add(f"{SITE}/index.html", _home(notices))
-    count = -(-len(PAGES) // PER_PAGE)
-    for page in range(count):
-        path, data = _api_page(notices, page, count)
-        out.add(path, data)
-    for i in range(len(PAGES)):
-        path, data, record = _detail(notices, i)
-        out.add(path, data)
-        out.records.append(record)
-    return out
+    listings = paged(PAGES, PER_PAGE, lambda page, count: _api_page(notices, page, count))
+    return site_tree(SITE, "utf-8", "gov.cn style library: UTF-8, charset in the header (JSON too)",
+                     [(f"{SITE}/index.html", _home(notices)), *listings], (_detail(notices, i) for i in range(len(PAGES))))
