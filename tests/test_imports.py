@@ -64,11 +64,6 @@ def _runs(tree: ast.AST):
         yield from _runs(node)
 
 
-def _script_local(path: Path, top: str) -> bool:
-    # crawler/samples/build.py runs as a script and imports its sibling package by its bare name
-    return (path.parent / top).is_dir() or (path.parent / f"{top}.py").is_file()
-
-
 @cache
 def imports(module: str) -> tuple[Imported, ...]:
     """What a module imports, as absolute dotted names; ``from a import b`` gives a and a.b."""
@@ -85,11 +80,7 @@ def imports(module: str) -> tuple[Imported, ...]:
             else:
                 stem = node.module
             names = [stem] + [f"{stem}.{a.name}" for a in node.names if a.name != "*"]
-        for name in names:
-            top = name.split(".")[0]
-            if top not in PROJECT and not node.__dict__.get("level") and _script_local(path, top):
-                name = f"{package}.{name}"
-            found.append(Imported(name, node.lineno))
+        found.extend(Imported(name, node.lineno) for name in names)
     return tuple(found)
 
 
@@ -162,7 +153,7 @@ def test_the_graph_sees_function_level_imports_and_skips_type_only_ones():
     assert "crawler.extract.model" in edges["storage.normalize"]
     assert "storage.locks" in edges["storage.db"]  # imported inside a function
     assert "storage.db" not in edges["storage.locks"]  # imported under TYPE_CHECKING only
-    assert "crawler.samples.render.notice" in edges["crawler.samples.build"]  # the script's bare import
+    assert "crawler.samples.gen.notice" in edges["crawler.samples.gen.demo"]  # a relative import
 
 
 def test_no_import_cycle():

@@ -27,7 +27,7 @@ from storage import crawl_runs, ingest, open_archive
 from storage.models import Capture, CrawlRun, Document, Version
 from storage.prepared import prepare
 from tests.bench.crawl_speed import descendants
-from tests.bench.gensite import build_site
+from crawler.samples.gen.bench import build_site
 from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import importlib.util
 import json
 import re
 import tomllib
@@ -437,7 +436,7 @@ def test_expected_doc_numbers_agree_with_notices():
 
 
 def test_build_is_deterministic_and_committed():
-    spec = importlib.util.spec_from_file_location("sample_sites_build", SAMPLES / "build.py")
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    assert build.check(build.load_notices(SAMPLES / "notices")) == []
+    from crawler.samples.gen import demo
+    from crawler.samples.gen.tree import check
+
+    assert check(demo.HERE, demo.build(), demo.OWNED) == [], "run `python -m crawler.samples.gen demo`"

@@ -38,7 +38,7 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
   settings) are never served; anything missing is 404.
 
 * **States**: ``state="later"`` serves the sites as they look some days on: the files of
-  ``www-later/`` (made by build.py) are laid over ``www/``.
+  ``www-later/`` (made by ``python -m crawler.samples.gen demo``) are laid over ``www/``.
 * **Stable host names**: the sample sites' URLs are ``SAMPLE_ORIGIN`` + path whatever port
   the server got; ``host_map()`` is the ``POLICY_HOST_MAP`` that sends them to this server
   (crawler/components/hostmap.py), so an archive filled from two runs on two ports sees one set of URLs.
@@ -232,7 +232,7 @@ class SampleServer:
         if state != "initial":
             overlay = self.root.parent / f"{self.root.name}-{state}"
             if not overlay.is_dir():
-                raise FileNotFoundError(f"no {state} state of the sample sites at {overlay} (run build.py)")
+                raise FileNotFoundError(f"no {state} state of the sample sites at {overlay} (run python -m crawler.samples.gen demo)")
             self.roots.insert(0, overlay)
         self.host = host
         self.port = port

@@ -2,7 +2,7 @@
 
     python tests/bench/crawl_speed.py [--notices 2000] [--workers N] [--ten-k]
 
-Serves tests/bench/gensite.py's site on loopback, times bare ``trafilatura.extract`` over
+Serves the generated bench site (crawler/samples/gen/bench) on loopback, times bare ``trafilatura.extract`` over
 a sample of the same detail pages on one core (before and after the crawl: the machine is
 shared, so the reference is taken on both sides of the subject), then crawls the site into
 a fresh SQLite archive with ``run_crawl`` and re-crawls it unchanged (conditional
@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.gensite import DETAIL_PATTERN, LISTING_PATTERN, SITE as site_name, build_site  # noqa: E402
+from crawler.samples.gen.bench import DETAIL_PATTERN, LISTING_PATTERN, SITE as site_name, build_site  # noqa: E402
 
 _TICK = os.sysconf("SC_CLK_TCK")
 _PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -248,7 +248,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="POLICY_EXTRACT_WORKERS (default: the setting's)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--chrome", choices=("portal", "minimal"), default="portal",
-                        help="page template of the generated site (tests/bench/gensite.py)")
+                        help="page template of the generated site (crawler/samples/gen/bench)")
     parser.add_argument("--fetch-floor", action="store_true",
                         help="also time Scrapy alone on the site (no extraction, no archive)")
     args = parser.parse_args()

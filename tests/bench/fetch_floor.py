@@ -3,7 +3,7 @@
     python tests/bench/fetch_floor.py START_URL --follow REGEX [--concurrency 16]
 
 Crawls from START_URL with a spider that only follows the links the crawl follows
-(for gensite: its listing pages and notices, by path pattern) and keeps nothing: no extraction, no archive. Prints JSON: pages
+(for the bench site: its listing pages and notices, by path pattern) and keeps nothing: no extraction, no archive. Prints JSON: pages
 fetched, wall seconds from the engine's start, pages/s and the process's CPU seconds.
 When this is near bare trafilatura's pages/s on the same pages (small pages), no pipeline
 on Scrapy can reach 1.0× there on this machine; the crawl benchmark prints it beside

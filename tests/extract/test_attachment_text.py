@@ -382,7 +382,7 @@ def test_sample_sites_serve_their_attachments():
 def test_sample_site_attachment_text(page_path, path):
     body = (WWW / path.lstrip("/")).read_bytes()
     assert attachment_text(body, sniff_kind(body, path)).split("\n") == _ground_truth(page_path), (
-        "stale attachment? run tests/extract/fixtures/attachments/make_fixtures.py, then crawler/samples/build.py"
+        "stale attachment? run tests/extract/fixtures/attachments/make_fixtures.py, then python -m crawler.samples.gen demo"
     )
 
 

@@ -29,9 +29,11 @@ IDS = sorted(REGISTRY)
 
 def test_every_builtin_source_has_a_fixture_and_the_fixtures_are_fresh():
     assert sorted(EXPECTED) == IDS
-    from spiders.fixturegen.__main__ import main
+    from crawler.samples.gen import fixtures
+    from crawler.samples.gen.tree import check
 
-    assert main(["--check"]) == 0, "spiders/fixtures differ from `python -m spiders.fixturegen`"
+    stale = check(fixtures.HERE, fixtures.build(), fixtures.OWNED)
+    assert stale == [], f"spiders/fixtures differ from `python -m crawler.samples.gen fixtures`: {stale}"
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import Built, ParaStyle, esc, expected_page, rel
-from .notice import Notice
+from ..markup import ParaStyle, esc, rel
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page, paged, site_tree
 
 SITE = "baoshan"
 LIST_DIR = "baoshan/xxgk"
 PER_PAGE = 3
 # the attachment files the pages link to (made by tests/extract/fixtures/attachments/
 # make_fixtures.py); a link whose file is not here answers 404, as real sites' often do
-ATTACHMENTS = Path(__file__).resolve().parents[1] / "attachments" / SITE
+ATTACHMENTS = Path(__file__).resolve().parents[2] / "attachments" / SITE
 
 # newest first, as the listing shows them: notice, path, body container, label style, attachments, time
 PAGES = [
@@ -150,7 +152,7 @@ def _table(notice: Notice, style: str, published: str) -> str:
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict, dict[str, bytes]]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, sub, container, labels, attachments, hhmm = PAGES[i]
     notice = notices[nid]
     here = f"{LIST_DIR}/{sub}"
@@ -226,7 +228,7 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict, dict[
     if notice.extra.get("body_from_attachment"):
         record["body_from_attachment"] = True
         record["attachment_text_file"] = notice.extra["attachment_text"]
-    return here, page.encode("utf-8"), record, files
+    return {here: page.encode("utf-8"), **files}, record
 
 
 def _pager_script(page: int, count: int) -> str:
@@ -304,18 +306,7 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# TRS open-information site: UTF-8, charset in the header\ncharset_header = "utf-8"\n')
-    out.add(f"{SITE}/index.html", _home(notices))
-    count = -(-len(PAGES) // PER_PAGE)
-    for page in range(count):
-        path, data = _listing(notices, page, count)
-        out.add(path, data)
-    for i in range(len(PAGES)):
-        path, data, record, files = _detail(notices, i)
-        out.add(path, data)
-        out.pages.append(record)
-        for file_path, file_data in files.items():
-            out.add(file_path, file_data)
-    return out
+def build(notices: dict[str, Notice]) -> Tree:
+    listings = paged(PAGES, PER_PAGE, lambda page, count: _listing(notices, page, count))
+    return site_tree(SITE, "utf-8", "TRS open-information site: UTF-8, charset in the header",
+                     [(f"{SITE}/index.html", _home(notices)), *listings], (_detail(notices, i) for i in range(len(PAGES))))

@@ -1,6 +1,6 @@
 """A generated government open-information site for benchmarks: thousands of notices.
 
-    python tests/bench/gensite.py OUT_DIR [--notices 2000]
+    python -m crawler.samples.gen bench OUT_DIR [--notices 2000]
 
 ``build_site(root, notices)`` writes ``root/www/benchgov/…`` (a TRS-style portal:
 ``xxgk/index.html``, ``index_1.html``, … twenty notices a page, newest first, the pager
@@ -26,17 +26,17 @@ smaller than any real government page of the corpus), kept to compare with their
 """
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import tomli_w
 
-from tests.bench import portal_chrome  # noqa: E402
+from ..markup import ParaStyle
+from ..notice import Line, Notice
+from ..tree import Tree, write
+from . import chrome as portal_chrome
 
 SITE = "benchgov"
 SOURCE_ID = "benchgov"
@@ -106,21 +106,15 @@ _OFFTOPIC_SENTENCES = [
 _HEADINGS = ["一、总体要求", "二、主要任务", "三、保障措施", "四、工作要求", "五、职责分工"]
 
 
-@dataclass(frozen=True)
-class Notice:
-    no: int
-    title: str
-    agency: str
-    doc_number: str
-    index_number: str
-    signed: date
-    published: date
-    paragraphs: tuple[str, ...]
-    on_topic: bool
+_BODY = ParaStyle(
+    p=lambda t: f'<p align="justify">{t}</p>',
+    sign=lambda t: f'<p align="right">{t}</p>',
+    head=lambda t: f"<p><b>{t}</b></p>",
+)
 
-    @property
-    def path(self) -> str:
-        return f"/{SITE}/xxgk/{self.published:%Y%m}/t{self.published:%Y%m%d}_{100000 + self.no}.html"
+
+def _path(no: int, published: date) -> str:
+    return f"/{SITE}/xxgk/{published:%Y%m}/t{published:%Y%m%d}_{100000 + no}.html"
 
 
 def _fill(rng: random.Random, template: str, place: str, year: int) -> str:
@@ -152,10 +146,11 @@ def make_notices(count: int, seed: int = 0) -> list[Notice]:
         signed = published - timedelta(days=rng.randint(1, 12))
         numbered = rng.random() >= 1 / 7
         doc_number = f"{prefix}〔{published.year}〕{no % 400 + 1}号" if numbered else ""
+        lines = [Line("head" if text in _HEADINGS else "p", text) for text in paragraphs]
         notices.append(Notice(
-            no=no, title=title, agency=agency, doc_number=doc_number,
+            id=str(no), title=title, pages=[lines], agency=agency, doc_number=doc_number,
+            topic="health" if on_topic else "offtopic", url=_path(no, published),
             index_number=f"{code}/{published.year}-{no:05d}", signed=signed, published=published,
-            paragraphs=tuple(paragraphs), on_topic=on_topic,
         ))
     notices.reverse()
     return notices
@@ -208,12 +203,11 @@ def detail_html(n: Notice, newer: Notice | None, older: Notice | None, chrome: s
         f'<tr><td class="td_lable">文\u3000\u3000号：</td><td class="td_content">{n.doc_number}</td>'
         f'<td class="td_lable">主题分类：</td><td class="td_content">{"卫生、体育" if n.on_topic else "城乡建设"}</td></tr>\n'
     )
-    body = "\n".join(f"<p><b>{p}</b></p>" if p in _HEADINGS else f'<p align="justify">\u3000\u3000{p}</p>'
-                     for p in n.paragraphs)
+    body = _BODY.render(n.lines, indent="\u3000\u3000")
     sign = (f'<p align="right">{n.agency}</p>\n'
             f'<p align="right">{n.signed.year}年{n.signed.month}月{n.signed.day}日</p>')
     def link(other: Notice | None) -> str:
-        return f'<a href="{other.path}">{other.title}</a>' if other else "没有了"
+        return f'<a href="{other.url}">{other.title}</a>' if other else "没有了"
     return (
         _head(n.title, meta, chrome)
         + '<table class="xxgk_table" width="100%"><tbody>\n' + rows + "</tbody></table>\n"
@@ -223,7 +217,7 @@ def detail_html(n: Notice, newer: Notice | None, older: Notice | None, chrome: s
         + (portal_chrome.share_bar() if chrome == "portal" else "")
         + '<div class="share_bar"><a href="javascript:window.print();">【打印本页】</a><a href="javascript:window.close();">【关闭窗口】</a></div>\n'
         + f'<div class="prev_next"><p>上一篇：{link(newer)}</p><p>下一篇：{link(older)}</p></div>\n</div>\n'
-        + (portal_chrome.related([(r.path, r.title) for r in related]) if chrome == "portal" else "")
+        + (portal_chrome.related([(r.url, r.title) for r in related]) if chrome == "portal" else "")
         + _foot(chrome)
     )
 
@@ -234,7 +228,7 @@ def _page_name(page_no: int) -> str:
 
 def listing_html(page: list[Notice], page_no: int, pages: int, chrome: str = "portal") -> str:
     items = "\n".join(
-        f'<li><a href="{n.path}" target="_blank" title="{n.title}">{n.title[:28]}{"..." if len(n.title) > 28 else ""}</a>'
+        f'<li><a href="{n.url}" target="_blank" title="{n.title}">{n.title[:28]}{"..." if len(n.title) > 28 else ""}</a>'
         f'<span class="xxgk_doc">{n.doc_number}</span><span class="xxgk_date">{n.published:%Y-%m-%d}</span></li>'
         for n in page
     )
@@ -251,22 +245,23 @@ def listing_html(page: list[Notice], page_no: int, pages: int, chrome: str = "po
 
 
 def registry_text(pages: int) -> str:
-    return f"""# The generated benchmark site (tests/bench/gensite.py); {{base}} = the server's address.
-[[source]]
-id = "{SOURCE_ID}"
-name = "云岭市人民政府 信息公开（生成的基准站点）"
-kind = "gov"
-family = "gov_portal"
-region = "云岭市"
-base_url = "{{base}}/{SITE}/"
-start_urls = ["{{base}}/{SITE}/xxgk/index.html"]
-list_links = "ul.xxgk_list li > a"
-next_page = "div.page_nav a.next"
-max_pages = {pages + 1}
-detail_pattern = '{DETAIL_PATTERN}'
-enabled = true
-notes = "generated: {pages} listing pages of {PER_PAGE}, TRS createPageHTML pager plus a 下一页 link"
-"""
+    source = {
+        "id": SOURCE_ID,
+        "name": "云岭市人民政府 信息公开（生成的基准站点）",
+        "kind": "gov",
+        "family": "gov_portal",
+        "region": "云岭市",
+        "base_url": f"{{base}}/{SITE}/",
+        "start_urls": [f"{{base}}/{SITE}/xxgk/index.html"],
+        "list_links": "ul.xxgk_list li > a",
+        "next_page": "div.page_nav a.next",
+        "max_pages": pages + 1,
+        "detail_pattern": DETAIL_PATTERN,
+        "enabled": True,
+        "notes": f"generated: {pages} listing pages of {PER_PAGE}, TRS createPageHTML pager plus a 下一页 link",
+    }
+    return ("# The generated benchmark site (crawler/samples/gen/bench); {base} = the server's address.\n"
+            + tomli_w.dumps({"source": [source]}))
 
 
 @dataclass(frozen=True)
@@ -282,20 +277,12 @@ class Site:
         return self.root / "www"
 
     def detail_files(self) -> list[Path]:
-        return [self.www / n.path.lstrip("/") for n in self.notices]
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    if not path.is_file() or path.read_bytes() != data:
-        path.write_bytes(data)
-    os.utime(path, (FILE_TIME, FILE_TIME))
+        return [self.www / n.url.lstrip("/") for n in self.notices]
 
 
 def _related(items: list[Notice], i: int) -> tuple[Notice, ...]:
     """Notices of the same agency near this one, as a portal's 相关文件 list picks them."""
-    near = [m for m in items[max(0, i - 40):i + 40] if m.agency == items[i].agency and m.no != items[i].no]
+    near = [m for m in items[max(0, i - 40):i + 40] if m.agency == items[i].agency and m.id != items[i].id]
     return tuple(near[:RELATED])
 
 
@@ -305,32 +292,15 @@ def build_site(root: Path | str, notices: int = 2000, seed: int = 0, chrome: str
     root = Path(root)
     items = make_notices(notices, seed)
     pages = (len(items) + PER_PAGE - 1) // PER_PAGE
-    www = root / "www" / SITE
-    _write(root / "www" / SITE / "_site.toml", 'charset_header = "utf-8"\n')
+    tree = Tree()
+    tree.site(f"www/{SITE}", "utf-8")
     for page_no in range(pages):
-        _write(www / "xxgk" / _page_name(page_no), listing_html(items[page_no * PER_PAGE:(page_no + 1) * PER_PAGE], page_no, pages, chrome))
+        tree.add(f"www/{SITE}/xxgk/{_page_name(page_no)}",
+                 listing_html(items[page_no * PER_PAGE:(page_no + 1) * PER_PAGE], page_no, pages, chrome))
     for i, n in enumerate(items):
         newer = items[i - 1] if i > 0 else None
         older = items[i + 1] if i + 1 < len(items) else None
-        _write(root / "www" / n.path.lstrip("/"), detail_html(n, newer, older, chrome, _related(items, i) if chrome == "portal" else ()))
-    registry = root / "sources.toml"
-    _write(registry, registry_text(pages))
-    return Site(root=root, registry=registry, notices=items, listing_pages=pages, chrome=chrome)
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out")
-    parser.add_argument("--notices", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--chrome", choices=CHROMES, default="portal")
-    args = parser.parse_args()
-    site = build_site(args.out, args.notices, args.seed, args.chrome)
-    sizes = [p.stat().st_size for p in site.detail_files()]
-    print(f"{len(sizes)} notices, {site.listing_pages} listing pages, {min(sizes)}–{max(sizes)} bytes, "
-          f"registry {site.registry}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        tree.add("www" + n.url, detail_html(n, newer, older, chrome, _related(items, i) if chrome == "portal" else ()))
+    tree.add("sources.toml", registry_text(pages))
+    write(root, tree.files, (f"www/{SITE}", "sources.toml"), mtime=FILE_TIME)
+    return Site(root=root, registry=root / "sources.toml", notices=items, listing_pages=pages, chrome=chrome)

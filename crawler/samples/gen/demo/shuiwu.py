@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import Built, ParaStyle, esc, expected_page, rel
-from .notice import Line, Notice, restyle_year_brackets
+from ..markup import ParaStyle, esc, rel
+from ..notice import Line, Notice, restyle_year_brackets
+from ..tree import Tree
+from .common import expected_page, paged, site_tree
 
 SITE = "shuiwu"
 PER_PAGE = 4
@@ -226,27 +228,23 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b"# aggregator: UTF-8 pages, no charset in the header\ncharset_header = false\n")
-    out.add(f"{SITE}/index.html", _home(notices))
-    count = -(-len(ARTICLES) // PER_PAGE)
-    for page in range(count):
-        path, data = _listing(notices, page, count)
-        out.add(path, data)
-    for i, (nid, aid, posted, _, charset) in enumerate(ARTICLES):
-        notice = notices[nid]
-        parts = []
-        for part in range(1, len(notice.pages) + 1):
-            path, data = _article(notices, i, part)
-            out.add(path, data)
-            parts.append(path)
-        has_signature = any(line.kind == "sign" for line in notice.lines)
-        out.pages.append(expected_page(
-            notice, parts[0], site=SITE, encoding="utf-8", declared_charset=charset, header_charset="",
-            doc_number_raw=shown_number(notice) or None,
-            agency=notice.agency if has_signature else None,
-            signed=notice.signed if has_signature else None,
-            published=posted, parts=parts,
-        ))
-    return out
+def _copy(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
+    """An article's pages (one per page of the notice) and its ground truth."""
+    nid, aid, posted, _, charset = ARTICLES[i]
+    notice = notices[nid]
+    files = dict(_article(notices, i, part) for part in range(1, len(notice.pages) + 1))
+    parts = list(files)
+    has_signature = any(line.kind == "sign" for line in notice.lines)
+    return files, expected_page(
+        notice, parts[0], site=SITE, encoding="utf-8", declared_charset=charset, header_charset="",
+        doc_number_raw=shown_number(notice) or None,
+        agency=notice.agency if has_signature else None,
+        signed=notice.signed if has_signature else None,
+        published=posted, parts=parts,
+    )
+
+
+def build(notices: dict[str, Notice]) -> Tree:
+    listings = paged(ARTICLES, PER_PAGE, lambda page, count: _listing(notices, page, count))
+    return site_tree(SITE, False, "aggregator: UTF-8 pages, no charset in the header",
+                     [(f"{SITE}/index.html", _home(notices)), *listings], (_copy(notices, i) for i in range(len(ARTICLES))))

@@ -4,7 +4,7 @@ reply to a request for ``X``. Nothing here is a detail page.
 """
 from __future__ import annotations
 
-from .common import Built
+from ..tree import Tree
 
 SITE = "nhc"
 
@@ -17,9 +17,9 @@ setTimeout(function(){window[_0x5e1a[3]][_0x5e1a[4]]();},1500);})();
 """
 
 
-def build(notices) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b"# anti-bot family: the .412 files answer HTTP 412\ncharset_header = false\n")
+def build(notices) -> Tree:
+    out = Tree()
+    out.site(SITE, False, note="anti-bot family: the .412 files answer HTTP 412")
     out.add(f"{SITE}/wjw/index.html.412", _CHALLENGE.encode("utf-8"))
     out.add(f"{SITE}/wjw/yljg/202201/0a1b2c3d4e5f4a6b8c9d0e1f2a3b4c5d.shtml.412", _CHALLENGE.encode("utf-8"))
     return out

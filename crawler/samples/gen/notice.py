@@ -1,4 +1,10 @@
-"""The notice files: TOML front matter between ``+++`` lines, then the text.
+"""The one notice model of every generated site, and the notice files of the demo sites.
+
+A notice is its metadata and its text as pages of lines (most notices have one page). The
+demo sites read theirs from files (below); the fixtures and the bench site make theirs up
+(fixtures/invent.py, bench/__init__.py).
+
+The notice files: TOML front matter between ``+++`` lines, then the text.
 
 Text markup, one paragraph per line:
   ``> …``        a right-aligned line (落款: signing agency and date)
@@ -29,12 +35,13 @@ class Line:
 class Notice:
     id: str
     title: str
-    doc_number: str
-    agency: str
-    topic: str
-    region: str
-    origin: str
     pages: list[list[Line]]
+    doc_number: str = ""
+    agency: str = ""
+    topic: str = "health"
+    region: str = ""
+    origin: str = ""
+    url: str = ""  # where the site serves it, for sites whose notices are not files
     signed: date | None = None
     published: date | None = None
     publisher: str = ""
@@ -48,8 +55,16 @@ class Notice:
         return [line for page in self.pages for line in page]
 
     @property
+    def paragraphs(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+    @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        return "\n".join(self.paragraphs)
+
+    @property
+    def iso(self) -> str:
+        return self.published.isoformat()
 
     @property
     def on_topic(self) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from .common import Built, ParaStyle, cn_date, cn_date_padded, esc, expected_page, rel
-from .notice import Notice
+from ..markup import ParaStyle, cn_date, cn_date_padded, esc, rel
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page, paged, site_tree
 
 SITE = "zhengce"
 PER_PAGE = 5
@@ -100,7 +102,7 @@ def _bm_table(notice: Notice) -> str:
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, here, layout, hms, modified = PAGES[i]
     notice = notices[nid]
     manuscript = here.rsplit("_", 1)[1].split(".")[0]
@@ -147,7 +149,7 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         doc_number_raw=notice.doc_number or None, agency=notice.agency, signed=notice.signed,
         published=notice.published, index_number=notice.index_number if layout == "gwy" else None,
     )
-    return here, html.encode("utf-8"), record
+    return {here: html.encode("utf-8")}, record
 
 
 def _ptime(day: date) -> int:
@@ -197,16 +199,7 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# gov.cn style library: UTF-8, charset in the header (JSON too)\ncharset_header = "utf-8"\n')
-    out.add(f"{SITE}/index.html", _home(notices))
-    count = -(-len(PAGES) // PER_PAGE)
-    for page in range(count):
-        path, data = _api_page(notices, page, count)
-        out.add(path, data)
-    for i in range(len(PAGES)):
-        path, data, record = _detail(notices, i)
-        out.add(path, data)
-        out.pages.append(record)
-    return out
+def build(notices: dict[str, Notice]) -> Tree:
+    listings = paged(PAGES, PER_PAGE, lambda page, count: _api_page(notices, page, count))
+    return site_tree(SITE, "utf-8", "gov.cn style library: UTF-8, charset in the header (JSON too)",
+                     [(f"{SITE}/index.html", _home(notices)), *listings], (_detail(notices, i) for i in range(len(PAGES))))

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import Built, esc, expected_page
-from .notice import Notice
+from ..markup import esc
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page, site_tree
 
 SITE = "spam"
 
@@ -25,7 +27,7 @@ def _unpadded(number: str) -> str:
     return number.replace("〕0", "〕")
 
 
-def _page(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _page(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, aid, headline, posted, number_style = POSTS[i]
     notice = notices[nid]
     here = f"spam/news/{aid}.html"
@@ -72,7 +74,7 @@ def _page(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         signed=notice.signed if signed_on_page else None,
         published=posted, shown_title=headline,
     )
-    return here, html.encode("utf-8"), record
+    return {here: html.encode("utf-8")}, record
 
 
 def _listing(notices: dict[str, Notice]) -> bytes:
@@ -97,12 +99,6 @@ def _listing(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# SEO spam copies: UTF-8, charset in the header\ncharset_header = "utf-8"\n')
-    out.add(f"{SITE}/index.html", _listing(notices))
-    for i in range(len(POSTS)):
-        path, data, record = _page(notices, i)
-        out.add(path, data)
-        out.pages.append(record)
-    return out
+def build(notices: dict[str, Notice]) -> Tree:
+    return site_tree(SITE, "utf-8", "SEO spam copies: UTF-8, charset in the header",
+                     [(f"{SITE}/index.html", _listing(notices))], (_page(notices, i) for i in range(len(POSTS))))

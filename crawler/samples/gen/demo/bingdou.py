@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import Built, esc, expected_page, rel
-from .notice import Line, Notice
+from ..markup import esc, rel
+from ..notice import Line, Notice
+from ..tree import Tree
+from .common import expected_page, site_tree
 
 SITE = "bingdou"
 WRAP = 36  # characters per line of the converted PDF
@@ -71,7 +73,7 @@ _FOOTER = """<div class="footer"><div class="w1200">
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, doc_id, filename, shown, uploaded, fmt, npages, size, user, crumb, variant, leading = DOCS[i]
     notice = notices[nid]
     here = _doc_path(doc_id)
@@ -138,7 +140,7 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         shown_title=headline if headline != notice.title else None,
         text_variant=variant,
     )
-    return here, html.encode("utf-8"), record
+    return {here: html.encode("utf-8")}, record
 
 
 def _listing(notices: dict[str, Notice]) -> bytes:
@@ -163,12 +165,6 @@ def _listing(notices: dict[str, Notice]) -> bytes:
     return html.encode("utf-8")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b'# document-sharing site: UTF-8, charset in the header\ncharset_header = "utf-8"\n')
-    out.add(f"{SITE}/index.html", _listing(notices))
-    for i in range(len(DOCS)):
-        path, data, record = _detail(notices, i)
-        out.add(path, data)
-        out.pages.append(record)
-    return out
+def build(notices: dict[str, Notice]) -> Tree:
+    return site_tree(SITE, "utf-8", "document-sharing site: UTF-8, charset in the header",
+                     [(f"{SITE}/index.html", _listing(notices))], (_detail(notices, i) for i in range(len(DOCS))))

@@ -1,4 +1,4 @@
-"""The chrome of a real government portal page, for tests/bench/gensite.py's "portal" pages.
+"""The chrome of a real government portal page, for the bench site's "portal" pages.
 
 What surrounds the notice on the whole government pages of tests/eval/corpus/real (TRS,
 Hanweb): a top bar (无障碍, 长者模式, 简繁), the column menu with each column's sub-menu, a

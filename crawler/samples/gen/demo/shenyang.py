@@ -6,8 +6,10 @@ gb18030 decoder does not. Listing pages index.html and index_1.html.
 """
 from __future__ import annotations
 
-from .common import Built, ParaStyle, cn_date_padded, esc, expected_page, rel
-from .notice import Notice
+from ..markup import ParaStyle, cn_date_padded, esc, rel
+from ..notice import Notice
+from ..tree import Tree
+from .common import expected_page, paged, site_tree
 
 SITE = "shenyang"
 LIST_DIR = "shenyang/zwgk"
@@ -69,7 +71,7 @@ def _footer() -> str:
 """
 
 
-def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
+def _detail(notices: dict[str, Notice], i: int) -> tuple[dict[str, bytes], dict]:
     nid, sub, container, doc_label = PAGES[i]
     notice = notices[nid]
     here = f"{LIST_DIR}/{sub}"
@@ -119,7 +121,7 @@ def _detail(notices: dict[str, Notice], i: int) -> tuple[str, bytes, dict]:
         doc_number_raw=notice.doc_number or None, agency=notice.agency, signed=notice.signed,
         published=notice.published, index_number=notice.index_number,
     )
-    return here, html.encode("gbk"), record
+    return {here: html.encode("gbk")}, record
 
 
 def _listing(notices: dict[str, Notice], page: int, count: int) -> tuple[str, bytes]:
@@ -164,16 +166,7 @@ def _home(notices: dict[str, Notice]) -> bytes:
     return html.encode("gbk")
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", b"# GBK pages, and the server says nothing about the charset\ncharset_header = false\n")
-    out.add(f"{SITE}/index.html", _home(notices))
-    count = -(-len(PAGES) // PER_PAGE)
-    for page in range(count):
-        path, data = _listing(notices, page, count)
-        out.add(path, data)
-    for i in range(len(PAGES)):
-        path, data, record = _detail(notices, i)
-        out.add(path, data)
-        out.pages.append(record)
-    return out
+def build(notices: dict[str, Notice]) -> Tree:
+    listings = paged(PAGES, PER_PAGE, lambda page, count: _listing(notices, page, count))
+    return site_tree(SITE, False, "GBK pages, and the server says nothing about the charset",
+                     [(f"{SITE}/index.html", _home(notices)), *listings], (_detail(notices, i) for i in range(len(PAGES))))

@@ -9,8 +9,9 @@ its pages are not in expected.toml (the browser test checks them).
 """
 from __future__ import annotations
 
-from .common import Built, ParaStyle, esc
-from .notice import Notice
+from ..markup import ParaStyle, esc
+from ..notice import Notice
+from ..tree import Tree
 
 SITE = "nhcjs"
 LISTING = f"{SITE}/wjw/gfxwjj/list.shtml"
@@ -57,11 +58,10 @@ def _detail(n: Notice) -> str:
             + _FOOT.format(site=SITE))
 
 
-def build(notices: dict[str, Notice]) -> Built:
-    out = Built()
-    out.add(f"{SITE}/_site.toml", (
-        "# guarded site: HTTP 412 and a JavaScript cookie challenge unless the cookie is sent\n"
-        'charset_header = "utf-8"\nguard = "js-cookie"\n').encode("utf-8"))
+def build(notices: dict[str, Notice]) -> Tree:
+    out = Tree()
+    out.site(SITE, "utf-8", note="guarded site: HTTP 412 and a JavaScript cookie challenge unless the cookie is sent",
+             guard="js-cookie")
     out.add(LISTING, _listing(notices).encode("utf-8"))
     for nid, path in PAGES:
         out.add(f"{SITE}/{path}", _detail(notices[nid]).encode("utf-8"))

@@ -1,1 +1,0 @@
-"""Per-site templates for the sample sites; build.py drives them."""
