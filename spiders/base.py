@@ -14,7 +14,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler import browser
-from crawler.errors import classify_failure
+from crawler.vocab.failures import NEEDS_BROWSER, classify_failure
 from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem, PageLinks
 from spiders.page_links import fetched_attachments, page_links
@@ -164,7 +164,7 @@ class FamilySpider(scrapy.Spider):
         message = browser.needs_browser_message(problem)
         self.logger.warning("%s: %s", source.id, message)
         self.crawler.signals.send_catch_log(
-            signal=fetch_failed, source_id=source.id, role="listing", kind=browser.NEEDS_BROWSER,
+            signal=fetch_failed, source_id=source.id, role="listing", kind=NEEDS_BROWSER,
             message=message, url=(source.start_urls or ("",))[0],
         )
 

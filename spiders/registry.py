@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from crawler.items import SOURCE_KINDS as KINDS
+from crawler.vocab.sources import SOURCE_KINDS as KINDS
 
 BUILTIN_REGISTRY = Path(__file__).with_name("sources.toml")
 
