@@ -26,12 +26,16 @@ from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+# the renderers are imported by their short names; they import the archive's vocabulary
+for _path in (HERE, HERE.parents[1]):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from render import baoshan, bingdou, nhc, nhcjs, shenyang, shuiwu, spam, zhengce  # noqa: E402
 from render.common import Built  # noqa: E402
-from render.notice import Line, Notice, load_notices, normalize_doc_number  # noqa: E402
+from render.notice import Line, Notice, load_notices  # noqa: E402
+
+from crawler.vocab.docnumber import normalize_doc_number  # noqa: E402
 
 SITES = (baoshan, shenyang, zhengce, shuiwu, bingdou, spam, nhc, nhcjs)
 

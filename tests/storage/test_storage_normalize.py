@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from storage import neardup
-from storage.normalize import normalize_doc_number, normalize_text, sha256_hex, text_hash
+from crawler.vocab.docnumber import normalize_doc_number
+from storage.normalize import normalize_text, sha256_hex, text_hash
 from storage_samples import DRAFT_C, FINAL_C, NOTICE_A, NOTICE_A_REVISED, NOTICE_B, site_copy
 
 BASE = "各县（市、区）人民政府：\n现将《实施方案》印发给你们，请认真贯彻执行。"

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable
 
-from .notice import Line, Notice, cited_numbers, normalize_doc_number
+from crawler.vocab.docnumber import normalize_doc_number
+
+from .notice import Line, Notice, cited_numbers
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
