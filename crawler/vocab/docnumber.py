@@ -27,6 +27,9 @@ def _char_class(chars: str) -> str:
 
 OPEN = _char_class(OPEN_BRACKETS)
 CLOSE = _char_class(CLOSE_BRACKETS)
+# The openers a title does not use for its own words ("(试行)" does use the round ones):
+# one of them in a short line is a number's, not a title's.
+NUMBER_OPEN = _char_class(OPEN_BRACKETS.replace("(", "").replace("（", ""))
 # Digits as pages write them; NFKC makes the full-width ones ASCII in the identity form.
 DIGIT = "[0-9０-９]"
 # Blanks inside a number, as pages and converters write them. Never a line break: a
