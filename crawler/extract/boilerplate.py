@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.attachment.kinds import FILE_EXTENSION
 from crawler.extract.patterns import ADDRESSEE_LINE
 from crawler.extract.patterns import TITLE_END as _TITLE_END
 from crawler.vocab.docnumber import BRACKET_TAIL
@@ -135,8 +136,8 @@ _DOCSHARE_LABEL = re.compile(r"(上传人|文档编号|上传时间|格式|页�
 _META_LABEL = re.compile(r"(索\s*引\s*号|发布机构|发文机关|成文日期|发布日期|文\s*号|主题分类|公文种类|有效性|公开目录)")
 _DOC_NUMBER_LABEL = re.compile(r"文\s*号")
 # a bare file name line (doc-sharing sites); never an 附件 line or a numbered attachment list
-_ATTACHMENT_LINE = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*\S+\.(docx?|pdf|xlsx?|wps|ofd|et|zip|rar)$", re.I)
-_FILENAME = re.compile(r"^(?!附|\d+[.、．])(.{2,150})\.(docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(_第\d+页)?$", re.I)
+_ATTACHMENT_LINE = re.compile(rf"^附\s*件\s*\d*\s*[:：]?\s*\S+\.{FILE_EXTENSION}$", re.I)
+_FILENAME = re.compile(rf"^(?!附|\d+[.、．])(.{{2,150}})\.{FILE_EXTENSION}(_第\d+页)?$", re.I)
 
 # -- list blocks: the heading and the short link lines after it -------------------
 _LIST_HEADINGS = (

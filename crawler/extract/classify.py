@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.extract.attachment.kinds import FILE_EXTENSION
 from crawler.vocab.status import DRAFT_CALLS, DRAFT_WORDS, INTERIM, STATUS_LINE, TRIAL, alternation
 
 # --- type ----------------------------------------------------------------------------------
@@ -24,7 +25,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
 # Trailing matter that is not the type word: (征求意见稿), (试行), (2016—2020年), a 文号, a
 # file extension, 全文 / 正文 markers of copies.
 _TRAILING = re.compile(
-    r"(?:[\s\u3000]*(?:[(（【\[][^()（）【】\[\]]{0,30}[)）】\]]|\.(?:docx?|pdf|wps|txt|html?)|全文|正文"
+    rf"(?:[\s\u3000]*(?:[(（【\[][^()（）【】\[\]]{{0,30}}[)）】\]]|\.(?:{FILE_EXTENSION}|html?)|全文|正文"
     r"))+$",
     re.I,
 )

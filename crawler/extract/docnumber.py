@@ -12,6 +12,7 @@ import re
 from crawler.extract.model import DocNumber
 from crawler.extract.patterns import ADDRESSEE_LINE
 from crawler.vocab.docnumber import BRACKET_TAIL, ISSUER_ENDS, NOTICE_TAIL, ORDER_TAIL, normalize_doc_number
+from crawler.vocab.listing import DATE_TEXT
 
 _CJK = "\u4e00-\u9fff"
 
@@ -144,7 +145,7 @@ _LABEL = r"(?:文\s*号|发\s*文\s*字\s*号|发文文号|文件编号|字\s*�
 _SEP = r"[\s:：|｜【】\[\]]*"
 # What may stand on the number's line besides it: dates (发布时间：2019-10-28), a 签发人, a
 # table cell boundary.
-_DATE_BIT = r"(?:[12][0-9]{3}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?)"
+_DATE_BIT = rf"(?:{DATE_TEXT})"
 _DATED = rf"(?:[\u4e00-\u9fff]{{2,6}}\s*[:：]\s*)?{_DATE_BIT}(?:\s*[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)?"
 _SIGNER = r"签\s*发\s*人\s*[:：]\s*\S{2,4}"
 _AFTER_OK = re.compile(rf"^(?:\s*(?:{_DATED}|{_SIGNER}))*\s*$")
