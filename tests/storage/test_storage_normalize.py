@@ -75,6 +75,8 @@ def test_normalize_text(text, expected):
         ("沈政发[2015]31号", "沈政发〔2015〕31号"),
         ("卫办发〔2020〕10号（试行）", "卫办发〔2020〕10号(试行)"),  # only the year's brackets change
         ("国发〔2010〕0号", "国发〔2010〕0号"),
+        ("国发｛2010｝3号", "国发〔2010〕3号"),
+        ("中华人民共和国国务院令第0706号", "国令第706号"),  # the 令 rules the renderer's copy lacked
         ("", None),
         ("\u3000 ", None),
         (None, None),
