@@ -22,6 +22,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from crawler.vocab.sources import UNWELL_STATES
+
 log = logging.getLogger("policy_archive.scheduler")
 
 # APScheduler's default grace is 1 s: a run one minute late would be skipped silently.
@@ -71,7 +73,7 @@ def _log_health(db_url: str | None, source_ids: list[str]) -> None:
     archive = open_archive(db_url)
     try:
         for health in source_health(archive, source_ids).values():
-            if health.state in ("empty", "failing", "blocked"):
+            if health.state in UNWELL_STATES:
                 log.warning("source %s is %s: %s", health.source_id, health.state, health.reason)
     finally:
         archive.dispose()

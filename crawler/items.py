@@ -8,11 +8,6 @@ from datetime import datetime
 
 from crawler.extract.model import AttachmentLink, Extraction
 
-# The kinds of source, most authoritative first: a government site beats an aggregator,
-# which beats a document-sharing site. The registry, the schema and ingest all use these.
-SOURCE_KINDS = ("gov", "aggregator", "docshare")
-SOURCE_RANK = {kind: len(SOURCE_KINDS) - i for i, kind in enumerate(SOURCE_KINDS)}
-
 
 @dataclass
 class CapturedPart:
@@ -45,7 +40,7 @@ class PageRecord:
     """One notice page as the pipeline hands it over."""
 
     source_id: str
-    source_kind: str  # one of SOURCE_KINDS
+    source_kind: str  # one of crawler.vocab.sources.SOURCE_KINDS
     parts: list[CapturedPart]  # parts[0] is the page, the rest continuation pages
     extraction: Extraction
     attachments: list[AttachmentFile] = field(default_factory=list)

@@ -14,7 +14,8 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.components import browser
-from crawler.errors import classify_failure
+from crawler.vocab.failures import NEEDS_BROWSER, classify_failure
+from crawler.vocab.listing import row_date
 from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem, PageLinks
 from spiders.page_links import fetched_attachments, page_links
@@ -24,7 +25,6 @@ from spiders.registry import RegistryError, Source, load_registry, request_heade
 from crawler.items import CapturedPart
 
 # A listing date next to a link: 2019-03-29, 2019.03.29, 2019/3/29, 2019年3月29日
-_LIST_DATE = re.compile(r"(20\d{2}|19\d{2})[-./年]\s*(\d{1,2})[-./月]\s*(\d{1,2})")
 # Links on a listing page that are never notices.
 _NOT_A_NOTICE = re.compile(r"^(javascript:|mailto:|#)|\.(jpg|png|gif|css|js)$", re.I)
 # Search APIs mark the query in titles (<em>养老</em>); listing titles are plain text.
@@ -57,16 +57,15 @@ def response_part(response: Response) -> CapturedPart:
     )
 
 
-def _row_date(a: Any) -> str | None:
+def _link_date(a: Any) -> str | None:
     """The date in a link's row: a sibling <span> of its li/tr/dd, or, in listings built of
     divs (税屋's .xwt2 blocks), the nearest of its three closest ancestors with one date."""
     rows = a.xpath("ancestor::*[self::li or self::tr or self::dd][1]")
     candidates = rows if rows else a.xpath("ancestor::*[position() <= 3]")[::-1]
     for node in candidates:
-        dates = _LIST_DATE.findall(" ".join(node.xpath(".//text()").getall()))
-        if len(dates) == 1 or (rows and dates):
-            y, m, d = dates[0]
-            return f"{y}-{int(m):02d}-{int(d):02d}"
+        date = row_date(" ".join(node.xpath(".//text()").getall()), sole=not rows)
+        if date:
+            return date
     return None
 
 
@@ -89,7 +88,7 @@ def links_in(selector: Any, join: Callable[[str], str], source: Source) -> list[
         title = plain_title(a.attrib.get("title") or " ".join(a.css("::text").getall()))
         if title:
             hints["title"] = title
-        date = _row_date(a)
+        date = _link_date(a)
         if date:
             hints["published_date"] = date
         found.append((url, hints))
@@ -164,7 +163,7 @@ class FamilySpider(scrapy.Spider):
         message = browser.needs_browser_message(problem)
         self.logger.warning("%s: %s", source.id, message)
         self.crawler.signals.send_catch_log(
-            signal=fetch_failed, source_id=source.id, role="listing", kind=browser.NEEDS_BROWSER,
+            signal=fetch_failed, source_id=source.id, role="listing", kind=NEEDS_BROWSER,
             message=message, url=(source.start_urls or ("",))[0],
         )
 

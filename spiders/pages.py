@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-# createPageHTML(7, 0, "index", "html")  and nhc's  createPageHTML('page_div', 7, 1, 'list', 'shtml', 136)
-_CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?:['\"][\w-]+['\"]\s*,\s*)?(\d+)\s*,")
+from crawler.vocab.listing import TRS_PAGER
+
 _TOTAL_PATTERNS = (
     re.compile(r"共\s*(\d+)\s*页"),
     re.compile(r"\b(?:countPage|totalPage|pageCount|page_count)\s*[=:]\s*['\"]?(\d+)"),
@@ -19,9 +19,9 @@ _TOTAL_PATTERNS = (
 
 def page_total(html: str) -> int | None:
     """How many listing pages the page says there are, if it says."""
-    m = _CREATE_PAGE.search(html)
+    m = TRS_PAGER.search(html)
     if m:
-        return int(m[1])
+        return int(m["total"])
     for pattern in _TOTAL_PATTERNS:
         m = pattern.search(html)
         if m:

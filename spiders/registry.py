@@ -20,7 +20,7 @@ from typing import Any
 
 import tomli_w
 
-from crawler.items import SOURCE_KINDS as KINDS
+from crawler.vocab.sources import SOURCE_KINDS as KINDS
 
 BUILTIN_REGISTRY = Path(__file__).with_name("sources.toml")
 

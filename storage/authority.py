@@ -1,5 +1,5 @@
 """Which source speaks for a document: a government site beats an aggregator, which
-beats a document-sharing site (crawler.items.SOURCE_RANK)."""
+beats a document-sharing site (crawler.vocab.sources.SOURCE_RANK)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from crawler.items import SOURCE_RANK
+from crawler.vocab.sources import SOURCE_RANK
 from storage.models import Capture, Document, Source, Version
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from crawler.vocab.docnumber import normalize_doc_number
 from storage.models import Citation, Document
-from storage.normalize import normalize_doc_number
 from storage.prepared import PreparedPage
 
 

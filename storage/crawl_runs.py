@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from crawler.errors import SKIP_KINDS
+from crawler.vocab.failures import SKIP_KINDS
 from storage.db import Archive, ArchiveError
 from storage.models import RUN_COUNTERS, RUN_STATUSES, RUN_TRIGGERS, CrawlRun, RunFailure, Source, utcnow
 

@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from crawler.vocab.status import DRAFT
 from storage import neardup
 from storage.models import Document, Version
 from storage.prepared import PreparedPage
 
-_DRAFT_MARK = re.compile(r"[(\[【]?(?:公开)?(?:征求意见稿|草案|送审稿|讨论稿|试行稿)[)\]】]?")
+_DRAFT_MARK = re.compile(rf"[(\[【]?(?:公开)?(?:{DRAFT})[)\]】]?")
 _WRAPPER = re.compile(r"^.*?关于(?:公开征求|征求)?(?:印发)?")
 _TAIL = re.compile(r"(?:意见建议|意见)?的(?:通知|公告|函|意见|决定)$")
 _QUOTED = re.compile(r"《([^》]+)》")

@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from crawler.vocab.sources import BLOCKED, EMPTY, FAILING, NEVER, OK
 from storage.db import Archive
 from storage.models import CrawlRun
 
-HEALTH_STATES = ("ok", "empty", "failing", "blocked", "never")
 # Runs that say nothing about the site: still going, or stopped from our side.
 _UNDECIDED = ("running", "interrupted")
 RECENT_RUNS = 20
@@ -75,18 +75,18 @@ def source_health(archive: Archive, source_ids: list[str] | None = None) -> dict
 
 def _judge(sid: str, recent: list[CrawlRun]) -> SourceHealth:
     if not recent:
-        return SourceHealth(sid, "never", "not crawled yet")
+        return SourceHealth(sid, NEVER, "not crawled yet")
     last = recent[0]
     counts = (last.error_summary or {}).get("counts", {})
     if counts.get("anti_bot") and not last.pages:
-        return SourceHealth(sid, "blocked", f"anti-bot answers ({counts['anti_bot']}) and no page: needs a browser",
+        return SourceHealth(sid, BLOCKED, f"anti-bot answers ({counts['anti_bot']}) and no page: needs a browser",
                             last.id)
     if last.status == "failed":
         kinds = ", ".join(f"{k} ×{n}" for k, n in sorted(counts.items())) or "no page"
-        return SourceHealth(sid, "failing", f"last run failed ({kinds})", last.id)
+        return SourceHealth(sid, FAILING, f"last run failed ({kinds})", last.id)
     if not last.pages:
         before = [r for r in recent[1:] if r.pages]
         reason = (f"yielded nothing; run #{before[0].id} had {before[0].pages} pages" if before
                   else "has never yielded a page: the listing may not match the site")
-        return SourceHealth(sid, "empty", reason, last.id)
-    return SourceHealth(sid, "ok", f"last run {last.status}", last.id)
+        return SourceHealth(sid, EMPTY, reason, last.id)
+    return SourceHealth(sid, OK, f"last run {last.status}", last.id)

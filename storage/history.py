@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.items import SOURCE_RANK
+from crawler.vocab.docnumber import normalize_doc_number
+from crawler.vocab.sources import SOURCE_RANK
 from storage.db import Archive
 from storage.models import Capture, Document, Source, Version
-from storage.normalize import normalize_doc_number
 from storage.textdiff import diff_texts, summary
 
 

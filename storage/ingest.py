@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from crawler.items import PageRecord
+from crawler.vocab.docnumber import normalize_doc_number
 from storage.attachments import add_attachments
 from storage.authority import forget_source_facts, source_facts
 from storage.captures import add_captures
@@ -28,7 +29,6 @@ from storage.drafts import find_draft_partner
 from storage.identity import find_document, link_draft, new_document, take_number
 from storage.metadata import update_document
 from storage.models import CrawlRun, Source
-from storage.normalize import normalize_doc_number
 from storage.prepared import PreparedPage, prepare
 from storage.crawl_runs import increment
 from storage.search_index import index_document

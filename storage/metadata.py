@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crawler.items import SOURCE_RANK
+from crawler.vocab.sources import SOURCE_RANK
 from storage.authority import choose_current, rank_of, source_facts
 from storage.identity import is_draft
 from storage.models import Document

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from crawler.items import SOURCE_KINDS
+from crawler.vocab.sources import SOURCE_KINDS
 
 RUN_TRIGGERS = ("schedule", "cli")
 # partial: the run archived pages but some URLs failed; failed: it got nothing it expected.
@@ -310,7 +310,7 @@ class Attachment(Base):
 
 
 class RunFailure(Base):
-    """One URL that failed in a run: its kind (crawler/errors.py), attempts, last message."""
+    """One URL that failed in a run: its kind (crawler/vocab/failures.py), attempts, last message."""
 
     __tablename__ = "run_failure"
     __table_args__ = (UniqueConstraint("run_id", "url", "kind"),)

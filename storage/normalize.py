@@ -1,4 +1,5 @@
-"""Text and 文号 normalization, and the hashes built on them.
+"""Text normalization, and the hashes built on it (a 文号's identity form is
+crawler/vocab/docnumber.py's, shared with extraction and search).
 
 The normalized text is an identity form, never shown to anyone: two copies of one
 notice that differ only in what sites do to text (line breaks, indentation, full- or
@@ -45,21 +46,3 @@ def text_hash(text: str) -> str:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# Brackets sites put around the year of a 文号 (after NFKC, so full-width forms are
-# already ASCII). Only a bracket pair around a four-digit year is rewritten: other
-# brackets, such as the one in "(试行)", are part of titles and must survive.
-
-
-def normalize_doc_number(value: str | None) -> str | None:
-    """The identity form of a 文号, or None for an empty one.
-
-    One normalizer for the whole project: the archive must key documents exactly as
-    extraction names them, and a user's lookup (国务院令第706号) must find 国令第706号.
-    """
-    if value is None:
-        return None
-    from crawler.extract.model import normalize_doc_number as normalize
-
-    return normalize(value) or None

@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.items import SOURCE_KINDS, PageRecord
+from crawler.items import PageRecord
+from crawler.vocab.docnumber import normalize_doc_number
+from crawler.vocab.sources import SOURCE_KINDS
 from storage import neardup
 from storage import search_tokens
-from storage.normalize import normalize_doc_number, normalize_text, sha256_hex
+from storage.normalize import normalize_text, sha256_hex
 
 
 @dataclass

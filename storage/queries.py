@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import extract, func, select, text
 from sqlalchemy.orm import Session
 
+from crawler.vocab.docnumber import normalize_doc_number
 from storage.db import Archive
 from storage.blobs import load
 from storage.history import document_urls
 from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
-from storage.normalize import normalize_doc_number
 
 
 def _jsonable(value: Any) -> Any:

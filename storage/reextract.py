@@ -13,7 +13,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from crawler.extract.model import Extraction
-from crawler.items import SOURCE_RANK, CapturedPart
+from crawler.items import CapturedPart
+from crawler.vocab.sources import SOURCE_RANK
 from storage import neardup
 from storage.blobs import load
 from storage.db import Archive

@@ -14,8 +14,8 @@ from sqlalchemy import ColumnElement, cast, exists, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from crawler.extract.model import TOPICS
+from crawler.vocab.docnumber import normalize_doc_number
 from storage.models import Capture, Document, Version
-from storage.normalize import normalize_doc_number
 from storage.search_query import QueryError, fts5_field_phrase
 from storage.search_tokens import AGENCY_PREFIX, REGION_PREFIX
 

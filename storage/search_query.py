@@ -14,12 +14,11 @@ query the database cannot plan.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from crawler.vocab.docnumber import TAILS, normalize_doc_number
 from storage import search_tokens as st
-from storage.normalize import normalize_doc_number
 
 MAX_QUERY_CHARS = 10_000
 MAX_TERMS = 32
@@ -27,7 +26,6 @@ MAX_TERM_TOKENS = 64
 
 # Quotes people type around a phrase: ASCII, curly, CJK corner brackets.
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
-_DOC_NUMBER = re.compile(r"[〔\[【(〖{﹝［（]\s*[12]\d{3}\s*[〕\]】)〗}﹞］）]\s*第?\s*\d{1,6}\s*号|令第\d{1,6}号|公告\d{4}年第\d{1,6}号")
 
 
 class QueryError(ValueError):
@@ -122,7 +120,7 @@ def _segments(text: str) -> tuple[Segment, ...]:
 
 def _term(text: str) -> Term | None:
     number = None
-    if _DOC_NUMBER.search(st.normalize(text)):
+    if any(tail.search(st.normalize(text)) for tail in TAILS):
         number = normalize_doc_number(text)
     forms = [number] if number else []
     forms.append(text)

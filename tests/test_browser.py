@@ -11,6 +11,7 @@ from crawler.components import browser
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.files import GUARD_COOKIE, GUARD_VALUE
 from crawler.samples.server import sample_registry_path
+from crawler.vocab.failures import NEEDS_BROWSER
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.queries import archive_stats
@@ -70,9 +71,9 @@ def test_without_a_browser_the_source_is_blocked_in_one_line(tmp_path, sample_se
     sample_server.reset_counts()
     result, _ = _crawl(tmp_path, sample_server)
     assert result.status == "failed"
-    assert result.error_kinds == {browser.NEEDS_BROWSER: 1}
+    assert result.error_kinds == {NEEDS_BROWSER: 1}
     (sample,) = result.error_samples
-    assert sample.startswith(f"{browser.NEEDS_BROWSER}: blocked: needs a browser (install: ")
+    assert sample.startswith(f"{NEEDS_BROWSER}: blocked: needs a browser (install: ")
     assert "\n" not in sample
     assert not [r for r in sample_server.log if r.target.startswith("/nhcjs/")]  # nothing fetched in vain
 
@@ -89,7 +90,7 @@ def test_crawls_without_guarded_sources_keep_the_plain_handler():
     ("Page.goto: Timeout 30000ms exceeded.\nCall log:", "timeout"),
 ])
 def test_browser_failures_are_named_in_one_line(message, kind):
-    from crawler.errors import classify_failure
+    from crawler.vocab.failures import classify_failure
 
     class Error(Exception):  # playwright's error class is called Error too
         pass

@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 from twisted.web.http import _DataLoss
 
-from crawler.errors import FAILURE_KINDS, classify_failure
+from crawler.vocab.failures import FAILURE_KINDS, classify_failure
 
 
 def _caused(exc, cause):

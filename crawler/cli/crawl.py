@@ -88,11 +88,12 @@ def _run_distributed(args: argparse.Namespace, chosen: list[Any], settings: dict
 def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[str]) -> None:
     """The crawl summary, then the sources that are empty, failing or blocked."""
     from storage import open_archive
+    from crawler.vocab.sources import UNWELL_STATES
     from storage.health import source_health
 
     archive = open_archive(args.db)
     try:
-        unwell = [h for h in source_health(archive, source_ids).values() if h.state in ("empty", "failing", "blocked")]
+        unwell = [h for h in source_health(archive, source_ids).values() if h.state in UNWELL_STATES]
     finally:
         archive.dispose()
     data = {**summary.to_dict(), "unhealthy_sources": [h.to_dict() for h in unwell]}

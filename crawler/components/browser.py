@@ -21,10 +21,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from crawler.errors import ANTI_BOT_STATUSES
 from crawler.components.loopback import is_loopback_url
+from crawler.vocab.failures import ANTI_BOT_STATUSES
 
-NEEDS_BROWSER = "needs_browser"
 INSTALL_HINT = "pip install 'policy-archive[browser]' and apt-get install chromium"
 CHROMIUM_ENV = "POLICY_ARCHIVE_CHROMIUM"
 _CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

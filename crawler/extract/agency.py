@@ -22,6 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 from crawler.extract.divisions import prefecture_cities
+from crawler.vocab.docnumber import YEAR_CLOSE, YEAR_OPEN
 
 # --- national ---------------------------------------------------------------------------
 
@@ -121,13 +122,14 @@ _LOCAL_GOV = re.compile(rf"^(?P<abbr>[\u4e00-\u9fff]{{1,3}}?)(?P<shi>市)?(?P<go
 _LOCAL_PARTY = re.compile(rf"^(?P<abbr>[\u4e00-\u9fff])委(?P<office>办|厅)?{_TAIL}$")
 _SICHUAN_OFFICE = re.compile(rf"^川办{_TAIL}$")
 
-_YEAR = re.compile(r"〔([0-9]{4})〕|公告([0-9]{4})年|通告([0-9]{4})年")
+# on the identity form (normalize_doc_number), whose year stands in 〔〕
+_YEAR = re.compile(rf"{YEAR_OPEN}([0-9]{{4}}){YEAR_CLOSE}|公告([0-9]{{4}})年|通告([0-9]{{4}})年")
 
 
 def _prefix_and_year(normalized: str) -> tuple[str, int | None]:
     m = _YEAR.search(normalized)
     year = int(next(g for g in m.groups() if g)) if m else None
-    for sep in ("〔", "令第", "公告", "通告"):
+    for sep in (YEAR_OPEN, "令第", "公告", "通告"):
         i = normalized.find(sep)
         if i > 0:
             return normalized[: i + (1 if sep == "令第" else 0)], year

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.attachment.kinds import FILE_EXTENSION
 from crawler.extract.patterns import ADDRESSEE_LINE
 from crawler.extract.patterns import TITLE_END as _TITLE_END
+from crawler.vocab.docnumber import BRACKET_TAIL
 
 # -- lines that are site furniture wherever they stand --------------------------------
 _CALL_TO_ACTION = r"(立即|马上|点击|赶快|火速)\s*(报名|购买|抢购|咨询|领取|订阅|试听|下载|注册|开通|查看)"
@@ -132,10 +134,10 @@ _HEADER_LABEL = re.compile(
 )
 _DOCSHARE_LABEL = re.compile(r"(上传人|文档编号|上传时间|格式|页数|大小|贡献者|下载积分|下载次数|文档格式|文件大小)\s*[:：]")
 _META_LABEL = re.compile(r"(索\s*引\s*号|发布机构|发文机关|成文日期|发布日期|文\s*号|主题分类|公文种类|有效性|公开目录)")
-_DOC_NUMBER = re.compile(r"[〔\[［【(（﹝〖]\s*(19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号|文\s*号")
+_DOC_NUMBER_LABEL = re.compile(r"文\s*号")
 # a bare file name line (doc-sharing sites); never an 附件 line or a numbered attachment list
-_ATTACHMENT_LINE = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*\S+\.(docx?|pdf|xlsx?|wps|ofd|et|zip|rar)$", re.I)
-_FILENAME = re.compile(r"^(?!附|\d+[.、．])(.{2,150})\.(docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(_第\d+页)?$", re.I)
+_ATTACHMENT_LINE = re.compile(rf"^附\s*件\s*\d*\s*[:：]?\s*\S+\.{FILE_EXTENSION}$", re.I)
+_FILENAME = re.compile(rf"^(?!附|\d+[.、．])(.{{2,150}})\.{FILE_EXTENSION}(_第\d+页)?$", re.I)
 
 # -- list blocks: the heading and the short link lines after it -------------------
 _LIST_HEADINGS = (
@@ -193,7 +195,7 @@ def _is_always_junk(line: str) -> bool:
     if len(line) <= _SHORT_LINE and _SHORT_RE.search(line):
         return True
     if len(line) <= 150:
-        if len(_HEADER_LABEL.findall(line)) >= 2 and not _DOC_NUMBER.search(line):
+        if len(_HEADER_LABEL.findall(line)) >= 2 and not (_DOC_NUMBER_LABEL.search(line) or BRACKET_TAIL.search(line)):
             return True
         if len(_DOCSHARE_LABEL.findall(line)) >= 2:
             return True
@@ -308,7 +310,8 @@ def _drop_tail(lines: list[str], drop: list[bool]) -> None:
         drop[j] = True
 
 
-_DOC_NUMBER_PREFIX = re.compile(r"^\S{1,12}[〔\[［【(（﹝〖]\s*(19|20)\d{2}\s*[〕\]］】)）﹞〗]\s*第?\s*\d+\s*号\s*$")
+# a title's prefix that is a whole 文号 (沈政发〔2015〕31号 + title)
+_DOC_NUMBER_PREFIX = re.compile(rf"^\S{{1,12}}{BRACKET_TAIL.pattern}\s*$")
 
 
 def _drop_leading_duplicates(lines: list[str]) -> list[str]:

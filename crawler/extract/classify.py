@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+from crawler.extract.attachment.kinds import FILE_EXTENSION
+from crawler.vocab.status import DRAFT_CALLS, DRAFT_WORDS, INTERIM, STATUS_LINE, TRIAL, alternation
+
 # --- type ----------------------------------------------------------------------------------
 
 # The type of a notice is the last word of its title (关于印发…方案的通知 is a 通知). Longer
@@ -22,7 +25,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
 # Trailing matter that is not the type word: (征求意见稿), (试行), (2016—2020年), a 文号, a
 # file extension, 全文 / 正文 markers of copies.
 _TRAILING = re.compile(
-    r"(?:[\s\u3000]*(?:[(（【\[][^()（）【】\[\]]{0,30}[)）】\]]|\.(?:docx?|pdf|wps|txt|html?)|全文|正文"
+    rf"(?:[\s\u3000]*(?:[(（【\[][^()（）【】\[\]]{{0,30}}[)）】\]]|\.(?:{FILE_EXTENSION}|html?)|全文|正文"
     r"))+$",
     re.I,
 )
@@ -56,12 +59,9 @@ def doc_type(title: str | None) -> str | None:
 
 # --- status ----------------------------------------------------------------------------------
 
-_DRAFT = re.compile(r"征求意见稿|公开征求意见|征求意见的(通知|公告|函)|送审稿|草案")
-_TRIAL = re.compile(r"试行")
-_INTERIM = re.compile(r"暂行")
-# In the text only a line of its own counts: "(征求意见稿)" under the title, not a sentence
-# that mentions some other (试行) rule.
-_TEXT_STATUS_LINE = re.compile(r"^[\s\u3000]*[(（](征求意见稿|送审稿|草案|试行|暂行)[)）][\s\u3000]*$", re.M)
+_DRAFT = re.compile(alternation((*DRAFT_WORDS, *DRAFT_CALLS)))
+# In the text only a line of its own counts (STATUS_LINE): "(征求意见稿)" under the title,
+# not a sentence that mentions some other (试行) rule.
 _TEXT_HEAD = 600
 
 
@@ -70,12 +70,12 @@ def doc_status(title: str | None, text: str = "") -> str | None:
     t = title or ""
     if _DRAFT.search(t):
         return "draft"
-    m = _TEXT_STATUS_LINE.search(text[:_TEXT_HEAD]) if text else None
-    if m and m.group(1) in ("征求意见稿", "送审稿", "草案"):
+    m = STATUS_LINE.search(text[:_TEXT_HEAD]) if text else None
+    if m and m.group(1) in DRAFT_WORDS:
         return "draft"
-    if _TRIAL.search(t) or (m and m.group(1) == "试行"):
+    if TRIAL in t or (m and m.group(1) == TRIAL):
         return "trial"
-    if _INTERIM.search(t) or (m and m.group(1) == "暂行"):
+    if INTERIM in t or (m and m.group(1) == INTERIM):
         return "interim"
     return None
 

@@ -59,10 +59,15 @@ def codec_name(label: str | None) -> str | None:
     return name
 
 
+def declared_charset(content_type: str | None) -> str | None:
+    """The charset (lower case) a Content-Type value declares, if any."""
+    m = _CT_CHARSET.search(content_type or "")
+    return m.group(1).lower() if m else None
+
+
 def _declared_charset(declared: str) -> str:
     """Accept a bare charset or a whole Content-Type value."""
-    m = _CT_CHARSET.search(declared)
-    return m.group(1) if m else declared
+    return declared_charset(declared) or declared
 
 
 def meta_charset(body: bytes) -> str | None:

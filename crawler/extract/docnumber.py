@@ -1,34 +1,20 @@
-"""文号 (document numbers): find them in text, normalize them, tell the page's own from cited ones.
+"""文号 (document numbers): find them in text, tell the page's own from cited ones.
 
-A 文号 is 机关代字 + 〔year〕 + serial + 号 (国办发〔2019〕4号), or an order number
-(国令第706号), or an announcement number (国家医保局公告2021年第2号). The normalized form is
-the identity of a notice in the archive, so a wrong *own* number merges two different
+The grammar (brackets, year and serial forms, the three tails, the identity form) is
+crawler/vocab/docnumber.py; this module reads pages with it. The normalized form is the
+identity of a notice in the archive, so a wrong *own* number merges two different
 notices: every rule here leans towards "no number" when unsure.
 """
 from __future__ import annotations
 
 import re
 
-from crawler.extract.model import DocNumber, normalize_doc_number
+from crawler.extract.model import DocNumber
 from crawler.extract.patterns import ADDRESSEE_LINE
+from crawler.vocab.docnumber import BRACKET_TAIL, ISSUER_ENDS, NOTICE_TAIL, ORDER_TAIL, normalize_doc_number
+from crawler.vocab.listing import DATE_TEXT
 
 _CJK = "\u4e00-\u9fff"
-_DIGIT = "0-9０-９"
-_OPEN = "〔\\[［【(（﹝〖{｛"
-_CLOSE = "〕\\]］】)）﹞〗}｝"
-
-# The bracket form's tail: 〔2015〕31号. The 机关代字 before it is found by walking back.
-_BRACKET_TAIL = re.compile(
-    rf"[{_OPEN}][ \t\u3000\xa0]*(?P<year>[12１２][{_DIGIT}]{{3}})[ \t\u3000\xa0]*[{_CLOSE}]"
-    rf"[ \t\u3000\xa0]*(?:第[ \t\u3000\xa0]*)?(?P<serial>[{_DIGIT}]{{1,6}})[ \t\u3000\xa0]*号"
-)
-# An order: 国令第706号, 国家卫生健康委员会令第2号.
-_ORDER_TAIL = re.compile(rf"令[ \t\u3000\xa0]*第[ \t\u3000\xa0]*(?P<serial>[{_DIGIT}]{{1,6}})[ \t\u3000\xa0]*号")
-# An announcement: 国家医保局公告2021年第2号.
-_NOTICE_TAIL = re.compile(
-    rf"(?P<kind>公告|通告)[ \t\u3000\xa0]*(?P<year>[12１２][{_DIGIT}]{{3}})[ \t\u3000\xa0]*年"
-    rf"[ \t\u3000\xa0]*第[ \t\u3000\xa0]*(?P<serial>[{_DIGIT}]{{1,6}})[ \t\u3000\xa0]*号"
-)
 
 # Words that end a sentence fragment before a 文号; nothing after them belongs to the
 # 机关代字. Multi-character words are safe anywhere; the single characters chosen here never
@@ -58,9 +44,6 @@ _AGENCY_STOP_RE = _alternation(_AGENCY_STOP_WORDS)
 _PREFIX_MIN, _PREFIX_MAX = 2, 8
 _ORDER_PREFIX_MAX = 16  # 中华人民共和国国家卫生健康委员会令
 _NOTICE_PREFIX_MAX = 14  # 国家卫生健康委员会办公厅公告
-
-# Endings of the agency part of an order or announcement number (国令, 民政部令, 国家医保局公告).
-_AGENCY_END = ("国", "院", "部", "委", "会", "局", "署", "行", "府", "席", "厅", "办", "室")
 
 
 def _trim_prefix(run: str, *, preceded_by_digit: bool, stops: re.Pattern[str] = _STOP_RE) -> str:
@@ -92,7 +75,7 @@ def _run_before(text: str, end: int, limit: int) -> tuple[str, int]:
 
 def _bracket_numbers(text: str) -> list[DocNumber]:
     found = []
-    for m in _BRACKET_TAIL.finditer(text):
+    for m in BRACKET_TAIL.finditer(text):
         run, run_start = _run_before(text, m.start(), _PREFIX_MAX)
         digit_before = run_start > 0 and text[run_start - 1].isdigit()
         prefix = _trim_prefix(run, preceded_by_digit=digit_before)
@@ -113,7 +96,7 @@ def _agency_prefix_numbers(text: str, tail: re.Pattern[str], limit: int, keep: s
         prefix = _trim_prefix(run, preceded_by_digit=digit_before, stops=_AGENCY_STOP_RE)
         if not prefix or len(prefix) > limit:
             continue
-        if not (prefix == "国" and keep == "令") and not prefix.endswith(_AGENCY_END):
+        if not (prefix == "国" and keep == "令") and not prefix.endswith(ISSUER_ENDS):
             continue
         start = run_start + (len(run) - len(prefix))
         if prefix == run:
@@ -137,7 +120,7 @@ def _joint_issuers_start(text: str, start: int) -> int:
         while token_start > 0 and re.match(f"[{_CJK}]", text[token_start - 1]):
             token_start -= 1
         token = text[token_start : start - 1]
-        if not _ISSUER_TOKEN.fullmatch(token) or not token.endswith(_AGENCY_END):
+        if not _ISSUER_TOKEN.fullmatch(token) or not token.endswith(ISSUER_ENDS):
             break
         if _trim_prefix(token, preceded_by_digit=False, stops=_AGENCY_STOP_RE) != token:
             break  # words of a sentence, not an agency name
@@ -150,8 +133,8 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
     if not text:
         return []
     found = _bracket_numbers(text)
-    found += _agency_prefix_numbers(text, _ORDER_TAIL, _ORDER_PREFIX_MAX, "令")
-    found += _agency_prefix_numbers(text, _NOTICE_TAIL, _NOTICE_PREFIX_MAX, "公告")
+    found += _agency_prefix_numbers(text, ORDER_TAIL, _ORDER_PREFIX_MAX, "令")
+    found += _agency_prefix_numbers(text, NOTICE_TAIL, _NOTICE_PREFIX_MAX, "公告")
     found.sort(key=lambda d: d.start)
     return found
 
@@ -162,7 +145,7 @@ _LABEL = r"(?:文\s*号|发\s*文\s*字\s*号|发文文号|文件编号|字\s*�
 _SEP = r"[\s:：|｜【】\[\]]*"
 # What may stand on the number's line besides it: dates (发布时间：2019-10-28), a 签发人, a
 # table cell boundary.
-_DATE_BIT = r"(?:[12][0-9]{3}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?)"
+_DATE_BIT = rf"(?:{DATE_TEXT})"
 _DATED = rf"(?:[\u4e00-\u9fff]{{2,6}}\s*[:：]\s*)?{_DATE_BIT}(?:\s*[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)?"
 _SIGNER = r"签\s*发\s*人\s*[:：]\s*\S{2,4}"
 _AFTER_OK = re.compile(rf"^(?:\s*(?:{_DATED}|{_SIGNER}))*\s*$")

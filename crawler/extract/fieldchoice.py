@@ -10,11 +10,12 @@ from datetime import date
 from crawler.extract.agency import agency_from_doc_number, clean_agency
 from crawler.extract.dates import parse_cn_date
 from crawler.extract.patterns import HEADER_LINES as _HEADER_LINES
+from crawler.vocab.listing import DATE_TEXT
 
 # 上传时间 (a doc-sharing upload), 更新时间, 访问时间 are not the notice's publication
 _HEADER_DATE = re.compile(
     r"(?<!上传)(?<!更新)(?<!修改)(?<!访问)(?<!截止)(?<!成文)(?:发布时间|发布日期|发文日期|公开日期|时间|日期)\s*[:：]\s*"
-    r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
+    rf"({DATE_TEXT})"
 )
 
 
@@ -29,7 +30,7 @@ def _header_date(lines: list[str]) -> date | None:
 
 
 # an unlabelled publication stamp under a news heading: "本文来源于北京商报 2024-05-20 09:47:48"
-_STAMP = re.compile(r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}:\d{2}(?::\d{2})?")
+_STAMP = re.compile(rf"({DATE_TEXT})\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?")
 _STAMP_LINES = 4
 
 

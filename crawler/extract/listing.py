@@ -28,9 +28,9 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 from lxml import etree
 
 from crawler.extract.htmltree import parse_html
+from crawler.vocab.listing import LIST_DATE, TRS_PAGER, row_date
 
 # A date as listings write it: 2022-03-08, 2022.03.08, 2022/3/8, 2022年3月8日, [2022-03-08].
-LIST_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})(?!\d)")
 # A month-day date (some lists print 03-08 under a year heading).
 _SHORT_DATE = re.compile(r"(?<![\d-])(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d-])")
 # A date inside a detail URL, the mark of the CMSs' article paths.
@@ -158,23 +158,12 @@ def _row_of(a: etree._Element, titled: set) -> etree._Element | None:
     return row
 
 
-def _iso(m: re.Match) -> str | None:
-    y, mo, d = int(m[1]), int(m[2]), int(m[3])
-    if 1 <= mo <= 12 and 1 <= d <= 31:
-        return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
-
-
-def _row_date(row: etree._Element | None, a: etree._Element) -> str | None:
+def _link_date(row: etree._Element | None, a: etree._Element) -> str | None:
     if row is None:
         # a link straight in its list container: the date is its tail text
-        text = a.tail or ""
-    else:
-        text = _text(row)
-        if len(text) > _MAX_ROW_TEXT:
-            return None
-    m = LIST_DATE.search(text)
-    return _iso(m) if m else None
+        return row_date(a.tail or "")
+    text = _text(row)
+    return row_date(text) if len(text) <= _MAX_ROW_TEXT else None
 
 
 def url_has_date(url: str) -> bool:
@@ -206,7 +195,7 @@ def notice_links(root: etree._Element, url: str) -> list[NoticeLink]:
     for a, target, title in anchors:
         if _in_chrome(a):
             continue
-        date = _row_date(_row_of(a, titled), a)
+        date = _link_date(_row_of(a, titled), a)
         if date is None and not url_has_date(target):
             continue
         title = LIST_DATE.sub("", title).strip(" []【】()（）") or title
@@ -217,9 +206,6 @@ def notice_links(root: etree._Element, url: str) -> list[NoticeLink]:
 
 # ---- the next page ----------------------------------------------------------------------
 _NEXT_WORDS = re.compile(r"^(?:下一页|下页|后一页|后页|next|next page|›|»|>|>>)$", re.I)
-_TRS_PAGER = re.compile(
-    r"createPageHTML\(\s*(?:['\"][\w-]+['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
-)
 _PAGE_QUERY_KEYS = ("pageNum", "pageNo", "pageno", "pageIndex", "page", "curPage", "currentPage", "p", "pn")
 _PATH_PAGE = re.compile(r"^(?P<stem>.*/[\w-]*?)_(?P<n>\d+)\.(?P<ext>s?html?|jhtml)$")
 _PATH_FIRST = re.compile(r"^(?P<stem>.*/[\w-]+)\.(?P<ext>s?html?|jhtml)$")
@@ -233,10 +219,10 @@ def trs_next_page(html: str, current_url: str) -> str | None:
     ``createPageHTML('page_div', total, current, 'list', 'shtml', count)`` (current from 1,
     pages ``list.shtml``, ``list_2.shtml`` …).
     """
-    m = _TRS_PAGER.search(html)
+    m = TRS_PAGER.search(html)
     if not m:
         return None
-    total, current, stem, ext = int(m[1]), int(m[2]), m[3], m[4]
+    total, current, stem, ext = int(m["total"]), int(m["current"]), m["stem"], m["ext"]
     one_based = m[0].split("(", 1)[1].lstrip().startswith(("'", '"'))
     directory = current_url.split("?", 1)[0].rsplit("/", 1)[0]
     if one_based:

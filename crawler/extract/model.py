@@ -1,8 +1,6 @@
 """The value objects extraction produces: plain data, no Scrapy, no database."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -11,31 +9,13 @@ from datetime import date
 TOPICS = ("health", "eldercare")
 
 
-# The identity form is part of the output: the archive keys documents by it, and a
-# user's lookup must normalize the same way, so storage imports it from here.
-def normalize_doc_number(raw: str) -> str:
-    """The identity form of a 文号: NFKC, 〔〕 around the year, no whitespace, no zero padding.
-
-    Only the brackets around a four-digit year are rewritten, so "(试行)" survives. Orders
-    lose the state prefix (中华人民共和国国务院令 → 国令) so every copy of one order matches.
-    """
-    s = unicodedata.normalize("NFKC", raw)
-    s = re.sub(r"\s+", "", s)
-    s = re.sub(r"[〔\[【(〖{﹝［（]([0-9]{4})[〕\]】)〗}﹞］）]", r"〔\1〕", s)
-    s = re.sub(r"〕第(?=[0-9])", "〕", s)
-    s = re.sub(r"(〕|第)0+(?=[0-9])", r"\1", s)
-    s = re.sub(r"^中华人民共和国(?=.+令第)", "", s)
-    s = re.sub(r"^国务院令第", "国令第", s)
-    return s
-
-
 
 @dataclass(frozen=True)
 class DocNumber:
     """One 文号 found in a page.
 
-    ``normalized`` is the identity form (NFKC, 〔〕 around the year, no spaces, serial
-    without zero padding); ``raw`` is the text exactly as the page wrote it.
+    ``normalized`` is the identity form (crawler.vocab.docnumber.normalize_doc_number);
+    ``raw`` is the text exactly as the page wrote it.
     """
 
     raw: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.vocab.status import STATUS
+
 # how many first lines of a page's text may hold its header facts (时间:, 文号, 索引号)
 HEADER_LINES = 12
 
@@ -18,9 +20,7 @@ DOC_TYPES = (
     "报告", "规则", "章程", "制度", "要点", "总结",
 )
 # A line that ends like a title: a document kind, a letter (函), or a status word.
-TITLE_END = re.compile(
-    rf"(?:{'|'.join(DOC_TYPES)}|函|复函|意见稿|征求意见稿|送审稿|草案|试行|暂行)[)）]?$"
-)
+TITLE_END = re.compile(rf"(?:{'|'.join(DOC_TYPES)}|函|复函|{STATUS})[)）]?$")
 
 # The addressee line: "各县（市、区）人民政府，市直各委、办、局：" or one naming the organs
 # ("市人民政府各部门、各直属机构："), a line of its own ending with a colon, no sentence in it.

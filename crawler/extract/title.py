@@ -24,13 +24,14 @@ from crawler.extract.title_candidate import (
     strip_leading_number,
     tidy_spaces,
 )
+from crawler.vocab.docnumber import NUMBER_OPEN
+from crawler.vocab.status import STATUS_LINE
 
 _ELLIPSIS = re.compile(r"(?:\.{3,}|…+)$")
-_STATUS_LINE = re.compile(r"^[(（]\s*(?:征求意见稿|试行|暂行|草案|送审稿|修订稿|修订|讨论稿|代拟稿)\s*[)）]$")
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?，,：:]")
 _NON_WORD = re.compile(r"[^\w]")
 _WS = re.compile(r"\s+")
-_DATE_OR_NUMBER = re.compile(r"\d{4}\s*[年\-/.]|号$|[〔\[［【]")
+_DATE_OR_NUMBER = re.compile(rf"\d{{4}}\s*[年\-/.]|号$|{NUMBER_OPEN}")
 _MIN_RELATED = 0.5
 _TEXT_TITLE_LINES = 15
 
@@ -84,7 +85,7 @@ def _orphan_head(lines: list[str], i: int, skip: set[str]) -> int | None:
         if frag in skip or not _is_fragment(frag) or "关于" not in frag:
             continue
         nxt = lines[k + 1] if k + 1 < len(lines) else ""
-        if _STATUS_LINE.match(nxt) or not _is_title_like(nxt):
+        if STATUS_LINE.match(nxt) or not _is_title_like(nxt):
             return k
     return None
 
@@ -108,14 +109,14 @@ def _title_lines(text: str, skip: set[str]) -> str | None:
             # a doc-sharing page showed the title's second half first, and trafilatura
             # collapsed its repeat: 贵州省关于…多层次 / (征求意见稿) below, 多样化…方案 above
             title = lines[orphan] + line
-            if orphan + 1 < len(lines) and _STATUS_LINE.match(lines[orphan + 1]):
+            if orphan + 1 < len(lines) and STATUS_LINE.match(lines[orphan + 1]):
                 title += lines[orphan + 1]
             return title
         if i > 0 and _is_fragment(lines[i - 1]) and lines[i - 1] not in skip:
             prev = lines[i - 1]
             if "关于" in prev or not line.startswith("关于"):
                 title = prev + title
-        if i + 1 < len(lines) and _STATUS_LINE.match(lines[i + 1]):
+        if i + 1 < len(lines) and STATUS_LINE.match(lines[i + 1]):
             title += lines[i + 1]
         return title
     return None

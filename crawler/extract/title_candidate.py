@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from crawler.extract.agency import is_agency_name
+from crawler.extract.attachment.kinds import FILE_EXTENSION
 from crawler.extract.docnumber import find_doc_numbers
 from crawler.extract.patterns import DOC_TYPES as _DOC_TYPES
 from crawler.extract.patterns import TITLE_END as _TITLE_END
@@ -29,7 +30,7 @@ _IN_TITLE = re.compile(r"关于|转发|印发|贯彻|落实|根据|执行|《|�
 # A 文号 in brackets after the title: "…的通知（国办发〔2019〕5号）"; the number itself is
 # docnumber.py's grammar.
 _TRAILING_BRACKETS = re.compile(r"\s*[(（]\s*(?P<inner>[^()（）]{4,40}?)\s*[)）]\s*$")
-_FILE_EXT = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|ofd)(?:_第\d+页)?$", re.I)
+_FILE_EXT = re.compile(rf"\.{FILE_EXTENSION}(?:_第\d+页)?$", re.I)
 # a CMS's column name after a bare hyphen: 中华人民共和国监察法-纪检 (VSB, some TRS sites)
 _HYPHEN_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff》）)”])\s*[-－]\s*[\u4e00-\u9fff]{2,8}$")
 _MIN_BEFORE_HYPHEN = 6

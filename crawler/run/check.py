@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler import settings as project_settings
+from crawler.vocab.failures import NEEDS_BROWSER
 from spiders.registry import Source
 
 # Listing hops a source may take before its first notice link (gkmlpt: config, then list).
@@ -55,8 +56,8 @@ class CheckResult:
 
 def _verdict(r: CheckResult) -> CheckResult:
     kinds = [k for k, _ in r.errors]
-    if "needs_browser" in kinds:
-        r.status, r.message = "blocked", r.errors[kinds.index("needs_browser")][1]
+    if NEEDS_BROWSER in kinds:
+        r.status, r.message = "blocked", r.errors[kinds.index(NEEDS_BROWSER)][1]
     elif r.listing_reachable and r.links and r.title:
         r.status, r.message = "ok", None
     elif r.listing_reachable and not r.links:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.errors import SKIP_KINDS
+from crawler.vocab.failures import SKIP_KINDS
 from storage import Archive, crawl_runs, open_archive
 
 

@@ -3,24 +3,15 @@ pure extraction functions, with the source's registry knowledge applied."""
 from __future__ import annotations
 
 import codecs
-import re
 
 from crawler.extract import Extraction, decode_html, extract_page
 from crawler.extract.attachment import attachment_text, sniff_kind
 from crawler.extract.attachments import attachment_links
+from crawler.extract.decode import declared_charset
 from crawler.extract.htmltree import parse_html
 from crawler.extract.model import AttachmentLink
 from crawler.items import AttachmentFile, CapturedPart, PageItem
 from spiders.registry import Source
-
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w-]+)", re.I)
-
-
-def declared_charset(content_type: str | None) -> str | None:
-    """The charset an HTTP Content-Type header declares, if any."""
-    m = _CHARSET.search(content_type or "")
-    return m[1].lower() if m else None
-
 
 def read_attachment(part: CapturedPart, name: str | None) -> AttachmentFile:
     kind = sniff_kind(part.body, name or part.url)

@@ -57,6 +57,11 @@ def test_doc_type(title, expected):
         ("XX办法", "XX办法\n（试行）\n第一条", "trial"),
         ("XX方案", "根据《XX管理暂行办法》和《XX（试行）》规定，制定本方案。", None),
         ("XX方案", "x" * 700 + "\n(征求意见稿)\n", None),
+        # draft words the classifier learnt from the title finder's and draft linking's lists
+        ("XX管理办法（讨论稿）", "", "draft"),
+        ("XX实施细则（代拟稿）", "", "draft"),
+        ("XX方案", "XX方案\n（ 修订稿 ）\n为贯彻落实…", "draft"),
+        ("XX条例", "XX条例\n（修订）\n第一条", None),  # a revised edition in force is no draft
     ],
 )
 def test_doc_status(title, text, expected):

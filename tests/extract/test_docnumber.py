@@ -26,6 +26,11 @@ from extract_fixtures import seed_text
         ("国家医保局公告2021年第2号", "国家医保局公告2021年第2号"),
         ("国家医保局公告2021年第02号", "国家医保局公告2021年第2号"),
         ("XX办法(试行)〔2019〕1号", "XX办法(试行)〔2019〕1号"),
+        # brackets one of the old copies (boilerplate, the sample renderer) did not know
+        ("沈政发{2015}31号", "沈政发〔2015〕31号"),
+        ("沈政发｛2015｝31号", "沈政发〔2015〕31号"),
+        ("沈政发〔1998〕31号", "沈政发〔1998〕31号"),
+        ("沈政发（试行）", "沈政发(试行)"),  # no year in the brackets: they stay
     ],
 )
 def test_normalize_doc_number(raw, expected):

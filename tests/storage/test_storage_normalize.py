@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from storage import neardup
-from storage.normalize import normalize_doc_number, normalize_text, sha256_hex, text_hash
+from crawler.vocab.docnumber import normalize_doc_number
+from storage.normalize import normalize_text, sha256_hex, text_hash
 from storage_samples import DRAFT_C, FINAL_C, NOTICE_A, NOTICE_A_REVISED, NOTICE_B, site_copy
 
 BASE = "各县（市、区）人民政府：\n现将《实施方案》印发给你们，请认真贯彻执行。"
@@ -74,6 +75,8 @@ def test_normalize_text(text, expected):
         ("沈政发[2015]31号", "沈政发〔2015〕31号"),
         ("卫办发〔2020〕10号（试行）", "卫办发〔2020〕10号(试行)"),  # only the year's brackets change
         ("国发〔2010〕0号", "国发〔2010〕0号"),
+        ("国发｛2010｝3号", "国发〔2010〕3号"),
+        ("中华人民共和国国务院令第0706号", "国令第706号"),  # the 令 rules the renderer's copy lacked
         ("", None),
         ("\u3000 ", None),
         (None, None),

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from crawler.vocab.docnumber import YEAR_IN_BRACKETS, normalize_doc_number
 
 PAGE_BREAK = "<<<page>>>"
 
@@ -111,22 +112,12 @@ def load_notices(folder: Path) -> dict[str, Notice]:
     return {p.stem: parse_notice(p) for p in sorted(folder.glob("*.txt"))}
 
 
-# --- 文号 forms --------------------------------------------------------------------------
-_YEAR_BRACKETS = re.compile(r"[〔\[【(（﹝〖［]\s*(\d{4})\s*[〕\]】)）﹞〗］]")
-
-
-def normalize_doc_number(raw: str) -> str:
-    """The identity form the archive uses: NFKC, 〔〕 around the year, no spaces, no zero padding."""
-    s = unicodedata.normalize("NFKC", raw)
-    s = _YEAR_BRACKETS.sub(r"〔\1〕", s)
-    s = re.sub(r"\s+", "", s)
-    s = re.sub(r"(〕|第)0+(\d)", r"\1\2", s)
-    return s
+# --- 文号 forms: the archive's own grammar (crawler/vocab/docnumber.py) ------------------
 
 
 def restyle_year_brackets(raw: str, left: str, right: str) -> str:
     """The same number written with another bracket pair around the year (an aggregator's [ ])."""
-    return _YEAR_BRACKETS.sub(lambda m: f"{left}{m.group(1)}{right}", raw)
+    return YEAR_IN_BRACKETS.sub(lambda m: f"{left}{m.group('year')}{right}", raw)
 
 
 _CITATION = re.compile(r"》\s*[（(]([^（）()《》]{2,40}?号)[）)]")

@@ -21,7 +21,9 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from ..notice import Line, Notice, load_notices, normalize_doc_number
+from crawler.vocab.docnumber import normalize_doc_number
+
+from ..notice import Line, Notice, load_notices
 from ..tree import Tree, ground_truth
 from . import baoshan, bingdou, nhc, nhcjs, shenyang, shuiwu, spam, zhengce
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Iterable
 
-from ..notice import Notice, cited_numbers, normalize_doc_number
+from crawler.vocab.docnumber import normalize_doc_number
+
+from ..notice import Notice, cited_numbers
 from ..tree import Tree
 
 

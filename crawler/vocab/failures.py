@@ -1,10 +1,14 @@
 """Name what went wrong with a fetch, so a run's record says why each URL failed.
 
-The kinds are listed here once; storage, the CLI and health reports import them.
+The kinds are listed here once; spiders, ``sources check``, storage, the CLI and health
+reports import them (tests/test_vocab.py fails on a kind spelled out anywhere else).
 Anti-bot answers (412 with a JS cookie challenge, 403, 521 from a WAF) are their own
 kind: retrying does not help, and the user must see them apart from plain outages.
 """
 from __future__ import annotations
+
+# A guarded source (registry ``browser = true``) where scrapy-playwright or Chromium is missing.
+NEEDS_BROWSER = "needs_browser"
 
 # What can go wrong with one URL.
 FAILURE_KINDS = (
@@ -24,6 +28,7 @@ FAILURE_KINDS = (
     "fetch",  # anything else the downloader raised
     "process",  # the crawler process ended without closing its run
     "robots",
+    NEEDS_BROWSER,  # a guarded source and no browser here: nothing was fetched
 )
 # Kinds that are skips by rule, not errors: counted apart, never make a run partial.
 SKIP_KINDS = ("robots",)
