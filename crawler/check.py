@@ -1,27 +1,27 @@
-"""``sources check``: is each source alive? One listing page and one detail page per
-source, fetched by the source's own family spider (so Hanweb records, gkmlpt configs,
-JSON APIs, request headers and the browser path are all exercised as in a crawl), with
-short timeouts, every source at once, nothing written to the archive.
+"""A check: is each source alive? One listing page and one detail page per source,
+fetched by the source's own family spider (so Hanweb records, gkmlpt configs, JSON APIs,
+request headers and the browser path are all exercised as in a crawl), with short
+timeouts, every source at once, nothing written to the archive. ``sources check`` runs it
+live; ``sources test`` on a source's fixture (spiders/probe.py).
 
-The parent runs the crawl in a child process (``python -m crawler.check SPEC OUT``), as the
-runner does, and reads back one record per source: whether the listing answered, how many
-notice links its first listing page gave, and what the first detail page extracts to
-(title, 文号, date). Without network every source fails in a few seconds with its kind
-(``dns``, ``timeout``, ``anti_bot``, ``needs_browser`` …).
+It is a crawl like any other (crawler/crawl_spec.py, a CrawlSpec with ``check``): the same
+child process, spiders and run recorder, with two components of its own: a spider
+middleware that stops each source after its first listing page with notice links and the
+first notice on it, and a pipeline that extracts that notice instead of archiving it.
+The child writes one Finding per source; without network every source fails in a few
+seconds with its kind (``dns``, ``timeout``, ``anti_bot``, ``needs_browser`` …).
 """
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from crawler import settings as project_settings
+from crawler.browser import NEEDS_BROWSER
 from spiders.registry import Source
 
 # Listing hops a source may take before its first notice link (gkmlpt: config, then list).
@@ -55,8 +55,8 @@ class CheckResult:
 
 def _verdict(r: CheckResult) -> CheckResult:
     kinds = [k for k, _ in r.errors]
-    if "needs_browser" in kinds:
-        r.status, r.message = "blocked", r.errors[kinds.index("needs_browser")][1]
+    if NEEDS_BROWSER in kinds:
+        r.status, r.message = "blocked", r.errors[kinds.index(NEEDS_BROWSER)][1]
     elif r.listing_reachable and r.links and r.title:
         r.status, r.message = "ok", None
     elif r.listing_reachable and not r.links:
@@ -72,55 +72,87 @@ def _verdict(r: CheckResult) -> CheckResult:
     return r
 
 
-def check_sources(
+@dataclass
+class Finding:
+    """What the check saw of one source (the child writes these; CheckResult and the
+    probe's ProbeResult are made from them)."""
+
+    source: str
+    family: str = ""
+    listing_url: str | None = None  # the first listing page with notice links
+    listing_status: int | None = None
+    listing_reachable: bool = False
+    notices: list[str] = field(default_factory=list)  # its notice links, in order
+    next_page: str | None = None  # the listing page after it, as one line
+    detail_url: str | None = None
+    title: str | None = None
+    doc_number: str | None = None
+    doc_number_raw: str | None = None
+    published_date: str | None = None
+    date: str | None = None  # published, else signed
+    errors: list[list[str]] = field(default_factory=list)
+    seconds: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+
+def run_check(
     sources: list[Source],
     *,
     registry_path: str | os.PathLike | None = None,
     base: str | None = None,
     settings: dict[str, Any] | None = None,
     timeout: float = 10.0,
-) -> list[CheckResult]:
-    """Check these sources live, all at once; one result per source, in their order."""
+    plain_fetch: bool = False,
+) -> dict[str, Finding]:
+    """Check these sources, all at once, in a crawl child; a Finding per source."""
+    from crawler.crawl_process import CrawlStopped, run_child
+    from crawler.crawl_spec import CrawlSpec
+
     with tempfile.TemporaryDirectory(prefix="policy-archive-check-") as tmp:
-        spec = Path(tmp) / "spec.json"
         out = Path(tmp) / "out.json"
-        spec.write_text(json.dumps({
-            "registry": str(registry_path) if registry_path else None,
-            "sources": [s.id for s in sources],
-            "base": base,
-            "timeout": timeout,
-            "settings": settings or {},
-        }, ensure_ascii=False), encoding="utf-8")
-        child = subprocess.Popen([sys.executable, "-m", "crawler.check", str(spec), str(out)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            _, err = child.communicate(timeout=timeout * 4 + 30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            _, err = child.communicate()
+        spec = CrawlSpec(sources=[s.id for s in sources], registry=str(registry_path) if registry_path else None,
+                         base=base, settings=settings or {}, check=True, out=str(out), request_timeout=timeout,
+                         plain_fetch=plain_fetch)
+        code, trouble = run_child(spec, timeout * 4 + 30, quiet=True)
+        if code == "stopped":
+            raise CrawlStopped("check stopped by a signal")
         found = json.loads(out.read_text("utf-8")) if out.is_file() else {}
-    results = []
+    results = {}
     for s in sources:
-        rec = found.get(s.id)
-        r = CheckResult(**rec) if rec else CheckResult(source=s.id, family=s.family)
-        trouble = (err or b"").decode("utf-8", "replace")
-        if not rec and (child.returncode or "Traceback" in trouble):
+        finding = Finding.from_dict(found[s.id]) if s.id in found else Finding(source=s.id, family=s.family)
+        if s.id not in found and (code or "Traceback" in trouble):
             tail = trouble.strip().splitlines()[-1:]
-            r.errors.append(["process", f"the checker failed ({child.returncode}): {' '.join(tail)}"])
-        results.append(_verdict(r))
+            finding.errors.append(["process", f"the checker failed ({code}): {' '.join(tail)}"])
+        results[s.id] = finding
     return results
 
 
-# ---- the child: a one-page crawl per source ------------------------------------------------
-RESULTS: dict[str, CheckResult] = {}
-_STARTED: dict[str, float] = {}
-_HOPS: dict[str, int] = {}
+def check_sources(sources: list[Source], *, timeout: float = 10.0, **options: Any) -> list[CheckResult]:
+    """Check these sources live, all at once; one result per source, in their order."""
+    found = run_check(sources, timeout=timeout, **options)
+    results = []
+    for s in sources:
+        f = found[s.id]
+        start = (s.start_urls or [None])[0] or (s.api.page_url if s.api else None)
+        results.append(_verdict(CheckResult(
+            source=s.id, family=s.family, listing_url=f.listing_url or start, listing_reachable=f.listing_reachable,
+            links=len(f.notices), detail_url=f.detail_url, title=f.title, doc_number=f.doc_number, date=f.date,
+            errors=f.errors, seconds=f.seconds)))
+    return results
 
 
-def _record(source_id: str, family: str = "") -> CheckResult:
-    if source_id not in RESULTS:
-        RESULTS[source_id] = CheckResult(source=source_id, family=family)
-    return RESULTS[source_id]
+# ---- in the child: the first notice of each source -------------------------------------------
+
+
+def _found(crawler: Any, source_id: str) -> Finding:
+    """The crawler's Finding for a source, made on first use."""
+    found = crawler.__dict__.setdefault("_policy_check_findings", {})
+    if source_id not in found:
+        found[source_id] = Finding(source=source_id)
+    return found[source_id]
 
 
 def _is_listing(response: Any) -> bool:
@@ -129,9 +161,24 @@ def _is_listing(response: Any) -> bool:
             and 200 <= response.status < 300)
 
 
-class CheckMiddleware:
-    """Spider middleware: the first listing page with notice links counts them and lets
+def _describe(request: Any) -> str:
+    """A next-page request as one line: its URL, and the page it asks for when it is a POST."""
+    if request.method == "POST":
+        return f"POST {request.url} {request.body.decode('utf-8', 'replace')}"
+    return request.url
+
+
+class FirstNoticeMiddleware:
+    """Spider middleware: the first listing page with notice links keeps them and lets
     only the first one through; no further listing pages, no further notices."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.hops: dict[str, int] = {}  # listing pages without notice links, per source
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "FirstNoticeMiddleware":
+        return cls(crawler)
 
     def process_spider_output(self, response: Any, result: Any, spider: Any = None) -> Any:
         if not _is_listing(response):
@@ -151,142 +198,92 @@ class CheckMiddleware:
         from scrapy import Request
 
         source_id = response.meta["source_id"]
-        rec = _record(source_id)
-        rec.listing_reachable = True
-        rec.listing_url = rec.listing_url or response.url
+        found = _found(self.crawler, source_id)
+        found.listing_reachable = True
         requests = [r for r in out if isinstance(r, Request)]
-        others = [r for r in out if not isinstance(r, Request)]
         details = [r for r in requests if r.meta.get("role") == "detail"]
-        yield from others
-        if rec.detail_url or (rec.links and not details):
+        yield from (r for r in out if not isinstance(r, Request))
+        if found.detail_url or (found.notices and not details):
             return  # already counted: this source is done walking
         if details:
-            if not rec.links:
-                rec.links, rec.listing_url = len(details), response.url
-                rec.detail_url = details[0].url
+            if not found.notices:
+                found.notices, found.detail_url = [r.url for r in details], details[0].url
+                found.listing_url, found.listing_status = response.url, response.status
+                listings = [r for r in requests if r.meta.get("role") == "listing"]
+                found.next_page = _describe(listings[0]) if listings else None
                 yield details[0]
             return
-        _HOPS[source_id] = _HOPS.get(source_id, 0) + 1
-        if _HOPS[source_id] <= MAX_LISTING_HOPS:
+        self.hops[source_id] = self.hops.get(source_id, 0) + 1
+        if self.hops[source_id] <= MAX_LISTING_HOPS:
             yield from requests
 
 
-class CheckPipeline:
+class FirstNoticePipeline:
     """The first detail page of each source, extracted; nothing is archived."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "CheckPipeline":
+    def from_crawler(cls, crawler: Any) -> "FirstNoticePipeline":
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        from crawler.items import PageItem
+        from crawler.crawl_state import run_context
         from crawler.item_extraction import extract_item
+        from crawler.items import PageItem
 
         if not isinstance(item, PageItem):
             return item
-        rec = _record(item.source_id)
-        if rec.title:
+        found = _found(self.crawler, item.source_id)
+        if found.title:
             return item
+        ctx = run_context(self.crawler)
         try:
             extraction, _ = extract_item(item, self.crawler.spider.sources[item.source_id])
         except Exception as exc:  # a page that cannot be read is the check's finding
-            rec.errors.append(["parse", f"{item.url}: {type(exc).__name__}: {exc}"])
+            ctx.record_failure(item.source_id, "parse", f"{item.url}: {type(exc).__name__}: {exc}", url=item.url)
             return item
-        rec.detail_url = item.url
-        rec.title = extraction.title
-        rec.doc_number = extraction.doc_number
+        found.detail_url = item.url
+        found.title = extraction.title
+        found.doc_number, found.doc_number_raw = extraction.doc_number, extraction.doc_number_raw
+        found.published_date = extraction.published_date.isoformat() if extraction.published_date else None
         when = extraction.published_date or extraction.signed_date
-        rec.date = when.isoformat() if when else None
-        if not rec.title:
-            rec.errors.append(["parse", f"{item.url}: no title extracted"])
+        found.date = when.isoformat() if when else None
+        if not found.title:
+            ctx.record_failure(item.source_id, "parse", f"{item.url}: no title extracted", url=item.url)
         return item
 
 
-class CheckRecorder:
-    """Extension: failures by kind per source, and how long each source took."""
+def findings(crawlers: list[Any], sources: list[Source]) -> dict[str, dict[str, Any]]:
+    """Each source's Finding, with the failures and time its run recorder kept."""
+    from crawler.crawl_state import run_context
 
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> "CheckRecorder":
-        from scrapy import signals
-
-        from crawler.signals import fetch_failed
-
-        ext = cls(crawler)
-        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.failed, signal=fetch_failed)
-        crawler.signals.connect(ext.error, signal=signals.spider_error)
-        return ext
-
-    def opened(self, spider: Any) -> None:
-        for source in getattr(spider, "sources", {}).values():
-            _record(source.id, source.family).listing_url = (source.start_urls or [None])[0] or (
-                source.api.page_url if source.api else None)
-            _STARTED[source.id] = time.monotonic()
-
-    def closed(self, spider: Any, reason: str) -> None:
-        for source_id in getattr(spider, "sources", {}):
-            _record(source_id).seconds = round(time.monotonic() - _STARTED.get(source_id, time.monotonic()), 2)
-
-    def failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str) -> None:
-        if source_id and role != "attachment":
-            rec = _record(source_id)
-            if len(rec.errors) < MAX_ERRORS:
-                rec.errors.append([kind, message])
-
-    def error(self, failure: Any, response: Any, spider: Any) -> None:
-        source_id = response.meta.get("source_id") if response is not None else None
-        if source_id:
-            _record(source_id).errors.append(["parse", f"{response.url}: {failure.value}"])
+    out = {}
+    for crawler in crawlers:
+        ctx = run_context(crawler)
+        for source in getattr(crawler.spider, "sources", {}).values():
+            found = _found(crawler, source.id)
+            found.family, found.seconds = source.family, ctx.seconds.get(source.id)
+            for kind, message, role in ctx.failures.get(source.id, []):
+                # a page that could not be read is always said; a fetch, the first few
+                if kind == "parse" or (role != "attachment" and len(found.errors) < MAX_ERRORS):
+                    found.errors.append([kind, message])
+            out[source.id] = asdict(found)
+    return out
 
 
 def check_settings(timeout: float) -> dict[str, Any]:
     """A quick, one-page crawl: short timeouts, no retries, no delays, no archive."""
     return {
+        "POLICY_ARCHIVE_WRITES": False,
         "DOWNLOAD_TIMEOUT": timeout,
         "DNS_TIMEOUT": timeout,
         "RETRY_ENABLED": False,
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 32,
-        "ITEM_PIPELINES": {"crawler.check.CheckPipeline": 300},
-        "EXTENSIONS": {"crawler.check.CheckRecorder": 100},
+        "ITEM_PIPELINES": {"crawler.check.FirstNoticePipeline": 300},
         # added to the project's (which turn DepthMiddleware off), not in their place
-        "SPIDER_MIDDLEWARES": {**project_settings.SPIDER_MIDDLEWARES, "crawler.check.CheckMiddleware": 950},
-        "LOG_LEVEL": os.environ.get("POLICY_ARCHIVE_LOG_LEVEL", "ERROR"),
+        "SPIDER_MIDDLEWARES": {**project_settings.SPIDER_MIDDLEWARES, "crawler.check.FirstNoticeMiddleware": 950},
     }
-
-
-def child_main(spec_path: str, out_path: str) -> int:
-    from scrapy.settings import Settings
-
-    from crawler.browser import crawl_settings
-    from crawler.crawl_process import crawler_process, spec_sources
-
-    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    sources = spec_sources(spec)
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.update({**check_settings(spec["timeout"]), **spec.get("settings", {})}, priority="cmdline")
-    settings.update(crawl_settings(sources, settings.getbool("LOOPBACK_ONLY"), spec["timeout"]), priority="cmdline")
-
-    process = crawler_process(settings, sources)
-    try:
-        process.start()
-    finally:
-        Path(out_path).write_text(
-            json.dumps({k: v.to_dict() for k, v in RESULTS.items()}, ensure_ascii=False), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    # The Scrapy components load this module as crawler.check: run that one, whose RESULTS they fill.
-    from crawler.check import child_main as _main
-
-    sys.exit(_main(sys.argv[1], sys.argv[2]))
