@@ -27,6 +27,9 @@ from spiders.registry import Source
 # Listing hops a source may take before its first notice link (gkmlpt: config, then list).
 MAX_LISTING_HOPS = 3
 MAX_ERRORS = 3
+# Where a listing request stands in the order the spider asks for them (start request,
+# then the listing pages each one leads to), for FirstNoticeMiddleware's choice.
+RANK = "check_rank"
 
 
 @dataclass
@@ -169,16 +172,34 @@ def _describe(request: Any) -> str:
 
 
 class FirstNoticeMiddleware:
-    """Spider middleware: the first listing page with notice links keeps them and lets
-    only the first one through; no further listing pages, no further notices."""
+    """Spider middleware: per source, of the listing pages with notice links, the first
+    in the order the spider asks for them (its start requests, then depth first) keeps
+    them, and only its first notice is fetched; no further listing pages, no further
+    notices. The choice waits until the source's listings have answered (the spider is
+    idle), so it does not depend on which answer came first."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.hops: dict[str, int] = {}  # listing pages without notice links, per source
+        # {source_id: (rank, listing response's URL and status, its requests)}
+        self.best: dict[str, tuple[tuple[int, ...], str, int, list[Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "FirstNoticeMiddleware":
-        return cls(crawler)
+        from scrapy import signals
+
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
+        return mw
+
+    async def process_start(self, start: Any) -> Any:
+        counts: dict[str, int] = {}
+        async for out in start:
+            source_id = getattr(out, "meta", {}).get("source_id")
+            if source_id:
+                out.meta[RANK] = (counts.get(source_id, 0),)
+                counts[source_id] = counts.get(source_id, 0) + 1
+            yield out
 
     def process_spider_output(self, response: Any, result: Any, spider: Any = None) -> Any:
         if not _is_listing(response):
@@ -198,24 +219,38 @@ class FirstNoticeMiddleware:
         from scrapy import Request
 
         source_id = response.meta["source_id"]
-        found = _found(self.crawler, source_id)
-        found.listing_reachable = True
+        _found(self.crawler, source_id).listing_reachable = True
+        rank = tuple(response.meta.get(RANK, ()))
         requests = [r for r in out if isinstance(r, Request)]
-        details = [r for r in requests if r.meta.get("role") == "detail"]
         yield from (r for r in out if not isinstance(r, Request))
-        if found.detail_url or (found.notices and not details):
-            return  # already counted: this source is done walking
-        if details:
-            if not found.notices:
-                found.notices, found.detail_url = [r.url for r in details], details[0].url
-                found.listing_url, found.listing_status = response.url, response.status
-                listings = [r for r in requests if r.meta.get("role") == "listing"]
-                found.next_page = _describe(listings[0]) if listings else None
-                yield details[0]
+        best = self.best.get(source_id)
+        if best is not None and best[0] < rank:
+            return  # a listing asked for earlier has notices: this source walks no further
+        if any(r.meta.get("role") == "detail" for r in requests):
+            self.best[source_id] = (rank, response.url, response.status, requests)
             return
         self.hops[source_id] = self.hops.get(source_id, 0) + 1
         if self.hops[source_id] <= MAX_LISTING_HOPS:
-            yield from requests
+            for i, request in enumerate(requests):
+                request.meta[RANK] = (*rank, i)
+                yield request
+
+    def spider_idle(self, spider: Any) -> None:
+        """The listings have answered: fetch each source's first notice."""
+        from scrapy.exceptions import DontCloseSpider
+
+        chosen = [(source_id, best) for source_id, best in self.best.items()
+                  if not _found(self.crawler, source_id).notices]
+        for source_id, (_, url, status, requests) in chosen:
+            found = _found(self.crawler, source_id)
+            details = [r for r in requests if r.meta.get("role") == "detail"]
+            listings = [r for r in requests if r.meta.get("role") == "listing"]
+            found.notices, found.detail_url = [r.url for r in details], details[0].url
+            found.listing_url, found.listing_status = url, status
+            found.next_page = _describe(listings[0]) if listings else None
+            self.crawler.engine.crawl(details[0])
+        if chosen:
+            raise DontCloseSpider
 
 
 class FirstNoticePipeline:
