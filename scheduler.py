@@ -40,21 +40,19 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
                  distributed: dict[str, Any] | None = None) -> None:
     """The job: one scheduled crawl of one source (module-level so a job store can name it).
 
-    ``distributed`` ({"redis", "prefix", "workers"}): a round through Redis instead, with
-    that many local workers; workers on other machines join it (crawler/run/distributed.py).
+    ``distributed`` (crawler.run.distributed.Distributed's fields, e.g. {"redis", "prefix",
+    "workers"}): a round through Redis instead, with that many local workers; workers on
+    other machines join it (crawler/run/distributed.py).
     """
-    from crawler.run.crawl_process import CrawlStopped, run_crawl
+    from crawler.run.crawl_process import CrawlOptions, CrawlStopped, run_crawl
+    from crawler.run.distributed import Distributed
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
+    options = CrawlOptions(db_url=db_url, trigger="schedule", registry_path=registry_path, progress=False,
+                           distributed=Distributed(**distributed) if distributed else None)
     try:
-        if distributed:
-            from crawler.run.distributed import run_distributed
-
-            summary = run_distributed([source], db_url=db_url, trigger="schedule", progress=False, **distributed)
-        else:
-            summary = run_crawl([source], db_url=db_url, trigger="schedule", registry_path=registry_path,
-                                progress=False)
+        summary = run_crawl([source], options)
     except CrawlStopped:
         log.warning("%s: stopped, run closed as interrupted", source_id)
         return

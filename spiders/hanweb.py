@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import scrapy
 from scrapy.http import Response
 from scrapy.selector import Selector
 

@@ -2,8 +2,11 @@
 
 Counters are changed with SQL increments (``col = col + n``): several processes may
 count for one run (scale-out workers), and a read-modify-write would lose updates.
-``pages`` counts notice pages the run handed over: ingest() adds one per page it
-archives; a caller that drops a page as off-topic counts ``pages=1, offtopic=1``.
+Each kind of counter is added in one place: a page's (``pages`` and what became of it)
+by count_page(), in the transaction that stores the page, so a killed crawl's run still
+agrees with its archive; errors and skips by record_failure(), with the failed URL's row;
+requests and duplicates by the crawl's run recorder (crawler/run/crawl_state.py), once, when
+its spider closes, through count().
 """
 from __future__ import annotations
 
@@ -188,6 +191,21 @@ def _increment_statement(names: tuple[str, ...]) -> Any:
     table = CrawlRun.__table__
     return (update(table).where(table.c.id == bindparam("run"))
             .values({name: table.c[name] + bindparam(f"add_{name}") for name in names}))
+
+
+# What became of a page → the counter that says so (besides ``pages``).
+PAGE_COUNTERS = {
+    "new_document": "new_documents",
+    "new_version": "new_versions",
+    "unchanged": "unchanged",
+    "offtopic": "offtopic",
+}
+
+
+def count_page(session: Session, run_id: int | None, outcome: str) -> None:
+    """Count one page the run handed over, and what became of it, with its write."""
+    if run_id is not None:
+        increment(session, run_id, pages=1, **{PAGE_COUNTERS[outcome]: 1})
 
 
 def count(archive: Archive, run_id: int, **increments: int) -> None:

@@ -30,16 +30,9 @@ from storage.identity import find_document, link_draft, new_document, take_numbe
 from storage.metadata import update_document
 from storage.models import CrawlRun, Source
 from storage.prepared import PreparedPage, prepare
-from storage.crawl_runs import increment
+from storage.crawl_runs import count_page
 from storage.search_index import index_document
 from storage.versions import new_version, place_version
-
-OUTCOME_COUNTERS = {
-    "new_document": "new_documents",
-    "new_version": "new_versions",
-    "unchanged": "unchanged",
-}
-
 
 @dataclass
 class IngestResult:
@@ -84,8 +77,7 @@ def _offtopic(session: Session, page: PreparedPage, run_id: int | None) -> list[
     _check_run(session, run_id)
     _ensure_source(session, page.record)
     capture_ids = add_captures(session, page, None, run_id)
-    if run_id is not None:
-        increment(session, run_id, pages=1, offtopic=1)
+    count_page(session, run_id, "offtopic")
     return capture_ids
 
 
@@ -132,8 +124,7 @@ def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestR
     record_citations(session, doc, page)
     if numbered_now:
         resolve_citations_to(session, doc)
-    if run_id is not None:
-        increment(session, run_id, pages=1, **{OUTCOME_COUNTERS[outcome]: 1})
+    count_page(session, run_id, outcome)
     index_document(session, doc, page.body_tokens, new=outcome == "new_document")
     session.flush()
     return IngestResult(outcome, doc.id, version.id, capture_ids)

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, case, func, select, update
 
 from storage.db import Archive, ArchiveError
 from storage.models import Capture, CrawlRun, Document, UTCDateTime, Version
-from storage.crawl_runs import increment
+from storage.crawl_runs import count_page
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,5 @@ def mark_unchanged(archive: Archive, source_id: str, url: str, at: datetime, run
             document_id = conn.scalar(_VERSION_UPDATE, {"version": version_id, "at": at})
             conn.execute(_DOCUMENT_UPDATE, {"document": document_id, "at": at})
             outcome = "unchanged"
-        if run_id is not None:
-            increment(session, run_id, pages=1, **{outcome: 1})
+        count_page(session, run_id, outcome)
         return outcome

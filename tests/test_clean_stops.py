@@ -1,7 +1,6 @@
 """Clean stops: SIGTERM to `crawl` or to the scheduler stops the crawling child and
 closes its runs as interrupted within seconds; one scheduler per archive; a bad cron
 names its source and file; the scheduler crawls on an interval for trials."""
-import json
 import os
 import signal
 import subprocess

@@ -52,7 +52,7 @@ def _crawl_and_kill(url, server, tmp_path, after_pages: int) -> int:
             "base": SAMPLE_ORIGIN, "run_ids": run_ids, "trigger": "cli", "settings": _settings(server)}
     spec_path = tmp_path / f"spec-{after_pages}.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    child = subprocess.Popen([sys.executable, "-m", "crawler.run.crawl_process", str(spec_path)], cwd=ROOT,
+    child = subprocess.Popen([sys.executable, "-m", "crawler.run.crawl_child", str(spec_path)], cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     start = _pages(url)
     deadline = time.monotonic() + 120

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from crawler.run.distributed import Keys, close_job, publish_job, run_distributed
-from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import SampleServer, sample_registry_path, sample_root
+from crawler.run.crawl_process import LOOPBACK_SETTINGS, CrawlOptions, run_crawl
+from crawler.run.distributed import Distributed, Keys, close_job, publish_job
 from spiders.registry import load_registry
 from storage import open_archive
 from storage.models import Capture, Document, Version
@@ -109,6 +109,12 @@ def _archive_facts(url: str) -> dict:
         archive.dispose()
 
 
+def run_round(sources, *, redis, prefix, workers, idle_seconds, **options):
+    """A distributed round through the one runner: run_crawl with CrawlOptions.distributed."""
+    round_ = Distributed(redis=redis, prefix=prefix, workers=workers, idle_seconds=idle_seconds)
+    return run_crawl(sources, CrawlOptions(distributed=round_, **options))
+
+
 def test_two_workers_crawl_one_round_into_one_archive(pg_database, redis_prefix, tmp_path):
     # What one crawler alone makes of the sample sites: the reference.
     with TimedSampleServer(sample_root()) as server:
@@ -120,7 +126,7 @@ def test_two_workers_crawl_one_round_into_one_archive(pg_database, redis_prefix,
 
         server.reset_counts()
         server.arrivals.clear()
-        summary = run_distributed(
+        summary = run_round(
             _sources(), db_url=pg_database, redis=REDIS_URL, prefix=redis_prefix, workers=2,
             # One host, served in milliseconds: a worker that pulls up to CONCURRENT_REQUESTS
             # at a time can drain the queue before the other has asked. Two at a time and a
@@ -161,7 +167,7 @@ def test_two_workers_crawl_one_round_into_one_archive(pg_database, redis_prefix,
 def test_politeness_holds_across_workers(pg_database, redis_prefix):
     sources = [s for s in _sources() if s.id in ("baoshan", "shenyang", "shuiwu")]
     with TimedSampleServer(sample_root()) as server:
-        summary = run_distributed(
+        summary = run_round(
             sources, db_url=pg_database, redis=REDIS_URL, prefix=redis_prefix, workers=2, base=server.base_url,
             settings={**LOOPBACK_SETTINGS, "POLICY_SHARED_DELAY": SHARED_DELAY}, idle_seconds=1, timeout=300,
             progress=False,
@@ -220,7 +226,7 @@ def test_a_worker_waits_for_the_round_it_is_given(redis_prefix, pg_database, tmp
         result: dict = {}
 
         def coordinate():
-            result["summary"] = run_distributed(
+            result["summary"] = run_round(
                 [source], db_url=pg_database, redis=REDIS_URL, prefix=redis_prefix, workers=0,
                 base=sample.base_url, settings=LOOPBACK_SETTINGS, idle_seconds=1, timeout=120, progress=False,
             )

@@ -198,7 +198,7 @@ def test_no_worker_outlives_its_crawl(tmp_path, how):
                 "settings": {**LOOPBACK_SETTINGS, "POLICY_EXTRACT_WORKERS": 2}}
         spec_path = tmp_path / "spec.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        child = subprocess.Popen([sys.executable, "-m", "crawler.run.crawl_process", str(spec_path)], cwd=ROOT,
+        child = subprocess.Popen([sys.executable, "-m", "crawler.run.crawl_child", str(spec_path)], cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 60

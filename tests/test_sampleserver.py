@@ -1,7 +1,6 @@
 """The loopback sample server, and the sample sites it serves (crawler/samples)."""
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import re

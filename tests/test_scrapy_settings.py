@@ -32,16 +32,16 @@ def test_the_depth_middleware_is_off():
 
 
 def test_the_quick_check_keeps_them_off():
-    """``policy-archive check`` lays its own components over ours: added, not in their place."""
+    """A check lays its own components over ours: added, not in their place; it keeps
+    the crawl's run recorder, told by a setting to write nothing."""
     from scrapy.core.spidermw import SpiderMiddlewareManager
 
-    from crawler.run.check import check_settings
+    from crawler.run.crawl_spec import CrawlSpec, scrapy_settings
 
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.setdict(check_settings(5.0), priority="cmdline")
+    settings = scrapy_settings(CrawlSpec(sources=[], check=True, request_timeout=5.0), [])
+    assert settings.getbool("POLICY_ARCHIVE_WRITES", True) is False and settings.getfloat("DOWNLOAD_TIMEOUT") == 5.0
     crawler = get_crawler(Spider, settings_dict={key: settings[key] for key in KEYS})
     names = {type(mw).__name__ for mw in SpiderMiddlewareManager.from_crawler(crawler).middlewares}
-    assert "CheckMiddleware" in names and "DepthMiddleware" not in names
+    assert "FirstNoticeMiddleware" in names and "DepthMiddleware" not in names
     extensions = {type(ext).__name__ for ext in crawler.extensions.middlewares}
-    assert "CheckRecorder" in extensions and not extensions & {"RemoteControl", "TelnetConsole"}
+    assert "RunRecorder" in extensions and not extensions & {"RemoteControl", "TelnetConsole"}

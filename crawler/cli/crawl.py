@@ -46,7 +46,7 @@ def _distributed_options(p: Any) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.run.crawl_process import CrawlStopped, run_crawl
+    from crawler.run.crawl_process import CrawlOptions
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -59,30 +59,36 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         chosen = [s for s in registry.values() if s.enabled]
         if not chosen:
             raise CliError("no enabled source in the registry")
-    settings = {"POLICY_FULL_WALK": args.full}
+    options = CrawlOptions(db_url=args.db, registry_path=args.registry, timeout=args.timeout,
+                           settings={"POLICY_FULL_WALK": args.full}, distributed=_distributed(args))
+    return _crawl(args, chosen, options)
+
+
+def _distributed(args: argparse.Namespace) -> Any:
+    """The round's options with --distributed, else None (a crawl on this machine)."""
+    from crawler.run.distributed import DEFAULT_PREFIX, Distributed
+
+    if not args.distributed:
+        return None
+    if args.workers < 0:
+        raise CliError("--workers cannot be negative")
+    return Distributed(redis=args.redis, prefix=args.prefix or DEFAULT_PREFIX, workers=args.workers)
+
+
+def _crawl(args: argparse.Namespace, sources: list[Any], options: Any) -> int:
+    """Run the crawl, say what it did and which sources are unwell; the exit code."""
+    from crawler.run.crawl_process import CrawlStopped, run_crawl
+    from crawler.run.distributed import DistributedError
+
     try:
-        if args.distributed:
-            summary = _run_distributed(args, chosen, settings)
-        else:
-            summary = run_crawl(chosen, db_url=args.db, registry_path=args.registry, timeout=args.timeout,
-                                settings=settings)
+        summary = run_crawl(sources, options)
     except CrawlStopped as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 130
-    _emit_with_health(args, summary, [s.id for s in chosen])
-    return 0 if summary.ok else 1
-
-
-def _run_distributed(args: argparse.Namespace, chosen: list[Any], settings: dict[str, Any]) -> Any:
-    from crawler.run.distributed import DEFAULT_PREFIX, DistributedError, run_distributed
-
-    if args.workers < 0:
-        raise CliError("--workers cannot be negative")
-    try:
-        return run_distributed(chosen, db_url=args.db, redis=args.redis, prefix=args.prefix or DEFAULT_PREFIX,
-                               workers=args.workers, timeout=args.timeout, settings=settings)
     except DistributedError as exc:
         raise CliError(str(exc)) from None
+    _emit_with_health(args, summary, [s.id for s in sources])
+    return 0 if summary.ok else 1
 
 
 def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[str]) -> None:
@@ -104,7 +110,7 @@ def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[s
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.run.crawl_process import LOOPBACK_SETTINGS, CrawlStopped, run_crawl
+    from crawler.run.crawl_process import LOOPBACK_SETTINGS, CrawlOptions
     from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path, sample_root
     from spiders.registry import load_registry
 
@@ -114,18 +120,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with SampleServer(sample_root(), state=args.state).start() as server:
         if not args.json:
             print(f"serving the sample sites ({args.state}) at {server.base_url} as {SAMPLE_ORIGIN}", file=sys.stderr)
-        try:
-            # The archive sees the sites' stable origin, not the port this server got.
-            summary = run_crawl(
-                sources, db_url=args.db, registry_path=registry_path, base=SAMPLE_ORIGIN,
-                settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full, "POLICY_HOST_MAP": server.host_map()},
-                timeout=600,
-            )
-        except CrawlStopped as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 130
-    _emit_with_health(args, summary, [s.id for s in sources])
-    return 0 if summary.ok else 1
+        # The archive sees the sites' stable origin, not the port this server got.
+        options = CrawlOptions(
+            db_url=args.db, registry_path=registry_path, base=SAMPLE_ORIGIN, timeout=600,
+            settings={**LOOPBACK_SETTINGS, "POLICY_FULL_WALK": args.full, "POLICY_HOST_MAP": server.host_map()},
+        )
+        return _crawl(args, sources, options)
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
@@ -134,9 +134,12 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if args.interval is not None and args.interval <= 0:
         raise CliError("--interval must be a positive number of seconds")
     distributed = None
-    if args.distributed:
-        from crawler.run.distributed import DEFAULT_PREFIX, redis_url
+    if (round_ := _distributed(args)) is not None:
+        from dataclasses import asdict
 
-        distributed = {"redis": redis_url(args.redis), "prefix": args.prefix or DEFAULT_PREFIX, "workers": args.workers}
+        from crawler.run.distributed import redis_url
+
+        # the scheduler's jobs carry plain values (a job store keeps them)
+        distributed = {**asdict(round_), "redis": redis_url(args.redis)}
     return scheduler.run_forever(db_url=args.db, registry_path=args.registry, interval=args.interval,
                                  distributed=distributed)

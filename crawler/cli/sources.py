@@ -63,7 +63,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---- sources test ID: the source's spider on its fixture, offline ---------------------
+# ---- sources test ID: the source's spider on its fixture, offline (a check, on loopback) ----
 
 def register_test(actions: Any) -> None:
     t = actions.add_parser("test", parents=[common(json_flag=True)],
@@ -74,7 +74,8 @@ def register_test(actions: Any) -> None:
 
 
 def cmd_sources_test(args: argparse.Namespace) -> int:
-    from spiders.probe import fixture_fetcher, fixture_hosts, probe_source
+    from crawler.run.crawl_process import CrawlStopped
+    from crawler.run.probe import fixture_hosts, probe_sources
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -82,14 +83,16 @@ def cmd_sources_test(args: argparse.Namespace) -> int:
     if unknown:
         raise CliError(f"unknown source: {', '.join(unknown)} (see `{PROG} sources`)")
     hosts = set(fixture_hosts())
-    results = []
-    with fixture_fetcher() as fetch:
-        for sid in args.ids:
-            source = registry[sid]
-            first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else "")
-            if _host(first) not in hosts:
-                raise CliError(f"source {sid} has no fixture (only the built-in sources have one)")
-            results.append(probe_source(source, fetch).to_dict())
+    for sid in args.ids:
+        source = registry[sid]
+        first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else "")
+        if _host(first) not in hosts:
+            raise CliError(f"source {sid} has no fixture (only the built-in sources have one)")
+    try:
+        results = [r.to_dict() for r in probe_sources([registry[i] for i in args.ids], registry_path=args.registry)]
+    except CrawlStopped as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 130
     output.emit(args, results, _test_text)
     return 0 if all(r["ok"] for r in results) else 1
 
@@ -194,6 +197,7 @@ def register_check(actions: Any) -> None:
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
     from crawler.run.check import check_sources
+    from crawler.run.crawl_process import CrawlStopped
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -206,7 +210,11 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     if not sources:
         raise CliError("no sources to check")
     print(f"checking {len(sources)} sources …", file=sys.stderr, flush=True)
-    results = check_sources(sources, registry_path=args.registry, timeout=args.timeout)
+    try:
+        results = check_sources(sources, registry_path=args.registry, timeout=args.timeout)
+    except CrawlStopped as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 130
     output.emit(args, [r.to_dict() for r in results], check_text)
     return 0 if all(r.ok for r in results) else 1
 

@@ -1,8 +1,14 @@
 """Every crawl is a CrawlRun row: this extension counts requests, puts every failed
 URL on record by kind, keeps each listing's walk frontier, and closes the runs with a
-status when the spider closes."""
+status when the spider closes.
+
+The one run recorder of every way a crawl runs (crawler/run/crawl_spec.py), told apart by
+settings: a distributed worker (POLICY_CLOSE_RUNS false) writes its counts but leaves
+closing the runs to the round's coordinator, other workers may still be crawling; a check
+(POLICY_ARCHIVE_WRITES false) writes nothing and keeps what it saw in the RunContext."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from scrapy import signals
@@ -21,6 +27,8 @@ class RunRecorder:
         self.discovered: dict[str, dict[str, list[int]]] = {}
         # what happens during the crawl is written from here, not on the reactor thread
         self.lane = WriteLane()
+        self.closes_runs = crawler.settings.getbool("POLICY_CLOSE_RUNS", True)
+        self.started: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "RunRecorder":
@@ -39,9 +47,19 @@ class RunRecorder:
     def ctx(self):  # noqa: ANN201
         return run_context(self.crawler)
 
+    def write(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        """An archive write, off the reactor thread; without an archive, a note in memory."""
+        if self.ctx.archive is None:
+            fn(*args, **kwargs)
+        else:
+            self.lane.submit(fn, *args, **kwargs)
+
     def spider_opened(self, spider: Any) -> None:
         sources = list(getattr(spider, "sources", {}).values())
+        self.started.update({s.id: time.monotonic() for s in sources})
         open_missing_runs(self.ctx, sources)
+        if self.ctx.archive is None:
+            return
         # Incremental by default: the spider learns which pages the archive already has,
         # to ask for them conditionally and to stop a listing walk where they begin, and
         # how far each listing's last walk got (the early stop needs a completed one).
@@ -53,27 +71,23 @@ class RunRecorder:
                     spider.walks[source.id] = {k: w.to_dict() for k, w in walks.items()}
 
     def request_reached(self, request: Any, spider: Any) -> None:
-        source_id = request.meta.get("source_id")
-        if source_id:
-            self.ctx.requests[source_id] += 1
+        self.ctx.count(request.meta.get("source_id"), "requests")
 
     def request_dropped(self, request: Any, spider: Any) -> None:
         """The scheduler's dupefilter dropped a request: a duplicate, or a redirect loop
         (a redirect back to a URL this crawl already asked for) that would vanish silently."""
         source_id = request.meta.get("source_id")
         redirects = request.meta.get("redirect_urls") or []
-        ctx = self.ctx
-        run_id = ctx.run_for(source_id)
         if redirects:
             chain = " -> ".join([*redirects, request.url])
-            self.lane.submit(ctx.record_failure, source_id, "redirect_loop", f"redirect loop: {chain}",
-                             url=redirects[0], role=request.meta.get("role"))
-        elif run_id is not None:
-            self.lane.submit(crawl_runs.count, ctx.archive, run_id, duplicates=1)
+            self.write(self.ctx.record_failure, source_id, "redirect_loop", f"redirect loop: {chain}",
+                       url=redirects[0], role=request.meta.get("role"))
+        else:
+            self.ctx.count(source_id, "duplicates")
 
     def fetch_failed(self, source_id: str | None, role: str | None, kind: str, message: str, url: str,
                      attempts: int = 1) -> None:
-        self.lane.submit(self.ctx.record_failure, source_id, kind, message, url=url, role=role, attempts=attempts)
+        self.write(self.ctx.record_failure, source_id, kind, message, url=url, role=role, attempts=attempts)
 
     def listing_discovered(self, source_id: str, url: str, reason: str, links: int) -> None:
         tally = self.discovered.setdefault(source_id, {}).setdefault(reason, [0, 0])
@@ -84,12 +98,13 @@ class RunRecorder:
         source_id = response.meta.get("source_id") if response is not None else None
         url = response.url if response is not None else None
         role = response.meta.get("role") if response is not None else None
-        self.lane.submit(self.ctx.record_failure, source_id, "parse", f"{url or '?'}: {failure.value}", url=url, role=role)
+        self.write(self.ctx.record_failure, source_id, "parse", f"{url or '?'}: {failure.value}", url=url, role=role)
 
     def listing_walked(self, source_id: str, listing: str, page_no: int, next_url: str | None) -> None:
         ctx = self.ctx
-        self.lane.submit(frontier.record_progress, ctx.archive, source_id, listing, page_no, next_url,
-                         ctx.run_for(source_id))
+        if ctx.archive is not None:
+            self.lane.submit(frontier.record_progress, ctx.archive, source_id, listing, page_no, next_url,
+                             ctx.run_for(source_id))
         if next_url is None:
             ctx.walks_ended.setdefault(source_id, set()).add(listing)
 
@@ -97,12 +112,11 @@ class RunRecorder:
         self.lane.close()  # everything the crawl recorded is written before its runs close
         ctx = self.ctx
         for source_id in getattr(spider, "sources", {}):
+            ctx.seconds[source_id] = round(time.monotonic() - self.started.get(source_id, time.monotonic()), 2)
+            ctx.write_tallies(source_id)
             run_id = ctx.run_for(source_id)
-            if run_id is None:
+            if run_id is None or ctx.archive is None or not self.closes_runs:
                 continue
-            requests = ctx.requests.pop(source_id, 0)
-            if requests:
-                crawl_runs.count(ctx.archive, run_id, requests=requests)
             closing = ctx.status_of(source_id, reason)
             # A walk is complete only when nothing it listed failed: otherwise the next
             # crawl walks as deep again, and fetches what is still missing.

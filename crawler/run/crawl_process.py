@@ -1,28 +1,31 @@
-"""One way to run a crawl, for the CLI and the scheduler alike.
+"""One way to run a crawl: the parent's side, for the CLI, the scheduler, ``sources
+check`` and ``sources test`` alike (a distributed round too: crawler/run/distributed.py).
 
 The parent opens the CrawlRun rows, then runs Scrapy in a child process
-(``python -m crawler.run.crawl_child SPEC``): the Twisted reactor cannot restart inside one
-process, and a crash or hang of a crawl must not take the caller down. The parent
-closes any run the child left open, and reads the summary back from the archive.
+(``python -m crawler.run.crawl_child SPEC``, a CrawlSpec: crawler/run/crawl_spec.py): the Twisted
+reactor cannot restart inside one process, and a crash or hang of a crawl must not take
+the caller down. The parent closes any run the child left open, and reads the summary
+back from the archive. How a crawl differs from another is its CrawlOptions.
 """
 from __future__ import annotations
 
-import json
-import logging
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.run.crawl_spec import CrawlSpec
 from crawler.components.loopback import is_loopback_url
-from spiders.registry import Source, load_registry
-from storage import crawl_runs, open_archive
-from storage.models import RUN_COUNTERS as COUNTERS
+from spiders.registry import Source
+from crawler.run.runs import CrawlSummary, close_runs, open_runs
+from storage import open_archive
 from storage.queries import archive_stats
 
 # How long a child asked to stop may take to close its runs before it is killed.
@@ -55,6 +58,20 @@ def stop_all() -> None:
     _stopping.set()
 
 
+@contextmanager
+def _crawling() -> Iterator[None]:
+    """Counts this crawl among those wait_for_crawls() waits for, until its runs are closed."""
+    global _active_count
+    with _active:
+        _active_count += 1
+    try:
+        yield
+    finally:
+        with _active:
+            _active_count -= 1
+            _active.notify_all()
+
+
 def wait_for_crawls(timeout: float) -> bool:
     """Wait until no crawl runs in this process; False if some still do after ``timeout``."""
     with _active:
@@ -68,144 +85,83 @@ def loopback_only(sources: list[Source]) -> bool:
 
 
 @dataclass
-class SourceResult:
-    source: str
-    run_id: int
-    status: str
-    counters: dict[str, int]
-    error_kinds: dict[str, int] = field(default_factory=dict)
-    error_samples: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+class CrawlOptions:
+    """How a crawl runs: what the CLI, the scheduler and the tests choose between."""
 
-    @property
-    def note(self) -> str | None:
-        notes = list(self.notes)
-        if self.status == "ok" and self.counters.get("pages", 0) == 0:
-            # The most common complaint about crawlers: "ran but returned nothing".
-            notes.append("yielded no pages: the site may have changed its layout")
-        return "; ".join(notes) or None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "run_id": self.run_id,
-            "status": self.status,
-            **self.counters,
-            "error_kinds": self.error_kinds,
-            "error_samples": self.error_samples,
-            "note": self.note,
-        }
+    db_url: str | None = None
+    trigger: str = "cli"  # "cli" | "schedule"
+    registry_path: str | os.PathLike | None = None
+    base: str | None = None  # the origin the sources' URLs are moved to (sample sites)
+    settings: dict[str, Any] | None = None  # Scrapy settings over the project's
+    timeout: float | None = None  # the whole crawl's
+    progress: bool = True  # a line per page on stderr
+    distributed: Any = None  # crawler.run.distributed.Distributed: a round through Redis
 
 
-@dataclass
-class CrawlSummary:
-    sources: list[SourceResult]
-    documents: int
-
-    def total(self, counter: str) -> int:
-        return sum(r.counters.get(counter, 0) for r in self.sources)
-
-    @property
-    def ok(self) -> bool:
-        return all(r.status == "ok" for r in self.sources)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **{c: self.total(c) for c in COUNTERS},
-            "documents": self.documents,
-            "ok": self.ok,
-            "sources": [r.to_dict() for r in self.sources],
-        }
-
-
-def run_crawl(
-    sources: list[Source],
-    *,
-    db_url: str | None = None,
-    trigger: str = "cli",
-    registry_path: str | os.PathLike | None = None,
-    base: str | None = None,
-    settings: dict[str, Any] | None = None,
-    timeout: float | None = None,
-    progress: bool = True,
-) -> CrawlSummary:
-    """Crawl these sources once in a child process; return what each run did.
+def run_crawl(sources: list[Source], options: CrawlOptions | None = None, **kwargs: Any) -> Any:
+    """Crawl these sources once; return what each run did (a CrawlSummary; with
+    ``options.distributed``, a DistributedSummary). ``kwargs``: CrawlOptions' fields.
 
     Raises CrawlStopped (after the child is stopped and its runs are closed as
     ``interrupted``) when a stop signal or stop_all() ends the crawl.
     """
-    global _active_count
-    with _active:
-        _active_count += 1
-    archive = open_archive(db_url)
+    options = options or CrawlOptions(**kwargs)
+    if options.distributed is not None:
+        from crawler.run.distributed import run_distributed
+
+        return run_distributed(sources, options)
+    with _crawling():
+        return _run_local(sources, options)
+
+
+def _run_local(sources: list[Source], options: CrawlOptions) -> "CrawlSummary":
+    archive = open_archive(options.db_url)
     try:
-        crawl_runs.close_stale_runs(archive)
-        chosen = [s.with_base(base) if base else s for s in sources]
-        crawl_runs.sync_sources(archive, chosen)
-        run_ids = {s.id: crawl_runs.start_run(archive, s.id, trigger) for s in sources}
+        chosen, run_ids = open_runs(archive, sources, options)
         # Our own sample sites: no politeness delays (it is our server), never elsewhere.
         defaults = LOOPBACK_SETTINGS if loopback_only(chosen) else {}
-        spec = {
-            "db_url": archive.url,
-            "registry": str(registry_path) if registry_path else None,
-            "sources": [s.id for s in sources],
-            "base": base,
-            "run_ids": run_ids,
-            "trigger": trigger,
-            "settings": {**defaults, **(settings or {}), "POLICY_PROGRESS": progress},
-        }
-        returncode = _run_child(spec, timeout)
+        spec = CrawlSpec(
+            db_url=archive.url, registry=str(options.registry_path) if options.registry_path else None,
+            sources=[s.id for s in sources], base=options.base, run_ids=run_ids, trigger=options.trigger,
+            settings={**defaults, **(options.settings or {}), "POLICY_PROGRESS": options.progress},
+        )
+        returncode, _ = run_child(spec, options.timeout)
         stopped = returncode in ("timeout", "stopped") or returncode in (-signal.SIGTERM, -signal.SIGINT)
-        closing = "interrupted" if stopped else "failed"
-        results = []
-        for source in sources:
-            run = crawl_runs.get_run(archive, run_ids[source.id])
-            if run.status == "running":
-                if returncode == "timeout":
-                    detail = "crawl timed out"
-                elif returncode == "stopped":
-                    detail = "crawl stopped by a signal"
-                else:
-                    detail = f"crawler process ended with {returncode}"
-                if not stopped:
-                    crawl_runs.record_error(archive, run.id, "process", detail)
-                run = crawl_runs.finish_run(archive, run.id, closing)
-            results.append(_result(source.id, run))
+        if returncode == "timeout":
+            detail = "crawl timed out"
+        elif returncode == "stopped":
+            detail = "crawl stopped by a signal"
+        else:
+            detail = f"crawler process ended with {returncode}"
+        # A run the child left open: closed here, with why (a stop is not an error).
+        results = close_runs(archive, sources, run_ids, "interrupted" if stopped else "failed",
+                             None if stopped else detail)
         if returncode == "stopped":
             raise CrawlStopped("crawl stopped; its runs are closed as interrupted")
         return CrawlSummary(sources=results, documents=archive_stats(archive)["documents"])
     finally:
         archive.dispose()
-        with _active:
-            _active_count -= 1
-            _active.notify_all()
 
 
-def _result(source_id: str, run: Any) -> SourceResult:
-    summary = run.error_summary or {}
-    return SourceResult(
-        source=source_id,
-        run_id=run.id,
-        status=run.status,
-        counters={c: int(run.counters.get(c, 0)) for c in COUNTERS},
-        error_kinds=dict(summary.get("counts", {})),
-        error_samples=[f"{s['kind']}: {s['message']}" for s in summary.get("samples", [])],
-        notes=list(summary.get("notes", [])),
-    )
+def run_child(spec: CrawlSpec, timeout: float | None, quiet: bool = False) -> tuple[int | str, str]:
+    """Run the spec in ``python -m crawler.run.crawl_child``: its exit code (or "timeout", or
+    "stopped": a signal or stop_all()), and with ``quiet`` what it wrote on stderr (its
+    stdout goes nowhere then); else both go to our stderr (stdout is kept for --json)."""
+    with tempfile.TemporaryDirectory(prefix="policy-archive-crawl-") as tmp:
+        spec_path = Path(tmp) / "spec.json"
+        spec_path.write_text(spec.to_json(), encoding="utf-8")
+        err_path = Path(tmp) / "stderr.txt"
+        with open(err_path, "wb") as err:
+            out = {"stdout": subprocess.DEVNULL, "stderr": err} if quiet else {"stdout": sys.stderr.fileno()}
+            code = _wait_child([sys.executable, "-m", "crawler.run.crawl_child", str(spec_path)], out, timeout)
+        return code, err_path.read_text("utf-8", "replace")
 
 
-def _run_child(spec: dict[str, Any], timeout: float | None) -> int | str:
-    """The child's exit code, or "timeout", or "stopped" (a signal or stop_all())."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
-        json.dump(spec, fh, ensure_ascii=False)
-        spec_path = fh.name
+def _wait_child(argv: list[str], streams: dict[str, Any], timeout: float | None) -> int | str:
     restore = _stop_on_signals()
     child = None
     try:
-        # The child's stdout goes to our stderr: stdout is kept for --json output.
-        child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.run.crawl_child", spec_path], stdout=sys.stderr.fileno()
-        )
+        child = subprocess.Popen(argv, **streams)
         waited = 0.0
         while True:
             if _stopping.is_set():
@@ -224,7 +180,6 @@ def _run_child(spec: dict[str, Any], timeout: float | None) -> int | str:
         return "stopped"
     finally:
         restore()
-        os.unlink(spec_path)
 
 
 def _stop_on_signals() -> Any:
@@ -249,73 +204,3 @@ def _stop(child: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
-
-
-def _die_with_parent() -> None:
-    """Linux: have the kernel send us SIGTERM when the parent dies (no orphan crawls)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def child_main(spec_path: str) -> int:
-    _die_with_parent()
-    # tldextract reads the bundled suffix list, never the internet (see crawler/settings.py)
-    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
-    from scrapy.settings import Settings
-
-    from crawler.components.browser import crawl_settings
-
-    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    sources = spec_sources(spec)
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.update(
-        {
-            "POLICY_ARCHIVE_DB": spec["db_url"],
-            "POLICY_RUN_IDS": spec["run_ids"],
-            "POLICY_TRIGGER": spec["trigger"],
-            "LOG_LEVEL": os.environ.get("POLICY_ARCHIVE_LOG_LEVEL", "WARNING"),
-            **spec.get("settings", {}),
-        },
-        priority="cmdline",
-    )
-    settings.update(
-        crawl_settings(sources, settings.getbool("LOOPBACK_ONLY"), settings.getfloat("DOWNLOAD_TIMEOUT")),
-        priority="cmdline",
-    )
-    crawler_process(settings, sources).start()
-    return 0
-
-
-def spec_sources(spec: dict[str, Any]) -> list[Source]:
-    """The sources a child's spec names, from its registry, at its base if it has one."""
-    registry = load_registry(spec["registry"])
-    sources = [registry[i] for i in spec["sources"]]
-    return [s.with_base(spec["base"]) for s in sources] if spec.get("base") else sources
-
-
-def crawler_process(settings: Any, sources: list[Source]) -> Any:
-    """A CrawlerProcess with one family spider per family of these sources."""
-    from scrapy.crawler import CrawlerProcess
-
-    from spiders import spider_for_family
-
-    process = CrawlerProcess(settings)
-    # A robots.txt that cannot be fetched is logged with a traceback; the page request
-    # that follows fails too and is recorded as the run's error, so say it once.
-    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
-    by_family: dict[str, list[Source]] = {}
-    for source in sources:
-        by_family.setdefault(source.family, []).append(source)
-    for family, members in by_family.items():
-        process.crawl(spider_for_family(family), sources=members)
-    return process
-
-
-if __name__ == "__main__":
-    sys.exit(child_main(sys.argv[1]))

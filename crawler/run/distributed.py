@@ -25,7 +25,7 @@ but the next round must ask again for the pages it knows (the conditional re-che
 incremental crawling; a notice revised at its URL is a new version). Listing pages are
 ``dont_filter`` requests in every spider, so they would bypass a longer-lived set too.
 
-This module does not import Scrapy: the coordinator only waits (see runner.py).
+This module does not import Scrapy: the coordinator only waits (see crawl_process.py).
 """
 from __future__ import annotations
 
@@ -197,7 +197,7 @@ def close_job(server: Any, keys: Keys) -> None:
 
 @dataclass
 class DistributedSummary:
-    """A crawl's summary (runner.CrawlSummary), with its round and each worker's share."""
+    """A crawl's summary (crawl_process.CrawlSummary), with its round and each worker's share."""
 
     crawl: Any
     job_id: str
@@ -215,67 +215,56 @@ class DistributedSummary:
         return {**self.crawl.to_dict(), "round": self.job_id, "workers": self.workers}
 
 
+@dataclass
+class Distributed:
+    """The options of a round through Redis (crawl_process.CrawlOptions.distributed)."""
+
+    redis: str | None = None  # default: $POLICY_ARCHIVE_REDIS or the local Redis
+    prefix: str = DEFAULT_PREFIX
+    workers: int = DEFAULT_LOCAL_WORKERS  # local worker processes (0: only other machines')
+    idle_seconds: float = DEFAULT_IDLE_SECONDS
+
+
 def worker_argv(redis: str, prefix: str, job_id: str, idle_seconds: float) -> list[str]:
     return [sys.executable, "-m", "crawler.cli", "worker", "--redis", redis, "--prefix", prefix,
             "--job", job_id, "--idle", str(idle_seconds)]
 
 
-def run_distributed(
-    sources: list[Source],
-    *,
-    db_url: str | None = None,
-    redis: str | None = None,
-    prefix: str = DEFAULT_PREFIX,
-    workers: int = DEFAULT_LOCAL_WORKERS,
-    trigger: str = "cli",
-    base: str | None = None,
-    settings: dict[str, Any] | None = None,
-    timeout: float | None = None,
-    idle_seconds: float = DEFAULT_IDLE_SECONDS,
-    progress: bool = True,
-) -> DistributedSummary:
-    """One distributed round of these sources: publish it, run ``workers`` local worker
-    processes (more may join from other machines), wait, close the runs."""
-    from crawler.run.crawl_process import CrawlSummary, _result
-    from storage import crawl_runs, open_archive
+def run_distributed(sources: list[Source], options: Any) -> DistributedSummary:
+    """One distributed round of these sources (crawl_process.run_crawl with
+    ``options.distributed``): publish it, run the local worker processes (more may join
+    from other machines), wait, close the runs."""
+    from crawler.run.runs import CrawlSummary, close_runs, open_runs
+    from storage import open_archive
     from storage.queries import archive_stats
 
-    url = redis_url(redis)
+    round_: Distributed = options.distributed
+    url = redis_url(round_.redis)
     server = connect(url)
-    deadline = time.monotonic() + timeout if timeout else None
-    archive = open_archive(db_url)
+    deadline = time.monotonic() + options.timeout if options.timeout else None
+    archive = open_archive(options.db_url)
     try:
-        if base:
-            sources = [s.with_base(base) for s in sources]
-        crawl_runs.sync_sources(archive, sources)
-        run_ids = {s.id: crawl_runs.start_run(archive, s.id, trigger) for s in sources}
-        job = publish_job(server, prefix, sources, run_ids, trigger,
-                          {**(settings or {}), "POLICY_PROGRESS": progress}, idle_seconds)
-        keys = Keys(prefix, job["id"])
-        if progress:
-            print(f"distributed round {job['id']} on {url} (prefix {prefix}): {workers} local worker(s)",
+        sources, run_ids = open_runs(archive, sources, options)
+        job = publish_job(server, round_.prefix, sources, run_ids, options.trigger,
+                          {**(options.settings or {}), "POLICY_PROGRESS": options.progress}, round_.idle_seconds)
+        keys = Keys(round_.prefix, job["id"])
+        if options.progress:
+            print(f"distributed round {job['id']} on {url} (prefix {round_.prefix}): {round_.workers} local worker(s)",
                   file=sys.stderr, flush=True)
         # The archive's URL goes to the workers by environment, not argv: it may hold a password.
         env = {**os.environ, "POLICY_ARCHIVE_DB": archive.url}
-        children = [subprocess.Popen(worker_argv(url, prefix, job["id"], idle_seconds), env=env,
-                                     stdout=sys.stderr.fileno()) for _ in range(workers)]
+        children = [subprocess.Popen(worker_argv(url, round_.prefix, job["id"], round_.idle_seconds), env=env,
+                                     stdout=sys.stderr.fileno()) for _ in range(round_.workers)]
         outcome = _wait(server, keys, spider_names(job), children, deadline)
-        results = []
-        for source in sources:
-            run = crawl_runs.get_run(archive, run_ids[source.id])
-            if run.status == "running":
-                if outcome != "ok":
-                    crawl_runs.record_error(archive, run.id, "process", outcome)
-                    status = "interrupted" if outcome == "timed out" else "failed"
-                elif run.pages == 0 and run.errors:
-                    status = "failed"
-                else:
-                    status = "ok"
-                run = crawl_runs.finish_run(archive, run.id, status)
-            results.append(_result(source.id, run))
+        # The workers leave the runs open (others may still crawl): the round closes them.
+        if outcome != "ok":
+            status: Any = "interrupted" if outcome == "timed out" else "failed"
+        else:
+            status = lambda run: "failed" if run.pages == 0 and run.errors else "ok"  # noqa: E731
+        results = close_runs(archive, sources, run_ids, status, None if outcome == "ok" else outcome)
         done = {k.decode(): int(v) for k, v in server.hgetall(keys.responses).items()}
         close_job(server, keys)
-        if progress:
+        if options.progress:
             print(f"round {job['id']}: responses by worker {done}", file=sys.stderr, flush=True)
         crawl = CrawlSummary(sources=results, documents=archive_stats(archive)["documents"])
         return DistributedSummary(crawl, job_id=job["id"], workers=done)

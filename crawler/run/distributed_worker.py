@@ -9,7 +9,6 @@ RedisSpider still starts through ``start_requests()``, which Scrapy 2.16 removed
 """
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import time
@@ -22,10 +21,6 @@ from twisted.internet.task import deferLater
 
 from crawler.run.distributed import HEARTBEAT_SECONDS, HEARTBEAT_TTL, JOB_TTL, Keys, job_sources
 from crawler.components.hostmap import META_ORIGINAL
-from crawler.components.extensions import RunRecorder
-
-log = logging.getLogger(__name__)
-
 
 # ---- spiders --------------------------------------------------------------------------
 
@@ -136,23 +131,6 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
 # ---- the worker's lifetime and its runs -----------------------------------------------
 
 
-class WorkerRunRecorder(RunRecorder):
-    """The run recorder of one worker among several: it counts, but does not close the
-    runs when its spider closes (other workers may still be crawling); the coordinator
-    closes them when the round is over."""
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        self.lane.close()
-        ctx = self.ctx
-        for source_id in getattr(spider, "sources", {}):
-            run_id = ctx.run_for(source_id)
-            requests = ctx.requests.pop(source_id, 0)
-            if run_id is not None and requests:
-                from storage import crawl_runs
-
-                crawl_runs.count(ctx.archive, run_id, requests=requests)
-
-
 # How often an idle worker looks into the shared queue.
 POLL_SECONDS = 0.5
 
@@ -230,41 +208,37 @@ class WorkerLifetime:
 # ---- the worker process ---------------------------------------------------------------
 
 
-def worker_settings(job: dict[str, Any], redis: str, prefix: str, db_url: str | None,
-                    idle_seconds: float | None) -> Any:
-    from scrapy.settings import Settings
+def worker_spec(job: dict[str, Any], db_url: str | None) -> Any:
+    """The round's crawl as this worker's CrawlSpec (its sources travel in the job)."""
+    from crawler.run.crawl_spec import CrawlSpec
+
+    return CrawlSpec(sources=[s["id"] for s in job["sources"]], db_url=db_url or os.environ.get("POLICY_ARCHIVE_DB"),
+                     run_ids=job["run_ids"], trigger=job.get("trigger", "cli"), settings=job.get("settings", {}))
+
+
+def worker_settings(job: dict[str, Any], redis: str, prefix: str, idle_seconds: float | None) -> dict[str, Any]:
+    """What a worker adds to a crawl's settings: the round's queue, fingerprints and
+    politeness in Redis, its lifetime, and runs it counts for but does not close."""
+    from crawler import settings as project
 
     keys = Keys(prefix, job["id"])
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), "http": f"{__name__}.PoliteDownloadHandler",
-                "https": f"{__name__}.PoliteDownloadHandler"}
-    extensions = {**settings.getdict("EXTENSIONS"), "crawler.components.extensions.RunRecorder": None,
-                  f"{__name__}.WorkerRunRecorder": 100, f"{__name__}.WorkerLifetime": 110}
-    settings.update(
-        {
-            "LOG_LEVEL": os.environ.get("POLICY_ARCHIVE_LOG_LEVEL", "WARNING"),
-            **job.get("settings", {}),
-            "POLICY_ARCHIVE_DB": db_url or os.environ.get("POLICY_ARCHIVE_DB"),
-            "POLICY_RUN_IDS": job["run_ids"],
-            "POLICY_TRIGGER": job.get("trigger", "cli"),
-            "POLICY_REDIS_PREFIX": prefix,
-            "POLICY_JOB_ID": job["id"],
-            "POLICY_IDLE_SECONDS": idle_seconds if idle_seconds is not None else job["idle_seconds"],
-            # scrapy-redis: the shared queue and fingerprint set of this round; kept when
-            # a worker closes (the others go on, and a restarted worker resumes).
-            "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-            "SCHEDULER_PERSIST": True,
-            "SCHEDULER_QUEUE_KEY": keys.queue(),
-            "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter(),
-            "REDIS_URL": redis,
-            "DOWNLOAD_HANDLERS": handlers,
-            "EXTENSIONS": extensions,
-        },
-        priority="cmdline",
-    )
-    return settings
+    handlers = {"http": f"{__name__}.PoliteDownloadHandler", "https": f"{__name__}.PoliteDownloadHandler"}
+    return {
+        "POLICY_CLOSE_RUNS": False,
+        "POLICY_REDIS_PREFIX": prefix,
+        "POLICY_JOB_ID": job["id"],
+        "POLICY_IDLE_SECONDS": idle_seconds if idle_seconds is not None else job["idle_seconds"],
+        # scrapy-redis: the shared queue and fingerprint set of this round; kept when
+        # a worker closes (the others go on, and a restarted worker resumes).
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": keys.queue(),
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter(),
+        "REDIS_URL": redis,
+        "DOWNLOAD_HANDLERS": handlers,
+        "EXTENSIONS": {**project.EXTENSIONS, f"{__name__}.WorkerLifetime": 110},
+    }
 
 
 def run_worker(job: dict[str, Any], redis: str, prefix: str, db_url: str | None = None,
@@ -272,18 +246,12 @@ def run_worker(job: dict[str, Any], redis: str, prefix: str, db_url: str | None 
     """Crawl one round's share of work in this process, until the queues stay empty."""
     import warnings
 
-    from scrapy.crawler import CrawlerProcess
     from scrapy.exceptions import ScrapyDeprecationWarning
+
+    from crawler.run.crawl_spec import crawl_here
 
     # scrapy-redis 0.9.1 passes spider= to the stats collector on every request.
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
-    settings = worker_settings(job, redis, prefix, db_url, idle_seconds)
-    process = CrawlerProcess(settings)
-    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
-    by_family: dict[str, list[Any]] = {}
-    for source in job_sources(job):
-        by_family.setdefault(source.family, []).append(source)
-    for family, members in sorted(by_family.items()):
-        process.crawl(worker_spider(family), sources=members)
-    process.start()
-    return 0
+    # Its download handler is the shared-politeness one: no browser in a worker.
+    return crawl_here(worker_spec(job, db_url), job_sources(job), extra=worker_settings(job, redis, prefix, idle_seconds),
+                      spider_for=worker_spider, browser=False)

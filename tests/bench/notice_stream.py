@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from crawler.extract.model import Extraction
 from crawler.items import CapturedPart, PageRecord
-from tests.bench.search_corpus import AGENCIES, DOC_TYPES, REGIONS, TITLE_FRAMES, Generator
+from tests.bench.search_corpus import AGENCIES, DOC_TYPES, TITLE_FRAMES, Generator
 
 GOV_SITES = [
     ("gov-js", "江苏省", "苏卫发"), ("gov-zj", "浙江省", "浙民发"), ("gov-gd", "广东省", "粤医保发"),

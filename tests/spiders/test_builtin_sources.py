@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import SampleServer
-from spiders.probe import FIXTURES, fixture_fetcher, host_map, probe_source
+from crawler.run.probe import FIXTURES, host_map, probe_sources
 from spiders.registry import BUILTIN_REGISTRY, load_registry
 from storage import open_archive
 from storage.models import Capture, Document, Version
@@ -101,16 +101,16 @@ def test_builtin_source_on_its_fixture(crawled, source_id):
 
 
 @pytest.fixture(scope="module")
-def fetch():
-    with fixture_fetcher() as f:
-        yield f
+def probed():
+    """`sources test` of every built-in source at once: one check crawl on the fixtures."""
+    return {r.source: r for r in probe_sources([REGISTRY[i] for i in IDS], registry_path=BUILTIN_REGISTRY)}
 
 
 @pytest.mark.parametrize("source_id", IDS)
-def test_sources_test_probe(fetch, source_id):
+def test_sources_test_probe(probed, source_id):
     """What `policy-archive sources test ID` reports, against the same ground truth."""
     exp = EXPECTED[source_id]
-    r = probe_source(REGISTRY[source_id], fetch)
+    r = probed[source_id]
     assert r.ok, r.error
     assert (r.listing_url, r.listing_status, r.notices) == (exp["listing"], 200, exp["notices"])
     if REGISTRY[source_id].api and REGISTRY[source_id].api.method == "POST":

@@ -2,7 +2,6 @@
 what each listing yields, where the walk goes next, how articles are merged."""
 import tomllib
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse

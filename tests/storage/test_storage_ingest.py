@@ -42,7 +42,7 @@ def _run_counters(archive, run_id) -> tuple[int, ...]:
 
 @pytest.mark.parametrize(
     "failing_step",
-    ["add_captures", "update_document", "record_citations", "resolve_citations_to", "increment"],
+    ["add_captures", "update_document", "record_citations", "resolve_citations_to", "count_page"],
 )
 def test_a_failure_mid_ingest_writes_nothing(archive, monkeypatch, failing_step):
     sync_sources(archive, [RegistrySource(id="gov", name="Gov", kind="gov", family="gov_portal",

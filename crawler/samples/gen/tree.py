@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit

@@ -135,7 +135,7 @@ def make_notices(count: int, seed: int = 0) -> list[Notice]:
         titles, sentences = (_HEALTH_TITLES, _HEALTH_SENTENCES) if on_topic else (_OFFTOPIC_TITLES, _OFFTOPIC_SENTENCES)
         title = agency + _fill(rng, rng.choice(titles), place, published.year)
         # Body sizes spread the pages over 2–10 KB.
-        paragraphs = [f"各县（市、区）人民政府，市直各委、办、局：",
+        paragraphs = ["各县（市、区）人民政府，市直各委、办、局：",
                       f"为贯彻落实国家和省有关部署，结合{place}实际，现就有关事项通知如下。"]
         for k in range(rng.randint(0, 16)):
             if k % 3 == 0:
