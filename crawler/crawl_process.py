@@ -21,7 +21,8 @@ from typing import Any
 
 from crawler.loopback import is_loopback_url
 from spiders.registry import Source, load_registry
-from storage import crawl_runs, open_archive
+from storage import crawl_runs
+from storage.api import open_archive
 from storage.models import RUN_COUNTERS as COUNTERS
 from storage.queries import archive_stats
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.errors import SKIP_KINDS
-from storage import Archive, crawl_runs, open_archive
+from storage import crawl_runs
+from storage.api import Archive, open_archive
 
 
 # spider close reasons → run status (settled to partial/failed by its errors at the end)

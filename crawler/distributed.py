@@ -237,7 +237,8 @@ def run_distributed(
     """One distributed round of these sources: publish it, run ``workers`` local worker
     processes (more may join from other machines), wait, close the runs."""
     from crawler.crawl_process import CrawlSummary, _result
-    from storage import crawl_runs, open_archive
+    from storage import crawl_runs
+    from storage.api import open_archive
     from storage.queries import archive_stats
 
     url = redis_url(redis)

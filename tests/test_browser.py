@@ -12,7 +12,7 @@ from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samplefiles import GUARD_COOKIE, GUARD_VALUE
 from crawler.sampleserver import sample_registry_path
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.queries import archive_stats
 
 LISTING = "/nhcjs/wjw/gfxwjj/list.shtml"

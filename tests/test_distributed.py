@@ -21,7 +21,7 @@ from crawler.distributed import Keys, close_job, publish_job, run_distributed
 from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Capture, Document, Version
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

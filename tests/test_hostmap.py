@@ -5,7 +5,7 @@ from crawler.hostmap import HostMap
 from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import sample_registry_path
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Capture
 
 from sqlalchemy import select

@@ -23,7 +23,8 @@ from crawler.items import CapturedPart, PageRecord
 from crawler.page_pool import Sequencer
 from crawler.sampleserver import SampleServer, sample_registry_path, sample_root
 from spiders.registry import load_registry
-from storage import crawl_runs, ingest, open_archive
+from storage import crawl_runs
+from storage.api import ingest, open_archive
 from storage.models import Capture, CrawlRun, Document, Version
 from storage.prepared import prepare
 from tests.bench.crawl_speed import descendants

@@ -87,8 +87,7 @@ def _run_distributed(args: argparse.Namespace, chosen: list[Any], settings: dict
 
 def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[str]) -> None:
     """The crawl summary, then the sources that are empty, failing or blocked."""
-    from storage import open_archive
-    from storage.health import source_health
+    from storage.api import open_archive, source_health
 
     archive = open_archive(args.db)
     try:

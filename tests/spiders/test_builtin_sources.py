@@ -19,7 +19,7 @@ from crawler.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.sampleserver import SampleServer
 from spiders.probe import FIXTURES, fixture_fetcher, host_map, probe_source
 from spiders.registry import BUILTIN_REGISTRY, load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Capture, Document, Version
 
 EXPECTED = tomllib.loads((FIXTURES / "expected.toml").read_text(encoding="utf-8"))["source"]
