@@ -1,4 +1,6 @@
-"""Archive ingest: the one entry point that writes a fetched page (DESIGN "Identity and versions").
+"""Archive ingest: the one entry point that writes a page's reading (DESIGN "Identity and
+versions"), for a crawl and for ``reextract`` alike (``reextract_of``: a stored page read
+again, storage/reextract.py decides what the new reading changes).
 
 One call, one page, one transaction: the captures, the document and version changes,
 the citations and the run's counters are written together or not at all. Ingest
@@ -30,6 +32,7 @@ from storage.metadata import update_document
 from storage.models import CrawlRun, Source
 from storage.normalize import normalize_doc_number
 from storage.prepared import PreparedPage, prepare
+from storage.reextract import StoredPage, reread
 from storage.crawl_runs import increment
 from storage.search_index import index_document
 from storage.versions import new_version, place_version
@@ -43,21 +46,34 @@ OUTCOME_COUNTERS = {
 
 @dataclass
 class IngestResult:
-    outcome: str  # "new_document" | "new_version" | "unchanged"
-    document_id: int
-    version_id: int
+    # a crawled page: "new_document" | "new_version" | "unchanged";
+    # a re-extracted one: "same" | "recleaned" | "differs" | "offtopic" (what became of its text)
+    outcome: str
+    document_id: int | None  # None only for a re-extracted page with no document
+    version_id: int | None
     capture_ids: list[int] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # the metadata fields a re-extraction changed
 
 
-def ingest(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None) -> IngestResult:
+def ingest(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None, *,
+           reextract_of: StoredPage | None = None) -> IngestResult:
     """Archive one notice page and decide its Document and Version.
 
     Outcome "new_document", "new_version" or "unchanged" (the text is one the
     document already has, possibly a copy with another site's noise). A record
     already prepared (``prepare(record)``, which the crawl runs in its extraction
     workers) is taken as it is.
+
+    With ``reextract_of``, the record is a new reading of that stored page: no capture,
+    never a new version; metadata and re-cleaned text are updated in place (``run_id`` is
+    not used: a re-extraction is no crawl run).
     """
     page = _prepared(record)
+    if reextract_of is not None:
+        with archive.transaction(serialize=True) as session:
+            outcome, document_id, fields = reread(session, page, reextract_of)
+        version_id = reextract_of.version_id if document_id is not None else None
+        return IngestResult(outcome, document_id, version_id, fields=fields)
     keys = locks.identity_keys(
         page.doc_number, page.urls, page.text_hash, page.signature.bands() if page.signature else (),
         (normalize_doc_number(n) for n in page.record.extraction.cited_doc_numbers),
