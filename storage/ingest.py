@@ -31,7 +31,7 @@ from storage.identity import find_document, link_draft, new_document, take_numbe
 from storage.metadata import update_document
 from storage.models import CrawlRun, Source
 from storage.normalize import normalize_doc_number
-from storage.prepared import PreparedPage, prepare
+from storage.prepared import is_prepared, prepare
 from storage.reextract import StoredPage, reread
 from storage.crawl_runs import increment
 from storage.search_index import index_document
@@ -55,7 +55,7 @@ class IngestResult:
     fields: list[str] = field(default_factory=list)  # the metadata fields a re-extraction changed
 
 
-def ingest(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None, *,
+def ingest(archive: Archive, record: PageRecord, run_id: int | None = None, *,
            reextract_of: StoredPage | None = None) -> IngestResult:
     """Archive one notice page and decide its Document and Version.
 
@@ -76,12 +76,12 @@ def ingest(archive: Archive, record: PageRecord | PreparedPage, run_id: int | No
         return IngestResult(outcome, document_id, version_id, fields=fields)
     keys = locks.identity_keys(
         page.doc_number, page.urls, page.text_hash, page.signature.bands() if page.signature else (),
-        (normalize_doc_number(n) for n in page.record.extraction.cited_doc_numbers),
+        (normalize_doc_number(n) for n in page.extraction.cited_doc_numbers),
     )
     return locks.run_locked(archive, keys, lambda session: _ingest(session, page, run_id))
 
 
-def record_offtopic(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None) -> list[int]:
+def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = None) -> list[int]:
     """Keep an off-topic page's raw bytes, with no Document.
 
     The archive never throws a fetched page away: the next crawl can ask the site
@@ -92,13 +92,13 @@ def record_offtopic(archive: Archive, record: PageRecord | PreparedPage, run_id:
     return locks.run_locked(archive, locks.identity_keys(urls=page.urls), lambda session: _offtopic(session, page, run_id))
 
 
-def _prepared(record: PageRecord | PreparedPage) -> PreparedPage:
-    return record if isinstance(record, PreparedPage) else prepare(record)
+def _prepared(record: PageRecord) -> PageRecord:
+    return record if is_prepared(record) else prepare(record)
 
 
-def _offtopic(session: Session, page: PreparedPage, run_id: int | None) -> list[int]:
+def _offtopic(session: Session, page: PageRecord, run_id: int | None) -> list[int]:
     _check_run(session, run_id)
-    _ensure_source(session, page.record)
+    _ensure_source(session, page)
     capture_ids = add_captures(session, page, None, run_id)
     if run_id is not None:
         increment(session, run_id, pages=1, offtopic=1)
@@ -114,21 +114,19 @@ def record_unextracted(
     """
     if not record.parts:
         raise ValueError("a page record needs at least one captured part")
-    page = PreparedPage(record=record, normalized="", text_hash=None, signature=None,  # type: ignore[arg-type]
-                        doc_number=None, is_draft=False)
 
     def keep(session: Session) -> list[int]:
         _check_run(session, run_id)
         _ensure_source(session, record)
-        return add_captures(session, page, None, run_id, error_kind, error)
+        return add_captures(session, record, None, run_id, error_kind, error)
 
     # Locked by its URLs like an off-topic page (no identity to decide), not globally.
-    return locks.run_locked(archive, locks.identity_keys(urls=page.urls), keep)
+    return locks.run_locked(archive, locks.identity_keys(urls=record.urls), keep)
 
 
-def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestResult:
+def _ingest(session: Session, page: PageRecord, run_id: int | None) -> IngestResult:
     _check_run(session, run_id)
-    _ensure_source(session, page.record)
+    _ensure_source(session, page)
     doc, draft_match = find_document(session, page)
     if doc is None:
         doc = new_document(session, page)

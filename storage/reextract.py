@@ -15,13 +15,12 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from crawler.items import SOURCE_RANK, CapturedPart, PageItem
+from crawler.items import SOURCE_RANK, CapturedPart, PageItem, PageRecord
 from storage.blobs import load
 from storage.db import Archive
 from storage.metadata import METADATA_FIELDS, merge_fields
 from storage.models import Attachment, Capture, Document, Source, Version, VersionBand
 from storage.normalize import normalize_text
-from storage.prepared import PreparedPage
 from storage.textdiff import edited_sentences, is_truncation
 from storage.versions import add_bands
 from storage.search_index import index_document
@@ -93,17 +92,17 @@ def _recleaned(old: str, new: str) -> bool:
     return len(mine & shingles(a)) / len(mine) >= 0.98 and not is_truncation(b, a)
 
 
-def reread(session: Session, page: PreparedPage, stored: StoredPage) -> tuple[str, int | None, list[str]]:
+def reread(session: Session, page: PageRecord, stored: StoredPage) -> tuple[str, int | None, list[str]]:
     """Apply a new reading of a stored page: (what became of its text: "same" | "recleaned" |
     "differs" | "offtopic", its document's id, the metadata fields that changed)."""
-    ex = page.record.extraction
+    ex = page.extraction
     if stored.version_id is None:
         return "offtopic", None, []
     version = session.get(Version, stored.version_id)
     doc = session.get(Document, version.document_id)
-    rank = SOURCE_RANK.get(page.record.source_kind, 0)
+    rank = SOURCE_RANK.get(page.source_kind, 0)
     values = {name: getattr(ex, name) for name in METADATA_FIELDS if name != "status"}
-    changed = merge_fields(session, doc, values, page.record.source_id, rank)
+    changed = merge_fields(session, doc, values, page.source_id, rank)
     if ex.topics and not set(ex.topics) <= set(doc.topics or []):
         doc.topics = list(dict.fromkeys([*(doc.topics or []), *ex.topics]))
         changed.append("topics")
@@ -131,9 +130,9 @@ def _hash_taken(session: Session, document_id: int, text_hash: str) -> bool:
     ) is not None
 
 
-def _retext(session: Session, version: Version, stored: StoredPage, page: PreparedPage) -> None:
+def _retext(session: Session, version: Version, stored: StoredPage, page: PageRecord) -> None:
     old_hash, sig = version.text_hash, page.signature
-    version.text, version.text_hash = page.record.extraction.text or "", page.text_hash
+    version.text, version.text_hash = page.extraction.text or "", page.text_hash
     version.signature = sig.to_bytes() if sig else None
     version.signature_scheme = sig.scheme if sig else None
     session.execute(delete(VersionBand).where(VersionBand.version_id == version.id))
