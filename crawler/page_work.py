@@ -1,8 +1,9 @@
-"""A page's CPU work, from fetched bytes to what ingest writes: decode, extract, then
-storage's preparation (normalized text, its hash, the MinHash signature).
+"""A page's CPU work, from the PageItem to the PageRecord ingest writes: decode, extract,
+then storage's preparation (normalized text, its hash, the MinHash signature, tokens).
 
-``prepare_item`` is what an extraction worker process runs (crawler/page_pool.py), or the
-pipeline itself when POLICY_EXTRACT_WORKERS is 0. Nothing here touches the archive.
+``prepare_in_worker`` is what an extraction worker process runs (crawler/page_pool.py);
+the pipeline runs ``prepare_item`` itself when POLICY_EXTRACT_WORKERS is 0. Nothing here
+touches the archive.
 
 The crawl process imports this module too (it hands these functions to the pool), but
 with workers it never extracts: the extraction stack (trafilatura and what it pulls, ~20
