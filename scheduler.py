@@ -65,7 +65,7 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
 
 
 def _log_health(db_url: str | None, source_ids: list[str]) -> None:
-    from storage import open_archive
+    from storage.api import open_archive
     from storage.health import source_health
 
     archive = open_archive(db_url)
@@ -133,7 +133,7 @@ class ArchiveLock:
     PG_KEY = 0x70A5C4ED
 
     def __init__(self, db_url: str | None) -> None:
-        from storage import open_archive
+        from storage.api import open_archive
 
         self.archive = open_archive(db_url)
         self.handle: Any = None
@@ -188,7 +188,8 @@ def _quiet_logs() -> None:
 def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
                 distributed: dict[str, Any] | None = None) -> int:
     from crawler.run import crawl_process
-    from storage import crawl_runs, open_archive
+    from storage import crawl_runs
+    from storage.api import open_archive
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     _quiet_logs()

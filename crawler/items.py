@@ -1,12 +1,17 @@
 """The item shapes that cross the boundaries: spider → pipeline (PageItem) and
 pipeline → storage (PageRecord). Spiders, the pipeline and storage all import this
-module; it imports none of them, only extraction's output type."""
+module; it imports none of them, only extraction's output type (README "One item path")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from crawler.extract.model import AttachmentLink, Extraction
+
+if TYPE_CHECKING:  # storage's types, named only: a spider must not load the archive
+    from storage.neardup import MinHashSignature
+    from storage.search_tokens import BodyTokens
 
 
 @dataclass
@@ -37,13 +42,38 @@ class AttachmentFile:
 
 @dataclass
 class PageRecord:
-    """One notice page as the pipeline hands it over."""
+    """One notice page as storage archives it: the fetched bytes, extraction's reading of
+    them, and what storage derives from that reading before it touches the database.
+
+    The derived values are filled by ``storage.prepared.prepare`` (in a crawl, by the
+    extraction worker, so the archive writer only decides); ``ingest`` prepares a record
+    that is not prepared yet (``text_hash`` None).
+    """
 
     source_id: str
     source_kind: str  # one of crawler.vocab.sources.SOURCE_KINDS
     parts: list[CapturedPart]  # parts[0] is the page, the rest continuation pages
     extraction: Extraction
     attachments: list[AttachmentFile] = field(default_factory=list)
+    # storage's derivations (storage/prepared.py)
+    normalized: str = ""
+    text_hash: str | None = None
+    signature: MinHashSignature | None = None
+    doc_number: str | None = None  # normalized
+    is_draft: bool = False
+    comparable: bool = False  # long enough for its text alone to name a document
+    # The search index's tokens of this page's text; used when the document's current
+    # text is this very text (see search_index.BodyTokens).
+    body_tokens: BodyTokens | None = None
+
+    @property
+    def fetched_at(self) -> datetime:
+        return self.parts[0].fetched_at
+
+    @property
+    def urls(self) -> set[str]:
+        first = self.parts[0]
+        return {first.url, first.final_url}
 
 
 @dataclass

@@ -4,14 +4,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.items import PageRecord
 from storage.blobs import store
 from storage.models import Attachment, Document, Version
 from storage.normalize import sha256_hex
-from storage.prepared import PreparedPage
 
 
-def add_attachments(session: Session, page: PreparedPage, doc: Document, version: Version) -> None:
-    for att in page.record.attachments:
+def add_attachments(session: Session, page: PageRecord, doc: Document, version: Version) -> None:
+    for att in page.attachments:
         digest = sha256_hex(att.part.body)
         known = session.scalar(
             select(Attachment.id).where(

@@ -4,19 +4,19 @@ from __future__ import annotations
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from crawler.items import PageRecord
 from storage.blobs import store
 from storage.models import Capture, Version
-from storage.prepared import PreparedPage
 
 # One Core INSERT … RETURNING for a page's parts: ingest needs only their ids back, and
 # an ORM object per capture cost more than the insert itself.
 _INSERT = insert(Capture).returning(Capture.id, sort_by_parameter_order=True)
 
 
-def add_captures(session: Session, page: PreparedPage, version: Version | None, run_id: int | None,
+def add_captures(session: Session, page: PageRecord, version: Version | None, run_id: int | None,
                  error_kind: str | None = None, error: str | None = None) -> list[int]:
     """Insert the page's parts as captures (of ``version``, or of none); their ids in part order."""
-    record = page.record
+    record = page
     rows = [
         dict(
             run_id=run_id,

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from crawler.vocab.docnumber import normalize_doc_number
+from crawler.items import PageRecord
 from storage.models import Citation, Document
-from storage.prepared import PreparedPage
+from crawler.vocab.docnumber import normalize_doc_number
 
 
 _KNOWN = select(Citation.cited_number).where(
@@ -18,9 +18,9 @@ _TARGETS = select(Document.doc_number, Document.id).where(
 )
 
 
-def record_citations(session: Session, doc: Document, page: PreparedPage) -> None:
+def record_citations(session: Session, doc: Document, page: PageRecord) -> None:
     own = {doc.doc_number, page.doc_number}
-    cited = [normalize_doc_number(n) for n in page.record.extraction.cited_doc_numbers]
+    cited = [normalize_doc_number(n) for n in page.extraction.cited_doc_numbers]
     wanted = [n for n in dict.fromkeys(cited) if n and n not in own]
     if not wanted:
         return

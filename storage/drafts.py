@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from crawler.items import PageRecord
 from crawler.vocab.status import DRAFT
 from storage import neardup
 from storage.models import Document, Version
-from storage.prepared import PreparedPage
 
 _DRAFT_MARK = re.compile(rf"[(\[【]?(?:公开)?(?:{DRAFT})[)\]】]?")
 _WRAPPER = re.compile(r"^.*?关于(?:公开征求|征求)?(?:印发)?")
@@ -43,9 +43,9 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return not a or not b or a == b
 
 
-def find_draft_partner(session: Session, doc: Document, page: PreparedPage) -> Document | None:
+def find_draft_partner(session: Session, doc: Document, page: PageRecord) -> Document | None:
     """For a final, its draft; for a draft, its final; None when nothing fits."""
-    ex = page.record.extraction
+    ex = page.extraction
     stem = title_stem(ex.title or doc.title)
     if len(stem) < 6:
         return None
@@ -103,7 +103,7 @@ def _candidates(session: Session, doc: Document, want_draft: bool, agency: str |
     return found[:MAX_DRAFTS]
 
 
-def _text_similarity(session: Session, other: Any, page: PreparedPage) -> float:
+def _text_similarity(session: Session, other: Any, page: PageRecord) -> float:
     if page.signature is None or other.current_version_id is None:
         return 0.0
     row = session.connection().execute(_VERSION_SIGNATURE, {"id": other.current_version_id}).first()

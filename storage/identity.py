@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import TextClause, bindparam, select, text, union, union_all
 from sqlalchemy.orm import Session
 
+from crawler.items import PageRecord
 from storage import neardup
 from storage.models import Capture, Document, Version
-from storage.prepared import PreparedPage
 from storage.rows import insert_object
 
 # Near-duplicate candidates verified per page, the ones sharing most bands first.
@@ -64,7 +64,7 @@ def number_taken(session: Session, doc_number: str) -> bool:
     return session.connection().execute(_NUMBER_TAKEN, {"number": doc_number}).first() is not None
 
 
-def find_document(session: Session, page: PreparedPage) -> tuple[Document | None, Document | None]:
+def find_document(session: Session, page: PageRecord) -> tuple[Document | None, Document | None]:
     """(the page's Document or None for a new one, a draft/final counterpart to link)."""
     if page.doc_number:
         doc = session.scalar(_NUMBERED, {"number": page.doc_number})
@@ -135,7 +135,7 @@ def near_duplicates(session: Session, signature: neardup.MinHashSignature) -> di
     return scores
 
 
-def text_matches(session: Session, page: PreparedPage) -> dict[int, float]:
+def text_matches(session: Session, page: PageRecord) -> dict[int, float]:
     """{document_id: similarity} of documents whose text this page's text matches."""
     if not page.comparable:
         return {}
@@ -148,10 +148,10 @@ def text_matches(session: Session, page: PreparedPage) -> dict[int, float]:
     return scores
 
 
-def _document_at_url(session: Session, page: PreparedPage) -> Document | None:
+def _document_at_url(session: Session, page: PageRecord) -> Document | None:
     """The document an earlier capture of this page's URL, from this source, belongs to."""
     conn = session.connection()
-    rows = conn.execute(_AT_URL, {"source": page.record.source_id, "urls": sorted(page.urls)}).all()
+    rows = conn.execute(_AT_URL, {"source": page.source_id, "urls": sorted(page.urls)}).all()
     if not rows:
         return None
     version_id = max(rows, key=lambda r: (r.fetched_at, r.id)).version_id
@@ -159,8 +159,8 @@ def _document_at_url(session: Session, page: PreparedPage) -> Document | None:
     return session.get(Document, document_id) if document_id is not None else None
 
 
-def new_document(session: Session, page: PreparedPage) -> Document:
-    ex = page.record.extraction
+def new_document(session: Session, page: PageRecord) -> Document:
+    ex = page.extraction
     number = page.doc_number if page.doc_number and not number_taken(session, page.doc_number) else None
     return insert_object(
         session, Document,
@@ -174,15 +174,15 @@ def new_document(session: Session, page: PreparedPage) -> Document:
         first_seen=page.fetched_at,
         last_seen=page.fetched_at,
         authoritative_url=None, authoritative_source_id=None, draft_of_id=None, current_version_id=None,
-        field_sources={"status": page.record.source_id} if ex.status else {},
+        field_sources={"status": page.source_id} if ex.status else {},
     )
 
 
-def take_number(session: Session, doc: Document, page: PreparedPage) -> bool:
+def take_number(session: Session, doc: Document, page: PageRecord) -> bool:
     """Give an unnumbered document the page's 文号 when no other document has it."""
     if doc.doc_number is None and page.doc_number and not number_taken(session, page.doc_number):
         doc.doc_number = page.doc_number
-        doc.doc_number_raw = page.record.extraction.doc_number_raw or page.record.extraction.doc_number
+        doc.doc_number_raw = page.extraction.doc_number_raw or page.extraction.doc_number
         return True
     return False
 

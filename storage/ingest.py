@@ -1,4 +1,6 @@
-"""Archive ingest: the one entry point that writes a fetched page (DESIGN "Identity and versions").
+"""Archive ingest: the one entry point that writes a page's reading (DESIGN "Identity and
+versions"), for a crawl and for ``reextract`` alike (``reextract_of``: a stored page read
+again, storage/reextract.py decides what the new reading changes).
 
 One call, one page, one transaction: the captures, the document and version changes,
 the citations and the run's counters are written together or not at all. Ingest
@@ -29,36 +31,50 @@ from storage.drafts import find_draft_partner
 from storage.identity import find_document, link_draft, new_document, take_number
 from storage.metadata import update_document
 from storage.models import CrawlRun, Source
-from storage.prepared import PreparedPage, prepare
+from storage.prepared import is_prepared, prepare
+from storage.reextract import StoredPage, reread
 from storage.crawl_runs import count_page
 from storage.search_index import index_document
 from storage.versions import new_version, place_version
 
 @dataclass
 class IngestResult:
-    outcome: str  # "new_document" | "new_version" | "unchanged"
-    document_id: int
-    version_id: int
+    # a crawled page: "new_document" | "new_version" | "unchanged";
+    # a re-extracted one: "same" | "recleaned" | "differs" | "offtopic" (what became of its text)
+    outcome: str
+    document_id: int | None  # None only for a re-extracted page with no document
+    version_id: int | None
     capture_ids: list[int] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # the metadata fields a re-extraction changed
 
 
-def ingest(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None) -> IngestResult:
+def ingest(archive: Archive, record: PageRecord, run_id: int | None = None, *,
+           reextract_of: StoredPage | None = None) -> IngestResult:
     """Archive one notice page and decide its Document and Version.
 
     Outcome "new_document", "new_version" or "unchanged" (the text is one the
     document already has, possibly a copy with another site's noise). A record
     already prepared (``prepare(record)``, which the crawl runs in its extraction
     workers) is taken as it is.
+
+    With ``reextract_of``, the record is a new reading of that stored page: no capture,
+    never a new version; metadata and re-cleaned text are updated in place (``run_id`` is
+    not used: a re-extraction is no crawl run).
     """
     page = _prepared(record)
+    if reextract_of is not None:
+        with archive.transaction(serialize=True) as session:
+            outcome, document_id, fields = reread(session, page, reextract_of)
+        version_id = reextract_of.version_id if document_id is not None else None
+        return IngestResult(outcome, document_id, version_id, fields=fields)
     keys = locks.identity_keys(
         page.doc_number, page.urls, page.text_hash, page.signature.bands() if page.signature else (),
-        (normalize_doc_number(n) for n in page.record.extraction.cited_doc_numbers),
+        (normalize_doc_number(n) for n in page.extraction.cited_doc_numbers),
     )
     return locks.run_locked(archive, keys, lambda session: _ingest(session, page, run_id))
 
 
-def record_offtopic(archive: Archive, record: PageRecord | PreparedPage, run_id: int | None = None) -> list[int]:
+def record_offtopic(archive: Archive, record: PageRecord, run_id: int | None = None) -> list[int]:
     """Keep an off-topic page's raw bytes, with no Document.
 
     The archive never throws a fetched page away: the next crawl can ask the site
@@ -69,13 +85,13 @@ def record_offtopic(archive: Archive, record: PageRecord | PreparedPage, run_id:
     return locks.run_locked(archive, locks.identity_keys(urls=page.urls), lambda session: _offtopic(session, page, run_id))
 
 
-def _prepared(record: PageRecord | PreparedPage) -> PreparedPage:
-    return record if isinstance(record, PreparedPage) else prepare(record)
+def _prepared(record: PageRecord) -> PageRecord:
+    return record if is_prepared(record) else prepare(record)
 
 
-def _offtopic(session: Session, page: PreparedPage, run_id: int | None) -> list[int]:
+def _offtopic(session: Session, page: PageRecord, run_id: int | None) -> list[int]:
     _check_run(session, run_id)
-    _ensure_source(session, page.record)
+    _ensure_source(session, page)
     capture_ids = add_captures(session, page, None, run_id)
     count_page(session, run_id, "offtopic")
     return capture_ids
@@ -90,21 +106,19 @@ def record_unextracted(
     """
     if not record.parts:
         raise ValueError("a page record needs at least one captured part")
-    page = PreparedPage(record=record, normalized="", text_hash=None, signature=None,  # type: ignore[arg-type]
-                        doc_number=None, is_draft=False)
 
     def keep(session: Session) -> list[int]:
         _check_run(session, run_id)
         _ensure_source(session, record)
-        return add_captures(session, page, None, run_id, error_kind, error)
+        return add_captures(session, record, None, run_id, error_kind, error)
 
     # Locked by its URLs like an off-topic page (no identity to decide), not globally.
-    return locks.run_locked(archive, locks.identity_keys(urls=page.urls), keep)
+    return locks.run_locked(archive, locks.identity_keys(urls=record.urls), keep)
 
 
-def _ingest(session: Session, page: PreparedPage, run_id: int | None) -> IngestResult:
+def _ingest(session: Session, page: PageRecord, run_id: int | None) -> IngestResult:
     _check_run(session, run_id)
-    _ensure_source(session, page.record)
+    _ensure_source(session, page)
     doc, draft_match = find_document(session, page)
     if doc is None:
         doc = new_document(session, page)

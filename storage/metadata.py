@@ -6,10 +6,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crawler.vocab.sources import SOURCE_RANK
+from crawler.items import PageRecord
 from storage.authority import choose_current, rank_of, source_facts
 from storage.identity import is_draft
 from storage.models import Document
-from storage.prepared import PreparedPage
 
 # Document fields filled from extraction, each from the most authoritative source seen.
 METADATA_FIELDS = (
@@ -25,8 +25,8 @@ METADATA_FIELDS = (
 )
 
 
-def update_document(session: Session, doc: Document, page: PreparedPage) -> None:
-    record, ex = page.record, page.record.extraction
+def update_document(session: Session, doc: Document, page: PageRecord) -> None:
+    record, ex = page, page.extraction
     doc.first_seen = min(doc.first_seen, page.fetched_at)
     doc.last_seen = max(doc.last_seen, page.fetched_at)
 

@@ -1,8 +1,8 @@
-"""What ingest derives from a page record before it touches the database."""
+"""What storage derives from a page record before it touches the database: the normalized
+text, its hash, the MinHash signature, the normalized 文号 and the search tokens."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import replace
 
 from crawler.items import PageRecord
 from crawler.vocab.docnumber import normalize_doc_number
@@ -12,35 +12,12 @@ from storage import search_tokens
 from storage.normalize import normalize_text, sha256_hex
 
 
-@dataclass
-class PreparedPage:
-    record: PageRecord
-    normalized: str
-    text_hash: str
-    signature: neardup.MinHashSignature | None
-    doc_number: str | None
-    is_draft: bool
-    # The search index's tokens of this page's text, made where the page is prepared (a
-    # worker process in a crawl) so the archive writer only looks them up; used when the
-    # document's current text is this very text. See search_index.BodyTokens.
-    body_tokens: "search_tokens.BodyTokens | None" = None
-
-    @property
-    def fetched_at(self) -> datetime:
-        return self.record.parts[0].fetched_at
-
-    @property
-    def urls(self) -> set[str]:
-        first = self.record.parts[0]
-        return {first.url, first.final_url}
-
-    @property
-    def comparable(self) -> bool:
-        """Long enough for its text alone to name a document."""
-        return len(self.normalized) >= neardup.MIN_CHARS
+def is_prepared(record: PageRecord) -> bool:
+    return record.text_hash is not None
 
 
-def prepare(record: PageRecord) -> PreparedPage:
+def prepare(record: PageRecord) -> PageRecord:
+    """The record with storage's derivations filled in (a copy; ``record`` is left as it is)."""
     if not record.parts:
         raise ValueError("a page record needs at least one captured part")
     if record.source_kind not in SOURCE_KINDS:
@@ -50,12 +27,13 @@ def prepare(record: PageRecord) -> PreparedPage:
     signature = neardup.minhash_signature(normalized)
     if signature is not None:
         signature.bands()  # made here, where the page is prepared (see MinHashSignature.bands)
-    return PreparedPage(
-        record=record,
+    return replace(
+        record,
         normalized=normalized,
         text_hash=sha256_hex(normalized.encode("utf-8")),
         signature=signature,
         doc_number=normalize_doc_number(ex.doc_number),
         is_draft=ex.status == "draft",
+        comparable=len(normalized) >= neardup.MIN_CHARS,
         body_tokens=search_tokens.body_tokens(ex.text or ""),
     )

@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy import extract, func, select, text
 from sqlalchemy.orm import Session
 
-from crawler.vocab.docnumber import normalize_doc_number
 from storage.db import Archive
 from storage.blobs import load
-from storage.history import document_urls
+from storage.history import document_urls, resolve
 from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
 
 
@@ -142,17 +141,10 @@ class SourceInfo(_ToDict):
 # --- one document ---------------------------------------------------------------------
 
 
-def _find(session: Session, id_or_doc_number: int | str) -> Document | None:
-    if isinstance(id_or_doc_number, int) or str(id_or_doc_number).strip().isdigit():
-        return session.get(Document, int(id_or_doc_number))
-    number = normalize_doc_number(str(id_or_doc_number))
-    return session.scalar(select(Document).where(Document.doc_number == number)) if number else None
-
-
 def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetail | None:
     """A document by id or by 文号 (any bracket style), with versions, captures and citations."""
     with archive.session() as session:
-        doc = _find(session, id_or_doc_number)
+        doc = resolve(session, id_or_doc_number)
         if doc is None:
             return None
         versions = list(

@@ -1,26 +1,27 @@
-"""Re-extraction's storage side: the stored pages to read again, and what a new extraction
-of one may change (metadata always; the version's text only when the new reading differs
-from the old by cleaning alone). Never a new version: a page that now reads differently
-waits for the next crawl to be a version the usual way."""
+"""Re-extraction's storage side: the stored pages to read again, and what a new reading of
+one may change (metadata always; the version's text only when the new reading differs from
+the old by cleaning alone). Never a new version: a page that now reads differently waits
+for the next crawl to be a version the usual way.
+
+The write goes through ingest's entry (``ingest(archive, record, reextract_of=stored)``),
+as a crawl's does; ``reread`` is the decision it runs there, as identity.py and
+versions.py are a crawl's."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from crawler.extract.model import Extraction
-from crawler.items import CapturedPart
 from crawler.vocab.sources import SOURCE_RANK
-from storage import neardup
+from crawler.items import CapturedPart, PageItem, PageRecord
 from storage.blobs import load
 from storage.db import Archive
 from storage.metadata import METADATA_FIELDS, merge_fields
 from storage.models import Attachment, Capture, Document, Source, Version, VersionBand
-from storage.normalize import normalize_text, sha256_hex
+from storage.normalize import normalize_text
 from storage.textdiff import edited_sentences, is_truncation
 from storage.versions import add_bands
 from storage.search_index import index_document
@@ -28,13 +29,14 @@ from storage.search_index import index_document
 
 @dataclass
 class StoredPage:
-    capture_id: int  # part 0
-    source_id: str
+    """A stored page read back: the item as it was fetched (its parts and attachment files,
+    as a spider handed them over), and where the archive keeps its reading."""
+
+    item: PageItem
     source_kind: str
+    capture_id: int  # part 0
     version_id: int | None
     text_hash: str | None
-    parts: list[CapturedPart]
-    attachments: list[tuple[CapturedPart, str | None]] = field(default_factory=list)  # (file, name)
 
 
 def _part(c: Capture, body: bytes) -> CapturedPart:
@@ -74,11 +76,11 @@ def _load_page(session: Session, capture_id: int) -> StoredPage:
     files = []
     if first.version_id is not None:
         for a in session.scalars(select(Attachment).where(Attachment.version_id == first.version_id)):
-            part = CapturedPart(url=a.url, final_url=a.url, status=a.http_status, body=load(session, a.sha256) or b"",
-                                fetched_at=a.fetched_at, content_type=a.content_type)
-            files.append((part, a.name))
+            files.append(CapturedPart(url=a.url, final_url=a.url, status=a.http_status, body=load(session, a.sha256) or b"",
+                                      fetched_at=a.fetched_at, content_type=a.content_type))
     kind = session.scalar(select(Source.kind).where(Source.id == first.source_id)) or "gov"
-    return StoredPage(first.id, first.source_id, kind, first.version_id, first.text_hash, parts, files)
+    item = PageItem(source_id=first.source_id, parts=parts, attachments=files)
+    return StoredPage(item, kind, first.id, first.version_id, first.text_hash)
 
 
 def _recleaned(old: str, new: str) -> bool:
@@ -91,36 +93,36 @@ def _recleaned(old: str, new: str) -> bool:
     return len(mine & shingles(a)) / len(mine) >= 0.98 and not is_truncation(b, a)
 
 
-def apply_extraction(archive: Archive, page: StoredPage, ex: Extraction) -> dict[str, Any]:
-    """Apply one page's new extraction; what changed: {"fields": [...], "text": "same" |
-    "recleaned" | "differs" | "offtopic", "now_on_topic": bool}."""
-    with archive.transaction(serialize=True) as session:
-        if page.version_id is None:
-            return {"fields": [], "text": "offtopic", "now_on_topic": ex.on_topic, "document_id": None}
-        version = session.get(Version, page.version_id)
-        doc = session.get(Document, version.document_id)
-        rank = SOURCE_RANK.get(page.source_kind, 0)
-        values = {name: getattr(ex, name) for name in METADATA_FIELDS if name != "status"}
-        changed = merge_fields(session, doc, values, page.source_id, rank)
-        if ex.topics and not set(ex.topics) <= set(doc.topics or []):
-            doc.topics = list(dict.fromkeys([*(doc.topics or []), *ex.topics]))
-            changed.append("topics")
-        new_hash = sha256_hex(normalize_text(ex.text or "").encode("utf-8"))
-        outcome = "same"
-        shows_this_page = version.text_hash == page.text_hash
-        if new_hash == page.text_hash:
-            if shows_this_page and version.text != (ex.text or ""):
-                version.text = ex.text or ""
-                outcome = "recleaned"
-        elif shows_this_page and _recleaned(version.text, ex.text or "") and not _hash_taken(session, doc.id, new_hash):
-            _retext(session, version, page, ex.text or "", new_hash)
+def reread(session: Session, page: PageRecord, stored: StoredPage) -> tuple[str, int | None, list[str]]:
+    """Apply a new reading of a stored page: (what became of its text: "same" | "recleaned" |
+    "differs" | "offtopic", its document's id, the metadata fields that changed)."""
+    ex = page.extraction
+    if stored.version_id is None:
+        return "offtopic", None, []
+    version = session.get(Version, stored.version_id)
+    doc = session.get(Document, version.document_id)
+    rank = SOURCE_RANK.get(page.source_kind, 0)
+    values = {name: getattr(ex, name) for name in METADATA_FIELDS if name != "status"}
+    changed = merge_fields(session, doc, values, page.source_id, rank)
+    if ex.topics and not set(ex.topics) <= set(doc.topics or []):
+        doc.topics = list(dict.fromkeys([*(doc.topics or []), *ex.topics]))
+        changed.append("topics")
+    new_hash = page.text_hash
+    outcome = "same"
+    shows_this_page = version.text_hash == stored.text_hash
+    if new_hash == stored.text_hash:
+        if shows_this_page and version.text != (ex.text or ""):
+            version.text = ex.text or ""
             outcome = "recleaned"
-        elif not shows_this_page and _recleaned(version.text, ex.text or ""):
-            outcome = "same"  # a copy read more cleanly: still a copy of the version
-        else:
-            outcome = "differs"
-        index_document(session, doc)
-        return {"fields": changed, "text": outcome, "now_on_topic": False, "document_id": doc.id}
+    elif shows_this_page and _recleaned(version.text, ex.text or "") and not _hash_taken(session, doc.id, new_hash):
+        _retext(session, version, stored, page)
+        outcome = "recleaned"
+    elif not shows_this_page and _recleaned(version.text, ex.text or ""):
+        outcome = "same"  # a copy read more cleanly: still a copy of the version
+    else:
+        outcome = "differs"
+    index_document(session, doc)
+    return outcome, doc.id, changed
 
 
 def _hash_taken(session: Session, document_id: int, text_hash: str) -> bool:
@@ -129,17 +131,16 @@ def _hash_taken(session: Session, document_id: int, text_hash: str) -> bool:
     ) is not None
 
 
-def _retext(session: Session, version: Version, page: StoredPage, text: str, new_hash: str) -> None:
-    old_hash = version.text_hash
-    sig = neardup.minhash_signature(normalize_text(text))
-    version.text, version.text_hash = text, new_hash
+def _retext(session: Session, version: Version, stored: StoredPage, page: PageRecord) -> None:
+    old_hash, sig = version.text_hash, page.signature
+    version.text, version.text_hash = page.extraction.text or "", page.text_hash
     version.signature = sig.to_bytes() if sig else None
     version.signature_scheme = sig.scheme if sig else None
     session.execute(delete(VersionBand).where(VersionBand.version_id == version.id))
     add_bands(session, version, sig)
     # The next crawl reads this page with the new extractor: it must recognize it.
     session.execute(
-        update(Capture).where(Capture.version_id == version.id, Capture.source_id == page.source_id,
+        update(Capture).where(Capture.version_id == version.id, Capture.source_id == stored.item.source_id,
                               Capture.text_hash == old_hash)
-        .values(text_hash=new_hash).execution_options(synchronize_session=False)
+        .values(text_hash=page.text_hash).execution_options(synchronize_session=False)
     )

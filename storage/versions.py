@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from crawler.items import PageRecord
 from storage import neardup
 from storage.authority import rank_of, text_rank
 from storage.models import Capture, Document, Version, VersionBand
 from storage.normalize import normalize_text
-from storage.prepared import PreparedPage
 from storage.rows import insert_object
 from storage.textdiff import edited_sentences, is_truncation
 
@@ -41,7 +41,7 @@ _FROM_ORIGIN = (
 )
 
 
-def place_version(session: Session, doc: Document, page: PreparedPage) -> tuple[Version, str]:
+def place_version(session: Session, doc: Document, page: PageRecord) -> tuple[Version, str]:
     """(the version the page's text is, "unchanged" | "new_version")."""
     version = session.scalar(_BY_HASH, {"doc": doc.id, "hash": page.text_hash})
     if version is None:
@@ -56,10 +56,10 @@ def place_version(session: Session, doc: Document, page: PreparedPage) -> tuple[
     if not _seen_from_same_origin(session, doc, page):
         copy_of = _closest_version(versions, page)
         if copy_of is not None:
-            rank, best = rank_of(session, page.record.source_id), text_rank(session, copy_of)
+            rank, best = rank_of(session, page.source_id), text_rank(session, copy_of)
             # Between sites of equal rank a rewritten sentence is a revision one of them
             # published, not noise; a lesser site's copy is taken for noise either way.
-            if not (rank == best and edited_sentences(copy_of.text, page.record.extraction.text or "")):
+            if not (rank == best and edited_sentences(copy_of.text, page.extraction.text or "")):
                 seen(copy_of, page.fetched_at)
                 if rank > best:
                     _adopt_text(session, copy_of, page)
@@ -67,7 +67,7 @@ def place_version(session: Session, doc: Document, page: PreparedPage) -> tuple[
     return new_version(session, doc, page), "new_version"
 
 
-def _fuller_version(versions: list[Version], page: PreparedPage) -> Version | None:
+def _fuller_version(versions: list[Version], page: PageRecord) -> Version | None:
     """The version this page's text is a truncation of (page 1 of 2 only, a preview):
     such a page is a sighting of that version and never replaces its fuller text."""
     if not page.normalized:
@@ -80,7 +80,7 @@ def _fuller_version(versions: list[Version], page: PreparedPage) -> Version | No
     return best
 
 
-def _adopt_text(session: Session, version: Version, page: PreparedPage) -> None:
+def _adopt_text(session: Session, version: Version, page: PageRecord) -> None:
     """Make a more authoritative copy's text the version's text.
 
     An aggregator may be archived before the government site; its copy of the text
@@ -89,7 +89,7 @@ def _adopt_text(session: Session, version: Version, page: PreparedPage) -> None:
     hash stays on its captures, so the next crawl still recognizes it.
     """
     sig = page.signature
-    version.text = page.record.extraction.text or ""
+    version.text = page.extraction.text or ""
     version.text_hash = page.text_hash
     version.signature = sig.to_bytes() if sig else None
     version.signature_scheme = sig.scheme if sig else None
@@ -97,16 +97,16 @@ def _adopt_text(session: Session, version: Version, page: PreparedPage) -> None:
     add_bands(session, version, sig)
 
 
-def _seen_from_same_origin(session: Session, doc: Document, page: PreparedPage) -> bool:
+def _seen_from_same_origin(session: Session, doc: Document, page: PageRecord) -> bool:
     """Whether this source or this URL already gave the document a text.
 
     A different text from there is a real change; from elsewhere it may be a copy.
     """
-    params = {"doc": doc.id, "source": page.record.source_id, "urls": sorted(page.urls)}
+    params = {"doc": doc.id, "source": page.source_id, "urls": sorted(page.urls)}
     return session.connection().execute(_FROM_ORIGIN, params).first() is not None
 
 
-def _closest_version(versions: list[Version], page: PreparedPage) -> Version | None:
+def _closest_version(versions: list[Version], page: PageRecord) -> Version | None:
     """The document's version this text is a copy of (site noise only), if any."""
     if page.signature is None:
         return None
@@ -121,18 +121,18 @@ def _closest_version(versions: list[Version], page: PreparedPage) -> Version | N
     return best[1] if best else None
 
 
-def new_version(session: Session, doc: Document, page: PreparedPage) -> Version:
+def new_version(session: Session, doc: Document, page: PageRecord) -> Version:
     sig = page.signature
     version = insert_object(
         session, Version,
         document_id=doc.id,
-        text=page.record.extraction.text or "",
+        text=page.extraction.text or "",
         text_hash=page.text_hash,
         signature=sig.to_bytes() if sig else None,
         signature_scheme=sig.scheme if sig else None,
         first_seen=page.fetched_at,
         last_seen=page.fetched_at,
-        source_id=page.record.source_id,
+        source_id=page.source_id,
     )
     add_bands(session, version, sig)
     return version

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import timezone
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any

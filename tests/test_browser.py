@@ -13,7 +13,7 @@ from crawler.samples.files import GUARD_COOKIE, GUARD_VALUE
 from crawler.samples.server import sample_registry_path
 from crawler.vocab.failures import NEEDS_BROWSER
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.queries import archive_stats
 
 LISTING = "/nhcjs/wjw/gfxwjj/list.shtml"

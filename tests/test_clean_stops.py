@@ -12,7 +12,7 @@ import pytest
 import scheduler
 from crawler.samples.faults import FAULT_SOURCE
 from crawler.samples.server import SampleServer, sample_registry_path, sample_root
-from storage import list_runs, open_archive
+from storage.api import list_runs, open_archive
 from tests.conftest import ROOT
 
 

@@ -40,7 +40,7 @@ def test_bad_input_is_one_line(args, fragment, tmp_path):
 
 
 def test_show_unknown_document(sqlite_url):
-    from storage import open_archive
+    from storage.api import open_archive
 
     open_archive(sqlite_url).dispose()
     assert_one_line_error(cli("show", "国发〔1999〕1号", "--db", sqlite_url), "no document")
@@ -129,7 +129,7 @@ def test_extract_reads_an_xls_and_a_utf16_page(tmp_path):
 
 
 def test_read_commands_speak_json(sqlite_url):
-    from storage import open_archive
+    from storage.api import open_archive
 
     open_archive(sqlite_url).dispose()  # read commands never create an archive
     for args in (["runs"], ["stats"], ["search", "养老"], ["sources"]):

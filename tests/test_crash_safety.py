@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path
 from spiders.registry import load_registry
-from storage import crawl_runs, open_archive
+from storage import crawl_runs
+from storage.api import open_archive
 from storage.models import Capture, Document, Version
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ from crawler.samples.server import SampleServer, sample_registry_path, sample_ro
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, CrawlOptions, run_crawl
 from crawler.run.distributed import Distributed, Keys, close_job, publish_job
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Capture, Document, Version
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

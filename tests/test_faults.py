@@ -8,7 +8,7 @@ import sys
 from sqlalchemy import func, select
 
 from crawler.samples.server import SampleServer, sample_root
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Document
 from tests.conftest import ROOT
 

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy import func, select
 
-from storage import open_archive
+from storage.api import open_archive
 from storage.frontier import listing_walks
 from storage.models import CrawlRun, Document
 from tests.conftest import ROOT

@@ -5,7 +5,7 @@ from crawler.components.hostmap import HostMap
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Capture
 
 from sqlalchemy import select

@@ -15,7 +15,7 @@ from crawler.cli import main
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Blob, Capture
 
 REVISED = "保政发〔2022〕8号"

@@ -4,7 +4,7 @@ again by the next crawl."""
 from sqlalchemy import select
 
 from crawler.samples.server import SampleServer
-from storage import get_run, open_archive
+from storage.api import get_run, open_archive
 from storage.models import Capture
 from tests.test_crawl_failures import NOTICE
 from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site

@@ -23,7 +23,8 @@ from crawler.items import CapturedPart, PageRecord
 from crawler.work.page_pool import Sequencer
 from crawler.samples.server import SampleServer, sample_registry_path, sample_root
 from spiders.registry import load_registry
-from storage import crawl_runs, ingest, open_archive
+from storage import crawl_runs
+from storage.api import ingest, open_archive
 from storage.models import Capture, CrawlRun, Document, Version
 from storage.prepared import prepare
 from tests.bench.crawl_speed import descendants
@@ -127,6 +128,30 @@ def test_ingest_takes_a_prepared_page_as_it_takes_the_record(tmp_path):
         again = ingest(archive, record)
     assert (first.outcome, again.outcome) == ("new_document", "unchanged")
     assert first.document_id == again.document_id
+
+
+def test_a_workers_answer_carries_no_raw_bytes_and_the_pipeline_joins_them_again():
+    from crawler.items import PageItem
+    from crawler.work.page_work import prepare_in_worker, with_bytes
+    from spiders.registry import Source
+
+    now = datetime.now(timezone.utc)
+    page = _big_notice("关于推进医养结合发展的通知", 12).encode("gb18030")
+    more = "<html><body><div id='zoom'><p>第二页：完善长期护理保险制度。</p></div></body></html>".encode("utf-8")
+    pdf = b"%PDF-1.4 a file the worker cannot read"
+    item = PageItem("s", [
+        CapturedPart("http://x/a.html", "http://x/a.html", 200, page, now, content_type="text/html; charset=gb18030"),
+        CapturedPart("http://x/a_1.html", "http://x/a_1.html", 200, more, now, content_type="text/html; charset=utf-8"),
+    ], attachments=[CapturedPart("http://x/f.pdf", "http://x/f.pdf", 200, pdf, now)])
+
+    answer = prepare_in_worker(item, Source("s", "s", "gov", "generic"))
+    assert [p.body for p in answer.parts] == [b"", b""] and answer.attachments[0].part.body == b""
+    joined = with_bytes(answer, item)
+    assert [p.body for p in joined.parts] == [page, more] and joined.attachments[0].part.body == pdf
+    # what the worker read stays: the charsets it decoded with, the file's reading, the derivations
+    assert [p.encoding for p in joined.parts] == ["gb18030", "utf-8"]
+    assert joined.attachments[0].kind == answer.attachments[0].kind and joined.attachments[0].error
+    assert joined.text_hash == answer.text_hash is not None and "医养结合" in joined.extraction.text
 
 
 def _pool_processes(crawl_pid: int) -> list[int]:

@@ -1,7 +1,7 @@
 """A notice revised at its URL becomes a new version on the next (incremental) crawl;
 an untouched one is re-checked with a conditional request and stays as it was."""
 from crawler.samples.server import SampleServer
-from storage import get_document, open_archive
+from storage.api import get_document, open_archive
 from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
 
 BODY = "".join(

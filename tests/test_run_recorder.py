@@ -13,7 +13,8 @@ from crawler.run.crawl_state import run_context
 from crawler.components.extensions import RunRecorder
 from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
-from storage import crawl_runs, open_archive
+from storage import crawl_runs
+from storage.api import open_archive
 
 
 @pytest.fixture

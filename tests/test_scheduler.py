@@ -4,7 +4,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 import scheduler
 from crawler.samples.server import sample_registry_path
-from storage import list_runs, open_archive
+from storage.api import list_runs, open_archive
 
 
 def test_one_job_per_enabled_source_with_safe_defaults(tmp_path):

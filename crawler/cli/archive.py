@@ -69,7 +69,7 @@ def register(sub: Any) -> None:
 
 @contextmanager
 def _user_errors():
-    from storage.search_query import QueryError
+    from storage.api import QueryError
 
     try:
         yield
@@ -78,7 +78,7 @@ def _user_errors():
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from storage.search_filters import Filters
+    from storage.api import Filters
 
     return Filters.parse(
         region=args.region, agency=args.agency, topic=args.topic, doc_type=args.doc_type, status=args.status,
@@ -88,7 +88,7 @@ def _filters(args: argparse.Namespace) -> Any:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from storage.search import search
+    from storage.api import search
 
     with _user_errors():
         filters = _filters(args)
@@ -101,7 +101,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from storage.queries import get_document
+    from storage.api import get_document
 
     doc = get_document(open_db(args), args.document)
     if doc is None:
@@ -111,7 +111,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from storage.queries import archive_stats
+    from storage.api import archive_stats
 
     output.emit(args, archive_stats(open_db(args)), output.stats_text)
     return 0
@@ -120,8 +120,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from storage.exports import atom_feed, new
-    from storage.search_filters import parse_since
+    from storage.api import atom_feed, new, parse_since
 
     with _user_errors():
         since = parse_since(args.arrived_since)
@@ -142,7 +141,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.exports import document_ids, export_rows, write_export
+    from storage.api import document_ids, export_rows, write_export
 
     with _user_errors():
         filters = _filters(args)
@@ -177,7 +176,7 @@ def _export_warc(archive: Any, path: str, ids: list[int] | None) -> None:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from storage.search_index import reindex
+    from storage.api import reindex
 
     def progress(done: int, total: int) -> None:
         print(f"\rindexed {done}/{total} documents", end="", file=sys.stderr, flush=True)

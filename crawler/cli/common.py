@@ -27,7 +27,7 @@ def common(json_flag: bool) -> argparse.ArgumentParser:
 def open_db(args: argparse.Namespace, read_only: bool | None = None) -> Any:
     """The archive of --db; read commands (``read_only``, or set_defaults(read_only=True))
     open an existing one without writing to it."""
-    from storage import open_archive
+    from storage.api import open_archive
 
     if read_only is None:
         read_only = getattr(args, "read_only", False)

@@ -93,9 +93,8 @@ def _crawl(args: argparse.Namespace, sources: list[Any], options: Any) -> int:
 
 def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[str]) -> None:
     """The crawl summary, then the sources that are empty, failing or blocked."""
-    from storage import open_archive
+    from storage.api import open_archive, source_health
     from crawler.vocab.sources import UNWELL_STATES
-    from storage.health import source_health
 
     archive = open_archive(args.db)
     try:

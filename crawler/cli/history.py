@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from storage.history import document_history
+    from storage.api import document_history
 
     history = document_history(open_db(args), args.document)
     if history is None:
@@ -42,7 +42,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from storage.history import NoSuchVersion, document_diff
+    from storage.api import NoSuchVersion, document_diff
 
     if len(args.versions) not in (0, 2):
         raise CliError("give two version numbers, or none for the latest change")

@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from storage.crawl_runs import get_run, list_runs
+    from storage.api import get_run, list_runs
 
     archive = open_db(args)
     if args.run is not None:

@@ -29,10 +29,7 @@ def register(sub: Any) -> None:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from spiders.registry import load_registry
-    from storage.health import source_health
-    from storage.queries import list_sources
-
-    from storage.db import ArchiveError
+    from storage.api import ArchiveError, list_sources, source_health
 
     registry = load_registry(args.registry)
     try:

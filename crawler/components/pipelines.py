@@ -24,11 +24,10 @@ from crawler.extract.model import Extraction
 from crawler.items import PageItem, PageRecord
 from crawler.run.crawl_state import RunContext, run_context
 from crawler.work.page_pool import PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers, open_shared_pool
-from crawler.work.page_work import PrepareFailed, prepare_in_worker, prepare_item, with_bodies, worker_init
+from crawler.work.page_work import PrepareFailed, prepare_in_worker, prepare_item, with_bytes, worker_init
 from storage import crawl_runs
 from storage.ingest import ingest, record_offtopic, record_unextracted
 from storage.known_pages import mark_unchanged
-from storage.prepared import PreparedPage
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +109,11 @@ class ArchivePipeline:
             work = deferToThread(prepare_item, item, source)
         else:
             work = self.pool.run(prepare_in_worker, item, source)
-            work.addCallback(with_bodies, item)
+            work.addCallback(with_bytes, item)
         return work.addErrback(lambda failure: failure.value)
 
     def archive_page(self, ctx: RunContext, item: PageItem, source: Any,
-                     outcome: PreparedPage | BaseException | None) -> None:
+                     outcome: PageRecord | BaseException | None) -> None:
         run_id = ctx.run_for(item.source_id)
         if item.not_modified:
             self.recheck_unchanged(ctx, item, run_id)
@@ -133,7 +132,7 @@ class ArchivePipeline:
             self.keep_raw(ctx, item, source, "parse", detail)
             return
         try:
-            if not outcome.record.extraction.on_topic:
+            if not outcome.extraction.on_topic:
                 record_offtopic(ctx.archive, outcome, run_id)
                 ctx.page_done(item.source_id, "off-topic")
                 return

@@ -25,7 +25,7 @@ from crawler.run.crawl_spec import CrawlSpec
 from crawler.components.loopback import is_loopback_url
 from spiders.registry import Source
 from crawler.run.runs import CrawlSummary, close_runs, open_runs
-from storage import open_archive
+from storage.api import open_archive
 from storage.queries import archive_stats
 
 # How long a child asked to stop may take to close its runs before it is killed.

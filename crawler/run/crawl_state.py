@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.vocab.failures import SKIP_KINDS
-from storage import Archive, crawl_runs, open_archive
+from storage import crawl_runs
+from storage.api import Archive, open_archive
 
 # spider close reasons → run status (settled to partial/failed by its errors at the end)
 _STATUS = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}

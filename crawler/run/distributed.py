@@ -235,7 +235,7 @@ def run_distributed(sources: list[Source], options: Any) -> DistributedSummary:
     ``options.distributed``): publish it, run the local worker processes (more may join
     from other machines), wait, close the runs."""
     from crawler.run.runs import CrawlSummary, close_runs, open_runs
-    from storage import open_archive
+    from storage.api import open_archive
     from storage.queries import archive_stats
 
     round_: Distributed = options.distributed

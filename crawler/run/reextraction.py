@@ -1,6 +1,7 @@
 """Re-extraction: read stored pages again with today's extractors (after an extractor
-change) and let storage apply what changed. Lives on the crawler side because it joins
-the two: extraction (crawler.work.item_extraction) and the archive (storage.reextract)."""
+change) and hand each new reading to ingest, the entry a crawl writes through. Lives on
+the crawler side because it joins the two: extraction (crawler.work.item_extraction) and the
+archive (storage.ingest, with storage.reextract's stored pages)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from crawler.items import PageItem
+from crawler.items import PageRecord
 from crawler.work.item_extraction import extract_item
 from spiders.registry import RegistryError, Source, load_registry
 
@@ -27,7 +28,8 @@ def _registries(registry_path: str | None) -> dict[str, Source]:
 
 def reextract(archive: Any, *, source_id: str | None = None, since: date | None = None,
               registry_path: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    from storage.reextract import apply_extraction, page_ids, stored_pages
+    from storage.ingest import ingest
+    from storage.reextract import page_ids, stored_pages
 
     registry = _registries(registry_path)
     total = len(page_ids(archive, source_id, since))
@@ -36,22 +38,23 @@ def reextract(archive: Any, *, source_id: str | None = None, since: date | None 
     documents: set[int] = set()
     updated: set[int] = set()
     errors, now_on_topic, done = 0, 0, 0
-    for page in stored_pages(archive, source_id, since):
-        source = registry.get(page.source_id) or Source(page.source_id, page.source_id, page.source_kind, "generic")
-        item = PageItem(source_id=page.source_id, parts=page.parts, attachments=[p for p, _ in page.attachments])
+    for stored in stored_pages(archive, source_id, since):
+        item = stored.item
+        source = registry.get(item.source_id) or Source(item.source_id, item.source_id, stored.source_kind, "generic")
         try:
-            extraction, _files = extract_item(item, source)
+            extraction, files = extract_item(item, source)
         except Exception:  # a page today's extractor cannot read: reported, nothing changed
             errors += 1
         else:
-            change = apply_extraction(archive, page, extraction)
-            texts[change["text"]] += 1
-            now_on_topic += change["now_on_topic"]
-            if change["document_id"] is not None:
-                documents.add(change["document_id"])
-                if change["fields"]:
-                    updated.add(change["document_id"])
-            fields.update(change["fields"])
+            record = PageRecord(item.source_id, stored.source_kind, item.parts, extraction, files)
+            change = ingest(archive, record, reextract_of=stored)
+            texts[change.outcome] += 1
+            now_on_topic += change.outcome == "offtopic" and extraction.on_topic
+            if change.document_id is not None:
+                documents.add(change.document_id)
+                if change.fields:
+                    updated.add(change.document_id)
+            fields.update(change.fields)
         done += 1
         if progress:
             progress(done, total)

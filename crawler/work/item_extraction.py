@@ -1,5 +1,7 @@
-"""From a fetched PageItem to what ingest takes: the glue between the raw item and the
-pure extraction functions, with the source's registry knowledge applied."""
+"""From a fetched PageItem to extraction's reading of it (the Extraction, and the text of
+each attachment file), which page_work puts in the PageRecord ingest takes: the glue
+between the raw item and the pure extraction functions, with the source's registry
+knowledge applied."""
 from __future__ import annotations
 
 import codecs

@@ -1,8 +1,9 @@
-"""A page's CPU work, from fetched bytes to what ingest writes: decode, extract, then
-storage's preparation (normalized text, its hash, the MinHash signature).
+"""A page's CPU work, from the PageItem to the PageRecord ingest writes: decode, extract,
+then storage's preparation (normalized text, its hash, the MinHash signature, tokens).
 
-``prepare_item`` is what an extraction worker process runs (crawler/work/page_pool.py), or the
-pipeline itself when POLICY_EXTRACT_WORKERS is 0. Nothing here touches the archive.
+``prepare_in_worker`` is what an extraction worker process runs (crawler/work/page_pool.py);
+the pipeline runs ``prepare_item`` itself when POLICY_EXTRACT_WORKERS is 0. Nothing here
+touches the archive.
 
 The crawl process imports this module too (it hands these functions to the pool), but
 with workers it never extracts: the extraction stack (trafilatura and what it pulls, ~20
@@ -15,7 +16,7 @@ from dataclasses import replace
 
 from crawler.items import PageItem, PageRecord
 from spiders.registry import Source
-from storage.prepared import PreparedPage, prepare
+from storage.prepared import prepare
 
 
 class PrepareFailed(Exception):
@@ -23,40 +24,39 @@ class PrepareFailed(Exception):
     failure (as it was when ingest prepared it), not a page to keep raw as ``parse``."""
 
 
-def prepare_item(item: PageItem, source: Source) -> PreparedPage:
-    """Extraction errors propagate as they are (the page is kept raw, kind ``parse``)."""
+def prepare_item(item: PageItem, source: Source) -> PageRecord:
+    """The item's record, prepared for ingest. Extraction errors propagate as they are (the
+    page is kept raw, kind ``parse``)."""
     from crawler.work.item_extraction import extract_item
 
     extraction, files = extract_item(item, source)
-    record = PageRecord(
-        source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=extraction, attachments=files
-    )
+    record = PageRecord(source.id, source.kind, item.parts, extraction, files)
     try:
         return prepare(record)
     except Exception as exc:
         raise PrepareFailed(f"{type(exc).__name__}: {exc}") from None
 
 
-def prepare_in_worker(item: PageItem, source: Source) -> PreparedPage:
-    """``prepare_item`` with the raw bytes left out of the answer: the parent has them, and
-    a page's attachments can be megabytes that would otherwise cross the pipe twice."""
-    page = prepare_item(item, source)
-    record = page.record
-    return replace(page, record=replace(
+def prepare_in_worker(item: PageItem, source: Source) -> PageRecord:
+    """``prepare_item``, answered without the raw bytes: the pipeline holds them (it sent
+    them), and sending them back would more than double the answer (on the bench's pages
+    37 KB instead of 14 KB; a page's attachments can be megabytes). ``with_bytes`` joins
+    the answer with the item again."""
+    record = prepare_item(item, source)
+    return replace(
         record,
         parts=[replace(p, body=b"") for p in record.parts],
         attachments=[replace(f, part=replace(f.part, body=b"")) for f in record.attachments],
-    ))
+    )
 
 
-def with_bodies(page: PreparedPage, item: PageItem) -> PreparedPage:
-    """A worker's answer joined again with the item's bytes (the parts it decoded keep the
-    encodings the worker found)."""
-    record = page.record
-    for original, back in zip(item.parts, record.parts):
-        original.encoding = back.encoding
-    files = [replace(f, part=original) for f, original in zip(record.attachments, item.attachments)]
-    return replace(page, record=replace(record, parts=item.parts, attachments=files))
+def with_bytes(record: PageRecord, item: PageItem) -> PageRecord:
+    """A worker's answer with the item's bytes (each part keeps the encoding the worker
+    decoded it with)."""
+    parts = [replace(back, body=sent.body) for back, sent in zip(record.parts, item.parts, strict=True)]
+    files = [replace(f, part=replace(f.part, body=sent.body))
+             for f, sent in zip(record.attachments, item.attachments, strict=True)]
+    return replace(record, parts=parts, attachments=files)
 
 
 def worker_init(crawl_pid: int) -> None:

@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from storage import crawl_runs, ingest, open_archive  # noqa: E402
+from storage import crawl_runs  # noqa: E402
+from storage.api import ingest, open_archive  # noqa: E402
 from storage.ingest import record_offtopic  # noqa: E402
 from tests.bench.notice_stream import NoticeStream, registry_sources  # noqa: E402
 

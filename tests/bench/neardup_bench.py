@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from storage import neardup, open_archive  # noqa: E402
+from storage import neardup  # noqa: E402
+from storage.api import open_archive  # noqa: E402
 from storage.identity import band_candidates, near_duplicates  # noqa: E402
 from storage.models import Document, Source, Version, VersionBand  # noqa: E402
 

@@ -19,7 +19,7 @@ from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import SampleServer
 from crawler.run.probe import FIXTURES, host_map, probe_sources
 from spiders.registry import BUILTIN_REGISTRY, load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Capture, Document, Version
 
 EXPECTED = tomllib.loads((FIXTURES / "expected.toml").read_text(encoding="utf-8"))["source"]

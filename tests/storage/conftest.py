@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 
-from storage import Archive, open_archive
+from storage.api import Archive, open_archive
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -11,7 +11,7 @@ import textwrap
 from datetime import date, datetime, timedelta, timezone
 
 from crawler.extract.model import Extraction
-from storage import CapturedPart, PageRecord
+from storage.api import CapturedPart, PageRecord
 
 NOTICE_A = """各县（市、区）人民政府，市政府各部门，各直属机构：
 为贯彻落实《国务院办公厅转发卫生计生委等部门关于推进医疗卫生与养老服务相结合指导意见的通知》（国办发〔2015〕84号）精神，加快推进我市医养结合发展，满足老年人多层次、多样化的健康养老服务需求，经市政府同意，现就有关事项通知如下。

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from storage import ingest, open_archive
+from storage.api import ingest, open_archive
 from storage.ingest import record_offtopic, record_unextracted
 from storage.known_pages import known_pages, mark_unchanged
 from tests.bench.ingest_scale import Builder

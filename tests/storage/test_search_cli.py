@@ -19,7 +19,7 @@ from crawler.cli import main
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
-from storage import open_archive
+from storage.api import open_archive
 from storage.models import Document, Version
 from storage.search_tokens import FALSE_BIGRAMS
 

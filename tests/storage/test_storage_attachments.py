@@ -3,7 +3,7 @@ import zlib
 
 from sqlalchemy import func, select
 
-from storage import CapturedPart, get_document, ingest
+from storage.api import CapturedPart, get_document, ingest
 from crawler.items import AttachmentFile
 from storage.models import Attachment, Blob
 from storage_samples import NOTICE_A, NOTICE_A_REVISED, T0, later, page

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from alembic import command
 from sqlalchemy import MetaData, func, insert, select
 
-from storage import capture_body, db, ingest, open_archive
+from storage import db
+from storage.api import capture_body, ingest, open_archive
 from storage.models import Attachment, Blob, Capture
 from storage_samples import NOTICE_A, NOTICE_B, later, page
 

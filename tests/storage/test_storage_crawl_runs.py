@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from spiders.registry import Source as RegistrySource
-from storage import (
+from storage.api import (
     ArchiveError,
     count,
     finish_run,

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 
 import storage.db as db
 from storage import search_index
-from storage import ArchiveError, ingest, open_archive
+from storage.api import ArchiveError, ingest, open_archive
 from storage.models import Base
 from storage_samples import NOTICE_A, NOTICE_B, later, page
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from crawler.cli import main
-from storage import get_document, ingest
+from storage.api import get_document, ingest
 from storage.history import document_diff, document_history
 from storage.textdiff import diff_texts, sentences
 from storage_samples import NOTICE_A, NOTICE_A_REVISED, later, page

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from storage import get_document, ingest
+from storage.api import get_document, ingest
 from storage.models import Capture, Document, Version
 from storage_samples import (
     DRAFT_C,

@@ -7,15 +7,7 @@ import zlib
 import pytest
 from sqlalchemy import func, select
 
-from storage import (
-    ArchiveError,
-    capture_body,
-    get_document,
-    get_run,
-    ingest,
-    start_run,
-    sync_sources,
-)
+from storage.api import ArchiveError, capture_body, get_document, get_run, ingest, start_run, sync_sources
 from storage.models import Base, Blob, Capture, Citation, CrawlRun, Source
 from storage_samples import NOTICE_A, NOTICE_B, later, page, site_copy
 from spiders.registry import Source as RegistrySource

@@ -1,7 +1,7 @@
 """Incremental crawling's memory: known pages, 304 re-checks, off-topic pages kept."""
 from sqlalchemy import select
 
-from storage import get_document, get_run, ingest, start_run, sync_sources
+from storage.api import get_document, get_run, ingest, start_run, sync_sources
 from storage.ingest import record_offtopic
 from storage.models import Capture
 from storage.known_pages import known_pages, mark_unchanged

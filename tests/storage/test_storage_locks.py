@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select, text
 
-from storage import ingest, open_archive
+from storage.api import ingest, open_archive
 from storage.locks import identity_keys, lock_id
 from storage.models import Document
 from storage_samples import NOTICE_A, NOTICE_B, page, site_copy

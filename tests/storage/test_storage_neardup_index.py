@@ -35,7 +35,7 @@ def test_band_lookup_uses_the_index_and_finds_the_near_copy(archive):
 
 def test_the_old_row_value_form_scanned_the_table_on_sqlite(sqlite_url):
     """Why the lookup is written as an OR: SQLite's plan for the row-value IN list."""
-    from storage import open_archive
+    from storage.api import open_archive
 
     with open_archive(sqlite_url) as archive:
         kept = neardup_bench.fill(archive, 500)

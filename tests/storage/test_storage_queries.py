@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from storage import Filters, archive_stats, get_document, ingest, list_sources, open_archive, search
+from storage.api import Filters, archive_stats, get_document, ingest, list_sources, open_archive, search
 from storage_samples import DRAFT_C, FINAL_C, NOTICE_A, NOTICE_A_REVISED, NOTICE_B, later, page, site_copy
 
 NUM_A = "市政办发〔2016〕12号"

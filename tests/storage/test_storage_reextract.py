@@ -13,7 +13,7 @@ from crawler.work.item_extraction import extract_item
 from crawler.run.reextraction import reextract
 from crawler.samples.server import sample_registry_path, sample_root
 from spiders.registry import load_registry
-from storage import get_document, ingest
+from storage.api import get_document, ingest
 from storage.models import Version
 
 PAGES = ["baoshan/xxgk/202203/t20220308_338712.html", "baoshan/xxgk/202009/t20200928_297731.html"]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from storage import Filters, ingest, open_archive, search
+from storage.api import Filters, ingest, open_archive, search
 from storage.models import SearchEntry, SearchGhost
 from storage.search_index import reindex
 from storage.search_query import QueryError

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.items import AttachmentFile, CapturedPart
-from storage import capture_body, ingest
+from storage.api import capture_body, ingest
 from storage.blobs import load
 from storage.ingest import record_offtopic
 from storage.models import Attachment, Capture
