@@ -210,6 +210,8 @@ def agency_from_doc_number(normalized: str, *, region: str | None = None) -> str
     prefix, year = _prefix_and_year(normalize_prefix(normalized))
     if prefix.endswith("令"):
         return _named_agency(prefix[:-1])
+    if prefix.endswith(("公告", "通告")):  # 国家医疗保障局公告〔2025〕1号
+        return _named_agency(prefix[:-2])
     if re.search(r"(公告|通告)[0-9]{4}年", normalized):
         return _named_agency(prefix)
     if prefix in _NATIONAL_EXACT:

@@ -251,6 +251,7 @@ def extract_page(
         header=header_block(lines, title),
         title=raw_title or title,
         text=text,
+        attachment_names=[a.name for group in attachment_groups for a in group],
     )
     doc_number = own.normalized if own else None
     doc_number_raw = own.raw if own else None
@@ -316,11 +317,21 @@ def extract_page(
         status=doc_status(title, text),
         topics=list(topic_terms),
         topic_terms=topic_terms,
-        cited_doc_numbers=cited_doc_numbers(text, own=doc_number),
+        cited_doc_numbers=_cited(title, raw_title, text, doc_number),
         attachments=_merge_attachments(attachment_groups),
         encoding=encoding,
         provenance=prov,
     )
+
+
+def _cited(title: str | None, raw_title: str | None, text: str, own: str | None) -> list[str]:
+    """The numbers the text cites, then those only the title prints (a 解读's title names
+    the document it explains, which its text may not repeat)."""
+    cited = cited_doc_numbers(text, own=own)
+    for number in cited_doc_numbers(f"{raw_title or ''}\n{title or ''}", own=own):
+        if number not in cited:
+            cited.append(number)
+    return cited
 
 
 def _drop_spam_lead(text: str, head: Mapping[str, str], title: str | None) -> str:
