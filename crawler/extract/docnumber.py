@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 
 from crawler.extract.model import DocNumber
-from crawler.extract.patterns import ADDRESSEE_LINE, TITLE_END as _TITLE_END
-from crawler.vocab.docnumber import BRACKET_TAIL, ISSUER_ENDS, NOTICE_TAIL, ORDER_TAIL, normalize_doc_number
+from crawler.extract.patterns import ADDRESSEE_LINE
+from crawler.extract.patterns import TITLE_END as _TITLE_END
+from crawler.vocab.docnumber import (
+    BRACKET_TAIL,
+    ISSUER_ENDS,
+    NOTICE_TAIL,
+    ORDER_TAIL,
+    normalize_doc_number,
+)
 from crawler.vocab.listing import DATE_TEXT
 
 _CJK = "\u4e00-\u9fff"
@@ -269,9 +276,9 @@ def _from_title(title: str) -> DocNumber | None:
         if before and not before.endswith(_QUOTED_END) and not _FORWARDS.search(before):
             return DocNumber(raw=last.raw, normalized=last.normalized)
     # …的通知 沈政发〔2015〕31号: the number set after the title, one blank apart, no brackets
-    if not tail and head and t[last.start - 1] in " \t\u3000\xa0" and len(nums) == 1:
-        if not head.endswith(_QUOTED_END) and not _FORWARDS.search(head) and _TITLE_END.search(head):
-            return DocNumber(raw=last.raw, normalized=last.normalized)
+    after_blank = not tail and head and t[last.start - 1] in " \t\u3000\xa0" and len(nums) == 1
+    if after_blank and not head.endswith(_QUOTED_END) and not _FORWARDS.search(head) and _TITLE_END.search(head):
+        return DocNumber(raw=last.raw, normalized=last.normalized)
     return None
 
 

@@ -54,7 +54,7 @@ class Extraction:
     category: str | None = None
     region: str | None = None
     doc_type: str | None = None
-    status: str | None = None  # draft | trial | interim | None
+    status: str | None = None  # draft | repealed | trial | interim | None
     topics: list[str] = field(default_factory=list)
     topic_terms: dict[str, list[str]] = field(default_factory=dict)
     cited_doc_numbers: list[str] = field(default_factory=list)
