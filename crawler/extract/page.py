@@ -25,7 +25,8 @@ from crawler.extract.docnumber import (
     normalize_doc_number,
     own_doc_number,
 )
-from crawler.extract.fieldchoice import choose_agency, published_date
+from crawler.extract.agency import clean_agency
+from crawler.extract.fieldchoice import agency_short, choose_agency, published_date
 from crawler.extract.htmltree import Html, as_tree
 from crawler.extract.maintext import main_text
 from crawler.extract.metatable import is_markup, parse_meta_table
@@ -218,7 +219,9 @@ def extract_page(
     if published:
         prov["published_date"] = published_source
 
-    agency, agency_source = choose_agency(table, signature, doc_number, listing, region_hint, adoption)
+    agency, agency_source = choose_agency(table, signature, doc_number, listing, region_hint, adoption, title)
+    short = agency_short(agency, clean_agency(table.get("agency")), signature.agency if signature else None,
+                         clean_agency(listing.get("agency")))
     if agency:
         prov["agency"] = agency_source
 
@@ -243,6 +246,7 @@ def extract_page(
         doc_number=doc_number,
         doc_number_raw=doc_number_raw,
         agency=agency,
+        agency_short=short,
         signed_date=signed,
         published_date=published,
         index_number=index_number,
