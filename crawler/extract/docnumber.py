@@ -8,6 +8,7 @@ notices: every rule here leans towards "no number" when unsure.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from crawler.extract.model import DocNumber
 from crawler.extract.patterns import ADDRESSEE_LINE
@@ -105,16 +106,10 @@ def _bracket_numbers(text: str) -> list[DocNumber]:
     found = []
     for m in BRACKET_TAIL.finditer(text):
         run, run_start = _run_before(text, m.start(), _NOTICE_PREFIX_MAX)
-        digit_before = run_start > 0 and text[run_start - 1].isdigit()
         if run.endswith(_NOTICE_KIND) and run[:-2].endswith(ISSUER_ENDS):
-            prefix = _trim_prefix(run, preceded_by_digit=digit_before, stops=_AGENCY_STOP_RE)
-            if not prefix[:-2].endswith(ISSUER_ENDS) or len(prefix) > _NOTICE_PREFIX_MAX:
-                continue
-            start = run_start + (len(run) - len(prefix))
-            if prefix == run:
-                start = _joint_issuers_start(text, start)
-            raw = text[start : m.end()]
-            found.append(DocNumber(raw=raw, normalized=normalize_doc_number(raw), start=start, end=m.end()))
+            num = _issuer_number(text, run, run_start, m.end(), _NOTICE_PREFIX_MAX,
+                                 lambda prefix: prefix[:-2].endswith(ISSUER_ENDS))
+            found += [num] if num else []
             continue
         run, run_start = run[-(_PREFIX_MAX + 8) :], run_start + max(0, len(run) - (_PREFIX_MAX + 8))
         digit_before = run_start > 0 and text[run_start - 1].isdigit()
@@ -127,22 +122,30 @@ def _bracket_numbers(text: str) -> list[DocNumber]:
     return found
 
 
+def _issuer_number(
+    text: str, run: str, run_start: int, end: int, limit: int, names_issuer: Callable[[str], bool]
+) -> DocNumber | None:
+    """A number whose prefix is its issuers' names (orders, announcements): the run before
+    the tail without the sentence's words, and the joint issuers before it."""
+    digit_before = run_start > 0 and text[run_start - 1].isdigit()
+    prefix = _trim_prefix(run, preceded_by_digit=digit_before, stops=_AGENCY_STOP_RE)
+    if not prefix or len(prefix) > limit or not names_issuer(prefix):
+        return None
+    start = run_start + (len(run) - len(prefix))
+    if prefix == run:
+        start = _joint_issuers_start(text, start)
+    raw = text[start:end]
+    return DocNumber(raw=raw, normalized=normalize_doc_number(raw), start=start, end=end)
+
+
 def _agency_prefix_numbers(text: str, tail: re.Pattern[str], limit: int, keep: str) -> list[DocNumber]:
     """Orders and announcements: the agency name before 令 / 公告 is part of the number."""
     found = []
     for m in tail.finditer(text):
         run, run_start = _run_before(text, m.start(), limit)
-        digit_before = run_start > 0 and text[run_start - 1].isdigit()
-        prefix = _trim_prefix(run, preceded_by_digit=digit_before, stops=_AGENCY_STOP_RE)
-        if not prefix or len(prefix) > limit:
-            continue
-        if not (prefix == "国" and keep == "令") and not prefix.endswith(ISSUER_ENDS):
-            continue
-        start = run_start + (len(run) - len(prefix))
-        if prefix == run:
-            start = _joint_issuers_start(text, start)
-        raw = text[start : m.end()]
-        found.append(DocNumber(raw=raw, normalized=normalize_doc_number(raw), start=start, end=m.end()))
+        num = _issuer_number(text, run, run_start, m.end(), limit,
+                             lambda prefix: (prefix == "国" and keep == "令") or prefix.endswith(ISSUER_ENDS))
+        found += [num] if num else []
     return found
 
 
