@@ -37,6 +37,7 @@ def extraction_dict(ex: Extraction) -> dict[str, Any]:
         "doc_number": d["doc_number"],
         "doc_number_raw": d["doc_number_raw"],
         "agency": d["agency"],
+        "agency_short": d["agency_short"],
         "published_date": d["published_date"],
         "signed_date": d["signed_date"],
         "index_number": d["index_number"],

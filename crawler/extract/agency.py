@@ -210,6 +210,8 @@ def agency_from_doc_number(normalized: str, *, region: str | None = None) -> str
     prefix, year = _prefix_and_year(normalize_prefix(normalized))
     if prefix.endswith("令"):
         return _named_agency(prefix[:-1])
+    if prefix.endswith(("公告", "通告")):  # 国家医疗保障局公告〔2025〕1号
+        return _named_agency(prefix[:-2])
     if re.search(r"(公告|通告)[0-9]{4}年", normalized):
         return _named_agency(prefix)
     if prefix in _NATIONAL_EXACT:
@@ -246,6 +248,8 @@ _AGENCY_SUFFIXES = (
     "政府", "办公室", "办公厅", "委员会", "委", "局", "厅", "部", "院", "署", "办", "会", "中心",
     "室", "处", "司", "所", "站", "党委", "省委", "市委", "县委", "区委", "中央", "总局", "银行",
     "联合会", "管委会", "工委", "政协", "法院", "检察院", "小组",
+    # bodies set up across agencies issue in their own name (…工作联席会议, …工作专班)
+    "联席会议", "专班",
     # people's organisations by their usual short names (中国残联, 全国妇联, 中国科协)
     "残联", "妇联", "侨联", "文联", "工商联", "科协",
 )
@@ -265,8 +269,14 @@ _EVENT_END = (
 )
 
 
+# "…要按时参加联席会议": a meeting or a task force a sentence talks about is no issuer
+_MEETING_VERBS = re.compile(r"参加|召开|举行|建立|组建|成立|通过|提交|报送|要|由|经|的|向")
+
+
 def _is_agency(name: str) -> bool:
     if not (3 <= len(name) <= 40) or _NOT_AGENCY.search(name) or name.endswith(_EVENT_END):
+        return False
+    if name.endswith(("联席会议", "专班")) and _MEETING_VERBS.search(name):
         return False
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]+", name):
         return False

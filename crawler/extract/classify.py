@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from crawler.extract.attachment.kinds import FILE_EXTENSION
-from crawler.vocab.status import DRAFT_CALLS, DRAFT_WORDS, INTERIM, STATUS_LINE, TRIAL, alternation
+from crawler.vocab.status import (
+    DRAFT_CALLS,
+    DRAFT_WORDS,
+    INTERIM,
+    REPEALED_WORDS,
+    STATUS_LINE,
+    TRIAL,
+    alternation,
+)
 
 # --- type ----------------------------------------------------------------------------------
 
@@ -65,14 +74,25 @@ _DRAFT = re.compile(alternation((*DRAFT_WORDS, *DRAFT_CALLS)))
 _TEXT_HEAD = 600
 
 
-def doc_status(title: str | None, text: str = "") -> str | None:
-    """'draft' (征求意见稿 / 公开征求意见), 'trial' (试行), 'interim' (暂行), or None."""
+def is_repealed_mark(word: str | None) -> bool:
+    """A tag before the title ([已废止]) or a 有效性 cell (失效) that says the notice is no
+    longer in force."""
+    w = "".join((word or "").split()).strip("【】[]［］()（）")
+    return w in REPEALED_WORDS
+
+
+def doc_status(title: str | None, text: str = "", marks: Iterable[str] = ()) -> str | None:
+    """'draft' (征求意见稿 / 公开征求意见), 'repealed' (a mark in ``marks``: the tags set
+    before the heading, the table's 有效性 value), 'trial' (试行), 'interim' (暂行), or None.
+    A repealed rule is said so over its 试行 / 暂行: that is what a reader must know first."""
     t = title or ""
     if _DRAFT.search(t):
         return "draft"
     m = STATUS_LINE.search(text[:_TEXT_HEAD]) if text else None
     if m and m.group(1) in DRAFT_WORDS:
         return "draft"
+    if any(is_repealed_mark(mark) for mark in marks):
+        return "repealed"
     if TRIAL in t or (m and m.group(1) == TRIAL):
         return "trial"
     if INTERIM in t or (m and m.group(1) == INTERIM):

@@ -76,6 +76,25 @@ def _abbreviates(short: str, full: str) -> bool:
     return all(ch in rest for ch in short)
 
 
+# the issuers an official title opens with, before 关于 (GB/T 9704: 发文机关 + 关于 + 事由 + 文种)
+_TITLE_ISSUER = re.compile(r"^(?P<issuer>[^关《“\s][^《“]{1,38}?)关于")
+
+
+def title_issuer(title: str | None) -> str | None:
+    """The issuing agency a title opens with ("沈阳市住房和城乡建设局关于…"), or None."""
+    m = _TITLE_ISSUER.match(title or "")
+    return clean_agency(m["issuer"]) if m else None
+
+
+def agency_short(agency: str | None, *others: str | None) -> str | None:
+    """The short form of ``agency`` another source of the page gives (the table's 市住建局
+    where the 落款 names 沈阳市住房和城乡建设局): a citing researcher uses the full name,
+    and the short one is what the page shows."""
+    if not agency:
+        return None
+    return next((o for o in others if o and o != agency and _abbreviates(o, agency)), None)
+
+
 def choose_agency(
     table: Mapping[str, str],
     signature,
@@ -83,9 +102,14 @@ def choose_agency(
     listing: Mapping[str, str],
     region_hint: str | None,
     adoption=None,
+    title: str | None = None,
 ) -> tuple[str | None, str | None]:
     from_table = clean_agency(table.get("agency"))
     from_signature = signature.agency if signature else None
+    from_title = title_issuer(title)
+    if from_table and not from_signature and from_title and _abbreviates(from_table, from_title):
+        # a short 发布机构 (市住建局) and no 落款: the title names the full issuer
+        return from_title, "title"
     from_number = (
         agency_from_doc_number(doc_number, region=region_hint or from_signature or from_table) if doc_number else None
     )

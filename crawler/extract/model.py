@@ -39,7 +39,8 @@ class Extraction:
     ``table`` (信息公开 metadata table), ``header`` (the line block under the title or an
     aggregator's 来源/时间 header), ``signature`` (落款 at the end), ``title``, ``text``,
     ``meta`` (an HTML <meta>), ``listing`` (the list page or API), ``url``,
-    ``adoption`` (a law's "（…会议通过）" line), ``letter`` (a title composed from the
+    ``adoption`` (a law's "（…会议通过）" line), ``attachment`` (the attached file's
+    name), ``letter`` (a title composed from the
     letter part "现将《X》印发…" and its 落款, where the page shows only X's title).
     """
 
@@ -48,13 +49,16 @@ class Extraction:
     doc_number: str | None = None
     doc_number_raw: str | None = None
     agency: str | None = None
+    # the issuer's short form where a source of the page gives one (发布机构 市住建局) and
+    # ``agency`` holds the full name another gives (the 落款, the title)
+    agency_short: str | None = None
     signed_date: date | None = None
     published_date: date | None = None
     index_number: str | None = None
     category: str | None = None
     region: str | None = None
     doc_type: str | None = None
-    status: str | None = None  # draft | trial | interim | None
+    status: str | None = None  # draft | repealed | trial | interim | None
     topics: list[str] = field(default_factory=list)
     topic_terms: dict[str, list[str]] = field(default_factory=dict)
     cited_doc_numbers: list[str] = field(default_factory=list)

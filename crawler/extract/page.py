@@ -19,23 +19,26 @@ from crawler.extract.attachments import attachment_links
 from crawler.extract.boilerplate import join_broken_lines, strip_boilerplate
 from crawler.extract.classify import doc_status, doc_type, topics
 from crawler.extract.dates import parse_cn_date
-from crawler.extract.fieldchoice import choose_agency, published_date
 from crawler.extract.decode import decode_html, xml_safe
-from crawler.extract.docnumber import cited_doc_numbers, normalize_doc_number, own_doc_number
+from crawler.extract.docnumber import (
+    cited_doc_numbers,
+    normalize_doc_number,
+    own_doc_number,
+)
+from crawler.extract.agency import clean_agency
+from crawler.extract.fieldchoice import agency_short, choose_agency, published_date
 from crawler.extract.htmltree import Html, as_tree
-from crawler.extract.maintext import main_text, normalize_lines, plain_lines
+from crawler.extract.maintext import main_text
 from crawler.extract.metatable import is_markup, parse_meta_table
 from crawler.extract.model import AttachmentLink, Extraction
+from crawler.extract.pagehead import page_head
 from crawler.extract.patterns import ADDRESSEE_LINE
 from crawler.extract.patterns import HEADER_LINES as _HEADER_LINES
 from crawler.extract.region import region_of
 from crawler.extract.signature import find_adoption, find_signature
 from crawler.extract.title import clean_title, relatedness, title_from_cover_letter
-from crawler.extract.title_candidate import clean_candidate
+from crawler.extract.title_candidate import clean_candidate, leading_tags
 
-# the CMS's own record of the article's title (Hanweb and TRS write ArticleTitle)
-_TITLE_META = ("articletitle", "og:title", "dc.title", "twitter:title")
-_PUBLISHED_META = ("firstpublishedtime", "pubdate", "publishdate", "publishtime", "dc.date", "article:published_time")
 _INDEX_NUMBER = re.compile(r"索\s*引\s*号\s*[:：|｜]?\s*([\w-]{4,24}/\d{4}-\d{3,8})")
 _CONTINUATION_REPEAT = 6  # leading lines of a continuation page that may repeat page 1
 
@@ -49,73 +52,6 @@ def _as_text(page: bytes | Html, declared: str | None = None) -> tuple[Html, str
         text, encoding = decode_html(page, declared)
         return xml_safe(text), encoding
     return xml_safe(page), None
-
-
-def _squeezed(el: etree._Element) -> str:
-    return " ".join(el.text_content().split())  # = re.sub(r"\s+", " ", …).strip()
-
-
-def page_head(html: Html) -> dict[str, str]:
-    """The page's <title>, its title heading, its published-time <meta>, and the lines of
-    the whole page around that heading (where a 发布时间 sits outside the body). A tree
-    passed in is read and left as it was."""
-    root = as_tree(html)
-    if root is None:
-        return {}
-    # a heading's line break is a break, not nothing: spaces for the time of the reading
-    breaks = [(br, br.tail) for br in root.iter("br")]
-    for br, tail in breaks:
-        br.tail = " " + (tail or "")
-    try:
-        return _read_head(root)
-    finally:
-        for br, tail in breaks:
-            br.tail = tail
-
-
-def _read_head(root: etree._Element) -> dict[str, str]:
-    out: dict[str, str] = {}
-    title_el = root.find(".//title")
-    if title_el is not None and title_el.text_content().strip():
-        out["html_title"] = _squeezed(title_el)
-    for meta in root.iter("meta"):
-        name = (meta.get("name") or meta.get("property") or "").strip().lower()
-        if name in _PUBLISHED_META and meta.get("content") and "published_meta" not in out:
-            out["published_meta"] = meta.get("content").strip()
-        if name in _TITLE_META and (meta.get("content") or "").strip() and "meta_title" not in out:
-            out["meta_title"] = " ".join(meta.get("content").split())
-    headings = [
-        el
-        for el in root.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title') or contains(@class,'tit')]")
-        if 6 <= len(_squeezed(el)) <= 150
-    ]
-    html_title = clean_candidate(out.get("meta_title")) or clean_candidate(out.get("html_title")) or ""
-    matching = []
-    for el in headings:
-        cand = clean_candidate(_squeezed(el)) or ""
-        if cand and html_title and (cand in html_title or html_title in cand):
-            matching.append((len(cand), el))
-    heading = max(matching, key=lambda m: m[0])[1] if matching else next(iter(root.iter("h1")), None)
-    if heading is not None and len(_squeezed(heading)) >= 6:
-        out["h1"] = _squeezed(heading)
-        out["around_heading"] = _lines_after(heading)
-    return out
-
-
-def _lines_after(heading: etree._Element) -> str:
-    """Text lines of the few blocks that follow the title heading in the page."""
-    lines: list[str] = []
-    node = heading
-    while node is not None and len(lines) < _HEADER_LINES:
-        sib = node.getnext()
-        while sib is not None and len(lines) < _HEADER_LINES:
-            if isinstance(sib.tag, str) and sib.tag not in ("script", "style"):
-                lines.extend(line for line in normalize_lines(plain_lines(sib)).splitlines())
-            sib = sib.getnext()
-        if lines:
-            break
-        node = node.getparent()
-    return "\n".join(lines[:_HEADER_LINES])
 
 
 def _pipe_table(raw_lines: list[str]) -> dict[str, str]:
@@ -251,6 +187,7 @@ def extract_page(
         header=header_block(lines, title),
         title=raw_title or title,
         text=text,
+        attachment_names=[a.name for group in attachment_groups for a in group],
     )
     doc_number = own.normalized if own else None
     doc_number_raw = own.raw if own else None
@@ -282,7 +219,9 @@ def extract_page(
     if published:
         prov["published_date"] = published_source
 
-    agency, agency_source = choose_agency(table, signature, doc_number, listing, region_hint, adoption)
+    agency, agency_source = choose_agency(table, signature, doc_number, listing, region_hint, adoption, title)
+    short = agency_short(agency, clean_agency(table.get("agency")), signature.agency if signature else None,
+                         clean_agency(listing.get("agency")))
     if agency:
         prov["agency"] = agency_source
 
@@ -307,20 +246,38 @@ def extract_page(
         doc_number=doc_number,
         doc_number_raw=doc_number_raw,
         agency=agency,
+        agency_short=short,
         signed_date=signed,
         published_date=published,
         index_number=index_number,
         category=table.get("category"),
         region=region,
         doc_type=doc_type(title),
-        status=doc_status(title, text),
+        status=doc_status(title, text, marks=_status_marks(table, head, listing)),
         topics=list(topic_terms),
         topic_terms=topic_terms,
-        cited_doc_numbers=cited_doc_numbers(text, own=doc_number),
+        cited_doc_numbers=_cited(title, raw_title, text, doc_number),
         attachments=_merge_attachments(attachment_groups),
         encoding=encoding,
         provenance=prov,
     )
+
+
+def _status_marks(table: Mapping[str, str], head: Mapping[str, str], listing: Mapping[str, str]) -> list[str]:
+    """What the page says of the notice's validity besides its title: the tags set before
+    each title record ([已废止], which the title drops) and the table's 有效性 cell."""
+    records = (table.get("title"), head.get("h1"), head.get("meta_title"), head.get("html_title"), listing.get("title"))
+    return [tag for raw in records for tag in leading_tags(raw)] + [table.get("validity") or ""]
+
+
+def _cited(title: str | None, raw_title: str | None, text: str, own: str | None) -> list[str]:
+    """The numbers the text cites, then those only the title prints (a 解读's title names
+    the document it explains, which its text may not repeat)."""
+    cited = cited_doc_numbers(text, own=own)
+    for number in cited_doc_numbers(f"{raw_title or ''}\n{title or ''}", own=own):
+        if number not in cited:
+            cited.append(number)
+    return cited
 
 
 def _drop_spam_lead(text: str, head: Mapping[str, str], title: str | None) -> str:

@@ -26,9 +26,17 @@ _DATE = (
     rf"(?:[12１２][{_D}]{{3}}|[{_CN}]{{4}}){_SP}*年{_SP}*(?:[{_D}]{{1,2}}|[{_CN}]{{1,3}}){_SP}*月"
     rf"{_SP}*(?:[{_D}]{{1,2}}|[{_CN}]{{1,3}}){_SP}*日"
 )
-_DATE_LINE = re.compile(rf"^{_SP}*(?P<date>{_DATE}){_SP}*$")
-_AGENCY_AND_DATE = re.compile(rf"^{_SP}*(?P<agency>\S.*?){_SP}+(?P<date>{_DATE}){_SP}*$")
-_SEAL_LINE = re.compile(rf"^{_SP}*[（(]?{_SP}*(?:印章|盖章|章)?{_SP}*[)）]?{_SP}*$")
+# what a page may set after the signing date on its line: （此件公开发布）, （此件主动公开）
+_RELEASE_NOTE = rf"[（(]{_SP}*此件[^()（）\n]{{0,10}}[)）]"
+_DATE_LINE = re.compile(rf"^{_SP}*(?P<date>{_DATE}){_SP}*(?:{_RELEASE_NOTE}{_SP}*)?$")
+# the agency and its date on one line, with blanks between or none (沈阳市医疗保障局2024年1月30日)
+_AGENCY_AND_DATE = re.compile(rf"^{_SP}*(?P<agency>\S.*?){_SP}*(?P<date>{_DATE}){_SP}*(?:{_RELEASE_NOTE}{_SP}*)?$")
+# a line between the agency and the date that is neither: a seal's place, a release note
+_SEAL_LINE = re.compile(rf"^{_SP}*(?:[（(]?{_SP}*(?:印章|盖章|章)?{_SP}*[)）]?|{_RELEASE_NOTE}){_SP}*$")
+# A date written 2024-01-30 under an agency line signs the letter only at the text's end:
+# higher up, that pair is a page header (site name, publishing date).
+_ISO_DATE_LINE = re.compile(rf"^{_SP}*(?P<date>[12][0-9]{{3}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,2}}){_SP}*$")
+_ISO_TAIL_LINES = 4
 _MAX_AGENCY_LINES = 8
 _MAX_BLANKS = 2
 
@@ -94,6 +102,13 @@ def find_signature(text: str) -> Signature | None:
                 names = (above[0] if above else []) + [name]
                 start = above[1] if above else pos + (len(line) - len(line.lstrip()))
                 return Signature("、".join(names), parse_cn_date(m["date"]), start)
+    signed = [i for i, (_, line) in enumerate(lines) if line.strip()][-_ISO_TAIL_LINES:]
+    for i in signed:
+        pos, line = lines[i]
+        m = _ISO_DATE_LINE.match(line)
+        block = _agency_block(lines, i) if m else None
+        if block:
+            return Signature("、".join(block[0]), parse_cn_date(m["date"]), block[1])
     for i, (pos, line) in enumerate(lines):
         m = _DATE_LINE.match(line)
         if not m:

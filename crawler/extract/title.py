@@ -20,6 +20,8 @@ from crawler.extract.title_candidate import (
     ORG_NAME,
     clean_candidate,
     is_mark_line,
+    reads_as_issuers,
+    strip_bracket_date,
     strip_leading_marks,
     strip_leading_number,
     tidy_spaces,
@@ -58,10 +60,14 @@ def relatedness(candidate: str, text: str) -> float:
     return len(grams & _bigrams(body)) / len(grams)
 
 
+# a 解读 page's own title ends with what it is, not with a document kind
+_EXPLAINER_END = re.compile(r"(?:解读|答记者问|政策问答)[)）]?$")
+
+
 def _is_title_like(line: str) -> bool:
     if not (MIN_TITLE <= len(line) <= MAX_TITLE) or _SENTENCE_PUNCT.search(line):
         return False
-    return bool(_TITLE_END.search(line) or line.startswith("关于"))
+    return bool(_TITLE_END.search(line) or line.startswith("关于") or _EXPLAINER_END.search(line))
 
 
 def _is_fragment(line: str) -> bool:
@@ -94,7 +100,7 @@ def title_from_text(text: str, skip: set[str] = frozenset()) -> str | None:
     """The first title-like line near the top of the text (joined with the line above
     when the page broke the title, and with a status line such as (征求意见稿) below)."""
     found = _title_lines(text, skip)
-    return tidy_spaces(strip_leading_number(_WS.sub(" ", found))) if found else None
+    return strip_bracket_date(tidy_spaces(strip_leading_number(_WS.sub(" ", found)))) if found else None
 
 
 def _title_lines(text: str, skip: set[str]) -> str | None:
@@ -114,7 +120,8 @@ def _title_lines(text: str, skip: set[str]) -> str | None:
             return title
         if i > 0 and _is_fragment(lines[i - 1]) and lines[i - 1] not in skip:
             prev = lines[i - 1]
-            if "关于" in prev or not line.startswith("关于"):
+            # a line above a 关于… title is no part of it, unless it names the issuers
+            if "关于" in prev or not line.startswith("关于") or reads_as_issuers(prev):
                 title = prev + title
         if i + 1 < len(lines) and STATUS_LINE.match(lines[i + 1]):
             title += lines[i + 1]
@@ -183,7 +190,10 @@ def clean_title(
         # the text has the whole title where the page had a truncated or prefixed one
         if sq_cand in sq_text and len(sq_text) > len(sq_cand):
             return from_text, "text"
-        if sq_cand.endswith(sq_text) and len(sq_cand) - len(sq_text) <= 6 and "关于" not in cand[: len(cand) - len(from_text)]:
+        dropped = cand[: len(cand) - len(from_text)]
+        # …but not where what the text lacks is the issuers the title opens with
+        if sq_cand.endswith(sq_text) and len(sq_cand) - len(sq_text) <= 6 and "关于" not in dropped \
+                and not reads_as_issuers(dropped):
             return from_text, "text"
         # the same words, but the text kept the punctuation a file name or heading lost:
         # …实施方案（征求意见稿） over …实施方案征求意见稿

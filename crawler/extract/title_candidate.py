@@ -15,6 +15,9 @@ from crawler.extract.attachment.kinds import FILE_EXTENSION
 from crawler.extract.docnumber import find_doc_numbers
 from crawler.extract.patterns import DOC_TYPES as _DOC_TYPES
 from crawler.extract.patterns import TITLE_END as _TITLE_END
+from crawler.vocab.docnumber import ZERO_WIDTH
+
+_ZERO_WIDTH = re.compile(ZERO_WIDTH)
 
 ORG_NAME = re.compile(
     r"^\S{2,24}(?:人民政府|人民政府办公室|人民政府办公厅|政府网|门户网站|网站|网|委员会|局|厅|委|办公室|中心)$"
@@ -125,12 +128,13 @@ _LEADING_MARK = re.compile(
 
 
 def strip_leading_marks(s: str) -> str:
-    """Without the marks a page sets before its heading (they are no part of the title)."""
+    """Without the marks and tags a page sets before its heading (no part of the title)."""
+    s = _strip_tags(without_zero_width(s))
     while True:
         m = _LEADING_MARK.match(s)
         if not m or m.end() >= len(s):
             return s
-        s = s[m.end() :].lstrip()
+        s = _strip_tags(s[m.end() :].lstrip())
 
 
 def is_mark_line(line: str) -> bool:
@@ -174,13 +178,72 @@ def _title_part(s: str, separators: re.Pattern = _SEPARATORS) -> str:
     return "——".join(parts[i][0] for i in range(lo, hi + 1))
 
 
+# A tag a site sets before the heading: its column (【市级相关政策】), a topic (【贷款】), a
+# validity mark ([已废止]). Short, no digits (〔2020〕 opens no title), closed before the title.
+_TAG = re.compile(r"^\s*(?:【(?P<a>[^【】0-9]{1,12})】|[\[［](?P<b>[^\[\]［］0-9]{1,12})[\]］])\s*")
+# A date in brackets a CMS appends to the heading: …的通知(2024年01月30日), （2024-01-30）.
+_BRACKET_DATE = re.compile(
+    r"\s*[(（]\s*(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?\s*[)）]\s*$"
+)
+# What a page shows where a title belongs when it shows its column: 政策解读, 通知公告…
+LABEL_TEXT = re.compile(
+    r"^(?:政策|文件|图文|图片|图解|视频|新闻|专家|权威|热点)?(?:解读|问答|公告|通知|通知公告|公示|公示公告|动态|"
+    r"正文|详情|文章|信息公开|政府信息公开|政策文件|文件通知|工作动态|阅读|内容|详细内容|正文内容)$"
+)
+
+
+# what closes the issuers that open a title: "X局等八部门", "…联合印发", "…印发"
+_ISSUERS_END = re.compile(r"(?:等[一二三四五六七八九十两0-9]*个?(?:部门|单位|部委)(?:联合)?(?:印发|转发)?|联合印发|印发|转发)$")
+
+
+def reads_as_issuers(prefix: str) -> bool:
+    """Whether ``prefix`` is the issuers an official title opens with: one agency or several
+    (民政部 财政部, 市民政局、市财政局), or "X局等八部门(印发)"."""
+    p = prefix.strip()
+    if not p:
+        return False
+    m = _ISSUERS_END.search(p)
+    if m:
+        p = p[: m.start()].strip()
+        if not p:
+            return False
+    tokens = [t for t in re.split(r"[\s、，,]+", p) if t]
+    return bool(tokens) and all(is_agency_name(t) for t in tokens)
+
+
+def without_zero_width(s: str) -> str:
+    return _ZERO_WIDTH.sub("", s)
+
+
+def leading_tags(raw: str | None) -> list[str]:
+    """The tags set before a heading, outermost first (【市级相关政策】[已废止]…)."""
+    tags: list[str] = []
+    s = without_zero_width(raw or "")
+    while (m := _TAG.match(s)) and len(s) - m.end() >= MIN_TITLE:
+        tags.append(m["a"] or m["b"])
+        s = s[m.end() :]
+    return tags
+
+
+def _strip_tags(s: str) -> str:
+    while (m := _TAG.match(s)) and len(s) - m.end() >= MIN_TITLE:
+        s = s[m.end() :]
+    return s
+
+
+def strip_bracket_date(s: str) -> str:
+    m = _BRACKET_DATE.search(s)
+    return s[: m.start()].rstrip() if m and m.start() >= MIN_TITLE else s
+
+
 def clean_candidate(raw: str | None, *, heading: bool = False) -> str | None:
     """A title candidate without site suffix, portal tail, ad, leading 文号, file extension
-    or category prefix. A ``heading`` (or a <title> read against one) keeps a column name
-    its bar joins to the headline."""
+    or category prefix, tags before it, a date in brackets after it, characters that do
+    not show. A ``heading`` (or a <title> read against one) keeps a column name its bar
+    joins to the headline. A column label in the title's place (政策解读) is no title."""
     if not raw:
         return None
-    s = strip_leading_marks(BLANKS.sub(" ", raw).strip())
+    s = strip_leading_marks(BLANKS.sub(" ", without_zero_width(raw)).strip())
     tail = _PORTAL_TAIL.search(s)
     if tail and tail.start() >= _MIN_BEFORE_HYPHEN:
         s = s[: tail.start()]
@@ -194,7 +257,7 @@ def clean_candidate(raw: str | None, *, heading: bool = False) -> str | None:
     s = _strip_trailing_number(s)
     s = tidy_spaces(s)
     s = _strip_category_prefix(s)
-    s = s.strip(" -_|")
-    if not (MIN_TITLE <= len(s) <= MAX_TITLE):
+    s = strip_bracket_date(s.strip(" -_|"))
+    if not (MIN_TITLE <= len(s) <= MAX_TITLE) or LABEL_TEXT.match(s):
         return None
     return s

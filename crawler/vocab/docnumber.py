@@ -37,6 +37,9 @@ DIGIT = "[0-9０-９]"
 SP = r"[ \t\u3000\xa0]"
 YEAR = rf"[12１２]{DIGIT}{{3}}"
 SERIAL = rf"{DIGIT}{{1,6}}"
+# Characters an editor or converter leaves in text without showing them (zero-width space,
+# non-joiner, joiner, byte-order mark): no part of any 文号 or title.
+ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
 
 # A year in brackets: 〔2015〕, [2015], （ 2015 ）.
 YEAR_IN_BRACKETS = re.compile(rf"{OPEN}{SP}*(?P<year>{YEAR}){SP}*{CLOSE}")
@@ -47,9 +50,10 @@ BRACKET_TAIL = re.compile(
 )
 # An order's tail: 国令第706号, 国家卫生健康委员会令第2号.
 ORDER_TAIL = re.compile(rf"令{SP}*第{SP}*(?P<serial>{SERIAL}){SP}*号")
-# An announcement's tail: 国家医保局公告2021年第2号.
+# An announcement's tail: 国家医保局公告2021年第2号; some issuers leave out the 第
+# (国家税务总局公告2018年31号), which names the same announcement.
 NOTICE_TAIL = re.compile(
-    rf"(?P<kind>公告|通告){SP}*(?P<year>{YEAR}){SP}*年{SP}*第{SP}*(?P<serial>{SERIAL}){SP}*号"
+    rf"(?P<kind>公告|通告){SP}*(?P<year>{YEAR}){SP}*年{SP}*(?:第{SP}*)?(?P<serial>{SERIAL}){SP}*号"
 )
 # The three forms, in the order extraction reports them.
 TAILS = (BRACKET_TAIL, ORDER_TAIL, NOTICE_TAIL)
@@ -66,8 +70,9 @@ def has_doc_number(text: str) -> bool:
 # The identity form is part of the output: the archive keys documents by it, and a
 # user's lookup must normalize the same way.
 def normalize_doc_number(raw: str | None) -> str | None:
-    """The identity form of a 文号: NFKC, 〔〕 around the year, no whitespace, no zero
-    padding; None for an empty one.
+    """The identity form of a 文号: NFKC, 〔〕 around the year, no whitespace (nor
+    zero-width characters), no zero padding, 第 in every announcement's serial, joint
+    issuers run together; None for an empty one.
 
     Only the brackets around a year are rewritten, so "(试行)" survives. Orders lose the
     state prefix (中华人民共和国国务院令 → 国令) so every copy of one order matches, and a
@@ -76,9 +81,13 @@ def normalize_doc_number(raw: str | None) -> str | None:
     if raw is None:
         return None
     s = unicodedata.normalize("NFKC", raw)
-    s = re.sub(r"\s+", "", s)
+    s = re.sub(ZERO_WIDTH + r"|\s+", "", s)
+    # Joint issuers stand one space apart (财政部 税务总局公告…) or, on some pages, 、 apart:
+    # both name the same number. No single issuer's 代字 holds a 、.
+    s = s.replace("、", "")
     s = YEAR_IN_BRACKETS.sub(rf"{YEAR_OPEN}\g<year>{YEAR_CLOSE}", s)
     s = re.sub(rf"{YEAR_CLOSE}第(?=[0-9])", YEAR_CLOSE, s)
+    s = re.sub(r"(公告|通告)([0-9]{4})年(?=[0-9])", r"\1\2年第", s)
     s = re.sub(rf"({YEAR_CLOSE}|第)0+(?=[0-9])", r"\1", s)
     s = re.sub(r"^中华人民共和国(?=.+令第)", "", s)
     s = re.sub(r"^国务院令第", "国令第", s)

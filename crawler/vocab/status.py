@@ -12,6 +12,9 @@ TRIAL = "试行"
 INTERIM = "暂行"
 REVISED = "修订"  # a revised edition in force, not a draft
 STATUS_WORDS = (*DRAFT_WORDS, TRIAL, INTERIM, REVISED)
+# A notice no longer in force, as sites mark it: a tag before the title ([已废止]), a
+# 有效性 / 时效 cell of the 信息公开 table (失效, 已废止).
+REPEALED_WORDS = ("已废止", "已失效", "已作废", "已撤销", "废止", "失效", "作废", "撤销")
 # A title that calls for comments on a draft is the draft's page, whatever it is called.
 DRAFT_CALLS = ("公开征求意见", "征求意见的通知", "征求意见的公告", "征求意见的函")
 
