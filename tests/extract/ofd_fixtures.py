@@ -14,28 +14,12 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
+from tests.extract.office_files import advance, wrap
+
 NS = "http://www.ofdspec.org/2016"
 PAGE_W, PAGE_H = 210.0, 297.0  # A4, millimetres
 LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 37.0, 260.0
 BODY, LEADING, TITLE_SIZE = 5.6, 9.8, 7.8  # 16 pt body, 22 pt title
-
-
-def _advance(ch: str, size: float) -> float:
-    return size * (0.5 if ord(ch) < 0x2000 else 1.0)
-
-
-def _wrap(text: str, size: float, first_indent: float, width: float) -> list[tuple[float, str]]:
-    lines, current, used, indent = [], "", 0.0, first_indent
-    for ch in text:
-        w = _advance(ch, size)
-        if current and used + w > width - indent:
-            lines.append((indent, current))
-            current, used, indent = "", 0.0, 0.0
-        current += ch
-        used += w
-    if current:
-        lines.append((indent, current))
-    return lines
 
 
 class _Page:
@@ -45,8 +29,8 @@ class _Page:
     def text(self, x: float, baseline: float, text: str, size: float, *, split: bool = False) -> None:
         pieces = [text[: len(text) // 2], text[len(text) // 2 :]] if split and len(text) > 6 else [text]
         for piece in pieces:
-            deltas = " ".join(f"{_advance(ch, size):g}" for ch in piece[:-1])
-            width = sum(_advance(ch, size) for ch in piece)
+            deltas = " ".join(f"{advance(ch, size):g}" for ch in piece[:-1])
+            width = sum(advance(ch, size) for ch in piece)
             top = baseline - size
             self.objects.append(
                 f'<ofd:TextObject ID="{{id}}" Boundary="{x:g} {top:g} {width:g} {size * 1.2:g}" Font="2" Size="{size:g}">'
@@ -71,12 +55,12 @@ def layout_ofd(paragraphs: list[str], *, titles: tuple[str, ...] = (), page_numb
         title = para in titles
         size = TITLE_SIZE if title else BODY
         indent = 0.0 if title or len(para) <= 4 else 2 * size
-        for k, (dx, line) in enumerate(_wrap(para, size, indent, width)):
+        for k, (dx, line) in enumerate(wrap(para, size, indent, width)):
             if y + LEADING > BOTTOM:
                 pages.append(_Page())
                 y = TOP
             y += LEADING if not title else LEADING * 1.4
-            line_w = sum(_advance(ch, size) for ch in line)
+            line_w = sum(advance(ch, size) for ch in line)
             x = LEFT + (width - line_w) / 2 if title else LEFT + dx
             pages[-1].text(x, y, line, size, split=(n + k) % 2 == 1)
             if title:
@@ -84,7 +68,7 @@ def layout_ofd(paragraphs: list[str], *, titles: tuple[str, ...] = (), page_numb
     if page_numbers:
         for i, page in enumerate(pages, 1):
             label = f"— {i} —"
-            w = sum(_advance(ch, BODY) for ch in label)
+            w = sum(advance(ch, BODY) for ch in label)
             page.text(PAGE_W - RIGHT - w if i % 2 else LEFT, BOTTOM + 15, label, BODY)
 
     counter = iter(range(10, 10**6))
