@@ -43,7 +43,7 @@ TRS_PAGER = re.compile(
 # portal words name the 信息公开 section whose page links those columns (one level deeper).
 LISTING_WORDS = (
     "政策文件", "规范性文件", "政府文件", "部门文件", "其他文件", "文件通知", "通知文件", "文件发布",
-    "通知公告", "公告通知", "通知通告", "公示公告", "公告公示", "工作通知",
+    "通知公告", "公告通知", "通知通告", "公示公告", "公告公示", "政府公告", "工作通知",
     "政策法规", "法律法规", "法规文件", "政策解读", "政策发布",
 )
 PORTAL_WORDS = (

@@ -50,6 +50,17 @@ SUBDOMAIN = home(
     '<div class="navbar"><a href="/">首页</a><a href="http://xxgk.hbwjw.gov.cn/">政府信息公开</a>'
     '<a href="https://www.gov.cn/zhengce/">政策文件</a><a href="https://www.other.gov.cn/xxgk/">信息公开</a></div>'
 )
+# A district portal of the late 2010s (the shape of one saved in a public repository of
+# home pages): block headings are tabs of links in an <h3>, each tab's notices below it,
+# and the 政府信息公开 column lives on the city's platform, another registrable domain.
+TABBED_DISTRICT = home(
+    '<div id="zwgk"><div class="hdm5 con_bor z_left"><h3><a href="/affair/announcement/">政府公告</a>'
+    '<a href="/affair/file/zcfb/">政策文件</a><a href="/affair/rsxx/">人事信息</a><a href="/affair/zfcg/">政府采购</a></h3>'
+    '<div class="content"><ul><li><span>[03-06]</span>·<a href="/affair/announcement/ab12.html" title="关于征集区级民生实事项目意见建议的公告">关于征集区级民生实事项目…</a></li></ul></div>'
+    '<div class="content" style="display:none"><ul><li><span>[02-22]</span>·<a href="/affair/file/zcfb/cd34.html" '
+    'title="某政办发〔2018〕1号：关于做好养老服务设施建设工作的通知">某政办发〔2018〕1号：关于做好养老…</a></li></ul></div></div>'
+    '<div class="hdm3 con_bor z_right_1"><h3><a href="http://zfxxgk.city.gov.cn/11E000/index.shtml">政府信息公开专栏</a></h3></div></div>'
+)
 NEWS_ONLY = home(
     '<div class="nav"><a href="/">首页</a><a href="/xwzx/">新闻中心</a><a href="/tpxw/">图片新闻</a>'
     '<a href="/spxw/">视频新闻</a><a href="/ldxx/">领导信息</a><a href="/jgsz/">机构设置</a><a href="/hdjl/">互动交流</a></div>'
@@ -69,8 +80,10 @@ NEWS_ONLY = home(
     (ASP_TABLE, "http://www.xxybj.gov.cn/index.asp",
      ["http://www.xxybj.gov.cn/news.asp?classid=3", "http://www.xxybj.gov.cn/news.asp?classid=7"], set()),
     (SUBDOMAIN, "http://www.hbwjw.gov.cn/", ["http://xxgk.hbwjw.gov.cn/"], {"http://xxgk.hbwjw.gov.cn/"}),
+    (TABBED_DISTRICT, "http://www.district.gov.cn/",
+     ["http://www.district.gov.cn/affair/announcement/", "http://www.district.gov.cn/affair/file/zcfb/"], set()),
     (NEWS_ONLY, "http://www.example.gov.cn/", [], set()),
-], ids=["trs_portal", "hanweb_col", "gkmlpt", "asp_table", "xxgk_subdomain", "news_only"])
+], ids=["trs_portal", "hanweb_col", "gkmlpt", "asp_table", "xxgk_subdomain", "tabbed_district", "news_only"])
 def test_the_listings_a_home_page_links(page, url, chosen, deeper):
     found = listing_candidates(page, url)
     assert [c.url for c in found] == chosen
