@@ -96,3 +96,19 @@ def test_a_crawl_from_the_home_page_archives_the_policy_listings_and_not_the_new
     assert "政策文件 " in note and "/site/zcwj/index.html" in note
     assert "规范性文件 " in note and "/site/xxgk/gfxwj/index.html" in note
     assert "新闻" not in note.split("listings chosen:")[1]
+
+
+def test_a_check_of_a_home_page_source_reaches_one_notice_through_the_listing_it_finds(tmp_path):
+    from crawler.run.check import check_sources
+    from crawler.run.crawl_process import LOOPBACK_SETTINGS
+    from spiders.registry import load_registry
+
+    registry = policy_site(tmp_path)
+    with SampleServer(tmp_path) as server:
+        (result,) = check_sources(list(load_registry(registry).values()), registry_path=registry,
+                                  base=server.base_url, settings=LOOPBACK_SETTINGS, timeout=10)
+        asked = [r.target for r in server.log]
+    assert result.status == "ok", result.to_dict()
+    assert result.title in {title for _, title, _ in NOTICES.values()}
+    assert result.listing_url.endswith(("/site/zcwj/index.html", "/site/xxgk/gfxwj/index.html"))
+    assert not [t for t in asked if "/news/" in t], asked
