@@ -38,7 +38,10 @@ MAX_LABEL = 12  # a column's name; a longer text is a headline
 _NOT_A_PAGE = re.compile(
     r"^(?:javascript:|mailto:|tel:|#)|\.(?:jpe?g|png|gif|bmp|svg|ico|css|js|exe|apk|pdf|docx?|wps|xlsx?|ofd|zip|rar)(?:$|\?)",
     re.I)
-_GKMLPT = re.compile(r"/gkmlpt(?:/|$)", re.I)
+# the platform's index, not its notices (/gkmlpt/content/…/post_N.html)
+_GKMLPT = re.compile(r"/gkmlpt/?(?:(?:m?index)(?:\.html?)?)?$", re.I)
+# a page of one notice by its name (gkmlpt post_N, Hanweb art_N_N, content_N …), dated or not
+_NOTICE_PAGE = re.compile(r"/(?:post|art|content|article|detail)_\d{3,}[\w-]*\.\w+$", re.I)
 _HANWEB_COL = re.compile(r"/col/col\d+/", re.I)
 _XXGK = re.compile(r"(?:^|[/._-])(?:xxgk|zwgk|zfxxgk|gkml|xxgkml|zfxxgkml)(?:$|[/._-])", re.I)
 _COLUMN_PATH = re.compile(r"(?:/|/(?:index|list|default)(?:_\d+)?\.(?:s?html?|jhtml|jsp|aspx?|php))$", re.I)
@@ -107,7 +110,9 @@ def _more_heading(a: etree._Element) -> str | None:
 
 def _label(a: etree._Element) -> tuple[str, bool]:
     """The link's name and whether it came from the heading of a 更多 link."""
-    text = _text(a) or _SPACE.sub("", a.get("title") or "")
+    # an image button names its column in its alt text
+    alts = "".join(img.get("alt") or "" for img in a.iter("img"))
+    text = _text(a) or _SPACE.sub("", a.get("title") or "") or _SPACE.sub("", alts)
     if text.strip(_MORE_TRIM) in MORE_WORDS or text in MORE_WORDS or (text and not text.strip(_MORE_TRIM)):
         heading = _more_heading(a)
         return (heading, True) if heading else ("", False)
@@ -144,11 +149,12 @@ def _url_marks(url: str, home: str) -> tuple[float, list[str]]:
 
 def _candidate(a: etree._Element, target: str, home: str) -> ListingCandidate | None:
     label, from_more = _label(a)
-    if len(label) > MAX_LABEL or any(w in label for w in UNRELATED_WORDS):
+    url_score, url_marks = _url_marks(target, home)
+    gkmlpt = "url:gkmlpt" in url_marks  # its link may read as the whole platform's name
+    if (len(label) > MAX_LABEL and not gkmlpt) or any(w in label for w in UNRELATED_WORDS):
         return None
     score, marks, deeper = _words(label)
-    url_score, url_marks = _url_marks(target, home)
-    if not marks and "url:gkmlpt" not in url_marks:
+    if not marks and not gkmlpt:
         return None  # a mark ranks a link; only words (or the gkmlpt index) choose one
     score += url_score
     marks += url_marks
@@ -178,7 +184,8 @@ def listing_candidates(html: str, url: str, *, limit: int = MAX_PER_PAGE,
         if not href or _NOT_A_PAGE.search(href):
             continue
         target = urldefrag(urljoin(url, html_lib.unescape(href)))[0]
-        if target == page or target in exclude or not same_registrable(target, url) or url_has_date(target):
+        if (target == page or target in exclude or not same_registrable(target, url) or url_has_date(target)
+                or _NOTICE_PAGE.search(urlsplit(target).path)):
             continue
         found = _candidate(a, target, url)
         if found is None:

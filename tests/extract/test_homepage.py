@@ -103,6 +103,18 @@ def test_a_headline_naming_a_column_is_a_notice_not_a_column():
     assert listing_candidates(page, "http://a.gov.cn/") == []
 
 
+def test_the_gkmlpt_index_is_chosen_by_its_url_and_its_notices_are_not():
+    page = home('<div class="main"><a href="/gkmlpt/index">广东省卫生健康委员会政府信息公开目录管理平台</a>'
+                '<a href="/gkmlpt/content/4/4123/post_4123456.html">政策文件</a></div>')
+    assert [c.url for c in listing_candidates(page, "http://wsjkw.gd.gov.cn/")] == ["http://wsjkw.gd.gov.cn/gkmlpt/index"]
+
+
+def test_an_image_button_is_named_by_its_alt_text():
+    page = home('<div class="main"><a href="/zcfg/"><img src="/images/zcfg.png" alt="政策法规" /></a>'
+                '<a href="/tpxw/"><img src="/images/tpxw.png" alt="图片新闻" /></a></div>')
+    assert [c.url for c in listing_candidates(page, "http://a.gov.cn/")] == ["http://a.gov.cn/zcfg/"]
+
+
 def test_the_same_words_in_the_footer_rank_below_the_page():
     page = home('<div class="footer"><a href="/a/">政策文件</a></div><div class="main"><a href="/b/">政策文件</a></div>')
     assert [c.url for c in listing_candidates(page, "http://a.gov.cn/")] == ["http://a.gov.cn/b/"]
