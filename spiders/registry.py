@@ -26,6 +26,10 @@ BUILTIN_REGISTRY = Path(__file__).with_name("sources.toml")
 
 FAMILIES = ("gov_portal", "policy_api", "hanweb", "gkmlpt", "aggregator", "docshare", "generic")
 HTTP_METHODS = ("GET", "POST")
+# How much we know of a source: its listing by public evidence; only its home page, where
+# the crawl finds the listings itself (spiders/homepage.py); or that it needs a browser,
+# a proxy in China, or is a JavaScript-only page.
+STATES = ("evidence", "discover", "blocked")
 
 
 # ``User-Agent = "browser"`` in a source's headers stands for this string: some WAFs
@@ -122,6 +126,11 @@ class Source:
     page_start: int = 1
     # gkmlpt: category names to follow (default: every leaf category of the site's tree)
     categories: tuple[str, ...] = ()
+    # what we know of it (STATES); ``discover``: the crawl starts at ``home``
+    state: str = "evidence"
+    home: str | None = None  # the publisher's home page
+    province: str | None = None
+    publisher: str | None = None  # the kind of publisher (卫健委, 民政, 医保 …)
 
     def with_base(self, base: str) -> "Source":
         """This source with ``{base}`` in its URLs replaced (sample sites on loopback)."""
@@ -134,6 +143,7 @@ class Source:
                 **self.__dict__,
                 "start_urls": tuple(sub(u) for u in self.start_urls),
                 "base_url": sub(self.base_url),
+                "home": sub(self.home),
                 "api": api,
             }
         )
@@ -171,7 +181,12 @@ def _source_from_table(table: dict[str, Any], origin: str) -> Source:
             raise RegistryError(f"{origin}: source {sid!r}: api method must be one of {', '.join(HTTP_METHODS)}")
     if values["family"] == "policy_api" and not values.get("api"):
         raise RegistryError(f"{origin}: source {sid!r}: family policy_api needs an [source.api] table")
-    if values["family"] != "policy_api" and not values["start_urls"]:
+    state = values.get("state", "evidence")
+    if state not in STATES:
+        raise RegistryError(f"{origin}: source {sid!r}: state must be one of {', '.join(STATES)}")
+    if state == "discover" and not values.get("home"):
+        raise RegistryError(f"{origin}: source {sid!r}: state discover needs a home page (home)")
+    if values["family"] != "policy_api" and not values["start_urls"] and state != "discover":
         raise RegistryError(f"{origin}: source {sid!r} has no start_urls")
     return Source(**values)
 

@@ -28,11 +28,21 @@ def test_builtin_registry_loads_and_every_source_has_a_spider():
         ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="policy_api"\n', "needs an .source.api. table"),
         ('[[source]]\nname="A"\nkind="gov"\nfamily="gov_portal"\nstart_urls=["x"]\n', "lacks 'id'"),
         ("[[source]\n", "not valid TOML"),
+        ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="generic"\nstart_urls=["x"]\nstate="guessed"\n', "state must be"),
+        ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="generic"\nstate="discover"\n', "state discover needs a home"),
     ],
 )
 def test_bad_registries_say_what_is_wrong(tmp_path, text, message):
     with pytest.raises(RegistryError, match=message):
         load_registry(write(tmp_path, text))
+
+
+def test_a_source_known_by_its_home_page_needs_no_listing(tmp_path):
+    text = ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="generic"\nstate="discover"\n'
+            'home="{base}/a/"\nprovince="河南"\npublisher="wjw"\n')
+    source = load_registry(write(tmp_path, text))["a"].with_base("http://127.0.0.1:9")
+    assert (source.state, source.home, source.start_urls) == ("discover", "http://127.0.0.1:9/a/", ())
+    assert (source.province, source.publisher) == ("河南", "wjw")
 
 
 def test_duplicate_ids_are_refused(tmp_path):

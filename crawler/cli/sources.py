@@ -82,7 +82,7 @@ def cmd_sources_test(args: argparse.Namespace) -> int:
     hosts = set(fixture_hosts())
     for sid in args.ids:
         source = registry[sid]
-        first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else "")
+        first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else source.home or "")
         if _host(first) not in hosts:
             raise CliError(f"source {sid} has no fixture (only the built-in sources have one)")
     try:
