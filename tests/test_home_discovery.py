@@ -5,7 +5,7 @@ listing its 信息公开 page links, archives their notices, and never walks the
 from crawler.samples.server import SampleServer
 from storage.api import open_archive
 from storage.queries import get_document
-from tests.tiny_sites import crawl, listing, write_registry, write_site
+from tests.tiny_sites import crawl, write_registry, write_site
 
 BODY = "".join(
     f"<p>（{n}）为推进医养结合，提高老年人健康服务水平，第{n}项任务由各区县卫生健康部门负责落实，按季度报送进展情况。</p>"
