@@ -90,3 +90,20 @@ def test_plain_even_when_the_environment_asks_for_colour(monkeypatch):
     monkeypatch.setenv("TTY_COMPATIBLE", "1")
     lines = output.table([(1, "养老")], ("id", "title"), right=(0,))
     assert lines == ["id  title", " 1  养老"]
+
+
+def test_coverage_columns_align_after_province_names_of_any_length():
+    from crawler.cli.coverage import coverage_grid, coverage_text
+    from spiders.registry import Source
+
+    def src(sid, province, kind, state="evidence"):
+        return Source(id=sid, name=sid, kind="gov", family="generic", start_urls=("http://x/",), state=state,
+                      home="http://x/", region=province, province=province, publisher=kind)
+
+    grid = coverage_grid([src("a", "新疆维吾尔自治区", "mz"), src("b", "北京市", "mz", "discover"), src("c", "全国", "mz")], {})
+    lines = coverage_text(grid).splitlines()
+    header = starts(lines[0], ["民政"])[0]
+    rows = {line.split()[0]: line for line in lines[1:-1]}
+    assert starts(rows["新疆维吾尔自治区"], ["新疆维吾尔自治区", "evidence"])[1] == header
+    assert starts(rows["北京市"], ["北京市", "discover"])[1] == header
+    assert starts(rows["全国"], ["全国", "evidence"])[1] == header
