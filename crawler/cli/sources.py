@@ -83,6 +83,8 @@ def cmd_sources_test(args: argparse.Namespace) -> int:
     hosts = set(fixture_hosts())
     for sid in args.ids:
         source = registry[sid]
+        if source.state == "discover" and not source.start_urls:
+            raise CliError(f"source {sid} is known by its home page only (state discover): there is no listing to test")
         first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else "")
         if _host(first) not in hosts:
             raise CliError(f"source {sid} has no fixture (only the built-in sources have one)")
