@@ -102,3 +102,20 @@ def test_a_joint_announcement_number_is_cut_and_the_titles_stay_aligned():
     columns = [starts(line, [h["title"]])[0] for line, h in zip(rows, hits)]
     assert len(set(columns)) == 1, text
     assert columns[0] <= len("1  2019-06-28  ") + output.DOC_NUMBER_WIDTH + 2, text
+
+
+def test_coverage_columns_align_after_province_names_of_any_length():
+    from crawler.cli.coverage import coverage_grid, coverage_text
+    from spiders.registry import Source
+
+    def src(sid, province, kind, state="evidence"):
+        return Source(id=sid, name=sid, kind="gov", family="generic", start_urls=("http://x/",), state=state,
+                      home="http://x/", region=province, province=province, publisher=kind)
+
+    grid = coverage_grid([src("a", "新疆维吾尔自治区", "mz"), src("b", "北京市", "mz", "discover"), src("c", "全国", "mz")], {})
+    lines = coverage_text(grid).splitlines()
+    header = starts(lines[0], ["民政"])[0]
+    rows = {line.split()[0]: line for line in lines[1:-1]}
+    assert starts(rows["新疆维吾尔自治区"], ["新疆维吾尔自治区", "evidence"])[1] == header
+    assert starts(rows["北京市"], ["北京市", "discover"])[1] == header
+    assert starts(rows["全国"], ["全国", "evidence"])[1] == header
