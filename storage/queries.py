@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import Archive
 from storage.blobs import load
+from storage.crawl_runs import shown_status
 from storage.history import document_urls, resolve
 from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
 
@@ -328,7 +329,7 @@ def list_sources(archive: Archive) -> list[SourceInfo]:
                 enabled=src.enabled,
                 captures=captures.get(src.id, 0),
                 last_run_id=run.id if run else None,
-                last_run_status=run.status if run else None,
+                last_run_status=shown_status(run) if run else None,
                 last_run_started_at=run.started_at if run else None,
             )
             for src, run in rows
