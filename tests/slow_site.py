@@ -66,13 +66,13 @@ class SlowSite:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
-    def registry(self, directory: Path) -> Path:
-        """A registry of this site alone (the listing's walk is as long as the test wants)."""
+    def registry(self, directory: Path, max_pages: int = 1_000_000) -> Path:
+        """A registry of this site alone (by default the walk is as long as the test wants)."""
         path = directory / "slow.toml"
         path.write_text(
             '[[source]]\nid = "slow"\nname = "慢站"\nkind = "gov"\nfamily = "gov_portal"\n'
             f'start_urls = ["{self.base_url}/list/0.html"]\nlist_links = "ul.list a"\nnext_page = "a.next"\n'
-            "max_pages = 1000000\n", encoding="utf-8")
+            f"max_pages = {max_pages}\n", encoding="utf-8")
         return path
 
     def __enter__(self) -> "SlowSite":
