@@ -96,10 +96,12 @@ def _log_health(db_url: str | None, source_ids: list[str]) -> None:
 def _trigger(source: Any, registry_path: str | None, interval: float | None) -> Any:
     if interval is not None:
         return IntervalTrigger(seconds=interval)
+    from spiders.registry import registry_holding
+
     try:
         return CronTrigger.from_crontab(source.schedule)
     except ValueError as exc:
-        where = registry_path or "the built-in registry"
+        where = registry_holding(source.id, registry_path)
         raise SchedulerError(f"source {source.id!r} in {where}: bad schedule {source.schedule!r}: {exc}") from None
 
 

@@ -158,3 +158,19 @@ def test_scrapy_lists_the_family_spiders():
     proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert set(proc.stdout.split()) == {"aggregator", "docshare", "generic", "gkmlpt", "gov_portal", "hanweb", "policy_api"}
+
+
+def test_demo_archives_apart_from_the_default_archive(tmp_path, monkeypatch, capsys):
+    from crawler.cli import crawl, main
+
+    seen = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICY_ARCHIVE_DB", raising=False)
+    # the crawl itself is the runner's business (tests/test_end_to_end.py): here, where it goes
+    monkeypatch.setattr(crawl, "_crawl", lambda args, sources, options: seen.setdefault("db", options.db_url) and 0)
+    assert main(["demo"]) == 0
+    assert seen["db"] == "sqlite:///data/demo.db"
+    assert "archiving into data/demo.db" in capsys.readouterr().err
+    seen.clear()
+    assert main(["demo", "--db", f"sqlite:///{tmp_path / 'mine.db'}"]) == 0
+    assert seen["db"] == f"sqlite:///{tmp_path / 'mine.db'}"

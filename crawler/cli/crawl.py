@@ -8,6 +8,9 @@ from typing import Any
 from crawler.cli import output
 from crawler.cli.common import PROG, CliError, common
 
+# The demo's fictional notices never go into the real archive unless --db asks for it.
+DEMO_DB = "data/demo.db"
+
 
 def register(sub: Any) -> None:
     reads = common(json_flag=True)
@@ -20,7 +23,8 @@ def register(sub: Any) -> None:
     _distributed_options(p)
     p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("demo", parents=[reads], help="crawl the bundled sample sites on 127.0.0.1")
+    p = sub.add_parser("demo", parents=[reads],
+                       help=f"crawl the bundled sample sites on 127.0.0.1 (into {DEMO_DB} unless --db says otherwise)")
     p.add_argument("--full", action="store_true", help="as for crawl")
     p.add_argument("--state", choices=("initial", "later"), default="initial",
                    help="the sites as first built, or as they look some days on (revised, new notices)")
@@ -115,6 +119,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     registry_path = sample_registry_path()
     sources = [s for s in load_registry(registry_path).values() if s.enabled]
+    if args.db is None:
+        args.db = f"sqlite:///{DEMO_DB}"
+        if not args.json:
+            print(f"archiving into {DEMO_DB}, apart from your archive: read it with --db sqlite:///{DEMO_DB}", file=sys.stderr)
     # Any free port: the archive records the sites' stable origin, whatever port this is.
     with SampleServer(sample_root(), state=args.state).start() as server:
         if not args.json:
