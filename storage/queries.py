@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from storage.db import Archive
 from storage.blobs import load
-from storage.crawl_runs import shown_status
 from storage.history import document_urls, resolve
 from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
 
@@ -302,6 +301,8 @@ def _counts(session: Session, expr: Any, by_key: bool = False) -> dict[str, int]
 
 def list_sources(archive: Archive) -> list[SourceInfo]:
     """Every source in the archive with its capture count and its latest run."""
+    from storage.crawl_runs import shown_status  # the run writers: not on a search's path
+
     with archive.session() as session:
         captures = dict(
             session.execute(select(Capture.source_id, func.count()).group_by(Capture.source_id)).all()
