@@ -44,12 +44,13 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
     "workers"}): a round through Redis instead, with that many local workers; workers on
     other machines join it (crawler/run/distributed.py).
     """
-    from crawler.run.crawl_process import CrawlOptions, CrawlStopped, run_crawl
+    from crawler.run.crawl_process import CrawlOptions, CrawlStopped, registry_settings, run_crawl
     from crawler.run.distributed import Distributed
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
     options = CrawlOptions(db_url=db_url, trigger="schedule", registry_path=registry_path, progress=False,
+                           settings=registry_settings(registry_path),
                            distributed=Distributed(**distributed) if distributed else None)
     try:
         summary = run_crawl([source], options)

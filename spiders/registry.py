@@ -230,6 +230,26 @@ def read_registry(path: str | os.PathLike) -> dict[str, Source]:
     return sources
 
 
+# A registry's ``[hosts]`` table: origin → the loopback server that answers for it (the
+# sample sites' registry printed by `samples registry`); a crawl of it maps its requests.
+HOSTS_KEY = "hosts"
+
+
+def registry_hosts(path: str | os.PathLike | None) -> dict[str, str]:
+    """The ``[hosts]`` of a registry file ({} for none, or for the default registry)."""
+    if not path:
+        return {}
+    hosts = _document(Path(path)).get(HOSTS_KEY, {})
+    if not isinstance(hosts, dict) or not all(isinstance(v, str) for v in hosts.values()):
+        raise RegistryError(f"{path}: [{HOSTS_KEY}] maps origins to loopback URLs (strings)")
+    from crawler.components.loopback import is_loopback_url
+
+    remote = [v for v in hosts.values() if not is_loopback_url(v)]
+    if remote:
+        raise RegistryError(f"{path}: [{HOSTS_KEY}] may only send requests to loopback addresses, not {remote[0]}")
+    return hosts
+
+
 def registry_holding(source_id: str, path: str | os.PathLike | None = None) -> Path:
     """The file a source of load_registry(path) comes from: the user registry's entry
     wins over the built-in one, as in the merge."""

@@ -50,7 +50,7 @@ def _distributed_options(p: Any) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.run.crawl_process import CrawlOptions
+    from crawler.run.crawl_process import CrawlOptions, registry_settings
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -64,7 +64,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         if not chosen:
             raise CliError("no enabled source in the registry")
     options = CrawlOptions(db_url=args.db, registry_path=args.registry, timeout=args.timeout,
-                           settings={"POLICY_FULL_WALK": args.full}, distributed=_distributed(args))
+                           settings={"POLICY_FULL_WALK": args.full, **registry_settings(args.registry)},
+                           distributed=_distributed(args))
     return _crawl(args, chosen, options)
 
 
