@@ -207,3 +207,12 @@ def test_a_crawl_of_the_served_samples_archives_the_demos_urls(tmp_path):
         assert served.hits  # it was this server that answered
     again = urls()
     assert sorted(set(again)) == sorted(set(first))  # the same URLs, not a copy under 127.0.0.1:port
+
+
+def test_a_failing_source_is_reported_once(tmp_path):
+    # loopback only (tests/conftest.py): every built-in source fails at once, as without network
+    proc = cli("crawl", "nhc_gfxwj", "--db", f"sqlite:///{tmp_path / 'a.db'}")
+    assert proc.returncode == 1
+    said = [line for line in (proc.stdout + proc.stderr).splitlines()
+            if line.startswith(("nhc_gfxwj", "source nhc_gfxwj"))]
+    assert len(said) == 1 and said[0].split()[:2] == ["nhc_gfxwj", "failed"]

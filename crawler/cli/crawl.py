@@ -109,8 +109,11 @@ def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[s
     data = {**summary.to_dict(), "unhealthy_sources": [h.to_dict() for h in unwell]}
     output.emit(args, data, output.crawl_text)
     if not args.json:
+        # a run that failed is in the table already, with its errors: said once, not twice
+        failed = {r["source"] for r in data["sources"] if r["status"] == "failed"}
         for h in unwell:
-            print(output.terminal_safe(f"source {h.source_id} is {h.state}: {h.reason}"), file=sys.stderr)
+            if h.source_id not in failed:
+                print(output.terminal_safe(f"source {h.source_id} is {h.state}: {h.reason}"), file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
