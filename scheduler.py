@@ -44,17 +44,18 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
     "workers"}): a round through Redis instead, with that many local workers; workers on
     other machines join it (crawler/run/distributed.py).
     """
-    from crawler.run.crawl_process import CrawlOptions, CrawlStopped, run_crawl
+    from crawler.run.crawl_process import CrawlOptions, CrawlStopped, registry_settings, run_crawl
     from crawler.run.distributed import Distributed
     from spiders.registry import load_registry
 
     source = load_registry(registry_path)[source_id]
     options = CrawlOptions(db_url=db_url, trigger="schedule", registry_path=registry_path, progress=False,
+                           settings=registry_settings(registry_path),
                            distributed=Distributed(**distributed) if distributed else None)
     try:
         summary = run_crawl([source], options)
     except CrawlStopped:
-        log.warning("%s: stopped, run closed as interrupted", source_id)
+        _log_stopped(db_url, source_id)
         return
     result = summary.sources[0]
     counters = ", ".join(f"{k} {v}" for k, v in result.counters.items() if v)
@@ -62,6 +63,22 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
     log.info("%s: run #%d %s (%s)%s", source_id, result.run_id, result.status, counters or "nothing",
              f"; errors: {kinds}" if kinds else "")
     _log_health(db_url, [source_id])
+
+
+def _log_stopped(db_url: str | None, source_id: str) -> None:
+    """What a stop did to the source's run, as the archive has it: a run that closed on its
+    own just before the stop keeps its status, and saying "interrupted" would be false."""
+    from storage.api import list_runs, open_archive
+
+    archive = open_archive(db_url)
+    try:
+        runs = list_runs(archive, source_id, limit=1)
+    finally:
+        archive.dispose()
+    if runs and runs[0].status == "interrupted":
+        log.warning("%s: stopped, run #%d closed as interrupted", source_id, runs[0].id)
+    elif runs:
+        log.info("%s: stopped after run #%d had closed %s", source_id, runs[0].id, runs[0].status)
 
 
 def _log_health(db_url: str | None, source_ids: list[str]) -> None:
@@ -80,10 +97,12 @@ def _log_health(db_url: str | None, source_ids: list[str]) -> None:
 def _trigger(source: Any, registry_path: str | None, interval: float | None) -> Any:
     if interval is not None:
         return IntervalTrigger(seconds=interval)
+    from spiders.registry import registry_holding
+
     try:
         return CronTrigger.from_crontab(source.schedule)
     except ValueError as exc:
-        where = registry_path or "the built-in registry"
+        where = registry_holding(source.id, registry_path)
         raise SchedulerError(f"source {source.id!r} in {where}: bad schedule {source.schedule!r}: {exc}") from None
 
 
@@ -117,11 +136,18 @@ def build_scheduler(
 
 def _job_event(event: Any) -> None:
     if event.code == EVENT_JOB_MISSED:
-        log.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
+        log.warning("job %s missed its run at %s", event.job_id, _when(event.scheduled_run_time))
     elif event.code == EVENT_JOB_MAX_INSTANCES:
-        log.info("job %s still running: its run at %s is skipped", event.job_id, event.scheduled_run_time)
+        # a submission event (APScheduler 3's JobSubmissionEvent) carries every run time it
+        # was due at (coalesced), where an execution event carries one
+        times = ", ".join(_when(t) for t in event.scheduled_run_times)
+        log.info("job %s skipped: still running (its run at %s)", event.job_id, times)
     else:
         log.error("job %s failed: %s: %s", event.job_id, type(event.exception).__name__, event.exception)
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="seconds")
 
 
 class ArchiveLock:

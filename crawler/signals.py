@@ -3,7 +3,8 @@
 # sent by a spider when a request fails: source_id, role, kind, message, url, attempts
 fetch_failed = object()
 # sent by a spider after each listing page it read: source_id, listing (the URL of
-# the listing's first page), page_no (0-based), next_url (None: the walk ends here)
+# the listing's first page), page_no (0-based), next_url (None: the walk ends here),
+# limited (the page offered a next one, left unread at the source's max_pages)
 listing_walked = object()
 
 # sent by a spider that read a listing page by discovery (no selectors, or they matched

@@ -224,12 +224,15 @@ class FamilySpider(HomeDiscovery, scrapy.Spider):
             return True
         return any(u not in known for u in urls)
 
-    def report_walk(self, source: Source, listing: str, page_no: int, next_url: str | None) -> None:
-        """Tell the crawler how far this walk got (it keeps the frontier between crawls)."""
+    def report_walk(self, source: Source, listing: str, page_no: int, next_url: str | None,
+                    limited: bool = False) -> None:
+        """Tell the crawler how far this walk got (it keeps the frontier between crawls);
+        ``limited``: the page offered a next one, left unread at the source's max_pages."""
         if getattr(self, "crawler", None) is None:
             return  # a spider driven by hand (tests) has nobody to tell
         self.crawler.signals.send_catch_log(
-            signal=listing_walked, source_id=source.id, listing=listing, page_no=page_no, next_url=next_url
+            signal=listing_walked, source_id=source.id, listing=listing, page_no=page_no, next_url=next_url,
+            limited=limited,
         )
 
     def wanted(self, source: Source, hints: dict[str, str]) -> bool:
@@ -247,10 +250,11 @@ class FamilySpider(HomeDiscovery, scrapy.Spider):
         # A page that lists nothing ends the walk (past the last page of a numbered listing);
         # one whose notices are all filtered out does not.
         more = bool(listed) and (not links or self.walk_on(source, [u for u, _ in links], listing, page_no))
-        next_url = None
-        if more and page_no + 1 < source.max_pages:
-            next_url = self.next_listing_url(response, source, page_no)
-        self.report_walk(source, listing, page_no, next_url)
+        next_url = self.next_listing_url(response, source, page_no) if more else None
+        limited = next_url is not None and page_no + 1 >= source.max_pages
+        if limited:
+            next_url = None
+        self.report_walk(source, listing, page_no, next_url, limited)
         if next_url:
             yield self.listing_request(source, next_url, page_no + 1, listing)
 

@@ -81,10 +81,11 @@ class HanwebSpider(FamilySpider):
         more = bool(records) and (total is None or done < total)
         more = more and (not links or self.walk_on(source, [u for u, _ in links], listing, page_no))
         url = None
-        if more and page_no + 1 < source.max_pages:
+        limited = more and page_no + 1 >= source.max_pages
+        if more and not limited:
             batch = len(records) if page_no == 0 else max(len(records), state.get("perpage", 0))
             url = dataproxy_url(response.url, state, done + 1, batch)
-        self.report_walk(source, listing, page_no, url)
+        self.report_walk(source, listing, page_no, url, limited)
         if url:
             request = self.listing_request(source, url, page_no + 1, listing)
             request.cb_kwargs.update(state=state, done=done)

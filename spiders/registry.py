@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -216,27 +216,42 @@ def user_registry_path() -> Path:
 
 def load_registry(path: str | os.PathLike | None = None) -> dict[str, Source]:
     """Read a registry file into {id: Source}. Without a path: the built-in registry with
-    the user registry merged over it (when that file exists)."""
+    the user registry merged over it (when that file exists), its overrides applied."""
     if path:
         return read_registry(path)
     sources = read_registry(BUILTIN_REGISTRY)
     user = user_registry_path()
     if user.is_file():
         sources.update(read_registry(user))
+        for override in _document(user).get("override", []):
+            sid = override.get("id")
+            if set(override) != {"id", "enabled"} or not isinstance(override["enabled"], bool):
+                raise RegistryError(f"{user}: an [[override]] has an id and enabled = true|false, nothing else")
+            if sid not in sources:
+                raise RegistryError(f"{user}: override of unknown source {sid!r}")
+            sources[sid] = replace(sources[sid], enabled=override["enabled"])
     return sources
 
 
-def read_registry(path: str | os.PathLike) -> dict[str, Source]:
-    """One registry file into {id: Source}."""
-    path = Path(path)
+def _document(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RegistryError(f"source registry not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"source registry {path} is not valid TOML: {exc}") from None
+
+
+def _tables(path: Path) -> dict[str, dict[str, Any]]:
+    """A registry file's ``[[source]]`` tables by id, unchecked (a bad entry can be removed)."""
+    return {t.get("id"): t for t in _document(path).get("source", [])}
+
+
+def read_registry(path: str | os.PathLike) -> dict[str, Source]:
+    """One registry file's ``[[source]]`` entries into {id: Source}."""
+    path = Path(path)
     sources: dict[str, Source] = {}
-    for table in data.get("source", []):
+    for table in _document(path).get("source", []):
         src = _source_from_table(table, str(path))
         if src.id in sources:
             raise RegistryError(f"{path}: source id {src.id!r} appears twice")
@@ -244,11 +259,54 @@ def read_registry(path: str | os.PathLike) -> dict[str, Source]:
     return sources
 
 
+# A registry's ``[hosts]`` table: origin → the loopback server that answers for it (the
+# sample sites' registry printed by `samples registry`); a crawl of it maps its requests.
+HOSTS_KEY = "hosts"
+
+
+def registry_hosts(path: str | os.PathLike | None) -> dict[str, str]:
+    """The ``[hosts]`` of a registry file ({} for none, or for the default registry)."""
+    if not path:
+        return {}
+    hosts = _document(Path(path)).get(HOSTS_KEY, {})
+    if not isinstance(hosts, dict) or not all(isinstance(v, str) for v in hosts.values()):
+        raise RegistryError(f"{path}: [{HOSTS_KEY}] maps origins to loopback URLs (strings)")
+    from crawler.components.loopback import is_loopback_url
+
+    remote = [v for v in hosts.values() if not is_loopback_url(v)]
+    if remote:
+        raise RegistryError(f"{path}: [{HOSTS_KEY}] may only send requests to loopback addresses, not {remote[0]}")
+    return hosts
+
+
+def registry_holding(source_id: str, path: str | os.PathLike | None = None) -> Path:
+    """The file a source of load_registry(path) comes from: the user registry's entry
+    wins over the built-in one, as in the merge."""
+    if path:
+        return Path(path)
+    user = user_registry_path()
+    if user.is_file() and source_id in _tables(user):
+        return user
+    return BUILTIN_REGISTRY
+
+
+def check_schedule(expression: str) -> None:
+    """Raise ValueError (APScheduler's reason) unless ``expression`` is a 5-field crontab."""
+    # the scheduler's own parser, so what is accepted here is what it runs
+    from apscheduler.triggers.cron import CronTrigger
+
+    CronTrigger.from_crontab(expression)
+
+
 def add_user_source(table: dict[str, Any], path: str | os.PathLike | None = None) -> Source:
     """Append one source to the user registry (made when missing) and return it; refuses
-    an id the merged registry already has."""
+    an id the merged registry already has, and a schedule the scheduler could not run."""
     path = Path(path) if path else user_registry_path()
     source = _source_from_table(table, str(path))
+    try:
+        check_schedule(source.schedule)
+    except ValueError as exc:
+        raise RegistryError(f"bad schedule {source.schedule!r}: {exc} (a crontab: minute hour day month weekday)") from None
     existing = read_registry(path) if path.is_file() else {}
     if source.id in existing or source.id in read_registry(BUILTIN_REGISTRY):
         raise RegistryError(f"a source with id {source.id!r} exists already (choose another with --id)")
@@ -258,7 +316,59 @@ def add_user_source(table: dict[str, Any], path: str | os.PathLike | None = None
     new = not path.exists() or path.stat().st_size == 0
     with path.open("a", encoding="utf-8") as fh:
         if new:
-            fh.write("# Your own sources (policy-archive sources add), merged over the built-in registry.\n")
+            fh.write(_USER_HEADER)
         fh.write("\n" + entry)
     read_registry(path)  # what we wrote must read back
     return source
+
+
+_USER_HEADER = "# Your own sources (policy-archive sources add), merged over the built-in registry.\n"
+
+
+def set_enabled(source_id: str, enabled: bool, path: str | os.PathLike | None = None) -> str:
+    """Enable or disable a source for the default registry: a user source in its own entry,
+    a built-in one by an ``[[override]]`` in the user registry. Returns what was done."""
+    path = Path(path) if path else user_registry_path()
+    doc = _document(path) if path.is_file() else {}
+    tables = doc.get("source", [])
+    overrides = [o for o in doc.get("override", []) if o.get("id") != source_id]
+    state = "enabled" if enabled else "disabled"
+    mine = [t for t in tables if t.get("id") == source_id]
+    if mine:
+        mine[0]["enabled"] = enabled
+        done = f"{source_id} {state} in {path}"
+    else:
+        builtin = read_registry(BUILTIN_REGISTRY)
+        if source_id not in builtin:
+            raise RegistryError(f"unknown source: {source_id}")
+        if builtin[source_id].enabled != enabled:
+            overrides.append({"id": source_id, "enabled": enabled})
+            done = f"built-in source {source_id} {state} (an override in {path})"
+        else:
+            done = f"built-in source {source_id} {state}, as built in (no override left in {path})"
+    _rewrite(path, tables, overrides)
+    return done
+
+
+def remove_user_source(source_id: str, path: str | os.PathLike | None = None) -> str:
+    """Take a source out of the user registry; a built-in one cannot go (disable it)."""
+    path = Path(path) if path else user_registry_path()
+    doc = _document(path) if path.is_file() else {}
+    tables = doc.get("source", [])
+    builtin = source_id in read_registry(BUILTIN_REGISTRY)
+    kept = [t for t in tables if t.get("id") != source_id]
+    if len(kept) == len(tables):
+        if builtin:
+            raise RegistryError(f"{source_id} is a built-in source and cannot be removed: "
+                                f"`sources disable {source_id}` stops crawling it")
+        raise RegistryError(f"unknown source: {source_id} (not in {path})")
+    _rewrite(path, kept, doc.get("override", []))
+    return f"removed {source_id} from {path}" + ("; the built-in entry of that id applies again" if builtin else "")
+
+
+def _rewrite(path: Path, tables: list[dict[str, Any]], overrides: list[dict[str, Any]]) -> None:
+    doc = {k: v for k, v in (("source", tables), ("override", overrides)) if v}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".new")
+    temp.write_text(_USER_HEADER + "\n" + tomli_w.dumps(doc), encoding="utf-8")
+    temp.replace(path)  # a reader never sees half a file

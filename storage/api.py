@@ -18,44 +18,44 @@ SQLAlchemy and the models in with them.
 """
 from __future__ import annotations
 
-from crawler.items import CapturedPart, PageRecord
-from storage.crawl_runs import (
-    RunSummary,
-    count,
-    finish_run,
-    get_run,
-    list_runs,
-    record_error,
-    start_run,
-    sync_sources,
-)
-from storage.db import Archive, ArchiveError, open_archive
-from storage.exports import atom_feed, document_ids, export_rows, new, write_export
-from storage.health import source_health
-from storage.history import NoSuchVersion, document_diff, document_history
-from storage.ingest import IngestResult, ingest
-from storage.queries import (
-    CaptureInfo,
-    CitationInfo,
-    DocumentDetail,
-    DocumentSummary,
-    SourceInfo,
-    VersionInfo,
-    archive_stats,
-    capture_body,
-    get_document,
-    list_sources,
-)
-from storage.search import SearchHit, SearchResult, search
-from storage.search_filters import TOPICS, Filters, parse_date, parse_since
-from storage.search_index import reindex
-from storage.search_query import QueryError
+import importlib
+from typing import Any
 
-__all__ = [
-    "TOPICS", "Archive", "ArchiveError", "CaptureInfo", "CapturedPart", "CitationInfo", "DocumentDetail",
-    "DocumentSummary", "Filters", "IngestResult", "NoSuchVersion", "PageRecord", "QueryError", "RunSummary",
-    "SearchHit", "SearchResult", "SourceInfo", "VersionInfo", "archive_stats", "atom_feed", "capture_body",
-    "count", "document_diff", "document_history", "document_ids", "export_rows", "finish_run", "get_document",
-    "get_run", "ingest", "list_runs", "list_sources", "new", "open_archive", "parse_date", "parse_since",
-    "record_error", "reindex", "search", "source_health", "start_run", "sync_sources", "write_export",
-]
+# Each name → the module that defines it, imported on first use: a read command that
+# searches must not pay for ingest (and numpy), exports or the crawl runs' writers.
+_DEFINED_IN = {
+    "crawler.items": ("CapturedPart", "PageRecord"),
+    "storage.crawl_runs": (
+        "RunSummary", "count", "finish_run", "get_run", "list_runs", "record_error", "start_run",
+        "sync_sources",
+    ),
+    "storage.db": ("Archive", "ArchiveError", "open_archive"),
+    "storage.exports": ("atom_feed", "document_ids", "export_rows", "new", "write_export"),
+    "storage.health": ("source_health",),
+    "storage.history": ("NoSuchVersion", "document_diff", "document_history"),
+    "storage.ingest": ("IngestResult", "ingest"),
+    "storage.queries": (
+        "CaptureInfo", "CitationInfo", "DocumentDetail", "DocumentSummary", "SourceInfo", "VersionInfo",
+        "archive_stats", "capture_body", "get_document", "list_sources",
+    ),
+    "storage.search": ("SearchHit", "SearchResult", "search"),
+    "storage.search_filters": ("TOPICS", "Filters", "parse_date", "parse_since"),
+    "storage.search_index": ("reindex",),
+    "storage.search_query": ("QueryError",),
+}
+_HOMES = {name: module for module, names in _DEFINED_IN.items() for name in names}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'storage.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # the next look-up is a plain global
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+

@@ -98,7 +98,7 @@ class RunSummary:
             id=run.id,
             source_id=run.source_id,
             trigger=run.trigger,
-            status=run.status,
+            status=shown_status(run),
             started_at=run.started_at,
             finished_at=run.finished_at,
             counters={name: int(getattr(run, name) or 0) for name in RUN_COUNTERS},
@@ -162,7 +162,7 @@ def start_run(archive: Archive, source_id: str, trigger: str, pid: int | None = 
             raise ArchiveError(f"unknown source {source_id!r}: sync the source registry first")
         run = CrawlRun(
             source_id=source_id, trigger=trigger, status="running", started_at=utcnow(),
-            pid=pid or os.getpid(), host=socket.gethostname(),
+            pid=pid or os.getpid(), host=_this_host(),
         )
         session.add(run)
         session.flush()
@@ -259,21 +259,34 @@ def run_failures(session: Session, run_id: int) -> list[FailureInfo]:
     return [FailureInfo(r.url, r.kind, r.role, r.attempts, r.message, r.last_at) for r in rows]
 
 
-def close_stale_runs(archive: Archive) -> list[int]:
-    """Close as ``interrupted`` the runs left ``running`` by a process that is gone.
+def shown_status(run: CrawlRun) -> str:
+    """A run's status as every reader shows it: one left ``running`` by a process that is
+    gone is ``interrupted`` (written so by the next crawl or scheduler start; a read writes
+    nothing, it may be on a read-only archive)."""
+    return "interrupted" if run.status == "running" and _owner_gone(run) else run.status
 
-    Only this host's processes can be checked; a run with no recorded process (made
-    before processes were recorded) is stale by definition once nobody can own it.
-    """
-    host = socket.gethostname()
+
+def close_stale_runs(archive: Archive) -> list[int]:
+    """Close as ``interrupted`` the runs left ``running`` by a process that is gone."""
     closed = []
     with archive.transaction() as session:
         for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
-            if run.pid is None or (run.host == host and not _process_alive(run.pid)):
+            if _owner_gone(run):
                 run.status = "interrupted"
                 run.finished_at = utcnow()
                 closed.append(run.id)
     return closed
+
+
+@functools.cache
+def _this_host() -> str:
+    return socket.gethostname()
+
+
+def _owner_gone(run: CrawlRun) -> bool:
+    """Only this host's processes can be checked; a run with no recorded process (made
+    before processes were recorded) is stale by definition once nobody can own it."""
+    return run.pid is None or (run.host == _this_host() and not _process_alive(run.pid))
 
 
 def _process_alive(pid: int) -> bool:

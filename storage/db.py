@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 ENV_VAR = "POLICY_ARCHIVE_DB"
 DEFAULT_URL = "sqlite:///./data/archive.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The newest migration's revision (tests/test_startup.py holds it to Alembic's head): a new
+# migration moves it, or every opening would take the archive for out of date.
+SCHEMA_HEAD = "0007"
 
 # How long a SQLite writer waits for another (the scheduler and a CLI crawl can write
 # at the same time); WAL lets readers go on meanwhile.
@@ -184,20 +187,21 @@ def _alembic_config(connection: Any = None) -> "alembic.config.Config":
 
 
 def schema_is_current(engine: Engine) -> bool:
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
-    with engine.connect() as conn:
-        return set(MigrationContext.configure(conn).get_current_heads()) == heads
+    """Whether the archive is at SCHEMA_HEAD: one query, no Alembic (its import is most of a
+    read command's start-up, and an up-to-date archive, the usual case, needs none of it)."""
+    try:
+        with engine.connect() as conn:
+            return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))} == {SCHEMA_HEAD}
+    except DBAPIError:  # no version table: a new archive, or not one of ours
+        return False
 
 
 def upgrade_schema(engine: Engine) -> None:
     """Apply pending migrations (Alembic ``upgrade head``), one process at a time."""
-    from alembic import command
-
     if schema_is_current(engine):
         return
+    from alembic import command
+
     # The write lock (SQLite) or advisory lock (PostgreSQL) makes a second process that
     # opens a new archive at the same moment wait, then find the schema current.
     with engine.execution_options(archive_write=True).begin() as conn:
@@ -219,7 +223,7 @@ def _sqlite_path(url: URL) -> Path | None:
     return Path(database).expanduser().resolve()
 
 
-def _open_sqlite_read_only(parsed: URL, path: Path) -> Archive:
+def _open_sqlite_read_only(parsed: URL, path: Path, upgraded: bool = False) -> Archive:
     """An existing SQLite archive, read-only: never created, never written, never migrated.
 
     ``mode=ro`` reads the live archive (WAL included) while a crawl writes it; where even
@@ -228,9 +232,7 @@ def _open_sqlite_read_only(parsed: URL, path: Path) -> Archive:
     shown = parsed.render_as_string(hide_password=True)
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}; run crawl or demo first")
-    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
-        # A writable archive of an older schema is upgraded once, by a normal opening.
-        open_archive(parsed.render_as_string(hide_password=False)).dispose()
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     last: Exception | None = None
     for mode in ("mode=ro", "immutable=1"):
         url = make_url(f"sqlite:///file:{path}?{mode}&uri=true")
@@ -241,7 +243,11 @@ def _open_sqlite_read_only(parsed: URL, path: Path) -> Archive:
                 conn.execute(text("SELECT count(*) FROM sqlite_master"))
             if not schema_is_current(engine):
                 engine.dispose()
-                raise ArchiveError(f"the archive at {path} has an older schema and cannot be upgraded read-only")
+                if upgraded or not writable:
+                    raise ArchiveError(f"the archive at {path} has an older schema and cannot be upgraded read-only")
+                # A writable archive of an older schema is upgraded once, by a normal opening.
+                open_archive(parsed.render_as_string(hide_password=False)).dispose()
+                return _open_sqlite_read_only(parsed, path, upgraded=True)
         except (DBAPIError, SQLAlchemyError) as exc:
             engine.dispose()
             last = exc

@@ -30,10 +30,11 @@ def _versions(session: Session, doc_id: int) -> list[Version]:
 
 
 def _carriers(session: Session, doc_id: int) -> list[tuple]:
-    """(version_id, url, source_id, kind, first fetch, last fetch, fetches) per page URL and version."""
+    """(version_id, url, source_id, kind, first fetch, last seen, fetches) per page URL and
+    version; last seen is the last fetch or, later, a re-check that found it unchanged (304)."""
     return session.execute(
-        select(Capture.version_id, Capture.url, Capture.source_id, Source.kind,
-               func.min(Capture.fetched_at), func.max(Capture.fetched_at), func.count())
+        select(Capture.version_id, Capture.url, Capture.source_id, Source.kind, func.min(Capture.fetched_at),
+               func.max(func.coalesce(Capture.checked_at, Capture.fetched_at)), func.count())
         .join(Version, Version.id == Capture.version_id)
         .join(Source, Source.id == Capture.source_id)
         .where(Version.document_id == doc_id, Capture.part_no == 0)

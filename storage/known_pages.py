@@ -48,15 +48,21 @@ def known_pages(archive: Archive, source_id: str) -> dict[str, KnownPage]:
         }
 
 
-# A 304 re-check touches three rows: Core statements built once, no objects loaded.
+# A 304 re-check touches four rows: Core statements built once, no objects loaded.
 _RUN = select(CrawlRun.id).where(CrawlRun.id == bindparam("id"))
-_NEWEST_VERSION = (
-    select(Capture.version_id)
+_NEWEST_CAPTURE = (
+    select(Capture.id, Capture.version_id)
     .where(Capture.source_id == bindparam("source"), Capture.url == bindparam("url"), Capture.part_no == 0)
     .order_by(Capture.id.desc())
     .limit(1)
 )
 _AT = bindparam("at", type_=UTCDateTime)
+_CAPTURE_UPDATE = (
+    update(Capture.__table__)
+    .where(Capture.id == bindparam("capture"))
+    .values(checked_at=case((Capture.checked_at.is_(None), _AT), (Capture.checked_at < _AT, _AT),
+                            else_=Capture.checked_at))
+)
 _VERSION_UPDATE = (
     update(Version.__table__)
     .where(Version.id == bindparam("version"))
@@ -71,7 +77,8 @@ _DOCUMENT_UPDATE = (
 
 
 def mark_unchanged(archive: Archive, source_id: str, url: str, at: datetime, run_id: int | None = None) -> str:
-    """A re-check found ``url`` unchanged: its version and document were seen again now.
+    """A re-check found ``url`` unchanged: the URL (its newest capture), its version and
+    its document were seen again now.
 
     Returns the run counter it was counted under: "unchanged" for a notice, "offtopic"
     for a page kept as off-topic. Counted in the same transaction.
@@ -80,7 +87,10 @@ def mark_unchanged(archive: Archive, source_id: str, url: str, at: datetime, run
         conn = session.connection()
         if run_id is not None and conn.execute(_RUN, {"id": run_id}).first() is None:
             raise ArchiveError(f"no crawl run {run_id}")
-        version_id = conn.scalar(_NEWEST_VERSION, {"source": source_id, "url": url})
+        newest = conn.execute(_NEWEST_CAPTURE, {"source": source_id, "url": url}).first()
+        version_id = newest.version_id if newest is not None else None
+        if newest is not None:
+            conn.execute(_CAPTURE_UPDATE, {"capture": newest.id, "at": at})
         outcome = "offtopic"
         if version_id is not None:
             document_id = conn.scalar(_VERSION_UPDATE, {"version": version_id, "at": at})

@@ -251,6 +251,9 @@ class Capture(Base):
     url: Mapped[str] = mapped_column(Text, index=True)
     final_url: Mapped[str] = mapped_column(Text)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last time a conditional re-check (HTTP 304) found this page unchanged: the URL
+    # was seen then too, though nothing new was stored.
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     http_status: Mapped[int] = mapped_column(SmallInteger)
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(100))

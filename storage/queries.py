@@ -301,6 +301,8 @@ def _counts(session: Session, expr: Any, by_key: bool = False) -> dict[str, int]
 
 def list_sources(archive: Archive) -> list[SourceInfo]:
     """Every source in the archive with its capture count and its latest run."""
+    from storage.crawl_runs import shown_status  # the run writers: not on a search's path
+
     with archive.session() as session:
         captures = dict(
             session.execute(select(Capture.source_id, func.count()).group_by(Capture.source_id)).all()
@@ -328,7 +330,7 @@ def list_sources(archive: Archive) -> list[SourceInfo]:
                 enabled=src.enabled,
                 captures=captures.get(src.id, 0),
                 last_run_id=run.id if run else None,
-                last_run_status=run.status if run else None,
+                last_run_status=shown_status(run) if run else None,
                 last_run_started_at=run.started_at if run else None,
             )
             for src, run in rows

@@ -158,3 +158,61 @@ def test_scrapy_lists_the_family_spiders():
     proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert set(proc.stdout.split()) == {"aggregator", "docshare", "generic", "gkmlpt", "gov_portal", "hanweb", "policy_api"}
+
+
+def test_demo_archives_apart_from_the_default_archive(tmp_path, monkeypatch, capsys):
+    from crawler.cli import crawl, main
+
+    seen = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POLICY_ARCHIVE_DB", raising=False)
+    # the crawl itself is the runner's business (tests/test_end_to_end.py): here, where it goes
+    monkeypatch.setattr(crawl, "_crawl", lambda args, sources, options: seen.setdefault("db", options.db_url) and 0)
+    assert main(["demo"]) == 0
+    assert seen["db"] == "sqlite:///data/demo.db"
+    assert "archiving into data/demo.db" in capsys.readouterr().err
+    seen.clear()
+    assert main(["demo", "--db", f"sqlite:///{tmp_path / 'mine.db'}"]) == 0
+    assert seen["db"] == f"sqlite:///{tmp_path / 'mine.db'}"
+
+
+def test_a_crawl_of_the_served_samples_archives_the_demos_urls(tmp_path):
+    from sqlalchemy import select
+
+    from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
+    from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path, sample_root
+    from spiders.registry import load_registry
+    from storage.api import open_archive
+    from storage.models import Capture
+
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    spam = load_registry(sample_registry_path())["spam"]
+    with SampleServer(sample_root()) as demo_server:  # what demo does, for one source
+        run_crawl([spam], db_url=db, registry_path=sample_registry_path(), base=SAMPLE_ORIGIN, progress=False,
+                  settings={**LOOPBACK_SETTINGS, "POLICY_HOST_MAP": demo_server.host_map()})
+
+    def urls():
+        with open_archive(db).session() as s:
+            return sorted(s.scalars(select(Capture.url)))
+
+    first = urls()
+    assert first and all(u.startswith(SAMPLE_ORIGIN) for u in first)
+    registry = tmp_path / "samples.toml"
+    with SampleServer(sample_root()) as served:  # `samples serve`: another port
+        printed = cli("samples", "registry", "--base", served.base_url)
+        assert printed.returncode == 0, printed.stderr
+        registry.write_text(printed.stdout, encoding="utf-8")
+        proc = cli("crawl", "spam", "--sources", str(registry), "--db", db, "--full")
+        assert proc.returncode == 0, proc.stderr
+        assert served.hits  # it was this server that answered
+    again = urls()
+    assert sorted(set(again)) == sorted(set(first))  # the same URLs, not a copy under 127.0.0.1:port
+
+
+def test_a_failing_source_is_reported_once(tmp_path):
+    # loopback only (tests/conftest.py): every built-in source fails at once, as without network
+    proc = cli("crawl", "nhc_gfxwj", "--db", f"sqlite:///{tmp_path / 'a.db'}")
+    assert proc.returncode == 1
+    said = [line for line in (proc.stdout + proc.stderr).splitlines()
+            if line.startswith(("nhc_gfxwj", "source nhc_gfxwj"))]
+    assert len(said) == 1 and said[0].split()[:2] == ["nhc_gfxwj", "failed"]

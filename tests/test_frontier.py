@@ -157,3 +157,19 @@ def test_a_killed_walk_resumes_and_loses_nothing(tmp_path):
     assert "/list/index_1.html" in site.hits and "/list/index_3.html" not in site.hits
     assert summary["new_documents"] == 2
     site.httpd.shutdown()
+
+
+def test_a_walk_cut_at_max_pages_says_so_on_its_run(tmp_path):
+    from crawler.run.crawl_process import run_crawl
+    from spiders.registry import load_registry
+    from storage.api import list_runs
+    from tests.slow_site import SlowSite
+
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    with SlowSite(hold=0) as site:  # every listing page has a next one: a pagination trap
+        registry = site.registry(tmp_path, max_pages=3)
+        run_crawl(list(load_registry(registry).values()), db_url=db, registry_path=registry, progress=False)
+    assert [p for p in site.hits if p.startswith("/list/")] == ["/list/0.html", "/list/1.html", "/list/2.html"]
+    (run,) = list_runs(open_archive(db))
+    (note,) = run.error_summary["notes"]
+    assert note.startswith(f"listing {site.base_url}/list/0.html stopped at max_pages (3 pages)")

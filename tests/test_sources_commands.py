@@ -157,3 +157,63 @@ def test_coverage_shows_a_crawled_cell_s_health_and_last_new_notice(tmp_path):
     assert henan["hsa"] is None and grid["counts"] == {"evidence": 1, "discover": 1, "blocked": 0, "empty": 126}
     line = next(line for line in coverage_text(grid).splitlines() if line.startswith("河南省"))
     assert line.split()[1:] == ["evidence", "failing", "-", "discover"]
+
+
+def _main(capsys, *argv):
+    from crawler.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_bad_cron_is_refused_when_added_and_schedule_names_the_user_registry(tmp_path, monkeypatch, capsys):
+    import scheduler
+
+    user = tmp_path / "sources.toml"
+    monkeypatch.setenv("POLICY_ARCHIVE_SOURCES", str(user))
+    code, _, err = _main(capsys, "sources", "add", "http://127.0.0.1:9/list.html", "--schedule", "61 * * * *")
+    assert code == 2 and err.startswith("policy-archive: error: bad schedule '61 * * * *'") and err.count("\n") == 1
+    assert not user.exists()
+    # a bad cron written by hand: the scheduler blames the file that holds it
+    user.write_text('[[source]]\nid="mine"\nname="M"\nkind="gov"\nfamily="generic"\n'
+                    'start_urls=["http://127.0.0.1:9/"]\nschedule="61 * * * *"\n', encoding="utf-8")
+    with pytest.raises(scheduler.SchedulerError, match=rf"source 'mine' in {user}: bad schedule"):
+        scheduler.build_scheduler("sqlite://")
+    # and it can be taken out again, though it would not load
+    assert _main(capsys, "sources", "remove", "mine")[0] == 0
+    assert "mine" not in load_registry()
+
+
+def test_disable_enable_and_remove(tmp_path, monkeypatch, capsys):
+    user = tmp_path / "sources.toml"
+    monkeypatch.setenv("POLICY_ARCHIVE_SOURCES", str(user))
+    builtin = next(s for s in read_registry(BUILTIN_REGISTRY).values() if s.enabled).id
+    assert _main(capsys, "sources", "add", "http://127.0.0.1:9/list.html", "--id", "mine")[0] == 0
+    for sid in ("mine", builtin):
+        code, out, _ = _main(capsys, "sources", "disable", sid)
+        assert code == 0 and "disabled" in out
+        assert load_registry()[sid].enabled is False
+    assert read_registry(BUILTIN_REGISTRY)[builtin].enabled  # the built-in file is never written
+    code, out, err = _main(capsys, "sources", "remove", builtin)
+    assert code == 2 and err == (f"policy-archive: error: {builtin} is a built-in source and cannot be removed: "
+                                 f"`sources disable {builtin}` stops crawling it\n")
+    assert _main(capsys, "sources", "enable", builtin)[0] == 0 and load_registry()[builtin].enabled
+    assert "override" not in user.read_text(encoding="utf-8")  # back to as built in: nothing left over
+    assert _main(capsys, "sources", "enable", "mine")[0] == 0 and load_registry()["mine"].enabled
+    code, out, _ = _main(capsys, "sources", "remove", "mine", "--json")
+    assert code == 0 and json.loads(out)["action"] == "remove" and "mine" not in load_registry()
+    code, _, err = _main(capsys, "sources", "disable", "nosuch")
+    assert code == 2 and err == "policy-archive: error: unknown source: nosuch\n"
+
+
+def test_the_source_list_has_a_header_and_fits_120_columns(tmp_path, monkeypatch, capsys):
+    from unicodedata import east_asian_width
+
+    monkeypatch.setenv("POLICY_ARCHIVE_SOURCES", str(tmp_path / "none.toml"))
+    code, out, _ = _main(capsys, "sources", "--db", f"sqlite:///{tmp_path / 'a.db'}")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["id", "kind", "schedule", "health", "last", "run", "new", "notice", "name"]
+    assert len(lines) == len(read_registry(BUILTIN_REGISTRY)) + 1
+    width = max(sum(2 if east_asian_width(c) in "WF" else 1 for c in line) for line in lines)
+    assert width <= 120

@@ -80,3 +80,33 @@ def test_the_crawl_process_leaves_extraction_to_its_workers():
     loaded = _loaded_heavy("import crawler.components.pipelines, crawler.run.crawl_process")
     assert "scrapy" in loaded and "sqlalchemy" in loaded
     assert not {"trafilatura", "datasketch", "scipy"} & set(loaded)
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory):
+    from storage.api import open_archive
+
+    path = tmp_path_factory.mktemp("archive") / "a.db"
+    open_archive(f"sqlite:///{path}").dispose()  # made and brought to the newest schema
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize("argv", [["search", "养老"], ["stats"], ["runs"], ["sources"]])
+def test_a_read_of_an_up_to_date_archive_imports_no_migration_machinery(small_archive, argv):
+    code = (
+        "import contextlib, io, sys, crawler.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert crawler.cli.main({[*argv, '--db', small_archive]!r}) == 0\n"
+        "print(' '.join(m for m in ('alembic', 'numpy', 'storage.ingest') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == []
+
+
+def test_the_schema_head_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from storage import db
+
+    assert ScriptDirectory.from_config(db._alembic_config()).get_heads() == [db.SCHEMA_HEAD]

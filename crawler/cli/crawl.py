@@ -8,6 +8,9 @@ from typing import Any
 from crawler.cli import output
 from crawler.cli.common import PROG, CliError, common
 
+# The demo's fictional notices never go into the real archive unless --db asks for it.
+DEMO_DB = "data/demo.db"
+
 
 def register(sub: Any) -> None:
     reads = common(json_flag=True)
@@ -20,7 +23,8 @@ def register(sub: Any) -> None:
     _distributed_options(p)
     p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("demo", parents=[reads], help="crawl the bundled sample sites on 127.0.0.1")
+    p = sub.add_parser("demo", parents=[reads],
+                       help=f"crawl the bundled sample sites on 127.0.0.1 (into {DEMO_DB} unless --db says otherwise)")
     p.add_argument("--full", action="store_true", help="as for crawl")
     p.add_argument("--state", choices=("initial", "later"), default="initial",
                    help="the sites as first built, or as they look some days on (revised, new notices)")
@@ -46,7 +50,7 @@ def _distributed_options(p: Any) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.run.crawl_process import CrawlOptions
+    from crawler.run.crawl_process import CrawlOptions, registry_settings
     from spiders.registry import load_registry
 
     registry = load_registry(args.registry)
@@ -60,7 +64,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         if not chosen:
             raise CliError("no enabled source in the registry")
     options = CrawlOptions(db_url=args.db, registry_path=args.registry, timeout=args.timeout,
-                           settings={"POLICY_FULL_WALK": args.full}, distributed=_distributed(args))
+                           settings={"POLICY_FULL_WALK": args.full, **registry_settings(args.registry)},
+                           distributed=_distributed(args))
     return _crawl(args, chosen, options)
 
 
@@ -104,8 +109,11 @@ def _emit_with_health(args: argparse.Namespace, summary: Any, source_ids: list[s
     data = {**summary.to_dict(), "unhealthy_sources": [h.to_dict() for h in unwell]}
     output.emit(args, data, output.crawl_text)
     if not args.json:
+        # a run that failed is in the table already, with its errors: said once, not twice
+        failed = {r["source"] for r in data["sources"] if r["status"] == "failed"}
         for h in unwell:
-            print(output.terminal_safe(f"source {h.source_id} is {h.state}: {h.reason}"), file=sys.stderr)
+            if h.source_id not in failed:
+                print(output.terminal_safe(f"source {h.source_id} is {h.state}: {h.reason}"), file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -115,6 +123,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     registry_path = sample_registry_path()
     sources = [s for s in load_registry(registry_path).values() if s.enabled]
+    if args.db is None:
+        args.db = f"sqlite:///{DEMO_DB}"
+        if not args.json:
+            print(f"archiving into {DEMO_DB}, apart from your archive: read it with --db sqlite:///{DEMO_DB}", file=sys.stderr)
     # Any free port: the archive records the sites' stable origin, whatever port this is.
     with SampleServer(sample_root(), state=args.state).start() as server:
         if not args.json:

@@ -236,17 +236,6 @@ def run_text(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def sources_text(rows: list[dict[str, Any]]) -> str:
-    cells = []
-    for r in rows:
-        last = f"last run {r['last_run_status']} {r['last_run_started_at'][:16]}" if r.get("last_run_status") else "never run"
-        good = f"good {r['last_good_run_at'][:16]}" if r.get("last_good_run_at") else "good -"
-        new = f"new {r['last_new_notice_at'][:16]}" if r.get("last_new_notice_at") else "new -"
-        cells.append((r["id"], r["kind"], r["family"], r["schedule"], r.get("health", "-"), last, good, new,
-                      r["name"] + ("" if r["enabled"] else "  (disabled)")))
-    return "\n".join(table(cells))
-
-
 def _titled(title: str, rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> list[str]:
     return [title, *table(rows, header, indent="  "), ""]
 

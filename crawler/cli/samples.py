@@ -23,7 +23,8 @@ def register(sub: Any) -> None:
     s.add_argument("--state", metavar="STATE", help="the sites as they look later (e.g. 'later')")
     s.set_defaults(func=cmd_serve)
 
-    r = samples.add_parser("registry", help="print a source registry (TOML) for a running sample server")
+    r = samples.add_parser("registry", help="print a source registry (TOML) for a running sample server: its "
+                           "URLs are the sites' own origin, mapped to the server, as in demo")
     r.add_argument("--base", required=True, metavar="URL", help="the base URL `samples serve` printed")
     r.add_argument("--faults", action="store_true", help="include the fault site's entry")
     r.set_defaults(func=cmd_registry)
@@ -55,9 +56,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
+    import tomli_w
+
     from crawler.components.loopback import is_loopback_url
     from crawler.samples.faults import FAULT_SOURCE
-    from crawler.samples.server import sample_registry_path
+    from crawler.samples.server import SAMPLE_ORIGIN, sample_registry_path
+    from spiders.registry import HOSTS_KEY
 
     base = args.base.rstrip("/")
     if not base.startswith(("http://", "https://")) or not is_loopback_url(base):
@@ -65,5 +69,9 @@ def cmd_registry(args: argparse.Namespace) -> int:
     text = sample_registry_path().read_text(encoding="utf-8")
     if args.faults:
         text += FAULT_SOURCE
-    print(text.replace("{base}", base), end="")
+    # The archive records the sites' own origin, as demo does, and the crawl is sent to this
+    # server: a URL's identity does not depend on the port, and demo and a crawl of the
+    # served sites archive the same URLs instead of each its own copy.
+    hosts = tomli_w.dumps({HOSTS_KEY: {SAMPLE_ORIGIN: base}})
+    print(text.replace("{base}", SAMPLE_ORIGIN) + "\n# where the crawl fetches them\n" + hosts, end="")
     return 0

@@ -1,5 +1,5 @@
-"""Commands about the source registry: ``sources [list|test|add|check|coverage]``; plain
-``sources`` lists."""
+"""Commands about the source registry: ``sources [list|test|add|remove|disable|enable|check|coverage]``;
+plain ``sources`` lists."""
 from __future__ import annotations
 
 import argparse
@@ -18,12 +18,14 @@ def register(sub: Any) -> None:
     p = sub.add_parser("sources", parents=[common(json_flag=True)], help="the sources in the registry")
     p.add_argument("--registry", metavar="PATH")
     p.set_defaults(func=cmd_sources, read_only=True)
-    actions = p.add_subparsers(dest="sources_action", parser_class=Parser, metavar="{list,test,add,check,coverage}")
+    actions = p.add_subparsers(dest="sources_action", parser_class=Parser,
+                               metavar="{list,test,add,remove,disable,enable,check,coverage}")
     ls = actions.add_parser("list", parents=[common(json_flag=True)], help="list the sources (the default)")
     ls.add_argument("--registry", metavar="PATH")
     ls.set_defaults(func=cmd_sources, read_only=True)
     register_test(actions)
     register_add(actions)
+    register_edits(actions)
     register_check(actions)
     coverage.register(actions)
 
@@ -57,8 +59,21 @@ def cmd_sources(args: argparse.Namespace) -> int:
             "last_good_run_at": h.get("last_good_at"),
             "last_new_notice_at": h.get("last_new_notice_at"),
         })
-    output.emit(args, rows, output.sources_text)
+    output.emit(args, rows, _list_text)
     return 0
+
+
+NAME_COLUMNS = 28  # terminal columns of the name: a row fits 120 columns with a long id
+
+
+def _list_text(rows: list[dict[str, Any]]) -> str:
+    cells = []
+    for r in rows:
+        last = f"{r['last_run_status']} {r['last_run_started_at'][:10]}" if r.get("last_run_status") else "never"
+        cells.append((r["id"], r["kind"], r["schedule"], r["health"] if r["enabled"] else "disabled", last,
+                      (r.get("last_new_notice_at") or "-")[:10], r["name"]))
+    header = ("id", "kind", "schedule", "health", "last run", "new notice", "name")
+    return "\n".join(output.table(cells, header, widest={6: NAME_COLUMNS}))
 
 
 # ---- sources test ID: the source's spider on its fixture, offline (a check, on loopback) ----
@@ -168,7 +183,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
                  "zero-config discovery (notice links and next page)",
     }
     path = args.registry_file or user_registry_path()
-    add_user_source(table, path)
+    add_user_source(table, path)  # refuses a taken id and a schedule the scheduler cannot run
     output.emit(args, {**table, "registry": str(path)}, _added_text)
     return 0
 
@@ -181,6 +196,31 @@ def _added_text(r: dict[str, Any]) -> str:
             lines.append(f"  {key:<10} {value}")
     lines.append("  try it:    policy-archive sources check " + r["id"])
     return "\n".join(lines)
+
+
+# ---- sources remove|disable|enable ID -------------------------------------------------------
+def register_edits(actions: Any) -> None:
+    helps = {"remove": "take a source of your own out of the user registry",
+             "disable": "stop crawling a source (a built-in one by an override in the user registry)",
+             "enable": "crawl a disabled source again"}
+    for action, text in helps.items():
+        p = actions.add_parser(action, parents=[common(json_flag=True)], help=text)
+        p.add_argument("source_id", metavar="ID")
+        p.add_argument("--registry-file", metavar="PATH",
+                       help="user registry (default: $POLICY_ARCHIVE_SOURCES or ./data/sources.toml)")
+        p.set_defaults(func=cmd_sources_edit)
+
+
+def cmd_sources_edit(args: argparse.Namespace) -> int:
+    from spiders.registry import remove_user_source, set_enabled
+
+    if args.sources_action == "remove":
+        done = remove_user_source(args.source_id, args.registry_file)
+    else:
+        done = set_enabled(args.source_id, args.sources_action == "enable", args.registry_file)
+    output.emit(args, {"source": args.source_id, "action": args.sources_action, "done": done},
+                lambda r: r["done"])
+    return 0
 
 
 # ---- sources check [ID ...] ------------------------------------------------------------------

@@ -118,11 +118,19 @@ class RunRecorder:
         role = response.meta.get("role") if response is not None else None
         self.write(self.ctx.record_failure, source_id, "parse", f"{url or '?'}: {failure.value}", url=url, role=role)
 
-    def listing_walked(self, source_id: str, listing: str, page_no: int, next_url: str | None) -> None:
+    def listing_walked(self, source_id: str, listing: str, page_no: int, next_url: str | None,
+                       limited: bool = False) -> None:
         ctx = self.ctx
         if ctx.archive is not None:
             self.lane.submit(frontier.record_progress, ctx.archive, source_id, listing, page_no, next_url,
                              ctx.run_for(source_id))
+        run_id = ctx.run_for(source_id)
+        if limited and ctx.archive is not None and run_id is not None:
+            # An endless pager (a trap) and a listing deeper than max_pages look alike:
+            # either way the run says where it stopped, not just that it ended.
+            self.lane.submit(crawl_runs.add_note, ctx.archive, run_id,
+                             f"listing {listing} stopped at max_pages ({page_no + 1} pages) with a next page "
+                             "still offered: a pagination trap, or raise the source's max_pages")
         if next_url is None:
             ctx.walks_ended.setdefault(source_id, set()).add(listing)
 

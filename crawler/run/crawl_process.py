@@ -84,6 +84,15 @@ def loopback_only(sources: list[Source]) -> bool:
     return bool(urls) and all(is_loopback_url(u) for u in urls)
 
 
+def registry_settings(registry_path: str | os.PathLike | None) -> dict[str, Any]:
+    """Crawl settings a registry file asks for: its ``[hosts]`` (the sample sites' registry
+    sends their origin to the server that serves them, with the loopback defaults)."""
+    from spiders.registry import registry_hosts
+
+    hosts = registry_hosts(registry_path)
+    return {**LOOPBACK_SETTINGS, "POLICY_HOST_MAP": hosts} if hosts else {}
+
+
 @dataclass
 class CrawlOptions:
     """How a crawl runs: what the CLI, the scheduler and the tests choose between."""

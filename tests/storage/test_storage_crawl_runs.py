@@ -174,3 +174,23 @@ def test_a_run_with_failures_is_partial_and_lists_them(archive):
     skipped = start_run(archive, "gov-a", "cli")
     record_failure(archive, skipped, "robots", "forbidden", url="http://a.test/")
     assert finish_run(archive, skipped, "ok", settle=True).status == "ok"
+
+
+def test_a_run_whose_process_is_gone_reads_as_interrupted_everywhere(archive):
+    import subprocess
+
+    from sqlalchemy import select
+
+    from storage.models import CrawlRun
+
+    sync_sources(archive, [_source("gov-a"), _source("gov-b")])
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = start_run(archive, "gov-a", "cli", pid=gone.pid)
+    mine = start_run(archive, "gov-b", "cli")
+    assert get_run(archive, stale).status == "interrupted"
+    assert {r.id: r.status for r in list_runs(archive)} == {stale: "interrupted", mine: "running"}
+    assert {s.id: s.last_run_status for s in list_sources(archive)} == {"gov-a": "interrupted", "gov-b": "running"}
+    # a read writes nothing: the row stays for the next crawl (or scheduler) to close
+    with archive.session() as session:
+        assert session.scalar(select(CrawlRun.status).where(CrawlRun.id == stale)) == "running"

@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from storage.api import get_document, get_run, ingest, start_run, sync_sources
+from storage.history import document_history
 from storage.ingest import record_offtopic
 from storage.models import Capture
 from storage.known_pages import known_pages, mark_unchanged
@@ -48,6 +49,11 @@ def test_unchanged_recheck_moves_last_seen_and_counts(archive):
     doc = get_document(archive, result.document_id)
     assert doc.last_seen == later(48) and doc.first_seen == T0
     assert doc.versions[0].last_seen == later(48)
+    # the URL was seen too: its last seen moves, its first seen and its fetches do not
+    (url,) = doc.urls
+    assert (url["first_seen"], url["last_seen"], url["fetches"]) == (T0, later(48), 1)
+    (carrier,) = document_history(archive, result.document_id)["versions"][0]["carried_by"]
+    assert carrier["last_seen"] == later(48)
     r = get_run(archive, run)
     assert (r.pages, r.unchanged, r.offtopic) == (2, 1, 1)
     with archive.session() as s:  # a 304 is no new capture
