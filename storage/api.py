@@ -29,8 +29,8 @@ from storage.crawl_runs import (
     start_run,
     sync_sources,
 )
-from storage.db import Archive, ArchiveError, open_archive
-from storage.exports import atom_feed, document_ids, export_rows, new, write_export
+from storage.db import Archive, ArchiveError, NoArchive, open_archive
+from storage.exports import atom_feed, document_ids, export_rows, feed_id, new, write_export
 from storage.health import source_health
 from storage.history import NoSuchVersion, document_diff, document_history
 from storage.ingest import IngestResult, ingest
@@ -53,9 +53,9 @@ from storage.search_query import QueryError
 
 __all__ = [
     "TOPICS", "Archive", "ArchiveError", "CaptureInfo", "CapturedPart", "CitationInfo", "DocumentDetail",
-    "DocumentSummary", "Filters", "IngestResult", "NoSuchVersion", "PageRecord", "QueryError", "RunSummary",
+    "DocumentSummary", "Filters", "IngestResult", "NoArchive", "NoSuchVersion", "PageRecord", "QueryError", "RunSummary",
     "SearchHit", "SearchResult", "SourceInfo", "VersionInfo", "archive_stats", "atom_feed", "capture_body",
-    "count", "document_diff", "document_history", "document_ids", "export_rows", "finish_run", "get_document",
+    "count", "document_diff", "document_history", "document_ids", "export_rows", "feed_id", "finish_run", "get_document",
     "get_run", "ingest", "list_runs", "list_sources", "new", "open_archive", "parse_date", "parse_since",
     "record_error", "reindex", "search", "source_health", "start_run", "sync_sources", "write_export",
 ]

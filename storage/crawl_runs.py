@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from crawler.vocab.failures import SKIP_KINDS
 from storage.db import Archive, ArchiveError
-from storage.models import RUN_COUNTERS, RUN_STATUSES, RUN_TRIGGERS, CrawlRun, RunFailure, Source, utcnow
+from storage.models import RUN_COUNTERS, RUN_STATUSES, RUN_TRIGGERS, CrawlRun, RunFailure, Source, is_row_id, utcnow
 from storage.upsert import insert_for
 
 if TYPE_CHECKING:
@@ -317,17 +317,23 @@ def finish_run(archive: Archive, run_id: int, status: str, settle: bool = False)
 
 
 def get_run(archive: Archive, run_id: int) -> RunSummary | None:
+    if not is_row_id(run_id):
+        return None
     with archive.session() as session:
         run = session.get(CrawlRun, run_id)
         return RunSummary.from_row(run, run_failures(session, run_id)) if run else None
 
 
 def list_runs(archive: Archive, source_id: str | None = None, limit: int = 20) -> list[RunSummary]:
-    """The newest runs first, of one source or of all."""
+    """The newest runs first, of one source or of all (ArchiveError: a source it never had)."""
+    if limit < 1:
+        raise ValueError(f"a limit of runs is 1 or more, not {limit}")
     stmt = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
     if source_id is not None:
         stmt = stmt.where(CrawlRun.source_id == source_id)
     with archive.session() as session:
+        if source_id is not None and session.get(Source, source_id) is None:
+            raise ArchiveError(f"unknown source {source_id!r}: the archive has no runs of it")
         return [RunSummary.from_row(run, run_failures(session, run.id)) for run in session.scalars(stmt)]
 
 
