@@ -65,7 +65,8 @@ class VersionAction(argparse.Action):
                          help="print the version and exit", **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
-        parser.exit(0, f"{PROG} {package_version()}\n")
+        print(f"{PROG} {package_version()}")  # on stdout, like argparse's own --version
+        parser.exit(0)
 
 
 def package_version() -> str:
