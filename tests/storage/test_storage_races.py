@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import event, func, select
@@ -19,7 +20,9 @@ from spiders.registry import Source
 from storage.api import open_archive, sync_sources
 from storage.blobs import store
 from storage.frontier import listing_walks, record_complete, record_progress
-from storage.models import Blob
+from storage.models import Blob, Document, SearchEntry
+from storage.rows import insert_object
+from storage.search_index import IndexRow, write_rows
 from storage.crawl_runs import record_failure, start_run, get_run
 
 SRC = Source(id="gov_a", name="A", kind="gov", family="gov_portal", start_urls=("http://gov.example/",))
@@ -84,6 +87,31 @@ def test_one_body_stored_by_racing_pages_is_one_blob(pg_url):
     assert race(pg_url, "blob", keep) == []
     with open_archive(pg_url) as archive, archive.session() as session:
         assert session.scalar(select(func.count()).select_from(Blob)) == 1
+
+
+@pytest.mark.postgres
+def test_index_entries_of_unrelated_notices_written_at_once_get_distinct_numbers(pg_url):
+    """Two ingests of different notices each index their document: neither may have to
+    run its page again because both numbered their entry max(seq) + 1."""
+    with open_archive(pg_url) as archive, archive.transaction() as session:
+        ids = [insert_object(session, Document, **_document_values(i)).id for i in range(WRITERS)]
+
+    def index(archive, i: int) -> None:
+        with archive.transaction() as session:
+            write_rows(session, [IndexRow.build(ids[i], title=f"关于养老服务的通知（{i}）", doc_number=None,
+                                                body="养老服务", region=None, agency=None, tier=0, published=None,
+                                                version_id=None, tags="")])
+
+    assert race(pg_url, "search_entry", index) == []
+    with open_archive(pg_url) as archive, archive.session() as session:
+        seqs = list(session.scalars(select(SearchEntry.seq)))
+    assert len(set(seqs)) == len(seqs) == WRITERS
+
+
+def _document_values(i: int) -> dict:
+    columns = {c.key: None for c in Document.__table__.columns if c.key != "id"}
+    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    return {**columns, "title": f"通知{i}", "topics": [], "status": None, "first_seen": now, "last_seen": now}
 
 
 @pytest.mark.postgres
