@@ -9,3 +9,9 @@ listing_walked = object()
 # sent by a spider that read a listing page by discovery (no selectors, or they matched
 # nothing): source_id, url, reason, links
 listing_discovered = object()
+
+# sent by a spider for each page it reached from a source's home page while looking for
+# its listings (spiders/homepage.py): source_id, home, url, label (the link's words),
+# level (0: the home page itself, 1: linked from it, 2: from a 信息公开 page), notices (notice
+# links found on it; on the home page, the links followed)
+home_listing_found = object()

@@ -20,6 +20,7 @@ from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem, PageLinks
 from spiders.page_links import fetched_attachments, page_links
 from crawler.signals import fetch_failed, listing_discovered, listing_walked
+from spiders.homepage import HomeDiscovery
 from spiders.pages import numbered_page_url
 from spiders.registry import RegistryError, Source, load_registry, request_headers
 from crawler.items import CapturedPart
@@ -95,7 +96,7 @@ def links_in(selector: Any, join: Callable[[str], str], source: Source) -> list[
     return found
 
 
-class FamilySpider(scrapy.Spider):
+class FamilySpider(HomeDiscovery, scrapy.Spider):
     """Base of the family spiders.
 
     Arguments (``scrapy crawl <family> -a source=ID[,ID] -a registry=PATH -a base=URL``):
@@ -164,7 +165,7 @@ class FamilySpider(scrapy.Spider):
         self.logger.warning("%s: %s", source.id, message)
         self.crawler.signals.send_catch_log(
             signal=fetch_failed, source_id=source.id, role="listing", kind=NEEDS_BROWSER,
-            message=message, url=(source.start_urls or ("",))[0],
+            message=message, url=(source.start_urls or (source.home or "",))[0],
         )
 
     def source_meta(self, source: Source, meta: dict[str, Any]) -> dict[str, Any]:
@@ -176,6 +177,8 @@ class FamilySpider(scrapy.Spider):
     def start_source(self, source: Source) -> Iterable[scrapy.Request]:
         for url in source.start_urls:
             yield self.listing_request(source, url, page_no=0, listing=url)
+        if source.state == "discover":
+            yield self.home_request(source)
 
     def listing_request(self, source: Source, url: str, page_no: int, listing: str | None = None) -> scrapy.Request:
         # Listings change between runs by nature: never let a dupefilter swallow them.

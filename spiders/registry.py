@@ -13,6 +13,7 @@ built-in id replaces that entry: the way to fix a source a site redesign broke).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import tomli_w
 
+from crawler.vocab.regions import DISCOVER, NATIONAL, PROVINCES, PUBLISHER_KINDS, SOURCE_STATES
 from crawler.vocab.sources import SOURCE_KINDS as KINDS
 
 BUILTIN_REGISTRY = Path(__file__).with_name("sources.toml")
@@ -122,6 +124,14 @@ class Source:
     page_start: int = 1
     # gkmlpt: category names to follow (default: every leaf category of the site's tree)
     categories: tuple[str, ...] = ()
+    # How much we know (crawler/vocab/regions.py): ``evidence`` (a listing confirmed by public
+    # evidence), ``discover`` (only ``home`` is known: the crawl finds the listings from it),
+    # ``blocked`` (a plain client is refused).
+    state: str = "evidence"
+    home: str | None = None
+    # Whose notices, for the coverage grid: a province (or 全国) and a publisher kind.
+    province: str | None = None
+    publisher: str | None = None
 
     def with_base(self, base: str) -> "Source":
         """This source with ``{base}`` in its URLs replaced (sample sites on loopback)."""
@@ -134,6 +144,7 @@ class Source:
                 **self.__dict__,
                 "start_urls": tuple(sub(u) for u in self.start_urls),
                 "base_url": sub(self.base_url),
+                "home": sub(self.home),
                 "api": api,
             }
         )
@@ -171,9 +182,27 @@ def _source_from_table(table: dict[str, Any], origin: str) -> Source:
             raise RegistryError(f"{origin}: source {sid!r}: api method must be one of {', '.join(HTTP_METHODS)}")
     if values["family"] == "policy_api" and not values.get("api"):
         raise RegistryError(f"{origin}: source {sid!r}: family policy_api needs an [source.api] table")
-    if values["family"] != "policy_api" and not values["start_urls"]:
+    _check_coverage_keys(values, origin, sid)
+    if values["family"] != "policy_api" and not values["start_urls"] and values["state"] != DISCOVER:
         raise RegistryError(f"{origin}: source {sid!r} has no start_urls")
     return Source(**values)
+
+
+def _check_coverage_keys(values: dict[str, Any], origin: str, sid: str) -> None:
+    values.setdefault("state", "evidence")
+    if values["state"] not in SOURCE_STATES:
+        raise RegistryError(f"{origin}: source {sid!r}: state must be one of {', '.join(SOURCE_STATES)}")
+    if values.get("publisher") is not None and values["publisher"] not in PUBLISHER_KINDS:
+        raise RegistryError(f"{origin}: source {sid!r}: publisher must be one of {', '.join(PUBLISHER_KINDS)}")
+    province = values.get("province")
+    if province is not None and province != NATIONAL and province not in PROVINCES:
+        raise RegistryError(f"{origin}: source {sid!r}: province {province!r} is not one of the 31 provinces "
+                            f"(full name, e.g. 河南省) nor {NATIONAL}")
+    home = values.get("home")
+    if home is not None and not re.match(r"(https?://|\{base\})", str(home)):
+        raise RegistryError(f"{origin}: source {sid!r}: home must be an http(s) URL")
+    if values["state"] == DISCOVER and not home:
+        raise RegistryError(f"{origin}: source {sid!r}: state discover needs a home page (home = URL)")
 
 
 USER_REGISTRY_ENV = "POLICY_ARCHIVE_SOURCES"

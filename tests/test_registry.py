@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from spiders.registry import BUILTIN_REGISTRY, RegistryError, load_registry
@@ -28,11 +30,21 @@ def test_builtin_registry_loads_and_every_source_has_a_spider():
         ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="policy_api"\n', "needs an .source.api. table"),
         ('[[source]]\nname="A"\nkind="gov"\nfamily="gov_portal"\nstart_urls=["x"]\n', "lacks 'id'"),
         ("[[source]\n", "not valid TOML"),
+        ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="generic"\nstart_urls=["x"]\nstate="guessed"\n', "state must be"),
+        ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="generic"\nstate="discover"\n', "state discover needs a home"),
     ],
 )
 def test_bad_registries_say_what_is_wrong(tmp_path, text, message):
     with pytest.raises(RegistryError, match=message):
         load_registry(write(tmp_path, text))
+
+
+def test_a_source_known_by_its_home_page_needs_no_listing(tmp_path):
+    text = ('[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="generic"\nstate="discover"\n'
+            'home="{base}/a/"\nprovince="河南省"\npublisher="wjw"\n')
+    source = load_registry(write(tmp_path, text))["a"].with_base("http://127.0.0.1:9")
+    assert (source.state, source.home, source.start_urls) == ("discover", "http://127.0.0.1:9/a/", ())
+    assert (source.province, source.publisher) == ("河南省", "wjw")
 
 
 def test_duplicate_ids_are_refused(tmp_path):
@@ -66,7 +78,8 @@ def test_builtin_registry_covers_the_publishers():
 
     sources = load_registry(BUILTIN_REGISTRY)
     assert len(sources) >= 30
-    hosts = {urlsplit(s.start_urls[0] if s.start_urls else s.api.page_url).netloc for s in sources.values()}
+    hosts = {urlsplit(s.start_urls[0] if s.start_urls else s.api.page_url if s.api else s.home).netloc
+             for s in sources.values()}
     for host in ("www.gov.cn", "sousuo.www.gov.cn", "www.nhc.gov.cn", "www.mca.gov.cn", "www.nhsa.gov.cn",
                  "www.natcm.gov.cn", "www.cncaprc.gov.cn"):
         assert host in hosts, host
@@ -80,6 +93,12 @@ def test_builtin_registry_covers_the_publishers():
     assert sources["shui5_difang"].title_filter
 
 
+# A citation: a repository's file (owner/repo:path or owner/repo path; HC is
+# hulelan/china-governance, named once at the registry's top), a page's address, or a file of
+# the code index that returned it without its repository (its id opens it again).
+CITATION = re.compile(r"[\w.-]+/[\w.-]+[: ][\w./-]+\.\w+|HC [\w./-]+\.\w+|https?://\S+ \(\d{4}|code-index file \d+")
+
+
 def test_every_builtin_source_cites_its_evidence_and_has_a_cron():
     from apscheduler.triggers.cron import CronTrigger
 
@@ -87,7 +106,7 @@ def test_every_builtin_source_cites_its_evidence_and_has_a_cron():
     starts = [s.schedule for s in sources]
     for s in sources:
         assert s.notes and len(s.notes) > 80, s.id
-        assert any(mark in s.notes for mark in ("HC ", "RSSHub", "crawler", "scraper", "spiders")), s.id
+        assert any(mark in s.notes for mark in ("HC ", "RSSHub", "crawler", "scraper", "spiders")) or CITATION.search(s.notes), s.id
         assert s.topics, s.id
         CronTrigger.from_crontab(s.schedule)
     # staggered: no two sources start at the same minute
@@ -147,3 +166,45 @@ def test_added_sources_read_back_as_written(tmp_path):
     assert text.startswith("# my notes, kept\n")
     assert tomllib.loads(text)["source"] == [{k: v for k, v in t.items() if v is not None} for t in tables]
     assert set(load_registry(path)) == {"mine_0", "mine_1"}
+
+
+# ---- issue 20: every publisher, each marked with how much we know ---------------------------
+
+ENTRY = '[[source]]\nid="a"\nname="A"\nkind="gov"\nfamily="gov_portal"\nstart_urls=["x"]\n'
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ('state = "maybe"\n', "'a': state must be one of evidence, discover, blocked"),
+        ('publisher = "police"\n', "'a': publisher must be one of wjw, mz, hsa, tcm, cdc, national, aggregator"),
+        ('province = "河南"\n', "'a': province '河南' is not one of the 31 provinces"),
+        ('state = "discover"\n', "'a': state discover needs a home page"),
+        ('home = "wjw.henan.gov.cn"\n', "'a': home must be an http"),
+    ],
+)
+def test_bad_coverage_keys_name_the_entry(tmp_path, extra, message):
+    with pytest.raises(RegistryError, match=re.escape(message)):
+        load_registry(write(tmp_path, ENTRY + extra))
+
+
+def test_a_discover_source_needs_only_its_home_page(tmp_path):
+    text = ('[[source]]\nid="d"\nname="D"\nkind="gov"\nfamily="generic"\nstate="discover"\n'
+            'home="https://wjw.henan.gov.cn/"\nprovince="河南省"\npublisher="wjw"\n')
+    source = load_registry(write(tmp_path, text))["d"]
+    assert (source.state, source.home, source.province, source.publisher, source.start_urls) == (
+        "discover", "https://wjw.henan.gov.cn/", "河南省", "wjw", ())
+    assert load_registry(write(tmp_path, ENTRY))["a"].state == "evidence"
+
+
+def test_every_evidence_source_cites_a_repository_path_or_page_and_every_publisher_is_placed():
+    sources = load_registry(BUILTIN_REGISTRY).values()
+    assert len(sources) >= 110
+    for s in sources:
+        if s.state == "evidence":
+            assert CITATION.search(s.notes or ""), s.id
+            assert s.start_urls or s.api, s.id
+        if s.state == "discover":
+            assert s.home and not s.start_urls, s.id
+        assert s.province, s.id
+    assert sum(s.kind == "aggregator" for s in sources) >= 6

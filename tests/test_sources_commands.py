@@ -106,3 +106,54 @@ def test_plain_sources_still_lists(tmp_path):
     again = cli("sources", "list", "--json", "--db", f"sqlite:///{tmp_path / 'a.db'}", cwd=tmp_path,
                 env={"POLICY_ARCHIVE_SOURCES": str(tmp_path / "none.toml")})
     assert json.loads(again.stdout) == listed
+
+
+# ---- sources coverage: provinces × publishers (issue 20) ------------------------------------
+
+def test_coverage_has_every_province_with_a_health_civil_affairs_and_insurance_publisher(tmp_path):
+    env = {"POLICY_ARCHIVE_SOURCES": str(tmp_path / "none.toml")}
+    listed = json.loads(cli("sources", "--json", cwd=tmp_path, env=env).stdout)
+    assert len(listed) >= 110
+    proc = cli("sources", "coverage", "--json", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    grid = json.loads(proc.stdout)
+    from crawler.vocab.regions import PROVINCES
+
+    rows = {r["province"]: r["cells"] for r in grid["rows"]}
+    assert [r["province"] for r in grid["rows"]] == ["全国", *PROVINCES]  # the national row on top
+    for province in PROVINCES:
+        for kind in ("wjw", "mz", "hsa"):
+            assert rows[province][kind] and rows[province][kind]["state"] in ("evidence", "discover", "blocked"), (
+                province, kind)
+    evidence = sum(c is not None and c["state"] == "evidence" for cells in rows.values() for c in cells.values())
+    assert evidence >= 45 and evidence == grid["counts"]["evidence"]
+    # a city's publisher is not its province's: 深圳卫健委 is outside, 广东省卫健委 is the cell
+    assert rows["广东省"]["wjw"]["sources"] == ["gd_wsjkw"] and "sz_wjw" in grid["outside"]
+    assert all(c is None or c["health"] is None for cells in rows.values() for c in cells.values())  # no archive
+    text = cli("sources", "coverage", cwd=tmp_path, env=env).stdout.splitlines()
+    assert text[1].split()[0] == "全国" and len(text) == 1 + 32 + 1
+
+
+def test_coverage_shows_a_crawled_cell_s_health_and_last_new_notice(tmp_path):
+    from crawler.cli.coverage import coverage_grid, coverage_text
+    from spiders.registry import Source
+    from storage.api import open_archive, source_health
+    from storage import crawl_runs
+
+    a = Source(id="ha_wjw_x", name="河南省卫生健康委员会", kind="gov", family="gov_portal", start_urls=("http://x/",),
+               region="河南省", province="河南省", publisher="wjw")
+    b = Source(id="ha_mz_x", name="河南省民政厅", kind="gov", family="generic", state="discover", home="http://y/",
+               region="河南省", province="河南省", publisher="mz")
+    archive = open_archive(f"sqlite:///{tmp_path / 'a.db'}")
+    crawl_runs.sync_sources(archive, [a, b])
+    crawl_runs.finish_run(archive, crawl_runs.start_run(archive, a.id, "cli"), "failed")
+    health = {sid: h.to_dict() for sid, h in source_health(archive, [a.id, b.id]).items()}
+    archive.dispose()
+    grid = coverage_grid([a, b], health)
+    henan = next(r["cells"] for r in grid["rows"] if r["province"] == "河南省")
+    assert henan["wjw"]["health"] == health[a.id]["state"] == "failing"
+    assert henan["mz"] == {"state": "discover", "source": "ha_mz_x", "sources": ["ha_mz_x"], "health": "never",
+                           "last_new_notice_at": None}
+    assert henan["hsa"] is None and grid["counts"] == {"evidence": 1, "discover": 1, "blocked": 0, "empty": 126}
+    line = next(line for line in coverage_text(grid).splitlines() if line.startswith("河南省"))
+    assert line.split()[1:] == ["evidence", "failing", "-", "discover"]

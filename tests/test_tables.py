@@ -90,3 +90,32 @@ def test_plain_even_when_the_environment_asks_for_colour(monkeypatch):
     monkeypatch.setenv("TTY_COMPATIBLE", "1")
     lines = output.table([(1, "养老")], ("id", "title"), right=(0,))
     assert lines == ["id  title", " 1  养老"]
+
+
+def test_a_joint_announcement_number_is_cut_and_the_titles_stay_aligned():
+    joint = "财政部税务总局发展改革委民政部商务部卫生健康委公告2019年第76号"  # 36 characters
+    hits = [{"id": 1, "published_date": "2019-06-28", "doc_number": joint, "title": "关于养老、托育、家政等社区家庭服务业税费优惠政策的公告"},
+            {"id": 2, "published_date": "2019-04-16", "doc_number": SHORT, "title": "国务院关于推进养老服务发展的意见"}]
+    text = output.search_text({"total": 2, "hits": hits, "page": 1, "limit": 20, "pages": 1})
+    rows = text.splitlines()[1:]
+    assert joint not in text and "…" in rows[0]
+    columns = [starts(line, [h["title"]])[0] for line, h in zip(rows, hits)]
+    assert len(set(columns)) == 1, text
+    assert columns[0] <= len("1  2019-06-28  ") + output.DOC_NUMBER_WIDTH + 2, text
+
+
+def test_coverage_columns_align_after_province_names_of_any_length():
+    from crawler.cli.coverage import coverage_grid, coverage_text
+    from spiders.registry import Source
+
+    def src(sid, province, kind, state="evidence"):
+        return Source(id=sid, name=sid, kind="gov", family="generic", start_urls=("http://x/",), state=state,
+                      home="http://x/", region=province, province=province, publisher=kind)
+
+    grid = coverage_grid([src("a", "新疆维吾尔自治区", "mz"), src("b", "北京市", "mz", "discover"), src("c", "全国", "mz")], {})
+    lines = coverage_text(grid).splitlines()
+    header = starts(lines[0], ["民政"])[0]
+    rows = {line.split()[0]: line for line in lines[1:-1]}
+    assert starts(rows["新疆维吾尔自治区"], ["新疆维吾尔自治区", "evidence"])[1] == header
+    assert starts(rows["北京市"], ["北京市", "discover"])[1] == header
+    assert starts(rows["全国"], ["全国", "evidence"])[1] == header

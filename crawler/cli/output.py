@@ -55,8 +55,12 @@ def extraction_dict(ex: Extraction) -> dict[str, Any]:
     }
 
 
+# 文号 longer than this (joint announcements name every issuer) are cut in tables; --json has them whole
+DOC_NUMBER_WIDTH = 30
+
+
 def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, *,
-          right: Collection[int] = (), indent: str = "") -> list[str]:
+          right: Collection[int] = (), indent: str = "", widest: dict[int, int] | None = None) -> list[str]:
     """Rows laid out in columns, one line each, the header's first when there is one.
 
     Every command's table goes through here, so that a column is as wide as its widest cell
@@ -64,7 +68,9 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, *,
     the next column starts at the same place on every row. Plain text, pipes included:
     no borders, no colours, two spaces between columns, no trailing spaces. Cells are made
     terminal-safe; None shows as "-"; ``right`` holds the indexes of right-aligned columns.
-    Callers put their own lines between the rows (a snippet, a row's errors).
+    Callers put their own lines between the rows (a snippet, a row's errors). ``widest``
+    caps a column (index → terminal columns): a longer cell ends in "…", so one joint
+    announcement number of six issuers does not push every title off the screen.
     """
     if not rows and header is None:
         return []
@@ -77,7 +83,8 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, *,
                  padding=(0, 1), header_style=None)
     for i, name in enumerate(header if header is not None else rows[0]):
         grid.add_column(Text(name) if header is not None else None,
-                        justify="right" if i in right else "left", no_wrap=True)
+                        justify="right" if i in right else "left", no_wrap=True,
+                        max_width=(widest or {}).get(i), overflow="ellipsis")
     for row in rows:
         # Text, not str: rich would read [brackets] in a title as markup and :name: as emoji
         grid.add_row(*(Text(terminal_safe(str(c if c is not None else "-"))) for c in row))
@@ -138,7 +145,7 @@ def search_text(result: dict[str, Any], bold: bool = False) -> str:
     rows = [(h["id"], h.get("published_date") or h.get("signed_date") or "", h.get("doc_number") or "",
              h.get("title") or "(untitled)") for h in hits]
     under_date = " " * (max(len(str(h["id"])) for h in hits) + 2)  # the id column and its gap
-    for h, line in zip(hits, table(rows, right=(0,))):
+    for h, line in zip(hits, table(rows, right=(0,), widest={2: DOC_NUMBER_WIDTH})):
         lines.append(line)
         if h.get("snippet_text"):
             lines.append(under_date + _marked(h["snippet_text"], h.get("marks") or [], bold))
@@ -148,7 +155,8 @@ def search_text(result: dict[str, Any], bold: bool = False) -> str:
 def new_text(d: dict[str, Any]) -> str:
     rows = [(r["id"], str(r["first_seen"])[:16], r.get("doc_number") or "", r.get("title") or "(untitled)")
             for r in d["documents"]]
-    return "\n".join([f"{plural(d['count'], 'notice')} arrived since {d['since'][:19]}", *table(rows, right=(0,))])
+    heading = f"{plural(d['count'], 'notice')} arrived since {d['since'][:19]}"
+    return "\n".join([heading, *table(rows, right=(0,), widest={2: DOC_NUMBER_WIDTH})])
 
 
 def document_text(d: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Commands about the source registry: ``sources [list|test|add|check]``; plain
+"""Commands about the source registry: ``sources [list|test|add|check|coverage]``; plain
 ``sources`` lists."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.cli import output
+from crawler.cli import coverage, output
 from crawler.cli.common import PROG, CliError, Parser, common, open_db
 
 
@@ -18,13 +18,14 @@ def register(sub: Any) -> None:
     p = sub.add_parser("sources", parents=[common(json_flag=True)], help="the sources in the registry")
     p.add_argument("--registry", metavar="PATH")
     p.set_defaults(func=cmd_sources, read_only=True)
-    actions = p.add_subparsers(dest="sources_action", parser_class=Parser, metavar="{list,test,add,check}")
+    actions = p.add_subparsers(dest="sources_action", parser_class=Parser, metavar="{list,test,add,check,coverage}")
     ls = actions.add_parser("list", parents=[common(json_flag=True)], help="list the sources (the default)")
     ls.add_argument("--registry", metavar="PATH")
     ls.set_defaults(func=cmd_sources, read_only=True)
     register_test(actions)
     register_add(actions)
     register_check(actions)
+    coverage.register(actions)
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -82,7 +83,7 @@ def cmd_sources_test(args: argparse.Namespace) -> int:
     hosts = set(fixture_hosts())
     for sid in args.ids:
         source = registry[sid]
-        first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else "")
+        first = source.start_urls[0] if source.start_urls else (source.api.page_url if source.api else source.home or "")
         if _host(first) not in hosts:
             raise CliError(f"source {sid} has no fixture (only the built-in sources have one)")
     try:

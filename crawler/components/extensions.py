@@ -14,10 +14,22 @@ from typing import Any
 from scrapy import signals
 
 from crawler.run.crawl_state import open_missing_runs, run_context
-from crawler.signals import fetch_failed, listing_discovered, listing_walked
+from crawler.signals import fetch_failed, home_listing_found, listing_discovered, listing_walked
 from crawler.components.write_lane import WriteLane
 from storage import crawl_runs, frontier
 from storage.known_pages import known_pages
+
+
+def home_note(home: str, pages: list[tuple[str, str, int, int]]) -> str:
+    """Which listings a crawl chose from a source's home page: the pages it reached that
+    hold notices (the home page itself, level 0, tells how many links it followed)."""
+    followed = sum(n for _, _, level, n in pages if level == 0)
+    reached = [(label, url, n) for label, url, level, n in pages if level > 0]
+    chosen = [f"{label} {url} ({n} notices)" for label, url, n in reached if n]
+    empty = len(reached) - len(chosen)
+    return (f"home page discovery from {home}: {followed} links followed; listings chosen: "
+            + (", ".join(chosen) if chosen else "none")
+            + (f"; {empty} linked pages without notices" if empty else ""))
 
 
 class RunRecorder:
@@ -25,6 +37,8 @@ class RunRecorder:
         self.crawler = crawler
         # {source_id: {reason: [listing pages, links]}}: listings read by discovery
         self.discovered: dict[str, dict[str, list[int]]] = {}
+        # {source_id: (home, [(label, url, level, notices)])}: pages reached from a home page
+        self.from_home: dict[str, tuple[str, list[tuple[str, str, int, int]]]] = {}
         # what happens during the crawl is written from here, not on the reactor thread
         self.lane = WriteLane()
         self.closes_runs = crawler.settings.getbool("POLICY_CLOSE_RUNS", True)
@@ -41,6 +55,7 @@ class RunRecorder:
         crawler.signals.connect(ext.fetch_failed, signal=fetch_failed)
         crawler.signals.connect(ext.listing_walked, signal=listing_walked)
         crawler.signals.connect(ext.listing_discovered, signal=listing_discovered)
+        crawler.signals.connect(ext.home_listing_found, signal=home_listing_found)
         return ext
 
     @property
@@ -94,6 +109,9 @@ class RunRecorder:
         tally[0] += 1
         tally[1] += links
 
+    def home_listing_found(self, source_id: str, home: str, url: str, label: str, level: int, notices: int) -> None:
+        self.from_home.setdefault(source_id, (home, []))[1].append((label, url, level, notices))
+
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         source_id = response.meta.get("source_id") if response is not None else None
         url = response.url if response is not None else None
@@ -125,4 +143,6 @@ class RunRecorder:
                     frontier.record_complete(ctx.archive, source_id, listing, run_id)
             for how, (pages, links) in self.discovered.pop(source_id, {}).items():
                 crawl_runs.add_note(ctx.archive, run_id, f"listing discovery ({how}): {links} notice links on {pages} listing pages")
+            if source_id in self.from_home:
+                crawl_runs.add_note(ctx.archive, run_id, home_note(*self.from_home.pop(source_id)))
             crawl_runs.finish_run(ctx.archive, run_id, closing, settle=True)

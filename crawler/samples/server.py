@@ -17,8 +17,8 @@ Serving rules (a crawler must meet the real sites' quirks here, so nothing is "f
 * ``/robots.txt`` allows everything unless ``www/robots.txt`` exists.
 * **Query strings** name a different file, the way a static copy of an API is stored:
   the query pairs are decoded, sorted, written ``k=v`` and joined with ``&``, and put
-  after ``__`` in the file name. A path without a suffix gets ``.json``; a path with one
-  keeps it after the query. So::
+  after ``__`` in the file name. A path without a suffix gets ``.json`` (served as HTML when
+  it holds markup); a path with one keeps it after the query. So::
 
       /zhengce/api/search?p=1&n=10        -> zhengce/api/search__n=10&p=1.json
       /col/col123/index.html?uid=9&page=2 -> col/col123/index__page=2&uid=9.html
@@ -346,6 +346,8 @@ class SampleServer:
 
     def _content_type(self, file: Path) -> str:
         ctype = _CONTENT_TYPES.get(file.suffix.lower(), "application/octet-stream")
+        if ctype == "application/json" and file.read_bytes()[:1] == b"<":
+            ctype = "text/html"  # an extensionless page with a query (col?id=…): stored as .json, it is a page
         resolved = file.resolve()
         root = next(r.resolve() for r in self.roots if resolved.is_relative_to(r.resolve()))
         site = resolved.relative_to(root).parts[0]

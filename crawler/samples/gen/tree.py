@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,8 @@ class Tree:
             path += "index.html"
         elif "." not in path.rsplit("/", 1)[-1] and not parts.query and post is None:
             path += "/index.html"  # an extensionless page (/gkmlpt/index): served as a directory
-        rel = f"{parts.netloc}/{path}"
+        # the file system folds `count//0115005` (a real pager's path) to one slash, as the server finds it
+        rel = re.sub("/{2,}", "/", f"{parts.netloc}/{path}")
         if post is not None:
             rel = post_file_name(rel, json.dumps(post, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         elif parts.query:
