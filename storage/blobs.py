@@ -1,20 +1,23 @@
 """Where raw bytes are stored: the content-addressed blob table (sha256 → compressed bytes).
 
 Every capture and attachment body goes through ``store``; the first writer of a body
-writes it, every later one only points at it. Ingest transactions that could store the
-same body share a lock key or retry on the unique violation (storage/locks.py).
+writes it, every later one only points at it. Two pages that share no identity lock can
+carry the same body (one PDF linked from two notices), so the write is one INSERT … ON
+CONFLICT DO NOTHING: never a unique violation, whoever commits first.
 Core statements, not ORM objects: a blob is written once and never read back in the
 transaction that writes it, so the unit of work would only cost time.
 """
 from __future__ import annotations
 
 import zlib
+from functools import cache
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Blob
 from storage.normalize import sha256_hex
+from storage.upsert import dialect_insert
 
 RAW_CODEC = "zlib"
 
@@ -31,15 +34,21 @@ def decompress_raw(data: bytes, codec: str) -> bytes:
 
 
 _KNOWN = select(Blob.sha256).where(Blob.sha256 == bindparam("digest"))
-_INSERT = insert(Blob)
+
+
+@cache
+def _insert(dialect: str):
+    return dialect_insert(dialect, Blob).on_conflict_do_nothing(index_elements=[Blob.sha256])
 
 
 def store(session: Session, data: bytes) -> str:
     """Keep ``data`` once; its sha256 (hex), the key captures and attachments point with."""
     digest = sha256_hex(data)
     conn = session.connection()
+    # Most bodies are known (a page fetched again): looked up first, so they are not compressed.
     if conn.execute(_KNOWN, {"digest": digest}).first() is None:
-        conn.execute(_INSERT, {"sha256": digest, "codec": RAW_CODEC, "size": len(data), "data": compress(data)})
+        conn.execute(_insert(conn.dialect.name),
+                     {"sha256": digest, "codec": RAW_CODEC, "size": len(data), "data": compress(data)})
     return digest
 
 

@@ -1,18 +1,24 @@
 """Which documents a document cites (《…》（文号）), resolved to archived documents."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+from functools import cache
+
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from crawler.items import PageRecord
 from storage.models import Citation, Document
 from crawler.vocab.docnumber import normalize_doc_number
+from storage.upsert import dialect_insert
 
 
-_KNOWN = select(Citation.cited_number).where(
-    Citation.document_id == bindparam("doc"), Citation.cited_number.in_(bindparam("numbers", expanding=True))
-)
-_INSERT = insert(Citation)
+@cache
+def _insert(dialect: str):
+    # A citation already on record stays as it is (resolved or not): written once.
+    return dialect_insert(dialect, Citation).on_conflict_do_nothing(
+        index_elements=[Citation.document_id, Citation.cited_number])
+
+
 _TARGETS = select(Document.doc_number, Document.id).where(
     Document.doc_number.in_(bindparam("numbers", expanding=True))
 )
@@ -24,15 +30,13 @@ def record_citations(session: Session, doc: Document, page: PageRecord) -> None:
     wanted = [n for n in dict.fromkeys(cited) if n and n not in own]
     if not wanted:
         return
-    conn = session.connection()
-    known = set(conn.scalars(_KNOWN, {"doc": doc.id, "numbers": wanted}))
     # Flushed first: a document given its number by this very page is a target too.
     session.flush()
+    conn = session.connection()
     targets = dict(conn.execute(_TARGETS, {"numbers": wanted}).all())
-    rows = [{"document_id": doc.id, "cited_number": n, "cited_document_id": targets.get(n)}
-            for n in wanted if n not in known]
-    if rows:  # Core: nothing reads these rows back as objects in this transaction
-        session.connection().execute(_INSERT, rows)
+    rows = [{"document_id": doc.id, "cited_number": n, "cited_document_id": targets.get(n)} for n in wanted]
+    # Core: nothing reads these rows back as objects in this transaction
+    conn.execute(_insert(conn.dialect.name), rows)
 
 
 _RESOLVE = (

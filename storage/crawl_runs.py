@@ -19,13 +19,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from crawler.vocab.failures import SKIP_KINDS
 from storage.db import Archive, ArchiveError
-from storage.models import RUN_COUNTERS, RUN_STATUSES, RUN_TRIGGERS, CrawlRun, RunFailure, Source, utcnow
+from storage.models import RUN_COUNTERS, RUN_STATUSES, RUN_TRIGGERS, CrawlRun, RunFailure, Source, is_row_id, utcnow
+from storage.upsert import insert_for
 
 if TYPE_CHECKING:
     from spiders.registry import Source as RegistrySource
@@ -130,14 +129,13 @@ def sync_sources(archive: Archive, sources: Iterable["RegistrySource"]) -> dict[
     added = updated = 0
     sources = list(sources)
     with archive.transaction() as session:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         for src in sources:
             values = {name: getattr(src, name) for name in _SOURCE_FIELDS}
             row = session.get(Source, src.id)
             if row is None:
                 now = utcnow()
                 result = session.execute(
-                    insert(Source)
+                    insert_for(session, Source)
                     .values(id=src.id, created_at=now, updated_at=now, **values)
                     .on_conflict_do_nothing(index_elements=["id"])
                     .returning(Source.id)
@@ -240,18 +238,18 @@ def record_failure(
         if len(samples) < MAX_ERROR_SAMPLES:
             samples.append({"kind": kind, "message": message[:MAX_SAMPLE_CHARS]})
         run.error_summary = {**(run.error_summary or {}), "counts": counts, "samples": samples}
-        key = url or ""
-        row = session.scalar(
-            select(RunFailure).where(RunFailure.run_id == run_id, RunFailure.url == key, RunFailure.kind == kind)
-        )
         now = utcnow()
-        if row is None:
-            session.add(RunFailure(run_id=run_id, url=key, kind=kind, role=role, attempts=attempts,
-                                   message=message[:MAX_FAILURE_MESSAGE], first_at=now, last_at=now))
-        else:
-            row.attempts += attempts
-            row.message = message[:MAX_FAILURE_MESSAGE]
-            row.last_at = now
+        failure = RunFailure.__table__
+        stmt = insert_for(session, failure).values(
+            run_id=run_id, url=url or "", kind=kind, role=role, attempts=attempts,
+            message=message[:MAX_FAILURE_MESSAGE], first_at=now, last_at=now,
+        )
+        # A second failure of the URL in the run adds its attempts to the row on record.
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[failure.c.run_id, failure.c.url, failure.c.kind],
+            set_=dict(attempts=failure.c.attempts + stmt.excluded.attempts, message=stmt.excluded.message,
+                      last_at=stmt.excluded.last_at),
+        ))
 
 
 def run_failures(session: Session, run_id: int) -> list[FailureInfo]:
@@ -332,17 +330,23 @@ def finish_run(archive: Archive, run_id: int, status: str, settle: bool = False)
 
 
 def get_run(archive: Archive, run_id: int) -> RunSummary | None:
+    if not is_row_id(run_id):
+        return None
     with archive.session() as session:
         run = session.get(CrawlRun, run_id)
         return RunSummary.from_row(run, run_failures(session, run_id)) if run else None
 
 
 def list_runs(archive: Archive, source_id: str | None = None, limit: int = 20) -> list[RunSummary]:
-    """The newest runs first, of one source or of all."""
+    """The newest runs first, of one source or of all (ArchiveError: a source it never had)."""
+    if limit < 1:
+        raise ValueError(f"a limit of runs is 1 or more, not {limit}")
     stmt = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
     if source_id is not None:
         stmt = stmt.where(CrawlRun.source_id == source_id)
     with archive.session() as session:
+        if source_id is not None and session.get(Source, source_id) is None:
+            raise ArchiveError(f"unknown source {source_id!r}: the archive has no runs of it")
         return [RunSummary.from_row(run, run_failures(session, run.id)) for run in session.scalars(stmt)]
 
 

@@ -23,7 +23,7 @@ DEFAULT_URL = "sqlite:///./data/archive.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration's revision (tests/test_startup.py holds it to Alembic's head): a new
 # migration moves it, or every opening would take the archive for out of date.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 # How long a SQLite writer waits for another (the scheduler and a CLI crawl can write
 # at the same time); WAL lets readers go on meanwhile.
@@ -36,6 +36,10 @@ PG_LOCK_KEY = 0x5041
 
 class ArchiveError(Exception):
     """The archive cannot be opened or used; the message is one line for the user."""
+
+
+class NoArchive(ArchiveError):
+    """Nothing at this URL is an archive, and the caller may not create one."""
 
 
 @dataclass
@@ -97,9 +101,11 @@ def _parse_url(raw: str) -> URL:
             f"not a database URL: {raw!r} (use sqlite:///path/to/archive.db "
             "or postgresql+psycopg://user@host/dbname)"
         ) from None
-    backend = url.get_backend_name()
+    # Read from the name itself: asking SQLAlchemy for the driver loads the dialect, and
+    # "postgres" (Heroku's and libpq's spelling) has none.
+    backend, _, driver = url.drivername.partition("+")
     if backend in ("postgres", "postgresql"):
-        if url.get_driver_name() in ("", "postgres", "postgresql", "psycopg2"):
+        if driver in ("", "psycopg2"):
             # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
             url = url.set(drivername="postgresql+psycopg")
         if not url.database:
@@ -155,7 +161,7 @@ def _install_sqlite_pragmas(engine: Engine, memory: bool, read_only: bool = Fals
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def _create_engine(url: URL) -> Engine:
+def _create_engine(url: URL, create: bool = True) -> Engine:
     kwargs: dict[str, Any] = {"json_serializer": _json_dumps}
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
@@ -163,7 +169,7 @@ def _create_engine(url: URL) -> Engine:
         if memory:
             # One shared connection, or every checkout would see a new empty database.
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
-        else:
+        elif create:
             try:
                 Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -210,10 +216,39 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(_alembic_config(conn), "head")
 
 
-def _first_line(exc: BaseException) -> str:
+def error_line(exc: BaseException) -> str:
+    """A database error's own first line, without SQLAlchemy's statement and link."""
     orig = getattr(exc, "orig", None) or exc
     lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
     return lines[0] if lines else type(orig).__name__
+
+
+_PG_HAS_SCHEMA = text("SELECT to_regclass('alembic_version') IS NOT NULL")
+
+
+def _check_sqlite_archive(path: Path, shown: str) -> None:
+    """Refuse a missing file, and one that is no archive (0 bytes, another program's
+    database, not SQLite at all), before anything opens it for writing: opening writes
+    (WAL) and a migration would build a schema in it."""
+    import sqlite3
+
+    if not path.is_file():
+        raise NoArchive(f"no archive at {path}; run crawl or demo first")
+    found = None
+    # immutable=1 where mode=ro cannot open a WAL archive (a read-only folder)
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(f"file:{path}?{mode}", uri=True)
+            try:
+                found = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").fetchone()
+            finally:
+                conn.close()
+            break
+        except sqlite3.Error:
+            continue
+    if found is None:
+        raise NoArchive(f"not an archive: {shown} (crawl or demo makes one)")
 
 
 def _sqlite_path(url: URL) -> Path | None:
@@ -230,8 +265,7 @@ def _open_sqlite_read_only(parsed: URL, path: Path, upgraded: bool = False) -> A
     that cannot work (a read-only folder holding a WAL archive) ``immutable=1`` reads the file.
     """
     shown = parsed.render_as_string(hide_password=True)
-    if not path.is_file():
-        raise ArchiveError(f"no archive at {path}; run crawl or demo first")
+    _check_sqlite_archive(path, shown)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     last: Exception | None = None
     for mode in ("mode=ro", "immutable=1"):
@@ -246,7 +280,7 @@ def _open_sqlite_read_only(parsed: URL, path: Path, upgraded: bool = False) -> A
                 if upgraded or not writable:
                     raise ArchiveError(f"the archive at {path} has an older schema and cannot be upgraded read-only")
                 # A writable archive of an older schema is upgraded once, by a normal opening.
-                open_archive(parsed.render_as_string(hide_password=False)).dispose()
+                open_archive(parsed.render_as_string(hide_password=False), create=False).dispose()
                 return _open_sqlite_read_only(parsed, path, upgraded=True)
         except (DBAPIError, SQLAlchemyError) as exc:
             engine.dispose()
@@ -255,36 +289,45 @@ def _open_sqlite_read_only(parsed: URL, path: Path, upgraded: bool = False) -> A
         maker = sessionmaker(engine, expire_on_commit=False)
         return Archive(url=parsed.render_as_string(hide_password=False), engine=engine,
                        sessionmaker=maker, _write_sessionmaker=maker)
-    raise ArchiveError(f"cannot open {shown}: {_first_line(last)}")
+    raise ArchiveError(f"cannot open {shown}: {error_line(last)}")
 
 
-def open_archive(url: str | None = None, *, migrate: bool = True, read_only: bool = False) -> Archive:
+def open_archive(url: str | None = None, *, migrate: bool = True, read_only: bool = False,
+                 create: bool = True) -> Archive:
     """Open (and create or upgrade) the archive at ``url``.
 
     Without a URL: $POLICY_ARCHIVE_DB, else ``sqlite:///./data/archive.db``.
-    ``read_only=True`` (read commands) opens an existing archive without writing to it: a
-    SQLite path that does not exist is an error, not a new empty archive.
-    Every failure is an ArchiveError with a one-line message.
+    ``read_only=True`` (read commands) opens an existing archive without writing to it.
+    ``create=False`` (every command but a crawl's) opens only an existing archive: a SQLite
+    path that does not exist, a 0-byte file or an empty PostgreSQL database is a NoArchive
+    error, never given a schema. Every failure is an ArchiveError with a one-line message.
     """
     raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
     parsed = _parse_url(raw)
     shown = parsed.render_as_string(hide_password=True)
-    if read_only and parsed.get_backend_name() == "sqlite":
-        path = _sqlite_path(parsed)
-        if path is not None:
-            return _open_sqlite_read_only(parsed, path)
+    create = create and not read_only
+    path = _sqlite_path(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if path is not None and read_only:
+        return _open_sqlite_read_only(parsed, path)
+    if path is not None and not create:
+        _check_sqlite_archive(path, shown)
     try:
-        engine = _create_engine(parsed)
+        engine = _create_engine(parsed, create)
     except (NoSuchModuleError, ImportError) as exc:
-        raise ArchiveError(f"cannot use {shown}: {_first_line(exc)}") from None
+        raise ArchiveError(f"cannot use {shown}: {error_line(exc)}") from None
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+            if not create and engine.dialect.name == "postgresql" and not conn.scalar(_PG_HAS_SCHEMA):
+                raise NoArchive(f"not an archive: {shown} (crawl or demo makes one)")
         if migrate:
             upgrade_schema(engine)
+    except NoArchive:
+        engine.dispose()
+        raise
     except (DBAPIError, SQLAlchemyError) as exc:
         engine.dispose()
-        raise ArchiveError(f"cannot open {shown}: {_first_line(exc)}") from None
+        raise ArchiveError(f"cannot open {shown}: {error_line(exc)}") from None
     writer = engine.execution_options(archive_write=True)
     return Archive(
         url=parsed.render_as_string(hide_password=False),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from typing import IO, Any
@@ -88,20 +89,43 @@ def _rows(archive: Archive, ids: list[int]) -> Iterator[dict[str, Any]]:
             yield {name: row[name] for name in EXPORT_FIELDS}
 
 
-def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: IO[str]) -> int:
-    """Write rows as JSON lines or CSV (lists joined: topics by ';', URLs by space); returns rows."""
+# A spreadsheet reads a cell starting with these as a formula (=HYPERLINK(…) in a crawled
+# title would run); OWASP's rule: such a cell starts with a single quote instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel takes a CSV without a byte-order mark for the local code page and garbles Chinese.
+UTF8_BOM = "\ufeff"
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text, never evaluates."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: IO[str], *, bom: bool = False) -> int:
+    """Write rows as JSON lines or CSV (lists joined: topics by ';', URLs by space); returns rows.
+
+    CSV cells are made safe for spreadsheets (``safe_cell``); ``bom``: a UTF-8 byte-order
+    mark first, for Excel. JSON lines are data for programs, written as they are.
+    """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    if bom and fmt != "csv":
+        raise ValueError("a byte-order mark is for CSV only")
     n = 0
     if fmt == "jsonl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             n += 1
         return n
+    if bom:
+        out.write(UTF8_BOM)
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "topics": ";".join(row["topics"]), "urls": " ".join(row["urls"])})
+        joined = {**row, "topics": ";".join(row["topics"]), "urls": " ".join(row["urls"])}
+        writer.writerow({k: safe_cell(v) for k, v in joined.items()})
         n += 1
     return n
 
@@ -113,6 +137,14 @@ def _atom_time(value: str | None) -> str:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.isoformat(timespec="seconds")
+
+
+def feed_id(kind: str, query: dict[str, Any]) -> str:
+    """A feed's Atom id, the same for the same query and filters every time it is written
+    (a reader tells feeds apart by id): a name-based UUID of the query, not of the run."""
+    canonical = json.dumps({k: v for k, v in query.items() if v not in (None, "", [], False)},
+                           sort_keys=True, ensure_ascii=False, default=str)
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"policy-archive:{kind}?{canonical}").urn
 
 
 def atom_feed(rows: list[dict[str, Any]], *, title: str, feed_id: str) -> bytes:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from storage.db import Archive
 from storage.models import ListingWalk, utcnow
+from storage.upsert import insert_for
 
 
 @dataclass(frozen=True)
@@ -42,31 +43,32 @@ def record_progress(
 ) -> None:
     """The walk read listing page ``page_no`` and asks for ``next_url`` next (None: it ends here).
 
-    Written as it happens, so a crawl killed half-way leaves the depth it reached.
+    Written as it happens, so a crawl killed half-way leaves the depth it reached. One
+    upsert: two crawls of a source may record the same listing at the same moment.
     """
     reached = page_no + 1 if next_url else page_no
+    table = ListingWalk.__table__
     with archive.transaction() as session:
-        row = session.get(ListingWalk, (source_id, listing))
-        if row is None:
-            row = ListingWalk(source_id=source_id, listing=listing, state="walking", reached=0)
-            session.add(row)
-        elif row.state == "complete":
-            row.reached = 0
-        # an unfinished earlier walk that went deeper keeps its depth
-        row.reached = max(row.reached or 0, reached)
-        row.state = "walking"
-        row.next_url = next_url
-        row.run_id = run_id
-        row.updated_at = utcnow()
+        stmt = insert_for(session, table).values(
+            source_id=source_id, listing=listing, state="walking", reached=reached, next_url=next_url,
+            run_id=run_id, updated_at=utcnow(),
+        )
+        # An unfinished earlier walk that went deeper keeps its depth; a completed one
+        # starts again from this walk's depth.
+        deeper = case((table.c.reached > stmt.excluded.reached, table.c.reached), else_=stmt.excluded.reached)
+        depth = case((table.c.state == "complete", stmt.excluded.reached), else_=deeper)
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[table.c.source_id, table.c.listing],
+            set_=dict(reached=depth, state="walking", next_url=stmt.excluded.next_url,
+                      run_id=stmt.excluded.run_id, updated_at=stmt.excluded.updated_at),
+        ))
 
 
 def record_complete(archive: Archive, source_id: str, listing: str, run_id: int | None) -> None:
     """A walk of this listing went to its end, and every notice it listed was handled."""
+    table = ListingWalk.__table__
+    now = utcnow()
+    values = dict(state="complete", reached=0, next_url=None, run_id=run_id, completed_at=now, updated_at=now)
     with archive.transaction() as session:
-        row = session.get(ListingWalk, (source_id, listing))
-        if row is None:
-            row = ListingWalk(source_id=source_id, listing=listing)
-            session.add(row)
-        now = utcnow()
-        row.state, row.reached, row.next_url, row.run_id = "complete", 0, None, run_id
-        row.completed_at = row.updated_at = now
+        stmt = insert_for(session, table).values(source_id=source_id, listing=listing, **values)
+        session.execute(stmt.on_conflict_do_update(index_elements=[table.c.source_id, table.c.listing], set_=values))

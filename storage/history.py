@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from crawler.vocab.docnumber import normalize_doc_number
 from crawler.vocab.sources import SOURCE_RANK
 from storage.db import Archive
-from storage.models import Capture, Document, Source, Version
+from storage.models import Capture, Document, Source, Version, is_row_id
 from storage.textdiff import diff_texts, summary
 
 
@@ -18,7 +18,7 @@ def resolve(session: Session, ref: int | str) -> Document | None:
     """A document by numeric id or by 文号 in any bracket form (〔〕, [], （）…)."""
     value = str(ref).strip()
     if value.isdigit():
-        return session.get(Document, int(value))
+        return session.get(Document, int(value)) if is_row_id(int(value)) else None
     number = normalize_doc_number(value)
     return session.scalar(select(Document).where(Document.doc_number == number)) if number else None
 

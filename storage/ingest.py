@@ -35,6 +35,7 @@ from storage.prepared import is_prepared, prepare
 from storage.reextract import StoredPage, reread
 from storage.crawl_runs import count_page
 from storage.search_index import index_document
+from storage.upsert import insert_for
 from storage.versions import new_version, place_version
 
 @dataclass
@@ -156,6 +157,8 @@ def _ensure_source(session: Session, record: PageRecord) -> None:
     """Make the page's Source row when it is missing: captures need it, and a crawl of a
     source not yet synced from the registry still archives its pages."""
     if source_facts(session, record.source_id) is None:
-        session.add(Source(id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic"))
-        session.flush()
+        # Two crawls of the same unsynced source may make the row at once: whoever is second keeps the first's.
+        session.execute(insert_for(session, Source).values(
+            id=record.source_id, name=record.source_id, kind=record.source_kind, family="generic",
+        ).on_conflict_do_nothing(index_elements=[Source.id]))
         forget_source_facts(session, record.source_id)

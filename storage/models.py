@@ -50,6 +50,15 @@ RUN_COUNTERS = (
 WALK_STATES = ("walking", "complete")
 
 
+# Row ids are 64-bit signed integers on both backends (SQLite's INTEGER): a larger number
+# typed by a user names no row, and SQLite's driver would raise OverflowError on it.
+MAX_ROW_ID = 2**63 - 1
+
+
+def is_row_id(value: int) -> bool:
+    return 0 < value <= MAX_ROW_ID
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

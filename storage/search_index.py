@@ -206,6 +206,9 @@ _PG_TSV = text(
     " WHERE document_id = :id"
 )
 _MAX_SEQ = select(func.max(SearchEntry.seq))
+# PostgreSQL (migration 0007): numbers no concurrent transaction is also given, where
+# max(seq) + 1 would be read by two at once. SQLite writes one transaction at a time.
+_PG_NEXT_SEQS = text("SELECT nextval('search_entry_seq') FROM generate_series(1, :n)")
 _VERSION_TEXT = select(Version.text).where(Version.id == bindparam("id"))
 _INSERT_ENTRY = SearchEntry.__table__.insert()
 
@@ -251,12 +254,16 @@ def write_rows(session: Session, rows: list[IndexRow], existing: dict[int, Searc
             session.delete(entry)
     session.flush()
     conn = session.connection()
-    seq = (conn.scalar(_MAX_SEQ) or 0) + 1
+    if sqlite:
+        first = (conn.scalar(_MAX_SEQ) or 0) + 1
+        seqs = list(range(first, first + len(rows)))
+    else:
+        seqs = list(conn.scalars(_PG_NEXT_SEQS, {"n": len(rows)}))
     entries = []
-    for i, row in enumerate(rows):
-        key = make_rank_key(row.tier, row.published, seq + i)
+    for seq, row in zip(seqs, rows):
+        key = make_rank_key(row.tier, row.published, seq)
         entries.append(dict(
-            document_id=row.document_id, rank_key=key, seq=seq + i, tier=row.tier, version_id=row.version_id,
+            document_id=row.document_id, rank_key=key, seq=seq, tier=row.tier, version_id=row.version_id,
             body_hash=row.body_hash, title=row.title, doc_number=row.doc_number, region=row.region,
             agency=row.agency, tags=row.tags,
         ))

@@ -60,7 +60,7 @@ def test_extract_reports_a_non_html_file_and_goes_on(tmp_path):
     proc = cli("extract", str(pdf), str(page), str(png), "--json")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    rows = json.loads(proc.stdout)
     assert [r["path"] for r in rows] == [str(pdf), str(page), str(png)]
     assert "unreadable PDF" in rows[0]["error"]
     assert "error" not in rows[1] and rows[1]["title"]
@@ -102,7 +102,7 @@ def test_extract_reads_attachments_with_the_same_metadata_rules(tmp_path):
     names = _notice_files(tmp_path)
     proc = cli("extract", *names, "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    rows = json.loads(proc.stdout)
     assert [(r["path"], r["kind"]) for r in rows] == [(n, n.rsplit(".", 1)[1]) for n in names]
     for row in rows:
         assert row["title"] == NOTICE[0], row["path"]
@@ -122,7 +122,7 @@ def test_extract_reads_an_xls_and_a_utf16_page(tmp_path):
     )
     proc = cli("extract", str(xls), str(page), "--json")
     assert proc.returncode == 0, proc.stderr
-    first, second = (json.loads(line) for line in proc.stdout.splitlines())
+    first, second = json.loads(proc.stdout)
     assert first["kind"] == "xls" and "保山市社会福利院" in first["text"]
     assert second["kind"] == "html" and second["title"] == "关于公布养老机构等级评定结果的通知"
     assert second["encoding"] == "utf-16-le"

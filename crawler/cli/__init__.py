@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from crawler.cli.common import PROG, CliError, Parser
+from crawler.cli.common import PROG, CliError, Parser, VersionAction
 
 # Order here is the order of `--help`.
 COMMAND_MODULES = ("crawl", "archive", "history", "runs", "sources", "extract", "samples", "worker")
@@ -21,6 +21,7 @@ __all__ = ["PROG", "CliError", "build_parser", "main"]
 
 def build_parser() -> Parser:
     parser = Parser(prog=PROG, description="Archive of Chinese health and eldercare policy notices.")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"crawler.cli.{name}").register(sub)
@@ -31,30 +32,53 @@ def build_parser() -> Parser:
 # imported: `--help` and a bad argument must not pay for SQLAlchemy (storage.db). An
 # error of a module nobody imported cannot have been raised, so looking only at the
 # modules already loaded misses nothing.
-USER_ERRORS = (("spiders.registry", "RegistryError"), ("storage.db", "ArchiveError"))
+USER_ERRORS = (("spiders.registry", "RegistryError"), ("storage.db", "ArchiveError"),
+               ("storage.search_query", "QueryError"))
+# The database refused or failed (a read-only archive, a lost server): one line, exit 1.
+DATABASE_ERRORS = (("sqlalchemy.exc", "SQLAlchemyError"),)
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    found: list[type[BaseException]] = [CliError, FileNotFoundError]
-    for module, name in USER_ERRORS:
+def _loaded(names: tuple[tuple[str, str], ...]) -> tuple[type[BaseException], ...]:
+    found = []
+    for module, name in names:
         loaded = sys.modules.get(module)
         if loaded is not None:
             found.append(getattr(loaded, name))
     return tuple(found)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _quiet_stdout() -> None:
+    """The reader of our output went away (`export | head -1`): drop what is still
+    buffered, or the interpreter reports the broken pipe again when it flushes at exit."""
     try:
-        return args.func(args)
-    except _user_errors() as exc:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file descriptor (tests capture it)
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every way it can fail ends here as one line and an exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        code = args.func(args)
+        # Flushed here, where a closed pipe is caught, not at exit, where it is not.
+        sys.stdout.flush()
+        return code
+    except (CliError, FileNotFoundError, *_loaded(USER_ERRORS)) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except _loaded(DATABASE_ERRORS) as exc:
+        from storage.db import error_line
+
+        print(f"{PROG}: error: the database refused: {error_line(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:
         if os.environ.get("POLICY_ARCHIVE_DEBUG"):
             raise

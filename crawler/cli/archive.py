@@ -28,6 +28,11 @@ def _filter_args(p: argparse.ArgumentParser, published: str = "--since/--until")
     g.add_argument("--doc-number", metavar="文号", help="this 文号, any bracket form")
 
 
+# The attributes _filter_args sets.
+FILTER_NAMES = ("region", "agency", "topic", "doc_type", "status", "since", "until", "signed_since",
+                "signed_until", "source", "doc_number")
+
+
 def register(sub: Any) -> None:
     reads = common(json_flag=True)
     p = sub.add_parser("search", parents=[reads], help="find notices: ranked full-text search of title, 文号 and text",
@@ -58,6 +63,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("export", parents=[common(json_flag=False)], help="the documents as JSON lines or CSV (or WARC)")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--bom", action="store_true",
+                   help="CSV: start with a UTF-8 byte-order mark, so Excel reads the Chinese right")
     p.add_argument("--warc", metavar="FILE",
                    help="write the raw captures of the documents as WARC to FILE (rows too only with --out)")
     _filter_args(p)
@@ -80,11 +87,7 @@ def _user_errors():
 def _filters(args: argparse.Namespace) -> Any:
     from storage.api import Filters
 
-    return Filters.parse(
-        region=args.region, agency=args.agency, topic=args.topic, doc_type=args.doc_type, status=args.status,
-        since=args.since, until=args.until, signed_since=args.signed_since, signed_until=args.signed_until,
-        source=args.source, doc_number=args.doc_number,
-    )
+    return Filters.parse(**{name: getattr(args, name) for name in FILTER_NAMES})
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -120,7 +123,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from storage.api import atom_feed, new, parse_since
+    from storage.api import atom_feed, feed_id, new, parse_since
 
     with _user_errors():
         since = parse_since(args.arrived_since)
@@ -128,8 +131,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         archive = open_db(args)
         rows = new(archive, since, filters, limit=args.limit)
     if args.atom:
+        # The query as typed ("7d", not the time it meant this run): one feed, one id.
+        query = {name: getattr(args, name) for name in (
+            "arrived_since", "limit", *FILTER_NAMES)}
         feed = atom_feed(rows, title=f"policy-archive: new since {since.date().isoformat()}",
-                         feed_id=f"urn:policy-archive:new:{since.isoformat()}")
+                         feed_id=feed_id("new", query))
         try:
             Path(args.atom).write_bytes(feed)
         except OSError as exc:
@@ -143,6 +149,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from storage.api import document_ids, export_rows, write_export
 
+    if args.bom and args.format != "csv":
+        raise CliError("--bom is for --format csv")
     with _user_errors():
         filters = _filters(args)
         archive = open_db(args)
@@ -151,15 +159,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.out:
             return 0
     rows = export_rows(archive, filters)
+    if not args.out:
+        # A closed pipe (export | head) ends the command quietly, in main().
+        write_export(rows, args.format, sys.stdout, bom=args.bom)
+        return 0
     try:
-        if args.out:
-            with open(args.out, "w", encoding="utf-8", newline="") as out:
-                n = write_export(rows, args.format, out)
-            print(f"exported {n} documents to {args.out}", file=sys.stderr)
-        else:
-            write_export(rows, args.format, sys.stdout)
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            n = write_export(rows, args.format, out, bom=args.bom)
     except OSError as exc:
         raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    print(f"exported {output.plural(n, 'document')} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -172,7 +181,7 @@ def _export_warc(archive: Any, path: str, ids: list[int] | None) -> None:
         n = export_warc(archive, path, ids)
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror}") from None
-    print(f"wrote {n} WARC records to {path}", file=sys.stderr)
+    print(f"wrote {output.plural(n, 'WARC record')} to {path}", file=sys.stderr)
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -183,5 +192,5 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     n = reindex(open_db(args, read_only=False), progress=progress)
     print(file=sys.stderr)
-    output.emit(args, {"indexed": n}, lambda d: f"search index rebuilt: {d['indexed']} documents")
+    output.emit(args, {"indexed": n}, lambda d: f"search index rebuilt: {output.plural(d['indexed'], 'document')}")
     return 0

@@ -24,11 +24,59 @@ def common(json_flag: bool) -> argparse.ArgumentParser:
     return p
 
 
-def open_db(args: argparse.Namespace, read_only: bool | None = None) -> Any:
+def open_db(args: argparse.Namespace, read_only: bool | None = None, create: bool = False) -> Any:
     """The archive of --db; read commands (``read_only``, or set_defaults(read_only=True))
-    open an existing one without writing to it."""
+    open an existing one without writing to it. Only a crawl (``create``) makes a new
+    archive: elsewhere a mistyped path is an error, not a new empty archive."""
     from storage.api import open_archive
 
     if read_only is None:
         read_only = getattr(args, "read_only", False)
-    return open_archive(args.db, read_only=read_only)
+    return open_archive(args.db, read_only=read_only, create=create)
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1 (a --limit, a --page)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def positive_number(value: str) -> float:
+    """An argparse type: a number of seconds above 0 (a --timeout)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {value}")
+    return number
+
+
+class VersionAction(argparse.Action):
+    """--version: the installed package's version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version and exit", **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        print(f"{PROG} {package_version()}")  # on stdout, like argparse's own --version
+        parser.exit(0)
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PROG)
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]

@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from crawler.cli import output
-from crawler.cli.common import PROG, CliError, common
+from crawler.cli.common import PROG, CliError, common, positive_number
 
 # The demo's fictional notices never go into the real archive unless --db asks for it.
 DEMO_DB = "data/demo.db"
@@ -17,7 +17,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("crawl", parents=[reads], help="crawl sources once (default: every enabled source)")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids from the registry")
     p.add_argument("--registry", "--sources", dest="registry", metavar="PATH", help="another source registry (TOML)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the crawl after this long")
+    p.add_argument("--timeout", type=positive_number, metavar="SECONDS", help="stop the crawl after this long")
     p.add_argument("--full", action="store_true",
                    help="backfill: walk every listing page and fetch every notice unconditionally")
     _distributed_options(p)

@@ -47,6 +47,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.cli.pagefile import NotAPageError
 
     failures = 0
+    results = []  # --json: one JSON array, of one file or many, like every other --json
     for path in args.paths:
         try:
             result = extract_file(path, args.url)
@@ -57,9 +58,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failures += 1
             result = {"path": path, "error": f"{type(exc).__name__}: {exc}"}
         if args.json:
-            print(json.dumps(result, ensure_ascii=False), flush=True)
+            results.append(result)
         elif "error" in result:
             print(f"{PROG}: error: {result['error']}", file=sys.stderr)
         else:
             print(output.terminal_safe(output.extraction_text(result)), flush=True)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
     return 1 if failures else 0

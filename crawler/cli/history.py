@@ -118,10 +118,12 @@ def _elide(text: str, keep: int = 24) -> str:
 
 
 def reextract_text(r: dict[str, Any]) -> str:
-    lines = [f"re-extracted {r['pages']} pages of {r['documents']} documents: "
-             f"{r['metadata_updated']} documents' metadata updated, {r['text_recleaned']} texts re-cleaned, "
-             f"{r['text_differs']} pages now read differently (left for the next crawl), "
-             f"{r['now_on_topic']} off-topic pages now on topic, {r['errors']} could not be read; no new version"]
+    n = output.plural
+    lines = [f"re-extracted {n(r['pages'], 'page')} of {n(r['documents'], 'document')}: "
+             f"metadata updated on {n(r['metadata_updated'], 'document')}, "
+             f"{n(r['text_recleaned'], 'text')} re-cleaned, "
+             f"{n(r['text_differs'], 'page')} now read differently (left for the next crawl), "
+             f"{n(r['now_on_topic'], 'off-topic page')} now on topic, {r['errors']} could not be read; no new version"]
     for field_name, n in sorted(r.get("fields", {}).items()):
         lines.append(f"  {field_name}: {n}")
     return "\n".join(lines)

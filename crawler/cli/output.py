@@ -94,6 +94,11 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, *,
     return [(indent + "".join(seg.text for seg in line)).rstrip() for line in lines]
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 source``, ``2 sources``: a count with its noun."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def crawl_text(s: dict[str, Any]) -> str:
     cols = ("source", "status", "pages", "new docs", "new vers", "unchanged", "off-topic", "errors")
     rows = [[r["source"], r["status"], r["pages"], r["new_documents"], r["new_versions"], r["unchanged"],
@@ -112,7 +117,7 @@ def crawl_text(s: dict[str, Any]) -> str:
         if r.get("note"):
             lines.append(f"    note: {r['note']}")
     lines.append(total)
-    lines.append(f"archive now holds {s['documents']} documents")
+    lines.append(f"archive now holds {plural(s['documents'], 'document')}")
     return "\n".join(lines)
 
 
@@ -132,10 +137,11 @@ def _marked(text: str, marks: list[Any], bold: bool) -> str:
 
 def search_text(result: dict[str, Any], bold: bool = False) -> str:
     total, hits = result["total"], result["hits"]
+    found = f"{plural(total, 'notice')} match{'es' if total == 1 else ''}"
     if not hits:
-        return "no matching notices" if total == 0 else f"{total} notices match; page {result['page']} is past the last ({result['pages']})"
+        return "no matching notices" if total == 0 else f"{found}; page {result['page']} is past the last ({result['pages']})"
     first = (result["page"] - 1) * result["limit"] + 1
-    lines = [f"{total} notices match, showing {first}-{first + len(hits) - 1} (page {result['page']} of {result['pages']})"]
+    lines = [f"{found}, showing {first}-{first + len(hits) - 1} (page {result['page']} of {result['pages']})"]
     rows = [(h["id"], h.get("published_date") or h.get("signed_date") or "", h.get("doc_number") or "",
              h.get("title") or "(untitled)") for h in hits]
     under_date = " " * (max(len(str(h["id"])) for h in hits) + 2)  # the id column and its gap
@@ -149,7 +155,8 @@ def search_text(result: dict[str, Any], bold: bool = False) -> str:
 def new_text(d: dict[str, Any]) -> str:
     rows = [(r["id"], str(r["first_seen"])[:16], r.get("doc_number") or "", r.get("title") or "(untitled)")
             for r in d["documents"]]
-    return "\n".join([f"{d['count']} notices arrived since {d['since'][:19]}", *table(rows, right=(0,), widest={2: DOC_NUMBER_WIDTH})])
+    heading = f"{plural(d['count'], 'notice')} arrived since {d['since'][:19]}"
+    return "\n".join([heading, *table(rows, right=(0,), widest={2: DOC_NUMBER_WIDTH})])
 
 
 def document_text(d: dict[str, Any]) -> str:
@@ -167,7 +174,7 @@ def document_text(d: dict[str, Any]) -> str:
         if value:
             lines.append(f"{label}: {value}")
     urls = d.get("urls") or []
-    lines.append(f"carried by {len(urls)} URLs:")
+    lines.append(f"carried by {plural(len(urls), 'URL')}:")
     lines += table([(u["source_id"], u["kind"], u["url"],
                      f"first seen {str(u['first_seen'])[:10]}, last seen {str(u['last_seen'])[:10]}"
                      + ("  (authoritative)" if u.get("authoritative") else "")) for u in urls], indent="  ")
@@ -179,10 +186,13 @@ def document_text(d: dict[str, Any]) -> str:
                      f"{v['characters']} characters, from {v['source_id']}{mark}")
     attachments = d.get("attachments") or []
     if attachments:
+        # The same file on two versions is two rows: each says whose it is.
+        seq = {v["id"]: v["seq"] for v in versions}
         lines.append(f"attachments: {len(attachments)}")
         for a in attachments:
             note = f"{a['text_chars']} characters of text" if a["text_chars"] else (a.get("error") or "no text")
-            lines.append(f"  {a.get('name') or ''} ({a['kind']}, {a['raw_size']} bytes, {note})  {a['url']}")
+            lines.append(f"  version {seq.get(a['version_id'], '?')}: {a.get('name') or ''} "
+                         f"({a['kind']}, {a['raw_size']} bytes, {note})  {a['url']}")
     if d.get("draft_of_id"):
         lines.append(f"final text of the draft #{d['draft_of_id']}")
     if d.get("final_ids"):

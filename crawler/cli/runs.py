@@ -5,15 +5,15 @@ import argparse
 from typing import Any
 
 from crawler.cli import output
-from crawler.cli.common import CliError, common, open_db
+from crawler.cli.common import CliError, common, open_db, positive_int
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("runs", parents=[common(json_flag=True)],
                        help="recent crawl runs, or one run with every failed URL")
     p.add_argument("run", nargs="?", type=int, metavar="ID", help="one run: its counters and failures")
-    p.add_argument("--source")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--source", help="only this source's runs")
+    p.add_argument("--limit", type=positive_int, default=20, help="at most this many runs (default 20)")
     p.set_defaults(func=cmd_runs, read_only=True)
 
 

@@ -115,6 +115,32 @@ def test_new_writes_an_atom_feed_a_feed_parser_reads(demo, tmp_path):
     assert ok_json("new", "--since", "2000-01-01", "--topic", "eldercare", db=demo)["count"] < listed["count"]
 
 
+def test_the_feed_of_one_query_keeps_its_id_from_run_to_run(demo, tmp_path):
+    """A feed reader tells feeds and entries apart by id: the same query is the same feed."""
+    from xml.etree import ElementTree as ET
+
+    def ids(*args: str) -> tuple[str, list[str]]:
+        path = tmp_path / "feed.xml"
+        assert cli("new", *args, "--atom", str(path), db=demo).returncode == 0
+        root = ET.fromstring(path.read_bytes())
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        return root.find("a:id", ns).text, [e.find("a:id", ns).text for e in root.findall("a:entry", ns)]
+
+    first, again = ids("--since", "3650d"), ids("--since", "3650d")
+    assert first == again and first[1]
+    assert ids("--since", "3650d", "--topic", "eldercare")[0] != first[0]
+
+
+def test_csv_export_for_excel_starts_with_a_byte_order_mark(demo, tmp_path):
+    out = tmp_path / "excel.csv"
+    assert cli("export", "--format", "csv", "--bom", "--out", str(out), db=demo).returncode == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfid,")
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert len(rows) == ok_json("stats", db=demo)["documents"]
+    refused = cli("export", "--bom", db=demo)
+    assert refused.returncode == 2 and "--bom is for --format csv" in refused.stderr
+
+
 def test_export_one_row_per_document(demo, tmp_path):
     total = ok_json("stats", db=demo)["documents"]
     out = tmp_path / "a.csv"
