@@ -86,7 +86,7 @@ def _judge(sid: str, recent: list[CrawlRun]) -> SourceHealth:
         return SourceHealth(sid, FAILING, f"last run failed ({kinds})", last.id)
     if not last.pages:
         before = [r for r in recent[1:] if r.pages]
-        reason = (f"yielded nothing; run #{before[0].id} had {before[0].pages} pages" if before
+        reason = (f"yielded nothing; run #{before[0].id} had {before[0].pages} page{'' if before[0].pages == 1 else 's'}" if before
                   else "has never yielded a page: the listing may not match the site")
         return SourceHealth(sid, EMPTY, reason, last.id)
     return SourceHealth(sid, OK, f"last run {last.status}", last.id)

@@ -66,7 +66,7 @@ def test_check_without_network_fails_each_source_cleanly_in_seconds(tmp_path):
         assert r["status"] != "ok" and r["message"] and "\n" not in r["message"], r
     assert elapsed < 60, f"check took {elapsed:.0f} s"
     text = cli("sources", "check", enabled[0], "--timeout", "3", cwd=tmp_path)
-    assert text.returncode == 1 and enabled[0] in text.stdout and "0 of 1 sources ok" in text.stdout
+    assert text.returncode == 1 and enabled[0] in text.stdout and "0 of 1 source ok" in text.stdout
 
 
 def test_add_writes_the_user_registry_and_check_reads_it_by_discovery(tmp_path, sample_server):

@@ -247,7 +247,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     sources = [registry[i] for i in args.ids] if args.ids else [s for s in registry.values() if s.enabled]
     if not sources:
         raise CliError("no sources to check")
-    print(f"checking {len(sources)} sources …", file=sys.stderr, flush=True)
+    print(f"checking {output.plural(len(sources), 'source')} …", file=sys.stderr, flush=True)
     try:
         results = check_sources(sources, registry_path=args.registry, timeout=args.timeout)
     except CrawlStopped as exc:
@@ -273,5 +273,5 @@ def check_text(rows: list[dict[str, Any]]) -> str:
         if not ok:  # under its row: in the title's column it would widen that column for every row
             lines.append("    " + _cut(r["message"], 100))
     good = sum(passed)
-    lines.append(f"{good} of {len(rows)} sources ok")
+    lines.append(f"{good} of {output.plural(len(rows), 'source')} ok")
     return "\n".join(lines)
