@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from crawler.web import reads
-from crawler.web.responses import JSONResponse
+from crawler.web.responses import JSONResponse, get_routes
 from crawler.web.params import BadParam, search_params
 
 
@@ -46,14 +46,13 @@ def _run(request: Request) -> JSONResponse:
 
 
 def routes() -> list[Route]:
-    get = ["GET"]
-    return [
-        Route("/search", _search, methods=get),
-        Route("/documents/{ref}", _document, methods=get),
-        Route("/documents/{ref}/versions", _versions, methods=get),
-        Route("/documents/{ref}/diff", _diff, methods=get),
-        Route("/new", _new, methods=get),
-        Route("/sources", _sources, methods=get),
-        Route("/runs", _runs, methods=get),
-        Route("/runs/{run_id:int}", _run, methods=get),
-    ]
+    return get_routes({
+        "/search": _search,
+        "/documents/{ref}": _document,
+        "/documents/{ref}/versions": _versions,
+        "/documents/{ref}/diff": _diff,
+        "/new": _new,
+        "/sources": _sources,
+        "/runs": _runs,
+        "/runs/{run_id:int}": _run,
+    })

@@ -13,6 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from crawler.web import reads
 from crawler.web.params import FILTER_PARAMS, search_params
+from crawler.web.responses import get_routes
 
 TOPICS = ("health", "eldercare")  # storage.search_filters.TOPICS: the form's choices
 
@@ -97,10 +98,9 @@ def _diff(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    get = ["GET"]
-    return [
-        Route("/", _home, methods=get),
-        Route("/search", _search, methods=get),
-        Route("/documents/{ref}", _document, methods=get),
-        Route("/documents/{ref}/diff", _diff, methods=get),
-    ]
+    return get_routes({
+        "/": _home,
+        "/search": _search,
+        "/documents/{ref}": _document,
+        "/documents/{ref}/diff": _diff,
+    })

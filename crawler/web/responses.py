@@ -7,6 +7,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = {
@@ -64,3 +65,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
+
+
+def get_routes(table: dict[str, Any]) -> list[Route]:
+    """Routes answering GET (and HEAD) only: the application has no write route."""
+    return [Route(path, endpoint, methods=["GET"]) for path, endpoint in table.items()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.storage.conftest import archive_url, module_archive_url, pg_url  # noqa: F401  (fixtures)
-from web_client import crawl_demo
+from tests.tiny_sites import crawl_demo
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.components.browser import chromium_path
-from web_client import crawl_demo
+from tests.tiny_sites import crawl_demo
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
