@@ -18,14 +18,16 @@ def register(sub: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from crawler.web.app import create_app
+    from crawler.web.server import serve
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port must be between 0 and 65535, not {args.port}")
     app = create_app(args.db)  # opens the archive read-only now: a missing one is one line, not a 500 later
     print(f"serving the archive read-only on http://{args.host}:{args.port}/ (Ctrl-C stops)",
           file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    try:
+        serve(app, args.host, args.port)
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0

@@ -23,15 +23,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, sample_server):
     """The demo archive's web page on a free loopback port, answering before the test starts."""
-    import uvicorn
-
     from crawler.web.app import create_app
+    from crawler.web.server import server as web_server
 
     url = crawl_demo(f"sqlite:///{tmp_path_factory.mktemp('web')}/demo.db", sample_server)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)  # connections wait in the backlog until uvicorn accepts them
-    server = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning"))
+    server = web_server(create_app(url))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -56,6 +55,21 @@ def browser():
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def test_a_raw_utf8_request_line_is_read_as_its_percent_encoding(served):
+    """What `curl 'localhost:8080/search?q=养老'` sends: the URL's UTF-8 bytes, not encoded."""
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall("GET /search?q=养老 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode("utf-8"))
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    with urllib.request.urlopen(f"{served}/search?q=%E5%85%BB%E8%80%81", timeout=30) as encoded:
+        assert body.decode("utf-8") == encoded.read().decode("utf-8")
+    assert b'class="title"' in body
 
 
 def test_search_narrow_and_open_a_document_in_a_browser(served, browser):
