@@ -21,6 +21,7 @@ run: $(STAMP)
 ## demo: the same pipeline, offline, against the bundled sample sites on 127.0.0.1
 demo: $(STAMP)
 	$(VENV)/bin/policy-archive demo
+	@echo "read it in a browser: $(VENV)/bin/policy-archive serve --db sqlite:///data/demo.db, then open http://127.0.0.1:8080/"
 
 ## test: the whole test suite (PostgreSQL and Redis tests use the local servers)
 test: $(STAMP)

@@ -41,3 +41,17 @@ def crawl(registry: Path, db_url: str, server, **settings) -> CrawlSummary:  # n
     """Every source of ``registry`` crawled once from ``server`` (loopback defaults apply)."""
     return run_crawl(list(load_registry(registry).values()), db_url=db_url, registry_path=registry,
                      base=server.base_url, settings=settings, progress=False)
+
+
+def crawl_demo(url: str, sample_server) -> str:  # noqa: ANN001
+    """The archive `policy-archive demo` makes at ``url``: every enabled sample source crawled once."""
+    from crawler.run.crawl_process import LOOPBACK_SETTINGS
+    from crawler.samples.server import sample_registry_path
+
+    registry = sample_registry_path()
+    sources = [s for s in load_registry(registry).values() if s.enabled]
+    summary = run_crawl(sources, db_url=url, registry_path=registry, base=sample_server.base_url,
+                        settings=LOOPBACK_SETTINGS, timeout=300, progress=False)
+    assert summary.ok
+    return url
+

@@ -140,10 +140,16 @@ def cmd_new(args: argparse.Namespace) -> int:
             Path(args.atom).write_bytes(feed)
         except OSError as exc:
             raise CliError(f"cannot write {args.atom}: {exc.strerror}") from None
-    summary = [{k: r[k] for k in ("id", "doc_number", "title", "agency", "region", "published_date",
-                                    "first_seen", "authoritative_url")} for r in rows]
-    output.emit(args, {"since": since.isoformat(), "count": len(rows), "documents": summary}, output.new_text)
+    output.emit(args, new_summary(since, rows), output.new_text)
     return 0
+
+
+NEW_FIELDS = ("id", "doc_number", "title", "agency", "region", "published_date", "first_seen", "authoritative_url")
+
+
+def new_summary(since: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `new --json` shape; the web API's /new answers the same."""
+    return {"since": since.isoformat(), "count": len(rows), "documents": [{k: r[k] for k in NEW_FIELDS} for r in rows]}
 
 
 def cmd_export(args: argparse.Namespace) -> int:

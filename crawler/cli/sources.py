@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from spiders.registry import load_registry
-    from storage.api import ArchiveError, list_sources, source_health
+    from storage.api import ArchiveError
 
     registry = load_registry(args.registry)
     try:
@@ -41,6 +41,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if not str(exc).startswith("no archive at"):
             raise
         archive = None  # the registry is worth listing before the first crawl
+    output.emit(args, source_rows(registry, archive), _list_text)
+    return 0
+
+
+def source_rows(registry: dict[str, Any], archive: Any) -> list[dict[str, Any]]:
+    """The `sources --json` shape: each registry source with what the archive (None: none yet) knows."""
+    from storage.api import list_sources, source_health
+
     archived = {s.id: s for s in list_sources(archive)} if archive is not None else {}
     health = source_health(archive, list(registry)) if archive is not None else {}
     rows = []
@@ -59,8 +67,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
             "last_good_run_at": h.get("last_good_at"),
             "last_new_notice_at": h.get("last_new_notice_at"),
         })
-    output.emit(args, rows, _list_text)
-    return 0
+    return rows
 
 
 NAME_COLUMNS = 28  # terminal columns of the name: a row fits 120 columns with a long id

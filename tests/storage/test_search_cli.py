@@ -16,12 +16,10 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
-from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
-from crawler.samples.server import sample_registry_path
-from spiders.registry import load_registry
 from storage.api import open_archive
 from storage.models import Document, Version
 from storage.search_tokens import FALSE_BIGRAMS
+from tests.tiny_sites import crawl_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 FALSE_FRIENDS = re.compile("|".join(map(re.escape, FALSE_BIGRAMS)))
@@ -48,12 +46,7 @@ def ok_json(*args: str, db: str):
 @pytest.fixture(scope="module")
 def demo(module_archive_url, sample_server):
     """The archive `policy-archive demo` makes: every enabled sample source crawled once."""
-    registry = sample_registry_path()
-    sources = [s for s in load_registry(registry).values() if s.enabled]
-    summary = run_crawl(sources, db_url=module_archive_url, registry_path=registry, base=sample_server.base_url,
-                        settings=LOOPBACK_SETTINGS, timeout=300, progress=False)
-    assert summary.ok
-    return module_archive_url
+    return crawl_demo(module_archive_url, sample_server)
 
 
 def _documents(url: str) -> dict[int, tuple[Document, str]]:

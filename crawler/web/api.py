@@ -1,0 +1,58 @@
+"""/api/v1: the dicts the CLI prints with --json, as JSON over HTTP (GET only)."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from crawler.web import reads
+from crawler.web.responses import JSONResponse, get_routes
+from crawler.web.params import BadParam, search_params
+
+
+def _search(request: Request) -> JSONResponse:
+    params = search_params(request.query_params)
+    result = reads.run_search(request.app.state.archive, params)
+    if result is None:
+        raise BadParam("empty query (give q, or a filter such as region)")
+    return JSONResponse(result.to_dict())
+
+
+def _document(request: Request) -> JSONResponse:
+    return JSONResponse(reads.document(request.app.state.archive, request.path_params["ref"]).to_dict())
+
+
+def _versions(request: Request) -> JSONResponse:
+    return JSONResponse(reads.history(request.app.state.archive, request.path_params["ref"]))
+
+
+def _diff(request: Request) -> JSONResponse:
+    return JSONResponse(reads.diff(request.app.state.archive, request.path_params["ref"], request.query_params))
+
+
+def _new(request: Request) -> JSONResponse:
+    return JSONResponse(reads.new(request.app.state.archive, request.query_params))
+
+
+def _sources(request: Request) -> JSONResponse:
+    return JSONResponse(reads.sources(request.app.state.archive))
+
+
+def _runs(request: Request) -> JSONResponse:
+    return JSONResponse(reads.runs(request.app.state.archive, request.query_params))
+
+
+def _run(request: Request) -> JSONResponse:
+    return JSONResponse(reads.run(request.app.state.archive, request.path_params["run_id"]))
+
+
+def routes() -> list[Route]:
+    return get_routes({
+        "/search": _search,
+        "/documents/{ref}": _document,
+        "/documents/{ref}/versions": _versions,
+        "/documents/{ref}/diff": _diff,
+        "/new": _new,
+        "/sources": _sources,
+        "/runs": _runs,
+        "/runs/{run_id:int}": _run,
+    })

@@ -1,0 +1,117 @@
+"""What the pages and the API read, each through storage.api and the CLI's own shapes:
+the page and `--json` cannot drift apart because they are made by the same functions."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from starlette.exceptions import HTTPException
+
+from crawler.web.params import BadParam, SearchParams, int_param, text_param, version_pair
+
+MAX_REF_CHARS = 60  # a 文号 in any bracket form fits; an id is at most 12 digits
+MAX_NEW = 500
+MAX_RUNS = 200
+
+
+@contextmanager
+def _query_errors() -> Iterator[None]:
+    """storage's QueryError (a bad date, topic or query) as a BadParam: the same one line."""
+    from storage.api import QueryError
+
+    try:
+        yield
+    except QueryError as exc:
+        raise BadParam(str(exc)) from None
+
+
+def run_search(archive: Any, params: SearchParams) -> Any:
+    """The SearchResult, as `search` gives it; None for a search with nothing to search for."""
+    from storage.api import search
+
+    with _query_errors():
+        filters = params.storage_filters()
+        if not params.q and filters.empty:
+            return None
+        return search(archive, params.q, filters, sort=params.sort, page=params.page, limit=params.limit)
+
+
+def _ref(ref: str) -> str:
+    ref = ref.strip()
+    if not ref or len(ref) > MAX_REF_CHARS or (ref.isdigit() and len(ref) > 12):
+        raise HTTPException(404, f"no document {ref[:MAX_REF_CHARS]!r} in the archive")
+    return ref
+
+
+def document(archive: Any, ref: str) -> Any:
+    """The DocumentDetail `show` prints; 404 when there is none."""
+    from storage.api import get_document
+
+    doc = get_document(archive, _ref(ref))
+    if doc is None:
+        raise HTTPException(404, f"no document {ref!r} in the archive")
+    return doc
+
+
+def history(archive: Any, ref: str) -> dict[str, Any]:
+    from storage.api import document_history
+
+    found = document_history(archive, _ref(ref))
+    if found is None:
+        raise HTTPException(404, f"no document {ref!r} in the archive")
+    return found
+
+
+def diff(archive: Any, ref: str, query: Mapping[str, str]) -> dict[str, Any]:
+    """The `diff --json` dict between ?a= and ?b= (default: the latest change)."""
+    from storage.api import NoSuchVersion, document_diff
+
+    old, new = version_pair(query)
+    try:
+        found = document_diff(archive, _ref(ref), old, new)
+    except NoSuchVersion as exc:
+        raise BadParam(str(exc)) from None
+    if found is None:
+        raise HTTPException(404, f"no document {ref!r} in the archive")
+    return found
+
+
+def new(archive: Any, query: Mapping[str, str]) -> dict[str, Any]:
+    """The `new --json` dict: ?since=7d|DATE&limit=N, and the search filters (published since: published_since)."""
+    from crawler.cli.archive import new_summary
+    from storage.api import Filters, parse_since
+    from storage.api import new as arrived
+
+    names = {"region": "region", "agency": "agency", "topic": "topic", "type": "doc_type", "status": "status",
+             "published_since": "since", "published_until": "until", "source": "source"}
+    with _query_errors():
+        since = parse_since(text_param(query, "since") or "7d")
+        filters = Filters.parse(**{field: text_param(query, name) for name, field in names.items()})
+        rows = arrived(archive, since, filters, limit=int_param(query, "limit", 100, 1, MAX_NEW))
+    return new_summary(since, rows)
+
+
+def sources(archive: Any) -> list[dict[str, Any]]:
+    """The `sources --json` rows for the built-in registry (and the sample sites')."""
+    from crawler.cli.sources import source_rows
+    from spiders.registry import load_registry
+
+    return source_rows(load_registry(None), archive)
+
+
+def runs(archive: Any, query: Mapping[str, str]) -> list[dict[str, Any]]:
+    from storage.api import list_runs
+
+    found = list_runs(archive, source_id=text_param(query, "source") or None,
+                      limit=int_param(query, "limit", 20, 1, MAX_RUNS))
+    return [r.to_dict() for r in found]
+
+
+def run(archive: Any, run_id: int) -> dict[str, Any]:
+    from storage.api import get_run
+
+    found = get_run(archive, run_id) if run_id < 2**31 else None
+    if found is None:
+        raise HTTPException(404, f"no crawl run {run_id}")
+    return found.to_dict()

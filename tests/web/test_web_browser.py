@@ -1,0 +1,108 @@
+"""The web page in a real browser: Debian's chromium, driven by Playwright, on the demo
+archive served by uvicorn on a loopback port. Searches 养老, narrows by region, opens a
+document; fails on a console error, a page error or a failed request; keeps screenshots
+in tests/web/screenshots/."""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from crawler.components.browser import chromium_path
+from tests.tiny_sites import crawl_demo
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, sample_server):
+    """The demo archive's web page on a free loopback port, answering before the test starts."""
+    from crawler.web.app import create_app
+    from crawler.web.server import server as web_server
+
+    url = crawl_demo(f"sqlite:///{tmp_path_factory.mktemp('web')}/demo.db", sample_server)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)  # connections wait in the backlog until uvicorn accepts them
+    server = web_server(create_app(url))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    with urllib.request.urlopen(f"{base}/search", timeout=30) as first:  # waits on the server's answer
+        assert first.status == 200
+    yield base
+    server.should_exit = True
+    thread.join(timeout=30)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("POLICY_ARCHIVE_REQUIRE_SERVICES") or os.environ.get("CI"):
+            pytest.fail("the browser test must run here: no chromium")
+        pytest.skip("no chromium here")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_a_raw_utf8_request_line_is_read_as_its_percent_encoding(served):
+    """What `curl 'localhost:8080/search?q=养老'` sends: the URL's UTF-8 bytes, not encoded."""
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall("GET /search?q=养老 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode("utf-8"))
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    with urllib.request.urlopen(f"{served}/search?q=%E5%85%BB%E8%80%81", timeout=30) as encoded:
+        assert body.decode("utf-8") == encoded.read().decode("utf-8")
+    assert b'class="title"' in body
+
+
+def test_search_narrow_and_open_a_document_in_a_browser(served, browser):
+    SHOTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+    page.goto(f"{served}/search")
+    page.fill("header input[name=q]", "养老")
+    with page.expect_navigation():
+        page.press("header input[name=q]", "Enter")
+    everywhere = page.locator("li.hit").count()  # a locator is live: count it before leaving
+    assert everywhere > 5
+    assert "养老" in page.locator("li.hit mark").first.inner_text()
+    page.screenshot(path=str(SHOTS / "1-search.png"), full_page=True)
+
+    page.fill("form.filters input[name=region]", "沈阳")
+    with page.expect_navigation():
+        page.click("form.filters button")
+    narrowed = page.locator("li.hit")
+    assert 0 < narrowed.count() < everywhere
+    assert all("沈阳" in m for m in narrowed.locator(".meta").all_inner_texts())
+    assert "region=%E6%B2%88%E9%98%B3" in page.url  # the URL holds the whole query
+    page.screenshot(path=str(SHOTS / "2-narrowed.png"), full_page=True)
+
+    title = narrowed.first.locator("a.title").inner_text()
+    with page.expect_navigation():
+        narrowed.first.locator("a.title").click()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator("table.metadata th").first.inner_text() == "文号"
+    page.screenshot(path=str(SHOTS / "3-document.png"), full_page=True)
+    assert not problems, problems
