@@ -12,7 +12,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from crawler.web import reads
-from crawler.web.params import FILTER_PARAMS, search_params
+from crawler.web.params import FILTER_PARAMS, SearchParams, search_params
 from crawler.web.responses import get_routes
 
 TOPICS = ("health", "eldercare")  # storage.search_filters.TOPICS: the form's choices
@@ -63,8 +63,23 @@ def _home(request: Request) -> Response:
 def _search(request: Request) -> Response:
     params = search_params(request.query_params)
     result = reads.run_search(request.app.state.archive, params)
-    return _render(request, "search.html", params=params, result=result, topics=TOPICS,
+    facets = facet_links(params, reads.facets(request.app.state.archive, params)) if result and result.total else []
+    return _render(request, "search.html", params=params, result=result, topics=TOPICS, facets=facets,
                    filter_names=[k for k in FILTER_PARAMS if k not in ("topic", "signed_since", "signed_until")])
+
+
+def facet_links(params: SearchParams, facets: list[Any]) -> list[tuple[str, list[tuple[str, int, str, str | None]]]]:
+    """Each facet value as (value, documents, the query string narrowing to it, the query
+    string undoing it when it is the search's filter already, else None): links, no script."""
+    out = []
+    for name, values in facets:
+        rows = []
+        for value, n, narrow in values:
+            active = all(params.filters.get(k) == v for k, v in narrow.items())
+            clear = urlencode(params.url_params(page=1, **dict.fromkeys(narrow, ""))) if active else None
+            rows.append((value, n, urlencode(params.url_params(page=1, **narrow)), clear))
+        out.append((name, rows))
+    return out
 
 
 def _document(request: Request) -> Response:

@@ -37,6 +37,24 @@ def run_search(archive: Any, params: SearchParams) -> Any:
         return search(archive, params.q, filters, sort=params.sort, page=params.page, limit=params.limit)
 
 
+def facets(archive: Any, params: SearchParams) -> list[tuple[str, list[tuple[str, int, dict[str, str]]]]]:
+    """Each facet's values over the whole result set: (facet, [(value, documents, the filters
+    that narrow this search to it)]); the filters become the link's query string."""
+    from storage.api import search_facets
+
+    with _query_errors():
+        found = search_facets(archive, params.q, params.storage_filters())
+    out = []
+    for name, values in found.items():
+        rows = []
+        for value, n in values:
+            narrow = ({"since": f"{value}-01-01", "until": f"{value}-12-31"} if name == "year"
+                      else {name: value})
+            rows.append((value, n, narrow))
+        out.append((name, rows))
+    return out
+
+
 def _ref(ref: str) -> str:
     ref = ref.strip()
     if not ref or len(ref) > MAX_REF_CHARS or (ref.isdigit() and len(ref) > 12):
