@@ -45,6 +45,14 @@ def _run(request: Request) -> JSONResponse:
     return JSONResponse(reads.run(request.app.state.archive, request.path_params["run_id"]))
 
 
+def _stats(request: Request) -> JSONResponse:
+    return JSONResponse(reads.stats(request.app.state.archive))
+
+
+def _coverage(request: Request) -> JSONResponse:
+    return JSONResponse(reads.coverage(request.app.state.archive))
+
+
 def routes() -> list[Route]:
     return get_routes({
         "/search": _search,
@@ -55,4 +63,6 @@ def routes() -> list[Route]:
         "/sources": _sources,
         "/runs": _runs,
         "/runs/{run_id:int}": _run,
+        "/stats": _stats,
+        "/coverage": _coverage,
     })
