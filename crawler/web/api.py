@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from crawler.web import reads
+from crawler.web.openapi import openapi
 from crawler.web.responses import JSONResponse, get_routes
 from crawler.web.params import BadParam, search_params
 
@@ -53,6 +54,10 @@ def _coverage(request: Request) -> JSONResponse:
     return JSONResponse(reads.coverage(request.app.state.archive))
 
 
+def _openapi(request: Request) -> JSONResponse:
+    return JSONResponse(openapi())
+
+
 def routes() -> list[Route]:
     return get_routes({
         "/search": _search,
@@ -65,4 +70,5 @@ def routes() -> list[Route]:
         "/runs/{run_id:int}": _run,
         "/stats": _stats,
         "/coverage": _coverage,
+        "/openapi.json": _openapi,
     })

@@ -62,6 +62,12 @@ def _stats(request: Request) -> Response:
                    topic_bars=bars(found["by_topic"]), bar_width=BAR_WIDTH)
 
 
+def _api(request: Request) -> Response:
+    from crawler.web.openapi import openapi
+
+    return _render(request, "api.html", spec=openapi())
+
+
 def routes() -> list[Route]:
     return get_routes({
         "/new": _new,
@@ -70,4 +76,5 @@ def routes() -> list[Route]:
         "/runs/{run_id:int}": _run,
         "/coverage": _coverage,
         "/stats": _stats,
+        "/api": _api,
     })
