@@ -12,13 +12,10 @@ from starlette.routing import Route
 from crawler.vocab.regions import PUBLISHER_NAMES
 from crawler.vocab.sources import UNWELL_STATES
 from crawler.web import reads
+from crawler.web.pages import render
 from crawler.web.responses import get_routes
 
 BAR_WIDTH = 600  # the stats chart's longest bar, in SVG units (attributes, not inline style)
-
-
-def _render(request: Request, name: str, **context: Any) -> Response:
-    return request.app.state.templates.TemplateResponse(request, name, context)
 
 
 def _new(request: Request) -> Response:
@@ -26,7 +23,7 @@ def _new(request: Request) -> Response:
     found = reads.new(archive, request.query_params)
     # The feed link carries this page's query: the feed is of what the page lists.
     feed = "/new.atom" + (f"?{urlencode(list(request.query_params.multi_items()))}" if request.query_params else "")
-    return _render(request, "new.html", new=found, feed=feed, filters=reads.NEW_FILTERS,
+    return render(request, "new.html", new=found, feed=feed, filters=reads.NEW_FILTERS,
                    query=request.query_params)
 
 
@@ -37,17 +34,17 @@ def _new_atom(request: Request) -> Response:
 
 def _sources(request: Request) -> Response:
     archive = request.app.state.archive
-    return _render(request, "sources.html", sources=reads.sources(archive),
+    return render(request, "sources.html", sources=reads.sources(archive),
                    runs=reads.runs(archive, request.query_params))
 
 
 def _run(request: Request) -> Response:
-    return _render(request, "run.html", run=reads.run(request.app.state.archive, request.path_params["run_id"]))
+    return render(request, "run.html", run=reads.run(request.app.state.archive, request.path_params["run_id"]))
 
 
 def _coverage(request: Request) -> Response:
     grid = reads.coverage(request.app.state.archive)
-    return _render(request, "coverage.html", grid=grid, names=PUBLISHER_NAMES, unwell=UNWELL_STATES)
+    return render(request, "coverage.html", grid=grid, names=PUBLISHER_NAMES, unwell=UNWELL_STATES)
 
 
 def bars(counts: dict[str, int]) -> list[tuple[str, int, int]]:
@@ -58,14 +55,14 @@ def bars(counts: dict[str, int]) -> list[tuple[str, int, int]]:
 
 def _stats(request: Request) -> Response:
     found = reads.stats(request.app.state.archive)
-    return _render(request, "stats.html", stats=found, year_bars=bars(found["by_year"]),
+    return render(request, "stats.html", stats=found, year_bars=bars(found["by_year"]),
                    topic_bars=bars(found["by_topic"]), bar_width=BAR_WIDTH)
 
 
 def _api(request: Request) -> Response:
     from crawler.web.openapi import openapi
 
-    return _render(request, "api.html", spec=openapi())
+    return render(request, "api.html", spec=openapi())
 
 
 def routes() -> list[Route]:

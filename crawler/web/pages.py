@@ -52,7 +52,7 @@ def snippet_pieces(text: str, marks: list[tuple[int, int]]) -> list[tuple[str, b
     return [p for p in out if p[0]]
 
 
-def _render(request: Request, name: str, **context: Any) -> Response:
+def render(request: Request, name: str, **context: Any) -> Response:
     return request.app.state.templates.TemplateResponse(request, name, context)
 
 
@@ -64,7 +64,7 @@ def _search(request: Request) -> Response:
     params = search_params(request.query_params)
     result = reads.run_search(request.app.state.archive, params)
     facets = facet_links(params, reads.facets(request.app.state.archive, params)) if result and result.total else []
-    return _render(request, "search.html", params=params, result=result, topics=TOPICS, facets=facets,
+    return render(request, "search.html", params=params, result=result, topics=TOPICS, facets=facets,
                    filter_names=[k for k in FILTER_PARAMS if k not in ("topic", "signed_since", "signed_until")])
 
 
@@ -84,7 +84,7 @@ def facet_links(params: SearchParams, facets: list[Any]) -> list[tuple[str, list
 
 def _document(request: Request) -> Response:
     doc = reads.document(request.app.state.archive, request.path_params["ref"])
-    return _render(request, "document.html", doc=doc)
+    return render(request, "document.html", doc=doc)
 
 
 def diff_rows(entries: list[dict[str, Any]]) -> list[tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]]:
@@ -109,7 +109,7 @@ def _diff(request: Request) -> Response:
     archive = request.app.state.archive
     found = reads.diff(archive, request.path_params["ref"], request.query_params)
     versions = reads.history(archive, request.path_params["ref"])["versions"]
-    return _render(request, "diff.html", diff=found, rows=diff_rows(found["paragraphs"]), versions=versions)
+    return render(request, "diff.html", diff=found, rows=diff_rows(found["paragraphs"]), versions=versions)
 
 
 def routes() -> list[Route]:
