@@ -39,6 +39,7 @@ _DEFINED_IN = {
         "archive_stats", "capture_body", "get_document", "list_sources",
     ),
     "storage.search": ("SearchHit", "SearchResult", "search"),
+    "storage.search_facets": ("FACETS", "search_facets"),
     "storage.search_filters": ("TOPICS", "Filters", "parse_date", "parse_since"),
     "storage.search_index": ("reindex",),
     "storage.search_query": ("QueryError",),

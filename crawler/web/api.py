@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from crawler.web import reads
+from crawler.web.openapi import openapi
 from crawler.web.responses import JSONResponse, get_routes
 from crawler.web.params import BadParam, search_params
 
@@ -45,6 +46,18 @@ def _run(request: Request) -> JSONResponse:
     return JSONResponse(reads.run(request.app.state.archive, request.path_params["run_id"]))
 
 
+def _stats(request: Request) -> JSONResponse:
+    return JSONResponse(reads.stats(request.app.state.archive))
+
+
+def _coverage(request: Request) -> JSONResponse:
+    return JSONResponse(reads.coverage(request.app.state.archive))
+
+
+def _openapi(request: Request) -> JSONResponse:
+    return JSONResponse(openapi())
+
+
 def routes() -> list[Route]:
     return get_routes({
         "/search": _search,
@@ -55,4 +68,7 @@ def routes() -> list[Route]:
         "/sources": _sources,
         "/runs": _runs,
         "/runs/{run_id:int}": _run,
+        "/stats": _stats,
+        "/coverage": _coverage,
+        "/openapi.json": _openapi,
     })

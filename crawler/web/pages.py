@@ -12,7 +12,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from crawler.web import reads
-from crawler.web.params import FILTER_PARAMS, search_params
+from crawler.web.params import FILTER_PARAMS, SearchParams, search_params
 from crawler.web.responses import get_routes
 
 TOPICS = ("health", "eldercare")  # storage.search_filters.TOPICS: the form's choices
@@ -52,7 +52,7 @@ def snippet_pieces(text: str, marks: list[tuple[int, int]]) -> list[tuple[str, b
     return [p for p in out if p[0]]
 
 
-def _render(request: Request, name: str, **context: Any) -> Response:
+def render(request: Request, name: str, **context: Any) -> Response:
     return request.app.state.templates.TemplateResponse(request, name, context)
 
 
@@ -63,13 +63,28 @@ def _home(request: Request) -> Response:
 def _search(request: Request) -> Response:
     params = search_params(request.query_params)
     result = reads.run_search(request.app.state.archive, params)
-    return _render(request, "search.html", params=params, result=result, topics=TOPICS,
+    facets = facet_links(params, reads.facets(request.app.state.archive, params)) if result and result.total else []
+    return render(request, "search.html", params=params, result=result, topics=TOPICS, facets=facets,
                    filter_names=[k for k in FILTER_PARAMS if k not in ("topic", "signed_since", "signed_until")])
+
+
+def facet_links(params: SearchParams, facets: list[Any]) -> list[tuple[str, list[tuple[str, int, str, str | None]]]]:
+    """Each facet value as (value, documents, the query string narrowing to it, the query
+    string undoing it when it is the search's filter already, else None): links, no script."""
+    out = []
+    for name, values in facets:
+        rows = []
+        for value, n, narrow in values:
+            active = all(params.filters.get(k) == v for k, v in narrow.items())
+            clear = urlencode(params.url_params(page=1, **dict.fromkeys(narrow, ""))) if active else None
+            rows.append((value, n, urlencode(params.url_params(page=1, **narrow)), clear))
+        out.append((name, rows))
+    return out
 
 
 def _document(request: Request) -> Response:
     doc = reads.document(request.app.state.archive, request.path_params["ref"])
-    return _render(request, "document.html", doc=doc)
+    return render(request, "document.html", doc=doc)
 
 
 def diff_rows(entries: list[dict[str, Any]]) -> list[tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]]:
@@ -94,7 +109,7 @@ def _diff(request: Request) -> Response:
     archive = request.app.state.archive
     found = reads.diff(archive, request.path_params["ref"], request.query_params)
     versions = reads.history(archive, request.path_params["ref"])["versions"]
-    return _render(request, "diff.html", diff=found, rows=diff_rows(found["paragraphs"]), versions=versions)
+    return render(request, "diff.html", diff=found, rows=diff_rows(found["paragraphs"]), versions=versions)
 
 
 def routes() -> list[Route]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_QUERY_CHARS = 200  # a query longer than any 文号 and title together is not a search
-MAX_PARAM_CHARS = 100
+MAX_PARAM_CHARS = 200  # an agency list (a facet link carries it whole) runs to the column's 200
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 DEFAULT_PAGE_SIZE = 20

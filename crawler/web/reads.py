@@ -37,6 +37,24 @@ def run_search(archive: Any, params: SearchParams) -> Any:
         return search(archive, params.q, filters, sort=params.sort, page=params.page, limit=params.limit)
 
 
+def facets(archive: Any, params: SearchParams) -> list[tuple[str, list[tuple[str, int, dict[str, str]]]]]:
+    """Each facet's values over the whole result set: (facet, [(value, documents, the filters
+    that narrow this search to it)]); the filters become the link's query string."""
+    from storage.api import search_facets
+
+    with _query_errors():
+        found = search_facets(archive, params.q, params.storage_filters())
+    out = []
+    for name, values in found.items():
+        rows = []
+        for value, n in values:
+            narrow = ({"since": f"{value}-01-01", "until": f"{value}-12-31"} if name == "year"
+                      else {name: value})
+            rows.append((value, n, narrow))
+        out.append((name, rows))
+    return out
+
+
 def _ref(ref: str) -> str:
     ref = ref.strip()
     if not ref or len(ref) > MAX_REF_CHARS or (ref.isdigit() and len(ref) > 12):
@@ -77,19 +95,57 @@ def diff(archive: Any, ref: str, query: Mapping[str, str]) -> dict[str, Any]:
     return found
 
 
-def new(archive: Any, query: Mapping[str, str]) -> dict[str, Any]:
-    """The `new --json` dict: ?since=7d|DATE&limit=N, and the search filters (published since: published_since)."""
-    from crawler.cli.archive import new_summary
+NEW_FILTERS = {"region": "region", "agency": "agency", "topic": "topic", "type": "doc_type", "status": "status",
+               "published_since": "since", "published_until": "until", "source": "source"}
+
+
+def arrivals(archive: Any, query: Mapping[str, str]) -> tuple[Any, list[dict[str, Any]], dict[str, Any]]:
+    """What arrived: ?since=7d|DATE&limit=N and the search filters (published since:
+    published_since), as (since, the export rows, the query as `new --atom` names it: its feed id)."""
     from storage.api import Filters, parse_since
     from storage.api import new as arrived
 
-    names = {"region": "region", "agency": "agency", "topic": "topic", "type": "doc_type", "status": "status",
-             "published_since": "since", "published_until": "until", "source": "source"}
+    typed = {field: text_param(query, name) for name, field in NEW_FILTERS.items()}
+    feed_query = {"arrived_since": text_param(query, "since") or "7d",
+                  "limit": int_param(query, "limit", 100, 1, MAX_NEW), **typed}
     with _query_errors():
-        since = parse_since(text_param(query, "since") or "7d")
-        filters = Filters.parse(**{field: text_param(query, name) for name, field in names.items()})
-        rows = arrived(archive, since, filters, limit=int_param(query, "limit", 100, 1, MAX_NEW))
+        since = parse_since(feed_query["arrived_since"])
+        rows = arrived(archive, since, Filters.parse(**typed), limit=feed_query["limit"])
+    return since, rows, feed_query
+
+
+def new(archive: Any, query: Mapping[str, str]) -> dict[str, Any]:
+    """The `new --json` dict."""
+    from crawler.cli.archive import new_summary
+
+    since, rows, _ = arrivals(archive, query)
     return new_summary(since, rows)
+
+
+def new_feed(archive: Any, query: Mapping[str, str]) -> bytes:
+    """The Atom feed `new --atom` writes for the same query, with the same stable id."""
+    from storage.api import atom_feed, feed_id
+
+    since, rows, feed_query = arrivals(archive, query)
+    return atom_feed(rows, title=f"policy-archive: new since {since.date().isoformat()}",
+                     feed_id=feed_id("new", feed_query))
+
+
+def coverage(archive: Any) -> dict[str, Any]:
+    """The `sources coverage --json` grid, with each cell's health from the archive."""
+    from crawler.cli.coverage import coverage_grid
+    from spiders.registry import load_registry
+    from storage.api import source_health
+
+    registry = load_registry(None)
+    health = {sid: h.to_dict() for sid, h in source_health(archive, list(registry)).items()}
+    return coverage_grid(list(registry.values()), health)
+
+
+def stats(archive: Any) -> dict[str, Any]:
+    from storage.api import archive_stats
+
+    return archive_stats(archive)
 
 
 def sources(archive: Any) -> list[dict[str, Any]]:

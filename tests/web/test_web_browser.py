@@ -1,7 +1,8 @@
 """The web page in a real browser: Debian's chromium, driven by Playwright, on the demo
-archive served by uvicorn on a loopback port. Searches 养老, narrows by region, opens a
-document; fails on a console error, a page error or a failed request; keeps screenshots
-in tests/web/screenshots/."""
+archive after `demo --state later`, served by uvicorn on a loopback port. Searches 养老,
+narrows by a facet, opens a document, follows a citation, opens the revised notice's diff,
+and visits the other pages; fails on a console error, a page error or a failed request;
+keeps screenshots in tests/web/screenshots/."""
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crawler.components.browser import chromium_path
-from tests.tiny_sites import crawl_demo
+from web_client import run_demo
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -21,12 +22,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, sample_server):
-    """The demo archive's web page on a free loopback port, answering before the test starts."""
+def served(tmp_path_factory):
+    """The demo archive (then its later state: one notice revised) on a free loopback port,
+    answering before the test starts."""
     from crawler.web.app import create_app
     from crawler.web.server import server as web_server
 
-    url = crawl_demo(f"sqlite:///{tmp_path_factory.mktemp('web')}/demo.db", sample_server)
+    url = f"sqlite:///{tmp_path_factory.mktemp('web')}/demo.db"
+    run_demo(url)
+    assert run_demo(url, "--state", "later")["new_versions"] == 1
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)  # connections wait in the backlog until uvicorn accepts them
@@ -72,15 +76,25 @@ def test_a_raw_utf8_request_line_is_read_as_its_percent_encoding(served):
     assert b'class="title"' in body
 
 
-def test_search_narrow_and_open_a_document_in_a_browser(served, browser):
-    SHOTS.mkdir(exist_ok=True)
+def _watched(browser) -> tuple[object, list[str]]:
+    """A page whose console errors, page errors, failed requests and HTTP errors are collected."""
     problems: list[str] = []
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    return page, problems
 
+
+def _click(page, locator) -> None:
+    with page.expect_navigation():
+        locator.click()
+
+
+def test_search_narrow_by_a_facet_open_a_document_follow_a_citation_and_a_diff(served, browser):
+    SHOTS.mkdir(exist_ok=True)
+    page, problems = _watched(browser)
     page.goto(f"{served}/search")
     page.fill("header input[name=q]", "养老")
     with page.expect_navigation():
@@ -90,19 +104,46 @@ def test_search_narrow_and_open_a_document_in_a_browser(served, browser):
     assert "养老" in page.locator("li.hit mark").first.inner_text()
     page.screenshot(path=str(SHOTS / "1-search.png"), full_page=True)
 
-    page.fill("form.filters input[name=region]", "沈阳")
-    with page.expect_navigation():
-        page.click("form.filters button")
+    facet = page.locator("section.facet[data-facet=region] li", has_text="云南省保山市")
+    count = int(facet.locator(".count").inner_text())
+    _click(page, facet.locator("a").first)
     narrowed = page.locator("li.hit")
-    assert 0 < narrowed.count() < everywhere
-    assert all("沈阳" in m for m in narrowed.locator(".meta").all_inner_texts())
-    assert "region=%E6%B2%88%E9%98%B3" in page.url  # the URL holds the whole query
-    page.screenshot(path=str(SHOTS / "2-narrowed.png"), full_page=True)
+    assert 0 < narrowed.count() == count < everywhere
+    assert all("保山" in m for m in narrowed.locator(".meta").all_inner_texts())
+    assert "region=%E4%BA%91%E5%8D%97%E7%9C%81%E4%BF%9D%E5%B1%B1%E5%B8%82" in page.url  # the URL holds the facet
+    assert page.locator("section.facet[data-facet=region] li.active a.clear").count() == 1
+    page.screenshot(path=str(SHOTS / "2-facet.png"), full_page=True)
 
-    title = narrowed.first.locator("a.title").inner_text()
-    with page.expect_navigation():
-        narrowed.first.locator("a.title").click()
+    citing = narrowed.filter(has=page.locator(".docno", has_text="保政办发〔2019〕32号"))
+    title = citing.locator("a.title").inner_text()
+    _click(page, citing.locator("a.title"))
     assert page.locator("h1").inner_text() == title
     assert page.locator("table.metadata th").first.inner_text() == "文号"
     page.screenshot(path=str(SHOTS / "3-document.png"), full_page=True)
+
+    _click(page, page.locator("section.citations li a", has_text="国办发〔2019〕5号"))
+    assert "国办发〔2019〕5号" in page.locator("table.metadata td").first.inner_text()
+    assert page.locator("section.citations li a", has_text="保政办发〔2019〕32号").count() == 1  # cited by
+    page.screenshot(path=str(SHOTS / "4-cited.png"), full_page=True)
+
+    page.fill("header input[name=q]", "保政发〔2022〕8号")
+    with page.expect_navigation():
+        page.press("header input[name=q]", "Enter")
+    _click(page, page.locator("li.hit a.title").first)
+    _click(page, page.locator("a.difflink"))
+    assert page.locator("table.diff del").count() == page.locator("table.diff ins").count() == 1
+    assert "55%" in page.locator("table.diff del").inner_text() and "60%" in page.locator("table.diff ins").inner_text()
+    page.screenshot(path=str(SHOTS / "5-diff.png"), full_page=True)
+    assert not problems, problems
+
+
+def test_the_archive_pages_in_a_browser(served, browser):
+    SHOTS.mkdir(exist_ok=True)
+    page, problems = _watched(browser)
+    for n, (path, ready) in enumerate((("/new?since=2000-01-01", "table.new td"), ("/sources", "table.sources td"),
+                                       ("/coverage", "table.coverage td.cell-evidence"), ("/stats", "svg.bars rect"),
+                                       ("/api", "section.endpoint")), start=6):
+        page.goto(f"{served}{path}")
+        assert page.locator(ready).count() > 0, path
+        page.screenshot(path=str(SHOTS / f"{n}-{path.strip('/').split('?')[0]}.png"), full_page=True)
     assert not problems, problems

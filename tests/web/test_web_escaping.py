@@ -47,7 +47,7 @@ def test_hostile_crawled_text_is_served_escaped(tmp_path, archive_url):
     with client_for(archive_url) as client:
         pages = {path: client.get(path) for path in (
             "/search?q=养老", "/search?q=alert", f"/documents/{doc_id}", f"/documents/{doc_id}/diff",
-            f"/search?q={'<script>'}", "/search?q=%22%3E%3Cscript%3Ealert(5)%3C/script%3E",
+            "/new?since=2000-01-01", "/search?q=%E5%85%BB%E8%80%81&type=%3Cscript%3E", f"/search?q={'<script>'}", "/search?q=%22%3E%3Cscript%3Ealert(5)%3C/script%3E",
         )}
         for path, answer in pages.items():
             assert answer.status_code == 200, path

@@ -3,29 +3,19 @@ marks the changed sentence (the acceptance of issue 22, as a user reaches it).""
 from __future__ import annotations
 
 import html
-import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-from web_client import client_for
+from web_client import ROOT, client_for, run_demo
 
-ROOT = Path(__file__).resolve().parents[2]
 REVISED = "保政发〔2022〕8号"
-
-
-def _demo(url: str, *extra: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--db", url, "--json", *extra],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout)
 
 
 def test_the_revised_notice_links_a_diff_showing_the_changed_sentence(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    _demo(url)
-    assert _demo(url, "--state", "later")["new_versions"] == 1
+    run_demo(url)
+    assert run_demo(url, "--state", "later")["new_versions"] == 1
     with client_for(url) as client:
         hits = client.get("/api/v1/search", params={"q": REVISED}).json()["hits"]
         doc_id = hits[0]["id"]

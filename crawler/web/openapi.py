@@ -1,0 +1,70 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json and listed as a
+plain page at /api. Each endpoint's parameters come from the tables the handlers read
+(params.FILTER_PARAMS, reads.NEW_FILTERS), so a filter added there is described here."""
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.web.params import DEFAULT_PAGE_SIZE, FILTER_PARAMS, MAX_PAGE, MAX_PAGE_SIZE, MAX_PARAM_CHARS, MAX_QUERY_CHARS
+from crawler.web.reads import MAX_NEW, MAX_REF_CHARS, MAX_RUNS, NEW_FILTERS
+
+VERSION = "1"
+
+
+def _q(name: str, about: str, **schema: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": about,
+            "schema": schema or {"type": "string", "maxLength": MAX_PARAM_CHARS}}
+
+
+def _path(name: str, about: str, **schema: Any) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": about, "schema": schema}
+
+
+_REF = _path("ref", "the document's id, or its 文号 in any bracket form", type="string", maxLength=MAX_REF_CHARS)
+_FILTER_ABOUT = {"since": "published on or after (YYYY-MM-DD)", "until": "published on or before (YYYY-MM-DD)",
+                 "signed_since": "signed (成文) on or after", "signed_until": "signed (成文) on or before",
+                 "type": "document type (通知, 意见 …)", "status": "draft, final …", "source": "a source id",
+                 "doc_number": "a 文号, any bracket form", "topic": "health or eldercare"}
+
+# path → (summary, what the CLI prints the same with --json, parameters)
+ENDPOINTS: dict[str, tuple[str, str, list[dict[str, Any]]]] = {
+    "/search": ("Search the archive: ranked hits with snippets, total and paging", "search --json", [
+        _q("q", 'the query: words ANDed, "a phrase", a OR b, -exclude, a 文号', type="string", maxLength=MAX_QUERY_CHARS),
+        _q("sort", "relevance or date", type="string", enum=["relevance", "date"]),
+        _q("page", "page number", type="integer", minimum=1, maximum=MAX_PAGE),
+        _q("limit", "hits per page", type="integer", minimum=1, maximum=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE),
+        *(_q(name, _FILTER_ABOUT.get(name, f"{name} contains this")) for name in FILTER_PARAMS),
+    ]),
+    "/documents/{ref}": ("One document: metadata, text, URLs, attachments, versions, citations", "show --json", [_REF]),
+    "/documents/{ref}/versions": ("A document's versions", "history --json", [_REF]),
+    "/documents/{ref}/diff": ("The sentence diff between two versions (default: the latest change)", "diff --json", [
+        _REF, _q("a", "the older version's number", type="integer", minimum=1),
+        _q("b", "the newer version's number", type="integer", minimum=1)]),
+    "/new": ("What arrived since a time, newest first", "new --json", [
+        _q("since", "7d, 24h, 2w or YYYY-MM-DD (default 7d)"),
+        _q("limit", "at most this many", type="integer", minimum=1, maximum=MAX_NEW, default=100),
+        *(_q(name, f"filter: {field}") for name, field in NEW_FILTERS.items())]),
+    "/sources": ("Each source with its health, last good run and last new notice", "sources --json", []),
+    "/runs": ("Crawl runs, newest first", "runs --json", [
+        _q("source", "only this source's runs"),
+        _q("limit", "at most this many", type="integer", minimum=1, maximum=MAX_RUNS, default=20)]),
+    "/runs/{run_id}": ("One crawl run with its failed URLs", "runs ID --json", [
+        _path("run_id", "the run's id", type="integer", minimum=1)]),
+    "/stats": ("Counts per source, topic, region and year", "stats --json", []),
+    "/coverage": ("The provinces × publisher kinds grid", "sources coverage --json", []),
+}
+
+
+def openapi() -> dict[str, Any]:
+    paths = {}
+    for path, (summary, cli, params) in ENDPOINTS.items():
+        paths[path] = {"get": {
+            "summary": summary, "description": f"The same JSON as `policy-archive {cli}`.", "parameters": params,
+            "responses": {"200": {"description": "JSON", "content": {"application/json": {}}},
+                          "400": {"description": "a bad parameter: {\"error\": one line}"},
+                          **({"404": {"description": "not in the archive"}} if "{" in path else {})},
+        }}
+    return {"openapi": "3.1.0",
+            "info": {"title": "policy-archive", "version": VERSION,
+                     "description": "Read-only JSON over the archive of Chinese health and eldercare policy notices."},
+            "servers": [{"url": "/api/v1"}], "paths": paths}
