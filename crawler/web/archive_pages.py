@@ -2,7 +2,6 @@
 coverage, stats. Each renders the dict the CLI prints with --json (reads.py)."""
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
