@@ -84,37 +84,6 @@ def _parse(html: str) -> tuple[etree._Element | None, bool]:
     return root, any(_DEPTH_ERROR in entry.message for entry in log)
 
 
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-
-
-def flatten_nesting(html: str, limit: int) -> str:
-    """The markup with every element that would open more than ``limit`` deep taken out
-    (its start and end tags; its text and children stay where they were). Counted from
-    the tags as written, so a page of unclosed ``<p>`` may lose a few wrappers early:
-    only for pages libxml2 could not read whole anyway."""
-    kept: list[str] = []
-    depth, dropped, at = 0, Counter[str](), 0
-    for tag in _TAG.finditer(html):
-        closing, name = tag.group(1), tag.group(2).lower()
-        if name in _VOID or tag.group(0).endswith("/>"):
-            continue
-        if not closing:
-            if depth < limit:
-                depth += 1
-                continue
-            dropped[name] += 1
-        elif dropped[name]:
-            dropped[name] -= 1
-        else:
-            depth = max(0, depth - 1)
-            continue
-        kept.append(html[at:tag.start()])
-        at = tag.end()
-    kept.append(html[at:])
-    return "".join(kept)
-
-
 def merge_stray_roots(root: etree._Element) -> None:
     """Move the content of ``<html>`` elements that follow ``root`` (siblings at the
     document level) into ``root``'s body, in order."""
@@ -149,3 +118,38 @@ def _append_text(parent: etree._Element, text: str) -> None:
     else:
         parent.text = (parent.text or "") + text
 
+
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Elements whose bounds are the text's own (paragraphs, headings, tables): kept a little
+# deeper than mere wrappers, so the flattened page keeps its paragraphs apart.
+_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li table tbody thead tr td th pre blockquote title".split())
+_BLOCK_ROOM = 40
+
+
+def flatten_nesting(html: str, limit: int) -> str:
+    """The markup with every wrapper element that would open more than ``limit`` deep
+    taken out (its start and end tags; its text and children stay where they were);
+    paragraphs, headings and table parts go ``_BLOCK_ROOM`` deeper first. Counted from
+    the tags as written, so a page of unclosed ``<p>`` may lose a few wrappers early:
+    only for pages libxml2 could not read whole anyway."""
+    kept: list[str] = []
+    depth, dropped, at = 0, Counter[str](), 0
+    for tag in _TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in _VOID or tag.group(0).endswith("/>"):
+            continue
+        if not closing:
+            if depth < limit + (_BLOCK_ROOM if name in _BLOCKS else 0):
+                depth += 1
+                continue
+            dropped[name] += 1
+        elif dropped[name]:
+            dropped[name] -= 1
+        else:
+            depth = max(0, depth - 1)
+            continue
+        kept.append(html[at:tag.start()])
+        at = tag.end()
+    kept.append(html[at:])
+    return "".join(kept)

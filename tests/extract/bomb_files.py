@@ -40,8 +40,8 @@ def pdf_bomb(inflated: int = 200 * 1000 * 1000) -> bytes:
     """A one-page PDF whose content stream is one Flate stream of ``inflated`` bytes."""
     packer = zlib.compressobj(9)
     line = b"BT /F1 12 Tf 72 720 Td ( ) Tj ET\n"
-    block = line * (MIB // len(line))
-    pieces = [packer.compress(block) for _ in range(inflated // len(block))]
+    block = line * max(1, min(MIB, inflated) // len(line))
+    pieces = [packer.compress(block) for _ in range(max(1, inflated // len(block)))]
     stream = b"".join(pieces) + packer.flush()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
