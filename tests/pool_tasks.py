@@ -15,6 +15,10 @@ def pid() -> int:
     return os.getpid()
 
 
+def pid_of(_anything: object) -> int:
+    return os.getpid()
+
+
 def hang_with_a_converter(marker: str) -> None:
     child = subprocess.Popen(["sleep", "3600"])
     Path(marker).write_text(str(child.pid))

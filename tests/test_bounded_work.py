@@ -70,6 +70,18 @@ def test_a_worker_that_dies_is_replaced_and_its_item_tried_once_more():
         pool.shutdown()
 
 
+def test_an_item_that_cannot_cross_the_pipe_fails_alone():
+    import threading
+
+    pool = PagePool(1)
+    try:
+        with pytest.raises(RuntimeError, match="pickle"):
+            pool.submit(tasks.pid_of, threading.Lock()).result()
+        assert pool.submit(tasks.pid).result() > 0
+    finally:
+        pool.shutdown()
+
+
 def test_a_worker_past_its_memory_ceiling_fails_the_item_with_memoryerror_and_is_replaced():
     pool = PagePool(1, memory_headroom=256 * MIB)
     try:

@@ -104,6 +104,8 @@ class _Worker:
             return self.conn.recv()
         except (EOFError, OSError):
             return "lost", None
+        except Exception as exc:  # an item or an answer that does not (un)pickle: the item's failure
+            return "error", RuntimeError(f"{type(exc).__name__}: {exc}")
 
     def leave(self) -> None:
         try:
@@ -198,7 +200,10 @@ class PagePool:
             fn, args, future = task
             if not future.set_running_or_notify_cancel():
                 continue
-            (status, value), worker = self._attempt(worker, fn, args)
+            try:
+                (status, value), worker = self._attempt(worker, fn, args)
+            except Exception as exc:  # the slot goes on: every item gets its answer
+                status, value = "error", exc
             if status == "ok":
                 future.set_result(value)
             else:
