@@ -28,6 +28,8 @@ import os
 import queue
 import signal
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -45,6 +47,8 @@ PRELOAD: list[str] = []
 START_SECONDS = 120.0
 # How long a retiring worker may take to leave before it is killed.
 LEAVE_SECONDS = 5.0
+# Items a worker holds at once: the one it runs and the next.
+PREFETCH = 2
 
 
 class WorkerLost(Exception):
@@ -93,18 +97,26 @@ class _Worker:
     def pid(self) -> int | None:
         return self.process.pid
 
-    def ask(self, fn: Callable[..., Any], args: tuple, deadline: float | None) -> tuple[str, Any]:
-        """("ok", value), ("error", exception), ("lost", None) when the worker died, or
-        ("overran", None) when no answer came before the deadline."""
+    def send(self, fn: Callable[..., Any], args: tuple) -> bool:
+        """Hand the worker an item (it queues it behind the one it runs); False when the
+        worker is gone. An item that does not pickle raises here, before anything is sent."""
         self.tasks += 1
         try:
             self.conn.send((fn, args))
-            if not self.conn.poll(deadline):
+            return True
+        except (EOFError, OSError):
+            return False
+
+    def answer(self, timeout: float | None) -> tuple[str, Any]:
+        """The oldest item's ("ok", value) or ("error", exception); ("lost", None) when
+        the worker died, ("overran", None) when no answer came within ``timeout``."""
+        try:
+            if not self.conn.poll(timeout):
                 return "overran", None
             return self.conn.recv()
         except (EOFError, OSError):
             return "lost", None
-        except Exception as exc:  # an item or an answer that does not (un)pickle: the item's failure
+        except Exception as exc:  # an answer that does not unpickle: the item's failure
             return "error", RuntimeError(f"{type(exc).__name__}: {exc}")
 
     def leave(self) -> None:
@@ -192,56 +204,96 @@ class PagePool:
         return future
 
     def _slot(self) -> None:
+        """One worker's items: up to PREFETCH handed over at once (the next one waits in the
+        worker while this one runs: no idle gap for the round trip through this process's
+        GIL), answered in order; the oldest item's deadline runs from when the worker
+        started it (when the answer before it came, or when it was sent to an idle worker)."""
         worker: _Worker | None = None
+        flight: deque[list] = deque()  # [fn, args, future, retries left], oldest first
+        started = 0.0
+        closing = False
         while True:
-            task = self._tasks.get()
-            if task is None:
-                break
-            fn, args, future = task
-            if not future.set_running_or_notify_cancel():
+            while not closing and len(flight) < PREFETCH and not self._retiring(worker):
+                try:
+                    task = self._tasks.get() if not flight else self._tasks.get_nowait()
+                except queue.Empty:
+                    break
+                if task is None:
+                    closing = True
+                    break
+                fn, args, future = task
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if worker is None:
+                    worker = self._start_for(flight)
+                    if worker is None:
+                        future.set_exception(WorkerLost("no extraction worker would start"))
+                        flight.clear()
+                        continue
+                if not flight:
+                    started = time.monotonic()
+                try:
+                    sent = worker.send(fn, args)
+                except Exception as exc:  # does not pickle: this item's failure alone
+                    future.set_exception(RuntimeError(f"{type(exc).__name__}: {exc}"))
+                    continue
+                flight.append([fn, args, future, 1])
+                if not sent:
+                    break
+            if not flight:
+                if closing:
+                    break
+                if worker is not None and self._retiring(worker):
+                    self._forget(worker)
+                    worker.leave()
+                    worker = None
                 continue
-            try:
-                (status, value), worker = self._attempt(worker, fn, args)
-            except Exception as exc:  # the slot goes on: every item gets its answer
-                status, value = "error", exc
-            if status == "ok":
-                future.set_result(value)
+            left = None if self.deadline is None else max(0.0, started + self.deadline - time.monotonic())
+            status, value = worker.answer(left)
+            head = flight.popleft()
+            if status in ("ok", "error"):
+                (head[2].set_result if status == "ok" else head[2].set_exception)(value)
+                started = time.monotonic()
+                if status == "error" and isinstance(value, MemoryError):
+                    self._forget(worker)  # it leaves by itself; what it holds goes to a new one
+                    worker.kill()
+                    worker = self._start_for(flight)
+                continue
+            self._drop(worker, "died" if status == "lost" else "overran")
+            if status == "overran":
+                head[2].set_exception(ItemOverran(self.deadline or 0))
+            elif head[3] > 0 and not self._closed:
+                head[3] -= 1
+                flight.appendleft(head)
             else:
-                future.set_exception(value)
+                head[2].set_exception(WorkerLost("extraction worker died twice on this page"))
+            worker = self._start_for(flight)
+            started = time.monotonic()
         if worker is not None:
             self._forget(worker)
             worker.leave()
 
-    def _attempt(self, worker: _Worker | None, fn: Callable[..., Any], args: tuple
-                 ) -> tuple[tuple[str, Any], _Worker | None]:
-        """The item's outcome, ("ok", value) or ("error", exception), and the slot's worker
-        after it (a new one, or None, when the old one had to go)."""
+    def _retiring(self, worker: _Worker | None) -> bool:
+        """Renewed after so many items: memory grows with the odd huge page."""
+        return worker is not None and bool(self.max_tasks_per_child) and worker.tasks >= self.max_tasks_per_child
+
+    def _start_for(self, flight: deque) -> _Worker | None:
+        """A new worker with the items in flight handed to it again, in order; None (and
+        those items failed, and taken out of flight) when no worker would start twice over."""
         for tries_left in (1, 0):
-            if worker is None:
-                try:
-                    worker = self._start()
-                except WorkerLost as exc:  # died while starting: as under an item
-                    self._count(died=True)
-                    if tries_left and not self._closed:
-                        continue
-                    return ("error", exc), None
-            status, value = worker.ask(fn, args, self.deadline)
-            if status == "overran":
-                self._drop(worker, "overran an item's deadline")
-                return ("error", ItemOverran(self.deadline or 0)), None
-            if status == "lost":
-                self._drop(worker, "died")
-                worker = None
-                if tries_left and not self._closed:
+            try:
+                worker = self._start()
+            except WorkerLost as exc:  # died while starting: as under an item
+                self._count(died=True)
+                if tries_left:
                     continue
-                return ("error", WorkerLost("extraction worker died twice on this page")), None
-            if status == "error" and isinstance(value, MemoryError) or \
-                    self.max_tasks_per_child and worker.tasks >= self.max_tasks_per_child:
-                self._forget(worker)
-                worker.leave()  # renewed: memory grows with the odd huge page
-                worker = None
-            return (status, value), worker
-        raise AssertionError("unreachable")
+                while flight:
+                    flight.popleft()[2].set_exception(exc)
+                return None
+            for fn, args, _, _ in flight:
+                worker.send(fn, args)  # a worker that died at once answers "lost" for them
+            return worker
+        return None
 
     def _start(self) -> _Worker:
         worker = _Worker(self)

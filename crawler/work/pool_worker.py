@@ -8,6 +8,8 @@ every worker would only cost memory.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -51,22 +53,20 @@ def memory_ceiling(headroom: int = MEMORY_HEADROOM) -> Iterator[None]:
 
 
 def serve(conn: Any, initializer: Callable[[int], None] | None, crawl_pid: int, memory_headroom: int | None) -> None:
-    """A worker's life: start, say ready, then answer one item at a time until told to go.
-    An item that ran out of memory is answered, and the worker leaves: what the failed
-    allocation left behind is not worth trusting."""
+    """A worker's life: start, say ready, then answer one item at a time, in the order
+    they came, until told to go. A thread of its own reads the pipe as items arrive: the
+    pool sends the next item while this one runs, so the worker never waits for it, and a
+    send never waits for the worker. An item that ran out of memory is answered, and the
+    worker leaves: what the failed allocation left behind is not worth trusting."""
     os.setpgrp()  # its converters (antiword, catdoc) go with it when it is killed
     if initializer is not None:
         initializer(crawl_pid)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_read, args=(conn, inbox), name="read-items", daemon=True).start()
     if memory_headroom:
         set_memory_ceiling(memory_headroom)  # after the imports: the headroom is the pages'
     conn.send(("ready", os.getpid()))
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
+    while (task := inbox.get()) is not None:
         fn, args = task
         try:
             answer: tuple[str, Any] = ("ok", fn(*args))
@@ -78,3 +78,20 @@ def serve(conn: Any, initializer: Callable[[int], None] | None, crawl_pid: int, 
             conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
         if answer[0] == "error" and isinstance(answer[1], MemoryError):
             return
+
+
+def _read(conn: Any, inbox: queue.SimpleQueue) -> None:
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            task = None
+        except Exception as exc:  # an item that does not unpickle here: its answer says why
+            task = (_fail, (RuntimeError(f"{type(exc).__name__}: {exc}"),))
+        inbox.put(task)
+        if task is None:
+            return
+
+
+def _fail(exc: BaseException) -> None:
+    raise exc
