@@ -13,10 +13,11 @@ Why not ProcessPoolExecutor: it cannot stop one task. A page whose attachment ho
 library in C code for fifteen minutes must be abandoned at its deadline, and only killing
 the process that runs it does that; the executor does not say which process that is, and
 losing any of its processes breaks it for every page in flight. Here each worker has a
-slot (a thread of this process) that hands it one item at a time over a pipe and waits
-for the answer until the deadline: an overrun kills that worker (with whatever converter
-it started: it leads a process group of its own) and the slot starts another; the item
-fails with ItemOverran. A worker that dies (killed, out of memory, a crash in a C
+slot (a thread of this process) that hands it items over a pipe (the one it runs and the
+next, so it never waits for this process) and waits for each answer until the deadline:
+an overrun kills that worker (with whatever converter it started: it leads a process
+group of its own) and the slot starts another, which gets the item that was next; the
+item fails with ItemOverran. A worker that dies (killed, out of memory, a crash in a C
 library) costs only its own item, which is tried once more in a new worker; a second
 death is reported as WorkerLost (the pipeline keeps the page raw).
 """
