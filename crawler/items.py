@@ -38,6 +38,9 @@ class AttachmentFile:
     name: str | None = None
     text: str = ""
     error: str | None = None
+    # why, as a failure kind (crawler/vocab/failures.py): a crawl records too_large and
+    # timeout against the attachment's URL; a file that is merely broken is only noted
+    error_kind: str | None = None
 
 
 @dataclass

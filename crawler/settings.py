@@ -53,6 +53,12 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # (crawler/components/pipelines.py; POLICY_EXTRACT_WORKERS, default one per core but one, 0 = in the thread
 # pool; POLICY_EXTRACT_IN_FLIGHT pages at most between the pipeline's door and their write).
 REACTOR_THREADPOOL_MAXSIZE = 4
+# Bounded work (issue 21): each item's extraction has POLICY_ITEM_DEADLINE seconds (default
+# 300) and each worker POLICY_WORKER_MEMORY_MB of address space beyond its start (default
+# 384); a whole crawl has POLICY_CRAWL_DEADLINE_MINUTES, or the largest registry
+# ``deadline_minutes`` of its sources; past it its spiders close and its runs close
+# partial, with a note (crawler/run/crawl_spec.py).
+POLICY_CRAWL_DEADLINE_MINUTES = 240
 # Scrapy starts this many asyncio tasks for every response's output, used or not (the
 # default, 100, was a fifth of the reactor thread's time): a detail page yields one
 # item, a listing a few dozen requests that take no time each.

@@ -132,6 +132,9 @@ class Source:
     # Whose notices, for the coverage grid: a province (or 全国) and a publisher kind.
     province: str | None = None
     publisher: str | None = None
+    # How long a crawl of this source may run before it is closed (partial, with a note);
+    # default POLICY_CRAWL_DEADLINE_MINUTES (crawler/settings.py)
+    deadline_minutes: float | None = None
 
     def with_base(self, base: str) -> "Source":
         """This source with ``{base}`` in its URLs replaced (sample sites on loopback)."""
@@ -169,6 +172,9 @@ def _source_from_table(table: dict[str, Any], origin: str) -> Source:
         values[key] = tuple(values.get(key, ()))
     if not isinstance(values.get("headers", {}), dict):
         raise RegistryError(f"{origin}: source {sid!r}: headers must be a table of strings")
+    deadline = values.get("deadline_minutes")
+    if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or deadline <= 0):
+        raise RegistryError(f"{origin}: source {sid!r}: deadline_minutes must be a number of minutes above 0")
     if not isinstance(values.get("browser", False), bool):
         raise RegistryError(f"{origin}: source {sid!r}: browser must be true or false")
     if "api" in values:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -23,13 +24,35 @@ def register(sub: Any) -> None:
 
 def extract_file(path: str, url: str | None) -> dict[str, Any]:
     """One saved file's extraction as the `extract --json` object; a page's and an
-    attachment's alike (an attachment's text goes through the same metadata rules)."""
+    attachment's alike (an attachment's text goes through the same metadata rules).
+
+    The caps a crawl's extraction works under apply: a page over POLICY_MAX_PAGE_BYTES is
+    refused, an attachment past its format's unpacked-size cap or its reading time too
+    (crawler/extract/attachment/limits.py), and so is a file that takes more memory than
+    an extraction worker may (crawler/work/pool_worker.py); each with its reason."""
+    from crawler import settings as project
+    from crawler.cli.pagefile import NotAPageError, read_input
+    from crawler.work.pool_worker import MEMORY_HEADROOM, memory_ceiling
+
+    kind, body = read_input(path)
+    cap = int(os.environ.get("POLICY_MAX_PAGE_BYTES") or project.POLICY_MAX_PAGE_BYTES)
+    if kind == "html" and len(body) > cap:
+        raise NotAPageError(f"{path}: refused: a page of {len(body)} bytes, over the {cap}-byte page cap "
+                            f"(POLICY_MAX_PAGE_BYTES)")
+    try:
+        with memory_ceiling():
+            return _extract(path, url, kind, body)
+    except MemoryError:
+        raise NotAPageError(f"{path}: refused: extracting it needs more than the "
+                            f"{MEMORY_HEADROOM // 2**20} MiB an extraction may take") from None
+
+
+def _extract(path: str, url: str | None, kind: str, body: bytes) -> dict[str, Any]:
+    from crawler.cli.pagefile import NotAPageError
     from crawler.extract import extract_page
     from crawler.extract.attachment import AttachmentError, attachment_text
     from crawler.extract.plaintext import extract_text
-    from crawler.cli.pagefile import NotAPageError, read_input
 
-    kind, body = read_input(path)
     if kind == "html":
         extraction = extract_page(body, url)
     else:

@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.run.crawl_state import open_missing_runs, run_context
+from crawler.run.crawl_state import DEADLINE_REASON, open_missing_runs, run_context
 from crawler.signals import fetch_failed, home_listing_found, listing_discovered, listing_walked
 from crawler.components.write_lane import WriteLane
 from storage import crawl_runs, frontier
@@ -149,6 +149,10 @@ class RunRecorder:
             if closing == "ok" and not ctx.errors[source_id]:
                 for listing in ctx.walks_ended.get(source_id, ()):
                     frontier.record_complete(ctx.archive, source_id, listing, run_id)
+            if reason == DEADLINE_REASON:
+                minutes = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT") / 60
+                crawl_runs.add_note(ctx.archive, run_id, f"the crawl's deadline ({minutes:g} min) ended it: "
+                                                         f"what it had not fetched yet waits for the next crawl")
             for how, (pages, links) in self.discovered.pop(source_id, {}).items():
                 crawl_runs.add_note(ctx.archive, run_id, f"listing discovery ({how}): {links} notice links on {pages} listing pages")
             if source_id in self.from_home:

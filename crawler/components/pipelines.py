@@ -10,6 +10,14 @@ not depend on worker timing; at most POLICY_EXTRACT_IN_FLIGHT pages are between 
 pipeline's door and their write (the rest wait with their responses, and Scrapy stops
 downloading while its scraper holds too many), so memory stays flat. A page that cannot
 be extracted, or is larger than POLICY_MAX_PAGE_BYTES, is kept raw with the reason.
+
+Every item's work is bounded (issue 21): each worker has a memory ceiling
+(POLICY_WORKER_MEMORY_MB of address space beyond its start) and each item a deadline
+(POLICY_ITEM_DEADLINE seconds), past which its worker is killed and replaced. An item
+that overran or ran out of memory with attachments is tried once more without reading
+them: the notice is archived with its own text, and each attachment is kept with why it
+was not read and recorded as a failure of its URL (``timeout`` or ``too_large``), as an
+attachment refused by a size cap is.
 """
 from __future__ import annotations
 
@@ -23,8 +31,11 @@ from twisted.internet.threads import deferToThread
 from crawler.extract.model import Extraction
 from crawler.items import PageItem, PageRecord
 from crawler.run.crawl_state import RunContext, run_context
-from crawler.work.page_pool import PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers, open_shared_pool
+from crawler.vocab.failures import PARSE, TIMEOUT, TOO_LARGE
+from crawler.work.page_pool import (ItemOverran, PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers,
+                                    open_shared_pool)
 from crawler.work.page_work import PrepareFailed, prepare_in_worker, prepare_item, with_bytes, worker_init
+from crawler.work.pool_worker import MEMORY_HEADROOM
 from storage import crawl_runs
 from storage.ingest import ingest, record_offtopic, record_unextracted
 from storage.known_pages import mark_unchanged
@@ -37,6 +48,12 @@ DEFAULT_MAX_PAGE_BYTES = 4 * 1024 * 1024
 # CPU) and, the only worker on two cores, stalls every page meanwhile; at 500 pages
 # that cost a 2,000-page crawl about 5% of its worker time.
 DEFAULT_TASKS_PER_CHILD = 2000
+# A page with its attachments: pdfminer reads a long PDF in well under a minute, and each
+# attachment's reading stops itself after READ_SECONDS (crawler/extract/attachment/limits.py)
+# where Python code runs; the deadline is for what does not return to Python.
+DEFAULT_ITEM_DEADLINE = 300.0
+# Failure kinds recorded against an attachment's URL (a broken file is only noted on it).
+BOUNDED_KINDS = (TOO_LARGE, TIMEOUT)
 
 
 def page_bytes(item: PageItem) -> int:
@@ -51,8 +68,10 @@ class ArchivePipeline:
         workers = settings.get("POLICY_EXTRACT_WORKERS")
         self.workers = default_workers() if workers in (None, "") else int(workers)
         self.pool: PagePool | None = None
-        self.restarts_at_open = 0
+        self.restarts_at_open = self.overruns_at_open = 0
         self.tasks_per_child = settings.getint("POLICY_EXTRACT_TASKS_PER_CHILD", DEFAULT_TASKS_PER_CHILD) or None
+        self.item_deadline = settings.getfloat("POLICY_ITEM_DEADLINE", DEFAULT_ITEM_DEADLINE) or None
+        self.memory_headroom = settings.getint("POLICY_WORKER_MEMORY_MB", MEMORY_HEADROOM // 2**20) * 2**20 or None
         in_flight = settings.getint("POLICY_EXTRACT_IN_FLIGHT", 0) or 4 * max(self.workers, 1) + 2
         self.slots = defer.DeferredSemaphore(in_flight)
         self.sequencer = Sequencer()
@@ -64,20 +83,26 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         if self.workers > 0:
             self.pool = open_shared_pool(self.workers, initializer=worker_init,
-                                         max_tasks_per_child=self.tasks_per_child)
+                                         max_tasks_per_child=self.tasks_per_child, deadline=self.item_deadline,
+                                         memory_headroom=self.memory_headroom)
             self.restarts_at_open = self.pool.restarts
+            self.overruns_at_open = self.pool.overruns
 
     def close_spider(self) -> None:
         if self.pool is None:
             return
         pool, self.pool = self.pool, None
-        lost = pool.restarts - self.restarts_at_open
-        if lost:
-            # Its pages were tried again in a new pool; the run says it happened.
-            ctx = run_context(self.crawler)
-            for source_id in getattr(self.crawler.spider, "sources", {}):
-                if (run_id := ctx.run_for(source_id)) is not None:
-                    crawl_runs.add_note(ctx.archive, run_id, f"an extraction worker died; the pool was restarted {lost} time(s)")
+        lost, overran = pool.restarts - self.restarts_at_open, pool.overruns - self.overruns_at_open
+        notes = [f"an extraction worker died; the pool was restarted {lost} time(s)"] if lost else []
+        if overran:
+            notes.append(f"{overran} item(s) overran the {self.item_deadline:g} s extraction deadline; "
+                         f"their worker was replaced")
+        # Their pages were tried again in a new worker; the run says it happened.
+        ctx = run_context(self.crawler)
+        for source_id in getattr(self.crawler.spider, "sources", {}) if notes else ():
+            if (run_id := ctx.run_for(source_id)) is not None:
+                for note in notes:
+                    crawl_runs.add_note(ctx.archive, run_id, note)
         close_shared_pool()
 
     async def process_item(self, item: Any) -> Any:
@@ -110,7 +135,19 @@ class ArchivePipeline:
         else:
             work = self.pool.run(prepare_in_worker, item, source)
             work.addCallback(with_bytes, item)
+            work.addErrback(self.without_attachments, item, source)
         return work.addErrback(lambda failure: failure.value)
+
+    def without_attachments(self, failure: Any, item: PageItem, source: Any) -> Any:
+        """The page once more, its attachments left unread, when its first try overran its
+        deadline or its memory with them: the notice's own text is not lost to a file."""
+        if not item.attachments or not failure.check(ItemOverran, MemoryError, WorkerLost):
+            return failure
+        kind = TIMEOUT if failure.check(ItemOverran) else TOO_LARGE if failure.check(MemoryError) else PARSE
+        why = f"not read: the page's extraction with its attachments failed ({type(failure.value).__name__}: {failure.value})"
+        unread = {part.url: (kind, why) for part in item.attachments}
+        work = self.pool.run(prepare_in_worker, item, source, unread) if self.pool is not None else None
+        return work.addCallback(with_bytes, item) if work is not None else failure
 
     def archive_page(self, ctx: RunContext, item: PageItem, source: Any,
                      outcome: PageRecord | BaseException | None) -> None:
@@ -119,7 +156,7 @@ class ArchivePipeline:
             self.recheck_unchanged(ctx, item, run_id)
             return
         if outcome is None:
-            self.keep_raw(ctx, item, source, "too_large",
+            self.keep_raw(ctx, item, source, TOO_LARGE,
                           f"{page_bytes(item)} bytes, over POLICY_MAX_PAGE_BYTES ({self.max_page_bytes}): kept raw, not extracted")
             return
         if isinstance(outcome, PrepareFailed):
@@ -128,9 +165,11 @@ class ArchivePipeline:
             return
         if isinstance(outcome, BaseException):  # one bad page must not end the crawl, nor lose its bytes
             log.warning("extraction failed for %s: %s", item.url, outcome)
-            detail = str(outcome) if isinstance(outcome, WorkerLost) else f"{type(outcome).__name__}: {outcome}"
-            self.keep_raw(ctx, item, source, "parse", detail)
+            detail = str(outcome) if isinstance(outcome, (WorkerLost, ItemOverran)) else f"{type(outcome).__name__}: {outcome}"
+            kind = TIMEOUT if isinstance(outcome, ItemOverran) else TOO_LARGE if isinstance(outcome, MemoryError) else PARSE
+            self.keep_raw(ctx, item, source, kind, detail)
             return
+        self.record_attachment_failures(ctx, outcome)
         try:
             if not outcome.extraction.on_topic:
                 record_offtopic(ctx.archive, outcome, run_id)
@@ -142,6 +181,12 @@ class ArchivePipeline:
             ctx.record_failure(item.source_id, "ingest", f"{type(exc).__name__}: {exc}", url=item.url, role="detail")
             return
         ctx.page_done(item.source_id, result.outcome.replace("_", " "))
+
+    def record_attachment_failures(self, ctx: RunContext, record: PageRecord) -> None:
+        for file in record.attachments:
+            if file.error_kind in BOUNDED_KINDS:
+                ctx.record_failure(record.source_id, file.error_kind, f"attachment: {file.error}",
+                                   url=file.part.url, role="attachment")
 
     def keep_raw(self, ctx: RunContext, item: PageItem, source: Any, kind: str, error: str) -> None:
         record = PageRecord(source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=Extraction())

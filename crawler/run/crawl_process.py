@@ -21,15 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.run.crawl_spec import CrawlSpec
+from crawler.run.crawl_spec import CrawlSpec, crawl_deadline_minutes
 from crawler.components.loopback import is_loopback_url
 from spiders.registry import Source
 from crawler.run.runs import CrawlSummary, close_runs, open_runs
+from storage import crawl_runs
 from storage.api import open_archive
 from storage.queries import archive_stats
 
 # How long a child asked to stop may take to close its runs before it is killed.
 STOP_GRACE_SECONDS = 5.0
+# How long past its deadline a crawl may take to close (its spiders wait for the pages in
+# extraction, each under its own deadline, and one retry) before the parent stops it.
+DEADLINE_GRACE_SECONDS = 15 * 60.0
 
 # Settings for crawling the bundled sample sites on loopback: no politeness delays
 # (it is our own server), and never a request elsewhere.
@@ -134,7 +138,19 @@ def _run_local(sources: list[Source], options: CrawlOptions) -> "CrawlSummary":
             sources=[s.id for s in sources], base=options.base, run_ids=run_ids, trigger=options.trigger,
             settings={**defaults, **(options.settings or {}), "POLICY_PROGRESS": options.progress},
         )
-        returncode, _ = run_child(spec, options.timeout)
+        deadline = _deadline_seconds(chosen, spec.settings)
+        backstop = deadline + DEADLINE_GRACE_SECONDS if deadline and options.timeout is None else None
+        returncode, _ = run_child(spec, options.timeout if backstop is None else backstop)
+        if returncode == "timeout" and backstop is not None:
+            # The child's own deadline (CloseSpider) did not end it: closed here, the same way.
+            note = (f"the crawl's deadline ({deadline / 60:g} min) ended it; its crawler process did not "
+                    f"close within {DEADLINE_GRACE_SECONDS / 60:g} min more and was stopped")
+            for run_id in run_ids.values():
+                run = crawl_runs.get_run(archive, run_id)
+                if run is not None and run.status == "running":
+                    crawl_runs.add_note(archive, run_id, note)
+            results = close_runs(archive, sources, run_ids, "partial", None)
+            return CrawlSummary(sources=results, documents=archive_stats(archive)["documents"])
         stopped = returncode in ("timeout", "stopped") or returncode in (-signal.SIGTERM, -signal.SIGINT)
         if returncode == "timeout":
             detail = "crawl timed out"
@@ -150,6 +166,16 @@ def _run_local(sources: list[Source], options: CrawlOptions) -> "CrawlSummary":
         return CrawlSummary(sources=results, documents=archive_stats(archive)["documents"])
     finally:
         archive.dispose()
+
+
+def _deadline_seconds(sources: list[Source], settings: dict[str, Any]) -> float:
+    """The deadline the child's spiders close at (crawl_spec.scrapy_settings), in seconds."""
+    if "CLOSESPIDER_TIMEOUT" in settings:
+        return float(settings["CLOSESPIDER_TIMEOUT"] or 0)
+    from crawler import settings as project
+
+    default = float(settings.get("POLICY_CRAWL_DEADLINE_MINUTES", project.POLICY_CRAWL_DEADLINE_MINUTES) or 0)
+    return 60 * crawl_deadline_minutes(sources, default)
 
 
 def run_child(spec: CrawlSpec, timeout: float | None, quiet: bool = False) -> tuple[int | str, str]:

@@ -79,10 +79,21 @@ def scrapy_settings(spec: CrawlSpec, sources: list[Source], extra: dict[str, Any
     else:
         mode.update({"POLICY_ARCHIVE_DB": spec.db_url, "POLICY_RUN_IDS": spec.run_ids, "POLICY_TRIGGER": spec.trigger})
     settings.update({**mode, **spec.settings, **(extra or {})}, priority="cmdline")
+    if not spec.check and "CLOSESPIDER_TIMEOUT" not in {**spec.settings, **(extra or {})}:
+        # Scrapy's CloseSpider extension ends the crawl at its deadline, as a close by reason
+        # "closespider_timeout": the recorder closes the runs partial, with a note.
+        minutes = crawl_deadline_minutes(sources, settings.getfloat("POLICY_CRAWL_DEADLINE_MINUTES", 0))
+        settings.set("CLOSESPIDER_TIMEOUT", 60 * minutes, priority="cmdline")
     if browser:
         timeout = spec.request_timeout or settings.getfloat("DOWNLOAD_TIMEOUT")
         settings.update(crawl_settings(sources, settings.getbool("LOOPBACK_ONLY"), timeout), priority="cmdline")
     return settings
+
+
+def crawl_deadline_minutes(sources: list[Source], default: float) -> float:
+    """A crawl's deadline: the largest of its sources' ``deadline_minutes``, a source
+    without one counting ``default`` (one crawl process, one deadline; 0: none)."""
+    return max((s.deadline_minutes or default for s in sources), default=default)
 
 
 def crawl_here(spec: CrawlSpec, sources: list[Source] | None = None, *, extra: dict[str, Any] | None = None,

@@ -23,7 +23,9 @@ from storage import crawl_runs
 from storage.api import Archive, open_archive
 
 # spider close reasons → run status (settled to partial/failed by its errors at the end)
-_STATUS = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
+# Scrapy's close reasons; "closespider_timeout" is the crawl's deadline (crawl_spec.py)
+DEADLINE_REASON = "closespider_timeout"
+_STATUS = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted", DEADLINE_REASON: "partial"}
 # Counters this process tallies and writes once, at its spider's close.
 TALLIED = ("requests", "duplicates")
 

@@ -10,19 +10,25 @@ from __future__ import annotations
 # A guarded source (registry ``browser = true``) where scrapy-playwright or Chromium is missing.
 NEEDS_BROWSER = "needs_browser"
 
+# Kinds the extraction side names too: an attachment or page refused by a size cap or a
+# memory ceiling, one that overran its deadline, one that could not be read.
+TOO_LARGE = "too_large"
+TIMEOUT = "timeout"
+PARSE = "parse"
+
 # What can go wrong with one URL.
 FAILURE_KINDS = (
     "dns",
     "connection_refused",
-    "timeout",
+    TIMEOUT,  # a fetch, an attachment's reading or a page's extraction overran its time
     "reset",
     "truncated",
     "http_4xx",
     "http_5xx",
     "anti_bot",
     "redirect_loop",
-    "too_large",
-    "parse",  # extraction or a spider callback raised
+    TOO_LARGE,
+    PARSE,  # extraction or a spider callback raised
     "ingest",  # the archive refused the page
     "offsite",  # a request to a host the crawl may not reach (LOOPBACK_ONLY)
     "fetch",  # anything else the downloader raised

@@ -7,22 +7,35 @@ from __future__ import annotations
 import codecs
 
 from crawler.extract import Extraction, decode_html, extract_page
-from crawler.extract.attachment import attachment_text, sniff_kind
+from crawler.extract.attachment import AttachmentError, attachment_text, sniff_kind
 from crawler.extract.attachments import attachment_links
 from crawler.extract.decode import declared_charset
 from crawler.extract.htmltree import parse_html
 from crawler.extract.model import AttachmentLink
 from crawler.items import AttachmentFile, CapturedPart, PageItem
+from crawler.vocab.failures import PARSE
 from spiders.registry import Source
 
-def read_attachment(part: CapturedPart, name: str | None) -> AttachmentFile:
+# {attachment URL: (failure kind, why)}: attachments a retry of the page leaves unread
+# (the first try overran its deadline or its memory with them)
+Unread = dict[str, tuple[str, str]]
+
+
+def read_attachment(part: CapturedPart, name: str | None, unread: Unread | None = None) -> AttachmentFile:
     kind = sniff_kind(part.body, name or part.url)
+    if unread and part.url in unread:
+        failure, why = unread[part.url]
+        return AttachmentFile(part=part, kind=kind, name=name, error=f"{failure}: {why}", error_kind=failure)
+    error_kind = None
     try:
         text = attachment_text(part.body, kind, name)
         error = None if text else f"no text could be read from this {kind} file"
-    except Exception as exc:  # a broken file must not lose its notice
-        text, error = "", f"{type(exc).__name__}: {exc}"
-    return AttachmentFile(part=part, kind=kind, name=name, text=text, error=error)
+    except AttachmentError as exc:  # a broken or hostile file must not lose its notice
+        text, error_kind = "", exc.kind
+        error = str(exc) if exc.kind == PARSE else f"{exc.kind}: {exc}"
+    except Exception as exc:
+        text, error, error_kind = "", f"{type(exc).__name__}: {exc}", PARSE
+    return AttachmentFile(part=part, kind=kind, name=name, text=text, error=error, error_kind=error_kind)
 
 
 def _codec(name: str | None) -> str | None:
@@ -48,7 +61,7 @@ def _ascii_compatible(codec: str) -> bool:
     return "<a href>".encode(codec, errors="replace") == b"<a href>"
 
 
-def extract_item(item: PageItem, source: Source) -> tuple[Extraction, list[AttachmentFile]]:
+def extract_item(item: PageItem, source: Source, unread: Unread | None = None) -> tuple[Extraction, list[AttachmentFile]]:
     first, *rest = item.parts
     more = []
     for part in rest:
@@ -63,7 +76,7 @@ def extract_item(item: PageItem, source: Source) -> tuple[Extraction, list[Attac
             page = parse_html(html)
             links = attachment_links(page, first.final_url or first.url, text=html) if page is not None else []
         names = {a.url: a.name for a in links}
-        files = [read_attachment(p, names.get(p.url)) for p in item.attachments]
+        files = [read_attachment(p, names.get(p.url), unread) for p in item.attachments]
     extraction = extract_page(
         page if page is not None else html,
         first.final_url or first.url,

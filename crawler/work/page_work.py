@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import signal
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from crawler.items import PageItem, PageRecord
 from spiders.registry import Source
 from storage.prepared import prepare
+
+if TYPE_CHECKING:  # the crawl process does not import the extraction stack
+    from crawler.work.item_extraction import Unread
 
 
 class PrepareFailed(Exception):
@@ -24,12 +28,12 @@ class PrepareFailed(Exception):
     failure (as it was when ingest prepared it), not a page to keep raw as ``parse``."""
 
 
-def prepare_item(item: PageItem, source: Source) -> PageRecord:
+def prepare_item(item: PageItem, source: Source, unread: Unread | None = None) -> PageRecord:
     """The item's record, prepared for ingest. Extraction errors propagate as they are (the
-    page is kept raw, kind ``parse``)."""
+    page is kept raw, kind ``parse``). Attachments in ``unread`` are recorded, not read."""
     from crawler.work.item_extraction import extract_item
 
-    extraction, files = extract_item(item, source)
+    extraction, files = extract_item(item, source, unread)
     record = PageRecord(source.id, source.kind, item.parts, extraction, files)
     try:
         return prepare(record)
@@ -37,12 +41,12 @@ def prepare_item(item: PageItem, source: Source) -> PageRecord:
         raise PrepareFailed(f"{type(exc).__name__}: {exc}") from None
 
 
-def prepare_in_worker(item: PageItem, source: Source) -> PageRecord:
+def prepare_in_worker(item: PageItem, source: Source, unread: Unread | None = None) -> PageRecord:
     """``prepare_item``, answered without the raw bytes: the pipeline holds them (it sent
     them), and sending them back would more than double the answer (on the bench's pages
     37 KB instead of 14 KB; a page's attachments can be megabytes). ``with_bytes`` joins
     the answer with the item again."""
-    record = prepare_item(item, source)
+    record = prepare_item(item, source, unread)
     return replace(
         record,
         parts=[replace(p, body=b"") for p in record.parts],

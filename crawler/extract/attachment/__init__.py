@@ -13,12 +13,14 @@ read here, cleaned the way page text is: one paragraph per line, NFC, no page fu
 | ``ofd``        | OFD (ofdkit) |
 | ``officehtml`` | Word/Excel "save as web page" files served as .doc/.xls |
 | ``cleaning``   | NFC, one paragraph a line, page numbers and running headers |
-| ``limits``     | the one error type, zip-bomb cap, converters with a time limit |
+| ``limits``     | the one error type, unpacked-size caps (zip, PDF streams), time limits |
 
 Errors, one rule: a kind nobody can read as text (images, archives, an HTML page that
 is not an Office export) gives ``""``; a file of a readable kind that cannot be read
 (corrupt, encrypted, a tool that fails, times out or is not installed) raises
-:class:`AttachmentError` with a one-line reason, so the caller can record why.
+:class:`AttachmentError` with a one-line reason and a failure kind (``too_large`` past a
+size cap or out of memory, ``timeout`` past a time limit, else ``parse``), so the caller
+can record why.
 """
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ from collections.abc import Callable
 
 from crawler.extract.attachment.cleaning import clean_text, page_furniture
 from crawler.extract.attachment.kinds import SNIFFED_KINDS, TEXT_KINDS
-from crawler.extract.attachment.limits import AttachmentError
+from crawler.extract.attachment.limits import AttachmentError, read_deadline
+from crawler.vocab.failures import TOO_LARGE
 from crawler.extract.attachment.sniff import sniff_kind
 
 __all__ = ["AttachmentError", "SNIFFED_KINDS", "TEXT_KINDS", "attachment_text", "clean_text", "page_furniture", "sniff_kind"]
@@ -86,4 +89,16 @@ def attachment_text(body: bytes, kind: str | None = None, name: str | None = Non
     elif kind is None:
         kind = sniff_kind(body, name)
     reader = _reader(kind)
-    return reader(body) if reader else ""
+    if reader is None:
+        return ""
+    try:
+        with read_deadline():
+            return reader(body)
+    except AttachmentError as exc:
+        # The readers turn whatever their library raised into one line; an allocation
+        # that failed (a worker's memory ceiling) is a file too large to read.
+        if isinstance(exc.__context__, MemoryError):
+            exc.kind = TOO_LARGE
+        raise
+    except MemoryError:
+        raise AttachmentError(f"{kind} file too large to read in this worker's memory", TOO_LARGE) from None

@@ -1,20 +1,50 @@
 """How a hostile or broken attachment is kept in bounds: the one error type with a
-one-line reason, the unpacked-size cap of zip containers, and converters run on a private
-temporary file with an argument list (never a shell) and a time limit."""
+one-line reason (and the failure kind a crawl records it under), the unpacked-size caps of
+zip containers and of a PDF's compressed streams, checked before any reading library
+sees the bytes, converters run on a private temporary file with an argument list (never
+a shell) and a time limit, and a soft time limit for the readers that run in Python.
+
+Why before the library: python-docx reads a 190 MiB ``document.xml`` into one lxml tree
+(2.5 GB resident, 15 minutes), and pdfminer inflates a stream with one unbounded
+``zlib.decompress``; once either has started, only killing its process stops it.
+"""
 from __future__ import annotations
 
 import io
+import re
+import signal
 import subprocess
 import tempfile
+import threading
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from crawler.vocab.failures import PARSE, TIMEOUT, TOO_LARGE
+
 TOOL_TIMEOUT = 30  # seconds; a hostile or huge .doc must not hang a crawl
-MAX_UNPACKED = 200 * 1024 * 1024  # bytes a DOCX/XLSX/OFD may unpack to: a zip bomb is no notice
+MAX_UNPACKED = 160 * 1024 * 1024  # bytes a DOCX/XLSX/OFD may unpack to, all its members together
+# One XML member (a DOCX's document.xml, an XLSX sheet): parsed whole into an lxml tree of
+# about ten times its size. The largest in the test corpus is under 2 MiB.
+MAX_XML_MEMBER = 32 * 1024 * 1024
+# One PDF stream, inflated (pdfminer holds a decoded content stream whole), and all of
+# them together; a scanned page's raw bitmap is about 26 MB at 300 dpi.
+MAX_PDF_STREAM = 64 * 1024 * 1024
+MAX_PDF_INFLATED = 256 * 1024 * 1024
+READ_SECONDS = 60.0  # one attachment's reading in Python (pdfminer, python-docx, xlrd …)
+
+_CHUNK = 1 << 20
 
 
 class AttachmentError(ValueError):
-    """A file of a readable kind whose text could not be read; the message is one line."""
+    """A file of a readable kind whose text could not be read; the message is one line,
+    ``kind`` the failure kind a crawl records (crawler/vocab/failures.py)."""
+
+    def __init__(self, message: str, kind: str = PARSE) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def one_line(exc: BaseException) -> str:
@@ -22,14 +52,119 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.0f} MiB"
+
+
+def too_large(what: str) -> AttachmentError:
+    return AttachmentError(what, TOO_LARGE)
+
+
 def check_unpacked_size(body: bytes, kind: str) -> None:
+    """Refuse a zip container whose members unpack past the caps: first by the sizes it
+    declares, then by inflating each member (without keeping it) to see what it really
+    holds; zipfile stops a member at its declared size, so a header that lies shows as a
+    member that does not inflate to what it declares."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            infos = zf.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > MAX_UNPACKED:
+                raise too_large(f"{kind} unpacks to {_mib(total)}, over the {_mib(MAX_UNPACKED)} cap")
+            for info in infos:
+                if info.file_size > MAX_XML_MEMBER and not info.is_dir() and _is_markup(info.filename):
+                    raise too_large(f"{kind} member {info.filename} unpacks to {_mib(info.file_size)}, "
+                                    f"over the {_mib(MAX_XML_MEMBER)} cap")
+            for info in infos:
+                _inflate_member(zf, info, kind)
+    except AttachmentError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error, NotImplementedError) as exc:
         raise AttachmentError(f"unreadable {kind}: {one_line(exc)}") from None
-    if total > MAX_UNPACKED:
-        raise AttachmentError(f"unreadable {kind}: unpacks to {total // 2**20} MiB")
+
+
+def _is_markup(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
+def _inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str) -> None:
+    size = 0
+    with zf.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            size += len(chunk)
+    if size != info.file_size:
+        raise AttachmentError(f"unreadable {kind}: member {info.filename} inflates to {size} bytes, "
+                              f"not the {info.file_size} it declares")
+
+
+# "stream" then its end of line opens a PDF stream's data ("endstream" closes one)
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+
+
+def check_pdf_streams(body: bytes) -> None:
+    """Refuse a PDF one of whose zlib (FlateDecode) streams, or all of them together,
+    inflate past the caps. Each stream is inflated in pieces and counted, never kept;
+    streams of other filters fail at zlib's header and are passed over."""
+    total = 0
+    for match in _PDF_STREAM.finditer(body):
+        size = _inflated_size(body, match.end(), MAX_PDF_STREAM + 1)
+        if size > MAX_PDF_STREAM:
+            raise too_large(f"PDF stream at byte {match.end()} inflates past the {_mib(MAX_PDF_STREAM)} cap")
+        total += size
+        if total > MAX_PDF_INFLATED:
+            raise too_large(f"PDF streams inflate past {_mib(MAX_PDF_INFLATED)} together")
+
+
+def _inflated_size(body: bytes, start: int, limit: int) -> int:
+    """How many bytes the zlib stream at ``start`` inflates to, counting up to ``limit``;
+    0 when no zlib stream starts there."""
+    inflater = zlib.decompressobj()
+    view = memoryview(body)
+    size, at = 0, start
+    try:
+        while at < len(body) and not inflater.eof and size < limit:
+            pending = view[at:at + _CHUNK]
+            at += len(pending)
+            while pending and size < limit:
+                out = inflater.decompress(pending, _CHUNK)
+                size += len(out)
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+    except zlib.error:
+        pass  # not zlib data, or a broken stream: the reader says what it makes of it
+    return size
+
+
+class _ReadTimedOut(BaseException):
+    """Raised by the alarm into the reading code; a BaseException so that the readers'
+    ``except Exception`` (a broken file) does not take it for a broken file."""
+
+
+@contextmanager
+def read_deadline(seconds: float | None = None) -> Iterator[None]:
+    """Stop the reading inside after ``seconds`` with an AttachmentError of kind
+    ``timeout``. A soft limit: the alarm is a Python signal, seen between bytecodes, so
+    a C call that never returns is stopped only by the extraction pool's per-item
+    deadline (it replaces the worker). Only the main thread receives signals; anywhere
+    else the block runs without one."""
+    seconds = READ_SECONDS if seconds is None else seconds
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def alarm(_signum: int, _frame: object) -> None:
+        raise _ReadTimedOut()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _ReadTimedOut:
+        raise AttachmentError(f"reading took longer than {seconds:g} s", TIMEOUT) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def run_tool(args: list[str], body: bytes, suffix: str) -> tuple[int, str, str]:
@@ -42,7 +177,7 @@ def run_tool(args: list[str], body: bytes, suffix: str) -> tuple[int, str, str]:
                 [*args, str(path)], capture_output=True, timeout=TOOL_TIMEOUT, check=False, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired:
-            raise AttachmentError(f"{args[0]} took longer than {TOOL_TIMEOUT} s") from None
+            raise AttachmentError(f"{args[0]} took longer than {TOOL_TIMEOUT} s", TIMEOUT) from None
         except OSError as exc:
             raise AttachmentError(f"{args[0]} could not run: {one_line(exc)}") from None
     out = done.stdout.decode("utf-8", "replace")

@@ -45,9 +45,9 @@ def _printed_lines(runs) -> list[PrintedLine]:
 
 
 def ofd_text(body: bytes) -> str:
+    check_unpacked_size(body, "OFD")
     import ofdkit
 
-    check_unpacked_size(body, "OFD")
     pages: list[list[PrintedLine]] = []
     try:
         with ofdkit.open(body) as document:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from crawler.extract.attachment.cleaning import tidy_line, CJK_CHAR, page_furniture
-from crawler.extract.attachment.limits import AttachmentError, one_line
+from crawler.extract.attachment.limits import AttachmentError, check_pdf_streams, one_line
 from crawler.extract.boilerplate import join_broken_lines
 
 
@@ -98,6 +98,8 @@ def _seam(before: str, after: str) -> str:
 def pdf_text(body: bytes) -> str:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
+
+    check_pdf_streams(body)
 
     # Chinese has no spaces between words: a wide word margin keeps a justified (letter-
     # spaced) line from gaining a space between every two characters; all_texts groups

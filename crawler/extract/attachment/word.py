@@ -15,11 +15,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def docx_text(body: bytes) -> str:
+    check_unpacked_size(body, "DOCX")
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    check_unpacked_size(body, "DOCX")
     try:
         document = docx.Document(io.BytesIO(body))
     except Exception as exc:  # python-docx: BadZipFile, KeyError, PackageNotFoundError, lxml errors

@@ -1,0 +1,116 @@
+"""Hostile attachments and pages are refused or read within bounds, each with its reason
+(issue 21): the caps act before the reading library sees the bytes."""
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import extract_page
+from crawler.extract.attachment import AttachmentError, attachment_text, limits
+from crawler.extract.htmltree import flatten_nesting, parse_html
+from crawler.vocab.failures import TIMEOUT, TOO_LARGE
+from tests.extract.bomb_files import MIB, NOTICE_TEXT, deep_html, docx_bomb, pdf_bomb
+
+
+def _never(*_args, **_kwargs):  # noqa: ANN202
+    raise AssertionError("the reading library was handed a file past the caps")
+
+
+def test_a_docx_unpacking_to_190_mib_is_refused_before_python_docx_opens_it(monkeypatch):
+    import docx
+
+    body = docx_bomb(190 * MIB)
+    assert len(body) < 2 * MIB
+    monkeypatch.setattr(docx, "Document", _never)
+    with pytest.raises(AttachmentError, match="unpacks to 19[01] MiB") as caught:
+        attachment_text(body, "docx")
+    assert caught.value.kind == TOO_LARGE
+
+
+def test_one_xml_member_past_its_cap_is_refused_though_the_whole_is_under_the_total(monkeypatch):
+    import docx
+
+    body = docx_bomb(40 * MIB)
+    monkeypatch.setattr(docx, "Document", _never)
+    with pytest.raises(AttachmentError, match="word/document.xml unpacks to 40 MiB") as caught:
+        attachment_text(body, "docx")
+    assert caught.value.kind == TOO_LARGE
+
+
+def test_a_pdf_stream_inflating_to_200_mb_is_refused_before_pdfminer_reads_it(monkeypatch):
+    import pdfminer.high_level
+
+    body = pdf_bomb()
+    assert len(body) < 2 * MIB
+    monkeypatch.setattr(pdfminer.high_level, "extract_pages", _never)
+    with pytest.raises(AttachmentError, match="inflates past the 64 MiB cap") as caught:
+        attachment_text(body, "pdf")
+    assert caught.value.kind == TOO_LARGE
+
+
+def test_pdf_streams_are_counted_one_by_one_and_together(monkeypatch):
+    small = pdf_bomb(20_000)
+    assert attachment_text(small, "pdf") == ""  # read (it prints only spaces), not refused
+    monkeypatch.setattr(limits, "MAX_PDF_STREAM", 10_000)
+    with pytest.raises(AttachmentError, match="inflates past"):
+        attachment_text(small, "pdf")
+    monkeypatch.setattr(limits, "MAX_PDF_STREAM", 30_000)
+    monkeypatch.setattr(limits, "MAX_PDF_INFLATED", 10_000)
+    with pytest.raises(AttachmentError, match="together"):
+        attachment_text(small, "pdf")
+
+
+def test_a_reader_that_runs_on_is_stopped_with_kind_timeout(monkeypatch):
+    from crawler.extract import attachment
+
+    def forever(_body: bytes) -> str:
+        while True:
+            pass
+
+    monkeypatch.setattr(attachment, "_reader", lambda kind: forever)
+    monkeypatch.setattr(limits, "READ_SECONDS", 0.2)
+    with pytest.raises(AttachmentError, match="longer than 0.2 s") as caught:
+        attachment_text(b"%PDF-1.4 whatever", "pdf")
+    assert caught.value.kind == TIMEOUT
+
+
+def test_a_converter_past_its_time_is_kind_timeout(monkeypatch):
+    monkeypatch.setattr(limits, "TOOL_TIMEOUT", 0.3)
+    with pytest.raises(AttachmentError, match="took longer") as caught:
+        limits.run_tool(["sh", "-c", "sleep 5"], b"x", ".doc")
+    assert caught.value.kind == TIMEOUT
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_running_out_of_memory_while_reading_is_kind_too_large(monkeypatch, wrapped):
+    from crawler.extract import attachment
+
+    def reader(_body: bytes) -> str:
+        try:
+            raise MemoryError()
+        except MemoryError:
+            if not wrapped:
+                raise
+            # what a reader's "except Exception" makes of it
+            raise AttachmentError("unreadable PDF: MemoryError") from None
+
+    monkeypatch.setattr(attachment, "_reader", lambda kind: reader)
+    with pytest.raises(AttachmentError) as caught:
+        attachment_text(b"%PDF-1.4 whatever", "pdf")
+    assert caught.value.kind == TOO_LARGE
+
+
+@pytest.mark.parametrize("depth", [300, 3000, 30000])
+def test_html_nested_past_libxml2s_limit_is_read_paragraph_by_paragraph(depth):
+    extraction = extract_page(deep_html(depth), "http://gov.example.cn/a.html")
+    lines = [line for line in extraction.text.splitlines() if NOTICE_TEXT in line]
+    assert len(lines) == 12, extraction.text[:300]
+    assert extraction.title == "关于加强养老服务的通知"
+
+
+def test_flattening_leaves_shallow_markup_and_text_alone():
+    page = "<html><body><div><p>一<b>二</b></p><br><img src=a.png>三</div></body></html>"
+    assert flatten_nesting(page, 200) == page
+    deep = "<div>" * 5 + "<p>正文</p>" + "</div>" * 5
+    assert flatten_nesting(deep, 2) == "<div><div><p>正文</p></div></div>"
+    root = parse_html(deep_html(400))
+    assert max(len(list(el.iterancestors())) for el in root.iter()) < 255
