@@ -25,6 +25,7 @@ from typing import Any
 # searches must not pay for ingest (and numpy), exports or the crawl runs' writers.
 _DEFINED_IN = {
     "crawler.items": ("CapturedPart", "PageRecord"),
+    "storage.citation_graph": ("MAX_NODES", "citation_neighbourhood", "monthly_topics", "most_cited"),
     "storage.crawl_runs": (
         "RunSummary", "count", "finish_run", "get_run", "list_runs", "record_error", "start_run",
         "sync_sources",

@@ -54,6 +54,14 @@ def _coverage(request: Request) -> JSONResponse:
     return JSONResponse(reads.coverage(request.app.state.archive))
 
 
+def _citations(request: Request) -> JSONResponse:
+    return JSONResponse(reads.neighbourhood(request.app.state.archive, request.path_params["ref"]))
+
+
+def _top_cited(request: Request) -> JSONResponse:
+    return JSONResponse(reads.top_cited(request.app.state.archive, request.query_params))
+
+
 def _openapi(request: Request) -> JSONResponse:
     return JSONResponse(openapi())
 
@@ -64,6 +72,8 @@ def routes() -> list[Route]:
         "/documents/{ref}": _document,
         "/documents/{ref}/versions": _versions,
         "/documents/{ref}/diff": _diff,
+        "/documents/{ref}/citations": _citations,
+        "/citations/top": _top_cited,
         "/new": _new,
         "/sources": _sources,
         "/runs": _runs,

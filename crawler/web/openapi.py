@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.web.params import DEFAULT_PAGE_SIZE, FILTER_PARAMS, MAX_PAGE, MAX_PAGE_SIZE, MAX_PARAM_CHARS, MAX_QUERY_CHARS
-from crawler.web.reads import MAX_NEW, MAX_REF_CHARS, MAX_RUNS, NEW_FILTERS
+from storage.citation_graph import MAX_NODES
+from crawler.web.reads import MAX_NEW, MAX_REF_CHARS, MAX_RUNS, MAX_TOP, NEW_FILTERS
 
 VERSION = "1"
 
@@ -40,6 +41,10 @@ ENDPOINTS: dict[str, tuple[str, str, list[dict[str, Any]]]] = {
     "/documents/{ref}/diff": ("The sentence diff between two versions (default: the latest change)", "diff --json", [
         _REF, _q("a", "the older version's number", type="integer", minimum=1),
         _q("b", "the newer version's number", type="integer", minimum=1)]),
+    "/documents/{ref}/citations": (f"The document's citation neighbourhood, two steps out, at most {MAX_NODES} nodes",
+                                   "the web's citation graph", [_REF]),
+    "/citations/top": ("The documents most cited within the archive, most first", "the web's most-cited list", [
+        _q("limit", "at most this many", type="integer", minimum=1, maximum=MAX_TOP, default=50)]),
     "/new": ("What arrived since a time, newest first", "new --json", [
         _q("since", "7d, 24h, 2w or YYYY-MM-DD (default 7d)"),
         _q("limit", "at most this many", type="integer", minimum=1, maximum=MAX_NEW, default=100),

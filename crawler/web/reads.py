@@ -171,3 +171,23 @@ def run(archive: Any, run_id: int) -> dict[str, Any]:
     if found is None:
         raise HTTPException(404, f"no crawl run {run_id}")
     return found.to_dict()
+
+
+MAX_TOP = 200
+
+
+def neighbourhood(archive: Any, ref: str) -> dict[str, Any]:
+    """The document's citations two steps out, bounded (storage.api.MAX_NODES); 404 when none."""
+    from storage.api import citation_neighbourhood
+
+    found = citation_neighbourhood(archive, _ref(ref))
+    if found is None:
+        raise HTTPException(404, f"no document {ref!r} in the archive")
+    return found
+
+
+def top_cited(archive: Any, query: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The documents most cited within the archive, ?limit=N (default 50)."""
+    from storage.api import most_cited
+
+    return most_cited(archive, limit=int_param(query, "limit", 50, 1, MAX_TOP))

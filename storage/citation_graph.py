@@ -1,0 +1,113 @@
+"""The citation network read whole: a document's neighbourhood two steps out (what it
+cites, what cites it, and theirs), the documents most cited within the archive, and
+notices per month by topic. Each answer is bounded: a page draws it, so it must fit one."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import extract, func, or_, select
+
+from storage.db import Archive
+from storage.history import resolve
+from storage.models import Citation, Document
+
+MAX_NODES = 40  # more than this is a hairball on a page, not a neighbourhood
+
+
+def _doc_key(doc_id: int) -> str:
+    return f"d{doc_id}"
+
+
+def citation_neighbourhood(archive: Archive, ref: int | str, steps: int = 2,
+                           max_nodes: int = MAX_NODES) -> dict[str, Any] | None:
+    """{"center", "nodes", "edges", "truncated"} around the document ``ref`` (id or 文号);
+    None when there is none. A node is {key, document_id, doc_number, title, step}, with
+    document_id None for a cited number not in the archive (never followed further); an
+    edge is {"from", "to"} (from cites to). Nodes are taken breadth first in citation order
+    until ``max_nodes``: the same archive always gives the same graph."""
+    with archive.session() as session:
+        center = resolve(session, ref)
+        if center is None:
+            return None
+        nodes: dict[str, dict[str, Any]] = {
+            _doc_key(center.id): {"document_id": center.id, "doc_number": center.doc_number, "step": 0}}
+        edges: dict[tuple[str, str], None] = {}
+        truncated = False
+        frontier = [center.id]
+        for step in range(1, steps + 1):
+            if not frontier:
+                break
+            rows = session.execute(
+                select(Citation.document_id, Citation.cited_number, Citation.cited_document_id)
+                .where(or_(Citation.document_id.in_(frontier), Citation.cited_document_id.in_(frontier)))
+                .order_by(Citation.id)
+            ).all()
+            following = []
+            for citing, number, cited in rows:
+                ends = []
+                for doc_id, num in ((citing, None), (cited, number)):
+                    key = _doc_key(doc_id) if doc_id is not None else f"n{num}"
+                    if key not in nodes:
+                        if len(nodes) >= max_nodes:
+                            truncated = True
+                            break
+                        nodes[key] = {"document_id": doc_id, "doc_number": num, "step": step}
+                        if doc_id is not None:
+                            following.append(doc_id)
+                    ends.append(key)
+                if len(ends) == 2:
+                    edges[(ends[0], ends[1])] = None
+            frontier = following
+        ids = [n["document_id"] for n in nodes.values() if n["document_id"] is not None]
+        known = {i: (num, title) for i, num, title in session.execute(
+            select(Document.id, Document.doc_number, Document.title).where(Document.id.in_(ids)))}
+    out = []
+    for key, node in nodes.items():
+        num, title = known.get(node["document_id"], (node["doc_number"], None))
+        out.append({"key": key, "document_id": node["document_id"], "doc_number": num or node["doc_number"],
+                    "title": title, "step": node["step"]})
+    return {"center": _doc_key(center.id), "nodes": out,
+            "edges": [{"from": a, "to": b} for a, b in edges], "truncated": truncated}
+
+
+def most_cited(archive: Archive, limit: int = 50) -> list[dict[str, Any]]:
+    """The archived documents most cited by other archived documents, most first:
+    {document_id, doc_number, title, cited_by} (cited_by counts citing documents)."""
+    n = func.count(func.distinct(Citation.document_id)).label("n")
+    with archive.session() as session:
+        rows = session.execute(
+            select(Document.id, Document.doc_number, Document.title, n)
+            .join(Citation, Citation.cited_document_id == Document.id)
+            .group_by(Document.id, Document.doc_number, Document.title)
+            .order_by(n.desc(), Document.id)
+            .limit(limit)
+        ).all()
+    return [{"document_id": i, "doc_number": num, "title": title, "cited_by": c} for i, num, title, c in rows]
+
+
+def monthly_topics(archive: Archive, months: int = 24) -> dict[str, Any]:
+    """Notices per month published, per topic, over the ``months`` calendar months ending
+    with the latest month in the archive: {"months": ["YYYY-MM", …], "topics": {topic: [n, …]}}
+    (a notice with two topics counts in both; months without notices count 0)."""
+    year, month = extract("year", Document.published_date), extract("month", Document.published_date)
+    with archive.session() as session:
+        rows = session.execute(
+            select(year, month, Document.topics, func.count())
+            .where(Document.published_date.is_not(None))
+            .group_by(year, month, Document.topics)
+        ).all()
+    if not rows:
+        return {"months": [], "topics": {}}
+    last = max(int(y) * 12 + int(m) - 1 for y, m, _, _ in rows)
+    span = [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in range(last - months + 1, last + 1)]
+    first = int(min(int(y) * 12 + int(m) - 1 for y, m, _, _ in rows))
+    span = span[max(0, first - (last - months + 1)):]
+    at = {label: i for i, label in enumerate(span)}
+    topics: dict[str, list[int]] = {}
+    for y, m, tags, n in rows:
+        i = at.get(f"{int(y):04d}-{int(m):02d}")
+        if i is None:
+            continue
+        for topic in tags or ["none"]:
+            topics.setdefault(topic, [0] * len(span))[i] += n
+    return {"months": span, "topics": dict(sorted(topics.items()))}
