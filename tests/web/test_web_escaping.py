@@ -46,7 +46,7 @@ def test_hostile_crawled_text_is_served_escaped(tmp_path, archive_url):
     doc_id = _crawled_hostile_page(tmp_path, archive_url)
     with client_for(archive_url) as client:
         pages = {path: client.get(path) for path in (
-            "/search?q=养老", "/search?q=alert", f"/documents/{doc_id}", f"/documents/{doc_id}/diff",
+            "/search?q=养老", "/search?q=alert", f"/documents/{doc_id}", f"/documents/{doc_id}/diff", f"/documents/{doc_id}/citations",
             "/new?since=2000-01-01", "/search?q=%E5%85%BB%E8%80%81&type=%3Cscript%3E", f"/search?q={'<script>'}", "/search?q=%22%3E%3Cscript%3Ealert(5)%3C/script%3E",
         )}
         for path, answer in pages.items():
@@ -58,6 +58,9 @@ def test_hostile_crawled_text_is_served_escaped(tmp_path, archive_url):
         document = pages[f"/documents/{doc_id}"].text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document  # shown, as text
         assert "onerror=alert(2)" in document and "javascript:alert(3)" in document
+        graph = pages[f"/documents/{doc_id}/citations"].text
+        svg = graph[graph.index("<svg"):graph.index("</svg>")]
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg  # the node's title, escaped inside the SVG too
         assert "&lt;mark&gt;" not in pages["/search?q=alert"].text  # escaped first, then marked
         assert "<mark>alert</mark>" in pages["/search?q=alert"].text
         api = client.get(f"/api/v1/documents/{doc_id}")
