@@ -2,6 +2,7 @@
 coverage, stats. Each renders the dict the CLI prints with --json (reads.py)."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -52,10 +53,33 @@ def bars(counts: dict[str, int]) -> list[tuple[str, int, int]]:
     return [(label, n, max(1, round(n * BAR_WIDTH / top))) for label, n in counts.items()]
 
 
+MONTH_HEIGHT = 160  # the monthly chart's tallest bar, in SVG units
+BAR = 8  # one topic's bar in a month's group
+
+
+def month_bars(found: dict[str, Any]) -> dict[str, Any]:
+    """Notices per month by topic as grouped SVG bars: each (x, y, height, topic index,
+    month, topic, count), the month labels' x, and the chart's width and height."""
+    topics = list(found["topics"])
+    top = max((n for counts in found["topics"].values() for n in counts), default=0) or 1
+    group = BAR * max(1, len(topics)) + 6
+    rects = []
+    for i, month in enumerate(found["months"]):
+        for t, topic in enumerate(topics):
+            n = found["topics"][topic][i]
+            height = round(n * MONTH_HEIGHT / top, 1)
+            rects.append((40 + i * group + t * BAR, 10 + MONTH_HEIGHT - height, height, t, month, topic, n))
+    labels = [(40 + i * group, month) for i, month in enumerate(found["months"])]
+    return {"rects": rects, "labels": labels, "topics": topics, "top": top, "counts": found["topics"],
+            "width": 40 + len(labels) * group + 10, "height": MONTH_HEIGHT + 60}
+
+
 def _stats(request: Request) -> Response:
-    found = reads.stats(request.app.state.archive)
+    archive = request.app.state.archive
+    found = reads.stats(archive)
     return render(request, "stats.html", stats=found, year_bars=bars(found["by_year"]),
-                   topic_bars=bars(found["by_topic"]), bar_width=BAR_WIDTH)
+                   topic_bars=bars(found["by_topic"]), bar_width=BAR_WIDTH,
+                   monthly=month_bars(reads.monthly(archive)))
 
 
 def _api(request: Request) -> Response:

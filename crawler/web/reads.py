@@ -148,6 +148,13 @@ def stats(archive: Any) -> dict[str, Any]:
     return archive_stats(archive)
 
 
+def monthly(archive: Any) -> dict[str, Any]:
+    """Notices per month by topic, the last 24 months the archive has."""
+    from storage.api import monthly_topics
+
+    return monthly_topics(archive, months=24)
+
+
 def sources(archive: Any) -> list[dict[str, Any]]:
     """The `sources --json` rows for the built-in registry (and the sample sites')."""
     from crawler.cli.sources import source_rows

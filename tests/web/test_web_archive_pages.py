@@ -87,3 +87,23 @@ def test_stats_page_shows_the_stats_json(client, demo_archive):
     assert f"<th>documents</th><td>{stats['documents']}</td>" in page
     bars = re.findall(r"<title>(\d{4}): (\d+)</title>", page)
     assert [(y, int(n)) for y, n in bars] == [(y, n) for y, n in stats["by_year"].items() if y != "unknown"]
+
+
+def test_stats_charts_notices_per_month_by_topic(client, demo_archive):
+    from collections import Counter
+
+    from storage.api import Filters, export_rows, open_archive
+
+    with open_archive(demo_archive, read_only=True) as archive:
+        rows = list(export_rows(archive, Filters.parse()))
+    # Counted here from the export, not by the query the page uses.
+    want = Counter((r["published_date"][:7], t) for r in rows if r["published_date"] for t in r["topics"])
+    last = max(m for m, _ in want)
+    page = client.get("/stats").text
+    chart = page[page.index('aria-label="notices per month by topic"'):]
+    chart = chart[:chart.index("</svg>")]
+    bars = {(m, t): int(n) for m, t, n in re.findall(r"<title>(\d{4}-\d\d) (\w+): (\d+)</title>", chart)}
+    months = sorted({m for m, _ in bars})
+    assert len(months) <= 24 and months[-1] == last
+    assert {k: n for k, n in bars.items() if n} == {k: n for k, n in want.items() if k[0] >= months[0]}
+    assert "style=" not in page
