@@ -25,7 +25,7 @@ from typing import Any
 # searches must not pay for ingest (and numpy), exports or the crawl runs' writers.
 _DEFINED_IN = {
     "crawler.items": ("CapturedPart", "PageRecord"),
-    "storage.citation_graph": ("MAX_NODES", "citation_neighbourhood", "monthly_topics", "most_cited"),
+    "storage.citation_graph": ("MAX_NODES", "citation_neighbourhood", "most_cited"),
     "storage.crawl_runs": (
         "RunSummary", "count", "finish_run", "get_run", "list_runs", "record_error", "start_run",
         "sync_sources",
@@ -37,7 +37,7 @@ _DEFINED_IN = {
     "storage.ingest": ("IngestResult", "ingest"),
     "storage.queries": (
         "CaptureInfo", "CitationInfo", "DocumentDetail", "DocumentSummary", "SourceInfo", "VersionInfo",
-        "archive_stats", "capture_body", "get_document", "list_sources",
+        "archive_stats", "capture_body", "get_document", "list_sources", "monthly_topics",
     ),
     "storage.search": ("SearchHit", "SearchResult", "search"),
     "storage.search_facets": ("FACETS", "search_facets"),

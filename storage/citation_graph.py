@@ -1,11 +1,11 @@
 """The citation network read whole: a document's neighbourhood two steps out (what it
-cites, what cites it, and theirs), the documents most cited within the archive, and
-notices per month by topic. Each answer is bounded: a page draws it, so it must fit one."""
+cites, what cites it, and theirs), and the documents most cited within the archive.
+Each answer is bounded: a page draws it, so it must fit one."""
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import func, or_, select
 
 from storage.db import Archive
 from storage.history import resolve
@@ -83,31 +83,3 @@ def most_cited(archive: Archive, limit: int = 50) -> list[dict[str, Any]]:
             .limit(limit)
         ).all()
     return [{"document_id": i, "doc_number": num, "title": title, "cited_by": c} for i, num, title, c in rows]
-
-
-def monthly_topics(archive: Archive, months: int = 24) -> dict[str, Any]:
-    """Notices per month published, per topic, over the ``months`` calendar months ending
-    with the latest month in the archive: {"months": ["YYYY-MM", …], "topics": {topic: [n, …]}}
-    (a notice with two topics counts in both; months without notices count 0)."""
-    year, month = extract("year", Document.published_date), extract("month", Document.published_date)
-    with archive.session() as session:
-        rows = session.execute(
-            select(year, month, Document.topics, func.count())
-            .where(Document.published_date.is_not(None))
-            .group_by(year, month, Document.topics)
-        ).all()
-    if not rows:
-        return {"months": [], "topics": {}}
-    last = max(int(y) * 12 + int(m) - 1 for y, m, _, _ in rows)
-    span = [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in range(last - months + 1, last + 1)]
-    first = int(min(int(y) * 12 + int(m) - 1 for y, m, _, _ in rows))
-    span = span[max(0, first - (last - months + 1)):]
-    at = {label: i for i, label in enumerate(span)}
-    topics: dict[str, list[int]] = {}
-    for y, m, tags, n in rows:
-        i = at.get(f"{int(y):04d}-{int(m):02d}")
-        if i is None:
-            continue
-        for topic in tags or ["none"]:
-            topics.setdefault(topic, [0] * len(span))[i] += n
-    return {"months": span, "topics": dict(sorted(topics.items()))}
