@@ -62,8 +62,12 @@ def stop_all() -> None:
     _stopping.set()
 
 
+def stop_requested() -> bool:
+    return _stopping.is_set()
+
+
 @contextmanager
-def _crawling() -> Iterator[None]:
+def crawling() -> Iterator[None]:
     """Counts this crawl among those wait_for_crawls() waits for, until its runs are closed."""
     global _active_count
     with _active:
@@ -123,7 +127,7 @@ def run_crawl(sources: list[Source], options: CrawlOptions | None = None, **kwar
         from crawler.run.distributed import run_distributed
 
         return run_distributed(sources, options)
-    with _crawling():
+    with crawling():
         return _run_local(sources, options)
 
 
