@@ -1,0 +1,157 @@
+"""The scheduler's crawl service: every due source crawled by one long-lived process, each
+with a run record of its own; a source that hangs is cut off by its deadline without
+stopping the others; a service that dies leaves its runs interrupted and the next source
+starts a new one; two sources of one host take turns."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections import defaultdict
+
+import pytest
+
+from crawler.run.admission import Admission
+from crawler.run.service_client import CrawlServiceClient
+from crawler.samples.server import sample_registry_path
+from spiders.registry import load_registry
+from storage.api import list_runs, open_archive
+from tests.conftest import ROOT
+from tests.slow_site import SlowSite
+
+
+def sample_registry(directory, base_url, extra=""):
+    text = sample_registry_path().read_text(encoding="utf-8").replace("{base}", base_url)
+    path = directory / "sources.toml"
+    path.write_text(text + extra, encoding="utf-8")
+    return path
+
+
+def slow_source(site, deadline_minutes=None):
+    return ('\n[[source]]\nid = "slow"\nname = "慢站"\nkind = "gov"\nfamily = "gov_portal"\n'
+            f'start_urls = ["{site.base_url}/list/0.html"]\nlist_links = "ul.list a"\nnext_page = "a.next"\n'
+            "max_pages = 1000000\n" + (f"deadline_minutes = {deadline_minutes}\n" if deadline_minutes else ""))
+
+
+def crawl_all(client, source_ids):
+    answers = {}
+
+    def one(source_id):
+        answers[source_id] = client.crawl(source_id)
+
+    threads = [threading.Thread(target=one, args=(s,)) for s in source_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(600)
+    return answers
+
+
+def test_due_sources_are_crawled_by_one_service_process_one_run_each(sample_server, tmp_path):
+    registry = sample_registry(tmp_path, sample_server.base_url)
+    enabled = sorted(s.id for s in load_registry(registry).values() if s.enabled)
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    # every source due at once, and due again every 2 s: a tick while its run is open is skipped
+    cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(registry), "--interval", "2", "--db", db]
+    env = {**os.environ, "POLICY_ARCHIVE_LOOPBACK_ONLY": "1"}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log, closed, twice = [], defaultdict(int), threading.Event()
+
+    def read():
+        for line in proc.stderr:
+            log.append(line)
+            if found := re.search(r"scheduler (\w+): run #\d+ ", line):
+                closed[found.group(1)] += 1
+                if all(closed[s] >= 2 for s in enabled):
+                    twice.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert twice.wait(600), "".join(log)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+        reader.join(timeout=10)
+    text = "".join(log)
+    (service,) = {int(p) for p in re.findall(r"crawl service started \(pid (\d+)\)", text)}
+    runs = list_runs(open_archive(db), limit=1000)
+    by_source = defaultdict(list)
+    for run in runs:
+        by_source[run.source_id].append(run)
+    assert sorted(by_source) == enabled
+    # one crawl process did them all, and it was neither the scheduler nor a child per crawl
+    assert {run.pid for run in runs} == {service} and service != proc.pid
+    for source_id, own in by_source.items():
+        done = sorted((r for r in own if r.status != "interrupted"), key=lambda r: r.id)
+        assert len(done) >= 2 and all(r.status == "ok" for r in done), (source_id, [r.status for r in own])
+        # never two runs of one source at once
+        spans = sorted((r.started_at, r.finished_at) for r in own)
+        assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:])), source_id
+    assert proc.returncode == 0 and "Traceback" not in text
+
+
+def test_a_hanging_source_is_cut_off_by_its_deadline_and_the_others_crawl_on(sample_server, tmp_path):
+    # The slow site holds every listing page until the test ends: at its deadline (3 s) its
+    # crawler cannot close (a download is in flight for longer than the grace), so it is cut off.
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    settings = {"DOWNLOAD_TIMEOUT": 7200, "POLICY_SERVICE_DEADLINE_GRACE": 1, "POLICY_SERVICE_SOURCES": 3}
+    try:
+        with SlowSite(hold=3600) as site:
+            registry = sample_registry(tmp_path, sample_server.base_url, slow_source(site, deadline_minutes=0.05))
+            client = CrawlServiceClient(db, str(registry), settings)
+            client.start()
+            pid = client.pid
+            answers = crawl_all(client, ["slow", "spam", "bingdou", "shenyang", "baoshan"])
+            assert client.pid == pid  # the same service crawled on
+    finally:
+        client.stop()  # once the site let its held page go: the cut-off crawler can close
+    assert {a.status for s, a in answers.items() if s != "slow"} == {"ok"}, answers
+    assert answers["slow"].status == "partial"
+    runs = {r.source_id: r for r in list_runs(open_archive(db), limit=100)}
+    assert {r.pid for r in runs.values()} == {pid}
+    slow = runs["slow"]
+    assert slow.status == "partial" and slow.finished_at is not None
+    assert any("was cut off" in note for note in slow.error_summary["notes"]), slow.error_summary
+
+
+def test_a_service_that_dies_leaves_its_runs_interrupted_and_the_next_source_starts_a_new_one(sample_server, tmp_path):
+    with SlowSite() as site:
+        registry = sample_registry(tmp_path, sample_server.base_url, slow_source(site))
+        db = f"sqlite:///{tmp_path / 'a.db'}"
+        client = CrawlServiceClient(db, str(registry))
+        try:
+            answer = {}
+            waiting = threading.Thread(target=lambda: answer.update(slow=client.crawl("slow")))
+            waiting.start()
+            assert site.listed.wait(120)
+            first = client.pid
+            os.kill(first, signal.SIGKILL)
+            waiting.join(120)
+            assert answer["slow"].status == "lost"
+            (slow,) = list_runs(open_archive(db), "slow")
+            assert slow.status == "interrupted" and slow.pid == first
+            again = client.crawl("spam")
+            assert again.status == "ok" and client.pid not in (None, first)
+        finally:
+            client.stop()
+
+
+def test_two_sources_of_one_host_take_turns_and_the_limit_holds():
+    admission = Admission(limit=2)
+    admission.add("a", {"www.example.gov.cn"})
+    admission.add("b", {"www.example.gov.cn"})  # same publisher: waits for a
+    admission.add("c", {"other.gov.cn"})
+    admission.add("d", ())  # our own server: takes no turns, but counts against the limit
+    assert admission.ready() == ["a", "c"]
+    assert admission.holds("b") and admission.holds("d")
+    admission.release("c")
+    assert admission.ready() == ["d"]  # b still waits for its host
+    admission.add("e", {"third.gov.cn"})
+    admission.release("d")
+    assert admission.ready() == ["e"]  # the limit: a and e; b waits on
+    admission.release("a")
+    assert admission.ready() == ["b"]
+    with pytest.raises(ValueError):
+        admission.add("b")
