@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -117,9 +118,9 @@ class CrawlService:
 
         source, settings = self.due.pop(source_id)
         opened = threads.deferToThread(self.open_run, source)
-        opened.addCallback(lambda run_id: self.crawl(source, settings, run_id))
-        opened.addErrback(lambda failure: self._crawl_ended(source_id, None, "failed",
-                                                            f"could not open its run: {failure.value}"))
+        opened.addCallbacks(lambda run_id: self.crawl(source, settings, run_id),
+                            lambda failure: self._crawl_ended(source_id, None, "failed",
+                                                              f"could not open its run: {failure.value}"))
 
     def open_run(self, source: Any) -> int:
         from storage import crawl_runs
@@ -136,51 +137,60 @@ class CrawlService:
 
         running = self.running[source.id] = Running(source, run_id)
         if self.stopping:
-            self.close_left_open(source.id, "interrupted", None)
+            self.close_left_open(running, "interrupted", None)
             return
-        crawler = running.crawler = Crawler(spider_for_family(source.family), settings, init_reactor=False)
+        try:
+            crawler = Crawler(spider_for_family(source.family), settings, init_reactor=False)
+        except Exception as exc:
+            self.close_left_open(running, "failed", f"{type(exc).__name__}: {exc}")
+            return
+        running.crawler = crawler
         # Every crawler of the service writes through the one archive (run_context's made here).
         crawler._policy_run_context = RunContext(archive=self.archive, trigger="schedule", run_ids={source.id: run_id})
         deadline = settings.getfloat("CLOSESPIDER_TIMEOUT")
         if deadline > 0:
             grace = settings.getfloat("POLICY_SERVICE_DEADLINE_GRACE", DEADLINE_GRACE_SECONDS)
-            running.backstop = reactor.callLater(deadline + grace, self.cut_off, source.id, deadline, grace)
+            running.backstop = reactor.callLater(deadline + grace, self.cut_off, running, deadline, grace)
         done = self.process.crawl(crawler, sources=[source])
-        done.addCallbacks(lambda _: self.crawler_closed(source.id, None),
-                          lambda failure: self.crawler_closed(source.id, f"{type(failure.value).__name__}: {failure.value}"))
+        done.addCallbacks(lambda _: self.crawler_closed(running, None),
+                          lambda failure: self.crawler_closed(running, f"{type(failure.value).__name__}: {failure.value}"))
 
-    def crawler_closed(self, source_id: str, error: str | None) -> None:
-        running = self.running.get(source_id)
-        if running is None or running.crawler is None:
+    def current(self, running: Running) -> bool:
+        """Whether this is still the source's crawl in progress: not cut off, and not a
+        crawl of it started since (a cut-off crawler may close long after)."""
+        return self.running.get(running.source.id) is running and running.crawler is not None
+
+    def crawler_closed(self, running: Running, error: str | None) -> None:
+        if not self.current(running):
             return  # cut off already: its run is closed and its place given away
         if running.backstop is not None and running.backstop.active():
             running.backstop.cancel()
         # The recorder closed the run at the spider's close; a crawler that failed before
         # or during it left it open: closed here with why.
         status = "interrupted" if self.stopping and error is None else "failed"
-        self.close_left_open(source_id, status, error or "the crawl ended without closing its run")
+        self.close_left_open(running, status, error or "the crawl ended without closing its run")
 
-    def cut_off(self, source_id: str, deadline: float, grace: float) -> None:
+    def cut_off(self, running: Running, deadline: float, grace: float) -> None:
         """The crawler did not close within ``grace`` of its deadline: its run closes
         ``partial`` and its place goes to the next source. The crawler is asked to stop;
         whatever it still does is no longer recorded against the run."""
         from storage import crawl_runs
 
-        running = self.running.get(source_id)
-        if running is None or running.crawler is None:
+        if not self.current(running):
             return
         crawler, running.crawler = running.crawler, None
-        crawler._policy_run_context.run_ids.pop(source_id, None)
+        crawler._policy_run_context.run_ids.pop(running.source.id, None)
         crawl_runs.add_note(self.archive, running.run_id,
                             f"the crawl's deadline ({deadline / 60:g} min) ended it; its crawler did not close "
                             f"within {grace / 60:g} min more and was cut off")
-        self.close_left_open(source_id, "partial", None)
-        crawler.stop()
+        self.close_left_open(running, "partial", None)
+        crawler.stop().addErrback(lambda failure: log.warning("a cut-off crawler of %s failed to stop: %s",
+                                                              running.source.id, failure.value))
 
-    def close_left_open(self, source_id: str, status: str, error: str | None) -> None:
+    def close_left_open(self, running: Running, status: str, error: str | None) -> None:
         from twisted.internet import threads
 
-        running = self.running[source_id]
+        source_id = running.source.id
 
         def close() -> str:
             from storage import crawl_runs
@@ -199,7 +209,8 @@ class CrawlService:
     def _crawl_ended(self, source_id: str, run_id: int | None, status: str, error: str | None) -> None:
         """A source's crawl is over and its run closed (or never opened): the one place
         where that happens, for every way a crawl ends. Post-crawl work goes here."""
-        self.running.pop(source_id, None)
+        if source_id in self.running and (run_id is None or self.running[source_id].run_id == run_id):
+            del self.running[source_id]
         self.admission.release(source_id)
         self.answer({"source": source_id, "run_id": run_id, "status": status, "error": error})
         if not self.stopping:
@@ -214,7 +225,23 @@ class CrawlService:
         for source_id in self.admission.drop_waiting():
             self.due.pop(source_id, None)
             self.answer({"source": source_id, "run_id": None, "status": "stopped", "error": None})
-        self.process._graceful_stop_reactor()
+        self.process.stop().addBoth(lambda _: self.stop_reactor())
+
+    def stop_reactor(self) -> None:
+        from twisted.internet import reactor
+        from twisted.internet.error import ReactorNotRunning
+
+        try:
+            reactor.stop()
+        except ReactorNotRunning:
+            pass
+
+    def on_signal(self, signum: int, _frame: Any) -> None:
+        """SIGTERM or SIGINT: stop as when the scheduler closes our stdin; a second one
+        stops the reactor without waiting for the crawlers."""
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self.stop_reactor if self.stopping else self.stop)
 
 
 def source_hosts(source: Any) -> set[str]:
@@ -285,8 +312,11 @@ def service_main() -> int:
     threading.Thread(target=read_requests, name="service-requests", daemon=True).start()
     heartbeat = task.LoopingCall(answer, {"alive": True})
     reactor.callWhenRunning(heartbeat.start, HEARTBEAT_SECONDS)
+    # Ours, not Scrapy's: a stop must also keep the sources still waiting from starting.
+    signal.signal(signal.SIGTERM, service.on_signal)
+    signal.signal(signal.SIGINT, service.on_signal)
     try:
-        process.start(stop_after_crawl=False, install_signal_handlers=True)
+        process.start(stop_after_crawl=False, install_signal_handlers=False)
     finally:
         if options["workers"] > 0:
             close_shared_pool()
