@@ -5,7 +5,6 @@ starts a new one; two sources of one host take turns."""
 import os
 import re
 import signal
-import subprocess
 import sys
 import threading
 from collections import defaultdict
@@ -17,7 +16,7 @@ from crawler.run.service_client import CrawlServiceClient
 from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
 from storage.api import list_runs, open_archive
-from tests.conftest import ROOT
+from tests.scheduler_log import run_scheduler_until
 from tests.slow_site import SlowSite
 
 
@@ -55,41 +54,30 @@ def test_due_sources_are_crawled_by_one_service_process_one_run_each(sample_serv
     # every source due at once, and due again every 2 s: a tick while its run is open is skipped
     cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(registry), "--interval", "2", "--db", db]
     env = {**os.environ, "POLICY_ARCHIVE_LOOPBACK_ONLY": "1"}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    log, closed, twice = [], defaultdict(int), threading.Event()
+    closed = defaultdict(int)
 
-    def read():
-        for line in proc.stderr:
-            log.append(line)
-            if found := re.search(r"scheduler (\w+): run #\d+ ", line):
-                closed[found.group(1)] += 1
-                if all(closed[s] >= 2 for s in enabled):
-                    twice.set()
+    def twice(log):
+        if found := re.search(r"scheduler (\w+): run #\d+ ", log[-1]):
+            closed[found.group(1)] += 1
+        return all(closed[s] >= 2 for s in enabled)
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        assert twice.wait(600), "".join(log)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=120)
-        reader.join(timeout=10)
-    text = "".join(log)
+    run = run_scheduler_until(cmd, twice, 600, env)
+    text = run.log
     (service,) = {int(p) for p in re.findall(r"crawl service started \(pid (\d+)\)", text)}
     runs = list_runs(open_archive(db), limit=1000)
     by_source = defaultdict(list)
-    for run in runs:
-        by_source[run.source_id].append(run)
+    for r in runs:
+        by_source[r.source_id].append(r)
     assert sorted(by_source) == enabled
     # one crawl process did them all, and it was neither the scheduler nor a child per crawl
-    assert {run.pid for run in runs} == {service} and service != proc.pid
+    assert {r.pid for r in runs} == {service} and service != run.pid
     for source_id, own in by_source.items():
         done = sorted((r for r in own if r.status != "interrupted"), key=lambda r: r.id)
         assert len(done) >= 2 and all(r.status == "ok" for r in done), (source_id, [r.status for r in own])
         # never two runs of one source at once
         spans = sorted((r.started_at, r.finished_at) for r in own)
         assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:])), source_id
-    assert proc.returncode == 0 and "Traceback" not in text
+    assert run.returncode == 0 and "Traceback" not in text
 
 
 def test_a_hanging_source_is_cut_off_by_its_deadline_and_the_others_crawl_on(sample_server, tmp_path):
