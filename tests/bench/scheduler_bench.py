@@ -8,13 +8,15 @@ aggregator, docshare and generic families) and generated TRS portals
 alternating), each site on a loopback server of its own. Then, each into a fresh SQLite
 archive:
 
-- the scheduler: ``policy-archive schedule --interval 3600`` (every source due at once), in
-  a process of its own, until every source's run is closed; then stopped and started again
-  on the same archive for the incremental round (nothing changed on the sites);
+- the scheduler: its jobs and its crawl service as ``policy-archive schedule`` runs them, in a
+  process of its own: every source due at once, until every source's run is closed; then
+  every source due again at once on the same archive (the incremental round: nothing
+  changed on the sites; the service is warm, as a long-lived scheduler's is);
 - the reference: one ``policy-archive crawl`` of all the sources (one crawl process), twice
-  likewise.
+  likewise (each crawl a process of its own, as it always is).
 
-Per round: wall time from the process's start until the last run closed, pages/s (pages of
+Per round: wall time until the last run closed (the first round's from the process's start,
+the scheduler's second from when its sources came due), pages/s (pages of
 the runs over that wall time), the crawl time proper (first run's start to last run's end,
 from the run rows) and the peak summed RSS of the process tree (scheduler, crawl service,
 extraction workers; for the reference, the crawl process and its workers). Prints JSON.
@@ -25,10 +27,10 @@ import argparse
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from contextlib import ExitStack
@@ -43,8 +45,6 @@ sys.path.insert(0, str(ROOT))
 from tests.bench.crawl_speed import TreeSampler  # noqa: E402
 
 NOTICES = (20, 60)
-# Closed runs are looked for this often (the bench is not a test: a poll is fine here).
-POLL_SECONDS = 0.25
 
 
 def build_sites(root: Path, count: int, seed: int, stack: ExitStack) -> Path:
@@ -76,33 +76,64 @@ def run_rows(db_url: str) -> list[Any]:
         archive.dispose()
 
 
-def scheduler_round(registry: Path, db_url: str, sources: int) -> dict[str, Any]:
-    """One round of the scheduler: every source due at once; timed until all runs closed."""
-    before = {r.id for r in run_rows(db_url)} if Path(db_url.removeprefix("sqlite:///")).exists() else set()
+def drive(registry: str, db_url: str, sources: int) -> int:
+    """``--drive``: the scheduler as ``schedule`` runs it (its jobs, its crawl service), two
+    rounds: every source due at once, and once those runs closed, due again at once (the
+    service warm, as it is for a long-lived scheduler's next round). A line per event."""
+    from datetime import datetime, timezone
+
+    import scheduler
+    from crawler.run.service_client import CrawlServiceClient
+
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+    sched = scheduler.build_scheduler(db_url, registry, interval=3600)
+    ended = threading.Condition()
+    jobs_done = [0]
+
+    def job_done(_event: Any) -> None:  # a job returns once its source's run is closed
+        with ended:
+            jobs_done[0] += 1
+            ended.notify_all()
+
+    sched.add_listener(job_done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler._service = CrawlServiceClient(db_url, registry)
+    scheduler._service.start()
+    threading.Thread(target=sched.start, daemon=True).start()
+    for event, count in (("first done", sources), ("second done", 2 * sources)):
+        with ended:
+            ended.wait_for(lambda count=count: jobs_done[0] >= count)
+        print(json.dumps({"event": event}), flush=True)
+        if event == "first done":
+            print(json.dumps({"event": "second due"}), flush=True)
+            now = datetime.now(timezone.utc)
+            for job in sched.get_jobs():
+                job.modify(next_run_time=now)
+    sched.shutdown(wait=False)
+    scheduler._service.stop()
+    return 0
+
+
+def scheduler_rounds(registry: Path, db_url: str, sources: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both rounds of the scheduler in a process of its own (``--drive``), timed here."""
     env = {**os.environ, "POLICY_ARCHIVE_LOOPBACK_ONLY": "1", "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(registry), "--interval", "3600",
-           "--db", db_url]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--drive", str(registry), db_url, "--sources", str(sources)]
     log = tempfile.TemporaryFile("w+", encoding="utf-8")  # a pipe nobody reads would fill and block it
+    seen: dict[str, float] = {}
     with TreeSampler() as sampler, log:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
-        try:
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"the scheduler ended with {proc.returncode}: {log.read()[-2000:]}")
-                try:
-                    runs = [r for r in run_rows(db_url) if r.id not in before]
-                except Exception:  # the archive is being created
-                    runs = []
-                if len(runs) >= sources and all(r.status != "running" for r in runs):
-                    break
-                time.sleep(POLL_SECONDS)
-            wall = time.perf_counter() - start
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=300)
-    return _round(wall, runs, sampler)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+        for line in proc.stdout:
+            seen[json.loads(line)["event"]] = time.perf_counter()
+            if "second done" in seen:
+                break
+        if proc.wait(timeout=300) != 0 or "second done" not in seen:
+            log.seek(0)
+            raise RuntimeError(f"the scheduler's driver ended with {proc.returncode}: {log.read()[-2000:]}")
+    runs = sorted(run_rows(db_url), key=lambda r: r.id)
+    first = _round(seen["first done"] - start, runs[:sources], sampler)
+    second = _round(seen["second done"] - seen["second due"], runs[sources:], None)
+    return first, second
 
 
 def reference_round(registry: Path, db_url: str) -> dict[str, Any]:
@@ -120,7 +151,7 @@ def reference_round(registry: Path, db_url: str) -> dict[str, Any]:
     return _round(wall, [r for r in run_rows(db_url) if r.id not in before], sampler)
 
 
-def _round(wall: float, runs: list[Any], sampler: TreeSampler) -> dict[str, Any]:
+def _round(wall: float, runs: list[Any], sampler: TreeSampler | None) -> dict[str, Any]:
     pages = sum(r.pages for r in runs)
     crawling = max(r.finished_at for r in runs) - min(r.started_at for r in runs)
     statuses: dict[str, int] = {}
@@ -135,8 +166,9 @@ def _round(wall: float, runs: list[Any], sampler: TreeSampler) -> dict[str, Any]
         "runs": len(runs),
         "statuses": statuses,
         "crawl_pids": len({r.pid for r in runs}),
-        "peak_rss_tree_mib": round(sampler.peak_rss_kib / 1024, 1),
-        "cpu_s": round(sampler.cpu_seconds, 2),
+        # the scheduler's rounds share one sampling: its figures are the first round's (the peak)
+        **({"peak_rss_tree_mib": round(sampler.peak_rss_kib / 1024, 1), "cpu_s": round(sampler.cpu_seconds, 2)}
+           if sampler is not None else {}),
     }
 
 
@@ -146,9 +178,8 @@ def measure(sources: int, seed: int) -> dict[str, Any]:
         registry = build_sites(root, sources, seed, stack)
         service_db, reference_db = f"sqlite:///{root / 'service.db'}", f"sqlite:///{root / 'reference.db'}"
         reference = reference_round(registry, reference_db)
-        first = scheduler_round(registry, service_db, sources)
         reference_again = reference_round(registry, reference_db)
-        again = scheduler_round(registry, service_db, sources)
+        first, again = scheduler_rounds(registry, service_db, sources)
     return {
         "sources": sources,
         "load_avg": os.getloadavg(),
@@ -157,7 +188,6 @@ def measure(sources: int, seed: int) -> dict[str, Any]:
         "service_vs_one_crawl": round(first["pages_per_s"] / reference["pages_per_s"], 3),
         "peak_rss_tree_mib": first["peak_rss_tree_mib"],
         "incremental_speedup": round(first["wall_s"] / again["wall_s"], 2),
-        "incremental_speedup_crawl_time": round(first["crawl_s"] / max(again["crawl_s"], 0.01), 2),
         "reference_incremental_speedup": round(reference["wall_s"] / reference_again["wall_s"], 2),
         "service": {"first": first, "incremental": again},
         "one_crawl": {"first": reference, "incremental": reference_again},
@@ -168,7 +198,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=int, default=130, help="sources due at once (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--drive", nargs=2, metavar=("REGISTRY", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.drive:
+        return drive(*args.drive, args.sources)
     print(json.dumps({"scheduler": measure(args.sources, args.seed)}, indent=2, ensure_ascii=False, default=str))
     return 0
 
