@@ -5,6 +5,7 @@ starts a new one; two sources of one host take turns."""
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 from collections import defaultdict
@@ -16,7 +17,9 @@ from crawler.run.service_client import CrawlServiceClient
 from crawler.samples.server import sample_registry_path
 from spiders.registry import load_registry
 from storage.api import list_runs, open_archive
+from tests.conftest import ROOT
 from tests.scheduler_log import run_scheduler_until
+from tests.test_clean_stops import alive, children_of
 from tests.slow_site import SlowSite
 
 
@@ -122,6 +125,8 @@ def test_a_service_that_dies_leaves_its_runs_interrupted_and_the_next_source_sta
             assert slow.status == "interrupted" and slow.pid == first
             again = client.crawl("spam")
             assert again.status == "ok" and client.pid not in (None, first)
+            unknown = client.crawl("gone")  # taken out of the registry since it came due
+            assert unknown.status == "failed" and "no source 'gone'" in unknown.error
         finally:
             client.stop()
 
@@ -143,3 +148,22 @@ def test_two_sources_of_one_host_take_turns_and_the_limit_holds():
     assert admission.ready() == ["b"]
     with pytest.raises(ValueError):
         admission.add("b")
+
+
+def test_a_scheduler_killed_hard_takes_its_crawl_service_down_with_the_runs_closed(tmp_path):
+    with SlowSite() as site:
+        db = f"sqlite:///{tmp_path / 'a.db'}"
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(site.registry(tmp_path)),
+                                 "--interval", "3600", "--db", db], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        assert site.listed.wait(120)
+        (service,) = children_of(proc.pid)
+        proc.kill()
+        proc.wait()
+        # the kernel's SIGTERM (PR_SET_PDEATHSIG) and the end of its requests stop the service
+        gone = threading.Event()
+        while not gone.wait(0.2) and alive(service):
+            pass
+    (run,) = list_runs(open_archive(db))
+    # closed by the service itself on its way out, not only read as interrupted for a dead pid
+    assert run.status == "interrupted" and run.finished_at is not None and run.pid == service

@@ -85,7 +85,11 @@ class CrawlService:
             return
         try:
             source, settings = self.source_and_settings(source_id)
-        except Exception as exc:  # an unknown id, a registry that no longer reads
+        except KeyError:
+            self.answer({"source": source_id, "run_id": None, "status": "failed",
+                         "error": f"no source {source_id!r} in the registry any more"})
+            return
+        except Exception as exc:  # a registry that no longer reads
             self.answer({"source": source_id, "run_id": None, "status": "failed", "error": f"{exc}"})
             return
         if self.admission.holds(source_id):
@@ -141,17 +145,19 @@ class CrawlService:
             return
         try:
             crawler = Crawler(spider_for_family(source.family), settings, init_reactor=False)
+            # Every crawler of the service writes through the one archive (run_context's made here).
+            crawler._policy_run_context = RunContext(archive=self.archive, trigger="schedule",
+                                                     run_ids={source.id: run_id})
+            running.crawler = crawler  # before the crawl starts: a spider that fails at once ends it at once
+            done = self.process.crawl(crawler, sources=[source])
         except Exception as exc:
+            running.crawler = None
             self.close_left_open(running, "failed", f"{type(exc).__name__}: {exc}")
             return
-        running.crawler = crawler
-        # Every crawler of the service writes through the one archive (run_context's made here).
-        crawler._policy_run_context = RunContext(archive=self.archive, trigger="schedule", run_ids={source.id: run_id})
         deadline = settings.getfloat("CLOSESPIDER_TIMEOUT")
         if deadline > 0:
             grace = settings.getfloat("POLICY_SERVICE_DEADLINE_GRACE", DEADLINE_GRACE_SECONDS)
             running.backstop = reactor.callLater(deadline + grace, self.cut_off, running, deadline, grace)
-        done = self.process.crawl(crawler, sources=[source])
         done.addCallbacks(lambda _: self.crawler_closed(running, None),
                           lambda failure: self.crawler_closed(running, f"{type(failure.value).__name__}: {failure.value}"))
 

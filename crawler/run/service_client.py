@@ -49,7 +49,8 @@ class CrawlServiceClient:
         self._lock = threading.Lock()
         self._child: subprocess.Popen | None = None
         self._readers: list[threading.Thread] = []
-        self._waiting: dict[str, Future] = {}
+        # {source_id: (its answer, the service it was handed to)}
+        self._waiting: dict[str, tuple[Future, subprocess.Popen]] = {}
         self._heard = time.monotonic()
         self._stopped = False
 
@@ -85,7 +86,7 @@ class CrawlServiceClient:
             if source_id in self._waiting:
                 return ServiceAnswer(source_id, None, "skipped", "already waiting for the crawl service")
             child = self._started()
-            self._waiting[source_id] = answer
+            self._waiting[source_id] = (answer, child)
             try:
                 child.stdin.write(json.dumps({"crawl": source_id}) + "\n")
                 child.stdin.flush()
@@ -107,7 +108,7 @@ class CrawlServiceClient:
                 continue
             if "source" in message:
                 with self._lock:
-                    waiting = self._waiting.pop(message["source"], None)
+                    waiting, _ = self._waiting.pop(message["source"], (None, None))
                 if waiting is not None:
                     waiting.set_result(ServiceAnswer(message["source"], message.get("run_id"), message["status"],
                                                      message.get("error")))
@@ -129,9 +130,10 @@ class CrawlServiceClient:
         except Exception as exc:  # the archive itself is the problem: said, and the runs wait
             log.error("the crawl service's open runs could not be closed: %s", exc)
         with self._lock:
-            lost = list(self._waiting.items()) if self._child is child else []
+            lost = [(source_id, answer) for source_id, (answer, given) in self._waiting.items() if given is child]
+            for source_id, _ in lost:
+                del self._waiting[source_id]
             if self._child is child:
-                self._waiting.clear()
                 self._child = None
         if lost and not self._stopped:
             log.warning("the crawl service (pid %d) ended with %s; its runs are closed as interrupted",
