@@ -19,6 +19,7 @@ from spiders.registry import load_registry
 from storage.api import list_runs, open_archive
 from tests.conftest import ROOT
 from tests.scheduler_log import run_scheduler_until
+from tests.storage.conftest import private_pg_schema
 from tests.test_clean_stops import alive, children_of
 from tests.slow_site import SlowSite
 
@@ -167,3 +168,20 @@ def test_a_scheduler_killed_hard_takes_its_crawl_service_down_with_the_runs_clos
     (run,) = list_runs(open_archive(db))
     # closed by the service itself on its way out, not only read as interrupted for a dead pid
     assert run.status == "interrupted" and run.finished_at is not None and run.pid == service
+
+
+@pytest.mark.postgres
+def test_every_sample_source_at_once_into_postgresql(sample_server, tmp_path):
+    registry = sample_registry(tmp_path, sample_server.base_url)
+    enabled = sorted(s.id for s in load_registry(registry).values() if s.enabled)
+    with private_pg_schema() as url:
+        client = CrawlServiceClient(url, str(registry), {"POLICY_SERVICE_SOURCES": len(enabled)})
+        try:
+            answers = crawl_all(client, enabled)
+        finally:
+            client.stop()
+        with open_archive(url) as archive:
+            runs = list_runs(archive, limit=100)
+    assert {s: a.status for s, a in answers.items()} == dict.fromkeys(enabled, "ok")
+    assert sorted(r.source_id for r in runs) == enabled and len({r.pid for r in runs}) == 1
+    assert all(r.new_documents > 0 for r in runs), [(r.source_id, r.counters) for r in runs]
