@@ -214,7 +214,9 @@ class CrawlService:
 
     def _crawl_ended(self, source_id: str, run_id: int | None, status: str, error: str | None) -> None:
         """A source's crawl is over and its run closed (or never opened): the one place
-        where that happens, for every way a crawl ends. Post-crawl work goes here."""
+        where that happens, for every way a crawl ends (closed by its spider, failed, cut off
+        at its deadline, stopped). Post-crawl work goes here, off the reactor thread
+        (threads.deferToThread): this thread fetches for every source at once."""
         if source_id in self.running and (run_id is None or self.running[source_id].run_id == run_id):
             del self.running[source_id]
         self.admission.release(source_id)
