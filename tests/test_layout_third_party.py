@@ -140,5 +140,22 @@ def test_the_manifest_names_every_page_and_gold_of_the_corpus():
 def test_the_data_directory_matches_the_manifest():
     if not third_party.data_dir().is_dir():
         pytest.skip(third_party.absent("the data directory"))
-    done = _run("--check", "--out", third_party.data_dir())
-    assert done.returncode == 0, done.stderr
+    done = _run("--check", "--allow-missing", "--out", third_party.data_dir())
+    assert done.returncode == 0, done.stderr  # every file it holds is the manifest's
+    if "not laid out yet" in done.stdout:
+        # rows added since the directory was last refreshed (between rounds of work)
+        pytest.skip(done.stdout.strip().splitlines()[-1][:300])
+
+
+def test_allowing_missing_files_still_fails_on_a_changed_one(snapshots, tmp_path):
+    root, commit = snapshots
+    out = tmp_path / "data"
+    rows = _rows(commit)
+    manifest = _manifest(tmp_path, rows)
+    assert _run("--snapshots", root, "--out", out, "--manifest", manifest).returncode == 0
+    (out / "a" / "from_log.html").unlink()
+    done = _run("--check", "--allow-missing", "--out", out, "--manifest", manifest)
+    assert done.returncode == 0 and "1 not laid out yet: a/from_log.html" in done.stdout
+    (out / "a" / "from_sql.html").write_bytes(b"changed")
+    done = _run("--check", "--allow-missing", "--out", out, "--manifest", manifest)
+    assert done.returncode == 1 and "a/from_sql.html: sha256 mismatch" in done.stderr

@@ -23,7 +23,8 @@ Ways a file is taken out (``take``):
 
 Every file is checked against its sha256 before it is written; the first mismatch or
 missing source stops the run with one line on stderr and exit status 1. ``--check`` lays
-nothing out and compares the data directory with the manifest instead.
+nothing out and compares the data directory with the manifest instead (``--allow-missing``:
+files the directory does not hold yet are listed, not a failure; a wrong one still is).
 """
 from __future__ import annotations
 
@@ -222,16 +223,22 @@ def lay_out(manifest: Path, snapshots: Path, out_dir: Path) -> int:
     return len(rows)
 
 
-def check(manifest: Path, out_dir: Path) -> int:
+def check(manifest: Path, out_dir: Path, *, allow_missing: bool = False) -> tuple[int, list[str]]:
+    """How many files match, and the manifest's files not laid out yet (only with
+    ``allow_missing``: a data directory refreshed before the manifest grew)."""
     rows = load_manifest(manifest)
+    missing = []
     for row in rows:
         dest = out_dir / row["dest"]
         if not dest.is_file():
+            if allow_missing:
+                missing.append(row["dest"])
+                continue
             raise LayoutError(f"{row['dest']}: missing from {out_dir}")
         got = sha256(dest.read_bytes())
         if got != row["sha256"]:
             raise LayoutError(f"{row['dest']}: sha256 mismatch: manifest {row['sha256']}, in {out_dir} {got}")
-    return len(rows)
+    return len(rows) - len(missing), missing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="the data directory (default: tests/third_party.py's)")
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--check", action="store_true", help="compare the data directory with the manifest only")
+    parser.add_argument("--allow-missing", action="store_true",
+                        help="with --check: files not laid out yet are listed, not a failure (a wrong one still is)")
     args = parser.parse_args(argv)
     if args.out is None:
         sys.path.insert(0, str(REPO))
@@ -248,8 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         args.out = third_party.data_dir()
     try:
         if args.check:
-            n = check(args.manifest, args.out)
+            n, missing = check(args.manifest, args.out, allow_missing=args.allow_missing)
             print(f"{n} files in {args.out} match {args.manifest.name}")
+            if missing:
+                print(f"{len(missing)} not laid out yet: {', '.join(missing)}")
         else:
             if args.snapshots is None:
                 parser.error("--snapshots is needed to lay the data out")
