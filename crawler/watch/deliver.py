@@ -117,5 +117,5 @@ def deliver_pending(archive: Archive, now: datetime | None = None) -> DeliveryRe
             report.errors.append(f"{batch.watch_name}: {'; '.join(errors)}")
         else:
             mark_sent(archive, batch, now)
-            report.sent += 1
+            report.sent += bool(batch.notify)  # a feed-only watch's rows are told, not sent
     return report
