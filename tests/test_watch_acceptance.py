@@ -20,6 +20,7 @@ from sqlalchemy import select
 from crawler.cli import main
 from storage.api import open_archive
 from storage.models import Outbox
+from tests.web.web_client import client_for
 from watch_receivers import HttpReceiver, SmtpReceiver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +103,13 @@ def test_demo_tells_a_watch_each_notice_once(tmp_path, capsys):
         assert len({e.id for e in feed.entries}) == len(feed.entries)
     assert feeds[0].feed.id == feeds[1].feed.id
     assert [e.id for e in feeds[0].entries] == [e.id for e in feeds[1].entries]
+    # the web page serves the same feed
+    with client_for(url) as client:
+        served = client.get("/watches/yl/feed.atom")
+        assert served.headers["content-type"].startswith("application/atom+xml")
+        web = feedparser.parse(served.content)
+        assert web.feed.id == feeds[0].feed.id and [e.id for e in web.entries] == [e.id for e in feeds[0].entries]
+        assert client.get("/watches/nobody/feed.atom").status_code == 404
 
 
 def _outbox(url: str) -> list[tuple[int, bool]]:

@@ -18,8 +18,6 @@ from typing import Any
 from storage.db import Archive
 from storage.outbox import Batch, claim_due, mark_delivered, mark_failed, mark_sent
 
-# Per service call: a target that does not answer must not hold the crawl's end for long.
-SEND_TIMEOUT_S = 30
 MAX_ERROR_CHARS = 500
 
 
@@ -61,7 +59,8 @@ def send(url: str, title: str, body: str) -> str | None:
     if not sender.add(url):
         return f"not a notification URL apprise knows: {url.split('://')[0]}://…"
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
-        ok = sender.notify(body=body, title=title, timeout=SEND_TIMEOUT_S)
+        # apprise's services time out themselves (connect and read, a few seconds each).
+        ok = sender.notify(body=body, title=title)
     if ok:
         return None
     lines = [line.strip() for line in log.getvalue().splitlines() if line.strip()]
