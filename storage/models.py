@@ -338,4 +338,4 @@ class SearchGhost(Base):
 
 # Watches and their outbox are tables of the same archive (one metadata for Alembic and
 # the schema test); their models live in a module of their own.
-from storage.watch_models import Outbox, Watch  # noqa: E402,F401
+from storage.watch_models import Outbox, Watch  # noqa: E402, F401

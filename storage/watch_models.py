@@ -25,8 +25,8 @@ class Watch(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     query: Mapped[str] = mapped_column(Text, default="")
-    filters: Mapped[dict] = mapped_column(JSONType, default=lambda: {})  # Filters.to_dict()
-    notify: Mapped[list] = mapped_column(JSONType, default=lambda: [])  # apprise URLs
+    filters: Mapped[dict] = mapped_column(JSONType, default=dict)  # Filters.to_dict()
+    notify: Mapped[list] = mapped_column(JSONType, default=list)  # apprise URLs
     digest: Mapped[str | None] = mapped_column(String(16))  # None: a message per notice
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Version ids: the archive's newest when the watch was made (documents older than it
@@ -66,4 +66,4 @@ class Outbox(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(300))
     # Keys of the notify URLs that already have it, so a retry after one target failed
     # sends only to the targets that did not get it.
-    delivered: Mapped[list] = mapped_column(JSONType, default=lambda: [])
+    delivered: Mapped[list] = mapped_column(JSONType, default=list)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import feedparser
 from sqlalchemy import select
+from watch_receivers import HttpReceiver, SmtpReceiver
 
 from crawler.cli import main
 from storage.api import open_archive
 from storage.models import Outbox
 from tests.web.web_client import client_for
-from watch_receivers import HttpReceiver, SmtpReceiver
 
 ROOT = Path(__file__).resolve().parents[1]
 REVISED = "保政发〔2022〕8号"

@@ -59,7 +59,7 @@ class SmtpReceiver:
     def bodies(self) -> list[str]:
         return [m.get_body(("plain",)).get_content() for m in self.messages]
 
-    def __enter__(self) -> "SmtpReceiver":
+    def __enter__(self) -> SmtpReceiver:
         from aiosmtpd.controller import Controller
 
         self.port = free_port()
@@ -82,7 +82,7 @@ class HttpReceiver:
         self.posts: list[dict] = []
         self.status = status
 
-    def __enter__(self) -> "HttpReceiver":
+    def __enter__(self) -> HttpReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -42,7 +42,8 @@ def register(sub: Any) -> None:
     p.add_argument("--send", action="store_true", help="send a test message to each notify URL and say how it went")
     p.set_defaults(func=cmd_test)
 
-    p = watch_sub.add_parser("feed", parents=[reads], help="the watch's Atom feed (stable ids: a reader shows each notice once)")
+    p = watch_sub.add_parser("feed", parents=[reads],
+                             help="the watch's Atom feed (stable ids: a reader shows each notice once)")
     p.add_argument("name")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--limit", type=positive_int, default=100, help="entries, newest first (default 100)")
@@ -164,7 +165,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 
 def _notify_text(d: dict[str, Any]) -> str:
-    lines = [f"{sum(d['new'].values())} new and {sum(d['revised'].values())} revised notices matched; "
-             f"{output.plural(d['sent'], 'message')} sent, {d['failed']} failed"]
+    lines = [(f"{sum(d['new'].values())} new and {sum(d['revised'].values())} revised notices matched; "
+              f"{output.plural(d['sent'], 'message')} sent, {d['failed']} failed")]
     return "\n".join(lines + d["errors"])
 

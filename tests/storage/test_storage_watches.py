@@ -9,14 +9,21 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
+from storage_samples import NOTICE_A, NOTICE_A_REVISED, NOTICE_B, later, page, site_copy
 
 from storage.api import Filters, ingest
 from storage.crawl_runs import this_process
 from storage.models import Outbox, Watch
 from storage.outbox import LEASE, backoff, claim_due, day_start, mark_failed, mark_sent
 from storage.watch_match import first_change, match_watches
-from storage.watches import WatchError, add_watch, get_watch, list_watches, remove_watch, told
-from storage_samples import NOTICE_A, NOTICE_A_REVISED, NOTICE_B, later, page, site_copy
+from storage.watches import (
+    WatchError,
+    add_watch,
+    get_watch,
+    list_watches,
+    remove_watch,
+    told,
+)
 
 NUM_A = "市政办发〔2016〕12号"
 NUM_B = "市民发〔2019〕21号"

@@ -65,7 +65,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["version_id"], ["version.id"], name=op.f("fk_outbox_version_id_version"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
-        sa.UniqueConstraint("watch_id", "document_id", "version_id", name=op.f("uq_outbox_watch_id_document_id_version_id")),
+        sa.UniqueConstraint("watch_id", "document_id", "version_id",
+                            name=op.f("uq_outbox_watch_id_document_id_version_id")),
     )
     op.create_index(op.f("ix_outbox_watch_id"), "outbox", ["watch_id"])
     op.create_index(op.f("ix_outbox_document_id"), "outbox", ["document_id"])
