@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
@@ -51,17 +51,22 @@ class WatchInfo:
         return {**out, **self.extra}
 
 
+# Query parameters apprise reads secrets from (mailto://…?pass=, chat services' tokens).
+SECRET_PARAMS = {"pass", "password", "token", "key", "apikey", "secret"}
+
+
 def hide_password(url: str) -> str:
-    """A notify URL as it may be shown: its password (SMTP, webhook basic auth) starred."""
+    """A notify URL as it may be shown: its password (SMTP, webhook basic auth) and secret
+    query parameters starred."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return url
-    if not parts.password:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    if parts.password:
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    query = [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="@:/*"))) if parts.query else urlunsplit(parts)
 
 
 def version_ceiling(session: Session) -> int:

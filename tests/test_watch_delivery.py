@@ -125,3 +125,12 @@ def test_watch_commands(archive, capsys):
     assert main(["watch", "remove", "yl", *db]) == 0
     assert main(["watch", "list", "--json", *db]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_trouble_after_a_crawl_is_one_line_not_the_crawls_failure(tmp_path, capsys):
+    from crawler.watch.notify import notify_after_crawl
+
+    report = notify_after_crawl(f"sqlite:///{tmp_path / 'gone.db'}")
+    assert report.error and "no archive at" in report.error
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("watches: notifications failed: ")

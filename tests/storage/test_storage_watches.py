@@ -54,9 +54,11 @@ def test_add_list_remove_and_refusals(archive):
         add_watch(archive, "all", "")
     with pytest.raises(WatchError, match="--digest"):
         add_watch(archive, "weekly", "养老", digest="weekly")
-    add_watch(archive, "pw", "医保", notify=["mailto://me:secret@127.0.0.1:2525?to=a@example.org"])
+    add_watch(archive, "pw", "医保", notify=["mailto://me:secret@127.0.0.1:2525?to=a@example.org",
+                                            "mailto://127.0.0.1:2525?user=me&pass=secret&to=a@example.org"])
     shown = {w.name: w.notify for w in list_watches(archive)}
-    assert shown["pw"] == ["mailto://me:***@127.0.0.1:2525?to=a@example.org"]
+    assert shown["pw"] == ["mailto://me:***@127.0.0.1:2525?to=a@example.org",
+                           "mailto://127.0.0.1:2525?user=me&pass=***&to=a@example.org"]
     remove_watch(archive, "yl")
     assert [w.name for w in list_watches(archive)] == ["pw"]
     with pytest.raises(WatchError, match="no watch named"):
