@@ -9,14 +9,14 @@ from typing import Any
 
 from crawler.cli import output
 from crawler.cli.archive import filter_args, filters_of, user_errors
-from crawler.cli.common import CliError, common, open_db, positive_int
+from crawler.cli.common import CliError, Parser, common, open_db, positive_int
 
 TEST_HITS = 10
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("watch", help="saved searches that notify (e-mail, webhooks) when a matching notice arrives")
-    watch_sub = p.add_subparsers(dest="watch_command", required=True, parser_class=type(p))
+    watch_sub = p.add_subparsers(dest="watch_command", metavar="COMMAND", required=True, parser_class=Parser)
     reads, writes = common(json_flag=True), common(json_flag=False)
 
     p = watch_sub.add_parser("add", parents=[reads], help="save a search; every crawl tells it what is new",
