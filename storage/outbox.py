@@ -2,8 +2,8 @@
 
 A sender claims rows first (its "host:pid" and a lease in ``next_try_at``), in one
 transaction, by compare-and-set: two senders never take one row. A row whose sender died
-(its process gone on this host) or whose lease ran out is taken again; a row whose
-delivery failed waits for its backoff. A daily digest's rows are taken together, once the
+(its process gone, on this host) is taken again at once, one a sender on another host
+holds once its lease has run out; a row whose delivery failed waits for its backoff. A daily digest's rows are taken together, once the
 UTC day they were matched on has ended.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from storage.crawl_runs import process_gone, this_process
 from storage.db import Archive
 from storage.models import Outbox, Watch, utcnow
 
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=30)  # for senders on other hosts, whose processes cannot be asked
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
 
@@ -53,12 +53,13 @@ def day_start(now: datetime) -> datetime:
 
 
 def _takeable(row: Outbox, now: datetime) -> bool:
-    if row.next_try_at is None or row.next_try_at <= now:
-        return True
     if row.claimed_by:
         host, _, pid = row.claimed_by.rpartition(":")
-        return pid.isdigit() and process_gone(host, int(pid))
-    return False
+        if host == this_process()[0] and pid.isdigit():
+            # A sender on this host is asked, not timed: alive, it may still be sending
+            # (a long batch outlives any lease); gone, its rows are free at once.
+            return process_gone(host, int(pid))
+    return row.next_try_at is None or row.next_try_at <= now
 
 
 def claim_due(archive: Archive, now: datetime | None = None) -> list[Batch]:

@@ -94,22 +94,31 @@ def compose(batch: Batch) -> tuple[str, str]:
     return title, "\n".join(_notice_lines(p))
 
 
+def _deliver(archive: Archive, batch: Batch) -> list[str]:
+    """Send the batch to each target that does not have it yet; the errors."""
+    title, body = compose(batch)
+    done = batch.delivered
+    errors = []
+    for url in batch.notify:
+        key = target_key(url)
+        if key in done:
+            continue
+        error = send(url, title, body)
+        if error is None:
+            mark_delivered(archive, batch, key)
+        else:
+            errors.append(error)
+    return errors
+
+
 def deliver_pending(archive: Archive, now: datetime | None = None) -> DeliveryReport:
     """Send every message due now; each batch is marked sent once all its targets have it."""
     report = DeliveryReport()
     for batch in claim_due(archive, now):
-        title, body = compose(batch)
-        done = batch.delivered
-        errors = []
-        for url in batch.notify:
-            key = target_key(url)
-            if key in done:
-                continue
-            error = send(url, title, body)
-            if error is None:
-                mark_delivered(archive, batch, key)
-            else:
-                errors.append(error)
+        try:
+            errors = _deliver(archive, batch)
+        except Exception as exc:  # a bug or a lost database: the rows must not stay claimed
+            errors = [f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]]
         if errors:
             mark_failed(archive, batch, "; ".join(errors), now)
             report.failed += 1

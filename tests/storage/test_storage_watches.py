@@ -105,6 +105,8 @@ def test_matching_the_same_versions_again_enqueues_nothing_twice(archive):
 
 
 def test_a_claimed_row_is_not_taken_twice_and_a_dead_senders_claim_is_taken_over(archive):
+    """A live sender on this host keeps its rows however long it takes; a dead one's are
+    taken at once; another host's after its lease."""
     add_watch(archive, "yl", "养老", notify=["json://127.0.0.1:9/x"])
     _ingest_b(archive)
     match_watches(archive)
@@ -117,6 +119,15 @@ def test_a_claimed_row_is_not_taken_twice_and_a_dead_senders_claim_is_taken_over
         session.execute(update(Outbox).values(claimed_by=f"{host}:{dead.pid}"))
     (again,) = claim_due(archive)
     assert again.ids == batch.ids
+    # a sender on another host cannot be asked: its lease decides
+    from storage.models import utcnow
+
+    now = utcnow()
+    with archive.transaction() as session:
+        session.execute(update(Outbox).values(claimed_by="elsewhere.example:1", next_try_at=now + LEASE))
+    assert claim_due(archive, now + LEASE - timedelta(seconds=1)) == []
+    (taken,) = claim_due(archive, now + LEASE)
+    assert taken.ids == batch.ids
 
 
 def test_a_failed_delivery_waits_for_its_backoff_and_is_shown_on_the_watch(archive):
