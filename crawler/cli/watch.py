@@ -56,7 +56,7 @@ def register(sub: Any) -> None:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from crawler.watch.deliver import NotifyUrlError, check_notify_url
-    from storage.watches import add_watch
+    from storage.api import add_watch
 
     try:
         for url in args.notify:
@@ -78,7 +78,7 @@ def _what(d: dict[str, Any]) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from storage.watches import list_watches
+    from storage.api import list_watches
 
     watches = [w.to_dict() for w in list_watches(open_db(args))]
     output.emit(args, watches, _list_text)
@@ -97,7 +97,7 @@ def _list_text(watches: list[dict[str, Any]]) -> str:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from storage.watches import remove_watch
+    from storage.api import remove_watch
 
     with user_errors():
         remove_watch(open_db(args), args.name)
@@ -106,8 +106,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from storage.api import Filters, search
-    from storage.watches import find_watch
+    from storage.api import Filters, find_watch, search
 
     archive = open_db(args)
     with user_errors():
@@ -119,7 +118,7 @@ def cmd_test(args: argparse.Namespace) -> int:
                                        for h in result.hits]}
     if args.send:
         from crawler.watch.deliver import send
-        from storage.watches import hide_password
+        from storage.api import hide_password
 
         if not watch.notify:
             raise CliError(f"watch {watch.name} has no --notify URL to send to")

@@ -6,9 +6,7 @@ each notice once, and a revision once more.
 """
 from __future__ import annotations
 
-from storage.db import Archive
-from storage.exports import atom_feed, feed_id
-from storage.watches import find_watch, told
+from storage.api import Archive, atom_feed, feed_id, find_watch, told
 
 FEED_ENTRIES = 100
 

@@ -14,8 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.watch.deliver import DeliveryReport, deliver_pending
-from storage.api import open_archive
-from storage.watch_match import MatchReport, match_watches
+from storage.api import MatchReport, match_watches, open_archive
 
 
 @dataclass

@@ -134,7 +134,7 @@ def new_feed(archive: Any, query: Mapping[str, str]) -> bytes:
 def watch_feed(archive: Any, name: str) -> bytes:
     """The Atom feed `watch feed NAME` writes (the same ids)."""
     from crawler.watch.feed import watch_feed as feed_of
-    from storage.watches import WatchError
+    from storage.api import WatchError
 
     try:
         return feed_of(archive, name)
