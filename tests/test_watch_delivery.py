@@ -18,6 +18,7 @@ from storage.models import Watch, utcnow
 from storage.outbox import day_start
 from storage.watch_match import match_watches
 from storage.watches import add_watch, get_watch
+from tests.storage.conftest import archive_url, pg_url, sqlite_url  # noqa: F401  (fixtures: both backends)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "storage"))
 from storage_samples import NOTICE_A, NOTICE_B, later, page  # noqa: E402
@@ -28,8 +29,8 @@ NUM_B = "市民发〔2019〕21号"
 
 
 @pytest.fixture
-def archive(sqlite_url):
-    arch = open_archive(sqlite_url)
+def archive(archive_url):
+    arch = open_archive(archive_url)
     yield arch
     arch.dispose()
 
