@@ -23,6 +23,7 @@ from storage.upsert import insert_for
 from storage.watches import version_ceiling
 
 MAX_CHANGED_CHARS = 300
+CHUNK = 500
 
 
 @dataclass
@@ -66,8 +67,17 @@ def _match_one(session: Session, dialect: str, watch: Watch, ceiling: int) -> tu
         .where(Version.id > watch.seen_version_id, Version.id <= ceiling).order_by(Version.id)
     ):
         fresh[doc_id].append(version_id)
-    if not fresh:
-        return 0, 0
+    new = revised = 0
+    docs = sorted(fresh)
+    # In slices: a backfill brings thousands of documents, more than a statement's parameters.
+    for start in range(0, len(docs), CHUNK):
+        n, r = _match_docs(session, dialect, watch, {d: fresh[d] for d in docs[start:start + CHUNK]})
+        new, revised = new + n, revised + r
+    return new, revised
+
+
+def _match_docs(session: Session, dialect: str, watch: Watch, fresh: dict[int, list[int]]) -> tuple[int, int]:
+    """Owe the watch what these documents' new versions (``fresh``: id → version ids) tell."""
     told = dict(session.execute(
         select(Outbox.document_id, func.max(Outbox.version_id))
         .where(Outbox.watch_id == watch.id, Outbox.document_id.in_(list(fresh))).group_by(Outbox.document_id)

@@ -213,3 +213,15 @@ def test_a_version_committed_after_a_newer_one_is_not_skipped(pg_url):
         assert _owed(archive, "yl") == [(NUM_A, "new"), (NUM_B, "new")]
     finally:
         archive.dispose()
+
+
+def test_documents_are_matched_in_slices_alike(archive, monkeypatch):
+    import storage.watch_match
+
+    monkeypatch.setattr(storage.watch_match, "CHUNK", 1)
+    add_watch(archive, "yl", "养老")
+    _ingest_a(archive)
+    _ingest_b(archive, 1)
+    assert match_watches(archive).new == {"yl": 2}
+    _ingest_a(archive, 24, NOTICE_A_REVISED)
+    assert match_watches(archive).revised == {"yl": 1}
