@@ -92,7 +92,7 @@ def _match_docs(session: Session, dialect: str, watch: Watch, fresh: dict[int, l
     matched = matching_ids(session, dialect, watch.query, Filters.parse(**(watch.filters or {})), candidates) \
         if candidates else set()
     rows = []
-    for doc in session.scalars(select(Document).where(Document.id.in_(sorted(matched)))):
+    for doc in session.scalars(select(Document).where(Document.id.in_(sorted(matched))).order_by(Document.id)):
         version_id = doc.current_version_id or max(fresh[doc.id])
         rows.append(_row(watch, doc, version_id, "new", None))
     revised = 0
