@@ -47,6 +47,7 @@ sys.path.insert(0, str(EVAL_DIR))
 
 from eval_corpus import META_FIELDS, load_corpus  # noqa: E402
 from eval_scoring import field_verdict  # noqa: E402
+from home_discovery_eval import load_home_labels, page_bytes, split_of  # noqa: E402
 
 # The real pages' sites, each with the built-in source that stands for its family there:
 # the same CMS template, so the same container and detail settings would read it.
@@ -235,3 +236,57 @@ def test_family_spider_reads_the_frozen_real_page(crawled, page):
     wrong = {name: (archived.fields[name], page.want[name]) for name in META_FIELDS
              if field_verdict(name, archived.fields[name], page.want[name]) not in ("right", "absent")}
     assert not wrong, f"(got, label) per field{'' if archived.document else ' (off-topic page)'}: {wrong}"
+
+
+# ---------------------------------------------------------------- real home pages
+# A source known only by its home page (state "discover", the generic family's sources)
+# starts the crawl there: the spider's home-page walk must ask for one of the listings the
+# page's labels name (tests/eval/corpus/home_pages.toml), as discovery's score counts it.
+# Dev-split pages only, as above; each is the home of a copy of a built-in discover source.
+HOME_LABELS = load_home_labels()
+HOME_PAGES = [p for p in HOME_LABELS["page"] if split_of(HOME_LABELS, p["site"]) == "dev"]
+DISCOVER_SOURCE = next(s.id for s in REGISTRY.values() if s.state == "discover" and s.family == "generic")
+
+
+def _host_path(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture(scope="module")
+def home_walked(tmp_path_factory):
+    present = [(p, body) for p in HOME_PAGES if (body := page_bytes(p)) is not None]
+    if not present:
+        pytest.skip(third_party.absent("the real home pages are"))
+    tmp = tmp_path_factory.mktemp("frozen-home")
+    root, registry = tmp / "www", tmp / "sources.toml"
+    tables = []
+    for page, body in present:
+        target = root / _host_path(page["url"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        table = dict(_builtin_tables()[DISCOVER_SOURCE])
+        table.update(id=f"frozen_home_{len(tables)}", home=page["url"], enabled=True, browser=False)
+        tables.append(table)
+    registry.write_text(tomli_w.dumps({"source": tables}), encoding="utf-8")
+    hosts = {urlsplit(p["url"]).netloc for p, _ in present}
+    url = f"sqlite:///{tmp / 'archive.db'}"
+    with SampleServer(root) as server:
+        run_crawl(
+            list(load_registry(registry).values()), db_url=url, registry_path=registry,
+            settings={**LOOPBACK_SETTINGS, "POLICY_HOST_MAP": {
+                f"{scheme}://{h}": f"{server.base_url}/{h}" for h in hosts for scheme in ("http", "https")}},
+            timeout=240, progress=False,
+        )
+        asked = {unquote(r.target).lstrip("/") for r in server.log}
+    return {p["id"]: asked for p, _ in present}
+
+
+@pytest.mark.parametrize("page", HOME_PAGES, ids=[p["id"] for p in HOME_PAGES])
+def test_the_home_page_walk_asks_for_a_labeled_listing(home_walked, page):
+    if page["id"] not in home_walked:
+        pytest.skip(third_party.absent(f"{page['file']} is"))
+    asked = home_walked[page["id"]]
+    assert _host_path(page["url"]) in asked
+    chosen = {_host_path(u) for u in page["listings"]} & asked
+    assert chosen, f"none of the labeled listings asked for; asked: {sorted(asked)[:12]}"
