@@ -59,8 +59,6 @@ SITE_SOURCE = {
     "fgw.zj.gov.cn": "zj_mzt",
     # TRS WCM (/YYYYMM/tYYYYMMDD_N.html), the Inner Mongolia government's: nm_mzt's CMS
     "www.nmg.gov.cn": "nm_mzt",
-    # TRS WCM, a provincial government portal (.TRS_Editor): ln_szfwj reads www.ln.gov.cn's
-    "www.shanxi.gov.cn": "ln_szfwj",
     # the notices gov.cn's policy library API lists are www.gov.cn pages
     "www.gov.cn": "gov_cn_gw",
 }
@@ -83,17 +81,18 @@ KNOWN_MISSES = {
     "real-jiangxi-5400-1512993": SUBUNIT_SIGNATURE,  # 江西省市场监管局办公室
     "real-jiangxi-5400-1565516": SUBUNIT_SIGNATURE,  # (…)肺炎疫情防控工作领导小组
 }
-# a page whose address was not recorded cannot be served where it was published
 REGISTRY = load_registry(BUILTIN_REGISTRY)
 # the CMS a page's labels name (labels.toml ``cms``) → the family spider that reads it
 CMS_FAMILY = {"hanweb": "hanweb", "trs": "gov_portal", "govcn": "policy_api"}
+# a page whose address was not recorded cannot be served where it was published
 PAGES = [p for p in load_corpus(absent=True) if p.group == "real" and p.site in SITE_SOURCE and p.url]
 PRESENT = [p for p in PAGES if p.present]
 
 
-def _url_parts(url: str) -> tuple[str, str]:
+def _host_path(url: str) -> str:
+    """Where the loopback server keeps a real URL's page: its host, then its path."""
     parts = urlsplit(url)
-    return parts.netloc, parts.path + (f"?{parts.query}" if parts.query else "")
+    return f"{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def _frozen_table(site: str) -> dict:
@@ -127,9 +126,9 @@ def _lay_out(root: Path, registry: Path) -> dict[str, str]:
     tables, hosts = [], set()
     for site, pages in by_site.items():
         for page in pages:
-            host, path = _url_parts(page.url)
+            host = urlsplit(page.url).netloc
             hosts.add(host)
-            target = root / host / path.lstrip("/")
+            target = root / _host_path(page.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(page.bodies()[0])
             if site in CHARSET_HEADER:
@@ -214,7 +213,7 @@ def test_each_site_stands_beside_a_builtin_source_of_its_family():
 def test_only_the_pages_attachments_were_missing(crawled):
     """The real pages link attachments nobody saved: those answers are the only 404s."""
     runs, kept, missing = crawled
-    served = {f"/{urlsplit(p.url).netloc}{urlsplit(p.url).path}" for p in PRESENT}
+    served = {"/" + _host_path(p.url) for p in PRESENT}
     assert not served & set(missing)
     assert all(set(r.error_kinds) <= {"http_4xx"} for r in runs.values()), [r.to_dict() for r in runs.values()]
     assert sum(r.counters["errors"] for r in runs.values()) == len(missing)
@@ -246,11 +245,6 @@ def test_family_spider_reads_the_frozen_real_page(crawled, page):
 HOME_LABELS = load_home_labels()
 HOME_PAGES = [p for p in HOME_LABELS["page"] if split_of(HOME_LABELS, p["site"]) == "dev"]
 DISCOVER_SOURCE = next(s.id for s in REGISTRY.values() if s.state == "discover" and s.family == "generic")
-
-
-def _host_path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 @pytest.fixture(scope="module")
