@@ -23,7 +23,7 @@ import json
 import sys
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -91,15 +91,45 @@ KNOWN_MISSES = {
 REGISTRY = load_registry(BUILTIN_REGISTRY)
 # the CMS a page's labels name (labels.toml ``cms``) → the family spider that reads it
 CMS_FAMILY = {"hanweb": "hanweb", "trs": "gov_portal", "govcn": "policy_api", "jx-jyh": "gov_portal"}
-# a page whose address was not recorded cannot be served where it was published
-PAGES = [p for p in load_corpus(absent=True) if p.group == "real" and p.site in SITE_SOURCE and p.url]
+# Real captures kept whole, response and all (frozen/ of the data directory, rows of
+# tests/eval/corpus/third_party.toml), each another capture of a labeled notice: served at
+# the URL it was fetched from and read against that notice's labels.
+FROZEN_CAPTURES = [
+    # www.jiangxi.gov.cn's answer of 2020-03-01 (Content-Type "text/html", no charset), made
+    # 2020-02-28: the corpus page of the same notice was made again on 2020-03-09
+    {"file": "frozen/jiangxi_4975_1510362_response.html", "labels": "real-jiangxi-4975-1510362",
+     "url": "http://www.jiangxi.gov.cn/art/2020/2/26/art_4975_1510362.html?xxgkhide=1",
+     "sha256": "9e31b361d5ae3c530a459da5206db9d3b363d808705d1f829f63cdbcca8742d6"},
+]
+
+
+def _real_pages() -> list:
+    """The labeled real pages of these sites, then the frozen captures under their notice's labels.
+    A page whose address was not recorded cannot be served where it was published."""
+    corpus = {p.id: p for p in load_corpus(absent=True) if p.group == "real" and p.site in SITE_SOURCE and p.url}
+    captures = []
+    for capture in FROZEN_CAPTURES:
+        path = third_party.path(capture["file"])
+        captures.append(replace(corpus[capture["labels"]], id=capture["file"], files=[path], url=capture["url"],
+                                sha256=capture["sha256"], present=path.is_file()))
+    return [*corpus.values(), *captures]
+
+
+PAGES = _real_pages()
 PRESENT = [p for p in PAGES if p.present]
 
 
 def _host_path(url: str) -> str:
-    """Where the loopback server keeps a real URL's page: its host, then its path."""
+    """A real URL as the loopback server is asked for it: its host, then its path and query."""
     parts = urlsplit(url)
     return f"{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _served_file(root: Path, url: str) -> Path:
+    """Where the loopback server keeps a real URL's page (a query is part of the file name)."""
+    parts = urlsplit(url)
+    path = query_file_name(parts.path, parts.query) if parts.query else parts.path
+    return root / parts.netloc / path.lstrip("/")
 
 
 def _frozen_table(site: str) -> dict:
@@ -139,7 +169,7 @@ def _lay_out(root: Path, registry: Path) -> dict[str, str]:
         for page in pages:
             host = urlsplit(page.url).netloc
             hosts.add(host)
-            target = root / _host_path(page.url)
+            target = _served_file(root, page.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(page.bodies()[0])
             if site in CHARSET_HEADER:
@@ -153,7 +183,7 @@ def _lay_out(root: Path, registry: Path) -> dict[str, str]:
             answer = {}
             items = [{table["api"]["url_field"]: u} for u in urls]
             put(answer, table["api"]["items_path"], items)
-            target = root / listing_host / query_file_name(API_PATH, "p=1").lstrip("/")
+            target = _served_file(root, f"https://{listing_host}{API_PATH}?p=1")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
         else:
@@ -268,7 +298,7 @@ def home_walked(tmp_path_factory):
     root, registry = tmp / "www", tmp / "sources.toml"
     tables = []
     for page, body in present:
-        target = root / _host_path(page["url"])
+        target = _served_file(root, page["url"])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
         table = dict(_builtin_tables()[DISCOVER_SOURCE])
