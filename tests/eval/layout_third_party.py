@@ -16,6 +16,9 @@ Ways a file is taken out (``take``):
                   is ``row``, of a SQL dump: the string literal with its escapes undone, UTF-8;
 - ``pickle-str``  a pickle holding one ``str``, read opcode by opcode (nothing is executed),
                   the string as UTF-8;
+- ``pickle-attr`` the ``bytes`` value of the attribute ``attr`` of a pickled object (a pickled
+                  ``requests`` Response's ``_content``: the body as the server sent it),
+                  read opcode by opcode likewise;
 - ``from-marker`` the blob from the first occurrence of ``marker`` to its end;
 - ``lines``       a gold body: the text of the element ``container`` (XPath) of the data
                   file ``source`` (another row, laid out first), one block a line, as
@@ -42,7 +45,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 MANIFEST = HERE / "corpus" / "third_party.toml"
-TAKES = ("bytes", "sql-column", "pickle-str", "from-marker", "lines")
+TAKES = ("bytes", "sql-column", "pickle-str", "pickle-attr", "from-marker", "lines")
 SELF = "self"
 
 
@@ -167,6 +170,25 @@ def pickle_str(data: bytes, row: dict) -> bytes:
     return strings[0].encode("utf-8")
 
 
+_PICKLED_BYTES = {"BINBYTES", "SHORT_BINBYTES", "BINBYTES8", "BYTEARRAY8"}
+_PICKLE_MEMO = {"BINPUT", "LONG_BINPUT", "PUT", "MEMOIZE", "FRAME"}
+
+
+def pickle_attr(data: bytes, row: dict) -> bytes:
+    # read, never unpickle: the state of a pickled object is its attribute names, each
+    # followed by its value; the value that follows the name ``attr`` must be bytes
+    name_seen = False
+    for op, arg, _ in pickletools.genops(io.BytesIO(data)):
+        if op.name in _PICKLE_MEMO:
+            continue
+        if name_seen:
+            if op.name not in _PICKLED_BYTES:
+                raise LayoutError(f"{row['dest']}: {row['attr']} of {row['path']} is not bytes (opcode {op.name})")
+            return bytes(arg)
+        name_seen = isinstance(arg, str) and "UNICODE" in op.name and arg == row["attr"]
+    raise LayoutError(f"{row['dest']}: {row['path']} has no attribute {row['attr']}")
+
+
 def from_marker(data: bytes, row: dict) -> bytes:
     at = data.find(row["marker"].encode("utf-8"))
     if at < 0:
@@ -198,6 +220,8 @@ def take(snapshots: Path, out_dir: Path, row: dict) -> bytes:
         return sql_column(data, row)
     if row["take"] == "pickle-str":
         return pickle_str(data, row)
+    if row["take"] == "pickle-attr":
+        return pickle_attr(data, row)
     if row["take"] == "from-marker":
         return from_marker(data, row)
     return data
