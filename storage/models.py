@@ -4,32 +4,27 @@ Migrations in storage/migrations/ create exactly this schema; a test compares th
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
-    CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     SmallInteger,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
 
 from crawler.vocab.sources import SOURCE_KINDS
+from storage.model_base import Base, JSONType, UTCDateTime, one_of, utcnow
 
 RUN_TRIGGERS = ("schedule", "cli")
 # partial: the run archived pages but some URLs failed; failed: it got nothing it expected.
@@ -59,62 +54,9 @@ def is_row_id(value: int) -> bool:
     return 0 < value <= MAX_ROW_ID
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp that is always an aware UTC datetime in Python.
-
-    SQLite keeps no time zone and hands back naive values; comparing those with the
-    aware ones the crawler produces would raise, so both directions go through UTC.
-    Naive input is taken to be UTC already.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
-
-# JSONB on PostgreSQL so topics can be matched with @> (and indexed with GIN later).
-JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-class Base(DeclarativeBase):
-    # Named constraints, so later migrations can drop or alter them on both backends.
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(column_0_label)s",
-            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-            "ck": "ck_%(table_name)s_%(constraint_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
-
-
-def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
-    listed = ", ".join(f"'{v}'" for v in values)
-    return CheckConstraint(f"{column} IN ({listed})", name=name)
-
-
 class Source(Base):
     __tablename__ = "source"
-    __table_args__ = (_one_of("kind", SOURCE_KINDS, "kind"),)
+    __table_args__ = (one_of("kind", SOURCE_KINDS, "kind"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -131,8 +73,8 @@ class Source(Base):
 class CrawlRun(Base):
     __tablename__ = "crawl_run"
     __table_args__ = (
-        _one_of("trigger", RUN_TRIGGERS, "trigger"),
-        _one_of("status", RUN_STATUSES, "status"),
+        one_of("trigger", RUN_TRIGGERS, "trigger"),
+        one_of("status", RUN_STATUSES, "status"),
         Index("ix_crawl_run_source_started", "source_id", "started_at"),
     )
 
@@ -347,7 +289,7 @@ class ListingWalk(Base):
     """
 
     __tablename__ = "listing_walk"
-    __table_args__ = (_one_of("state", WALK_STATES, "state"),)
+    __table_args__ = (one_of("state", WALK_STATES, "state"),)
 
     source_id: Mapped[str] = mapped_column(ForeignKey("source.id"), primary_key=True)
     listing: Mapped[str] = mapped_column(String(500), primary_key=True)  # its first page's URL
@@ -392,3 +334,8 @@ class SearchGhost(Base):
     __tablename__ = "search_ghost"
 
     rank_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+# Watches and their outbox are tables of the same archive (one metadata for Alembic and
+# the schema test); their models live in a module of their own.
+from storage.watch_models import Outbox, Watch  # noqa: E402, F401
