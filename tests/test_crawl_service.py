@@ -1,7 +1,8 @@
 """The scheduler's crawl service: every due source crawled by one long-lived process, each
 with a run record of its own; a source that hangs is cut off by its deadline without
 stopping the others; a service that dies leaves its runs interrupted and the next source
-starts a new one; two sources of one host take turns."""
+starts a new one; two sources of one host take turns; watches are told what it archived."""
+import json
 import os
 import re
 import signal
@@ -11,7 +12,9 @@ import threading
 from collections import defaultdict
 
 import pytest
+from watch_receivers import HttpReceiver
 
+from crawler.cli import main
 from crawler.run.admission import Admission
 from crawler.run.service_client import CrawlServiceClient
 from crawler.samples.server import sample_registry_path
@@ -19,9 +22,9 @@ from spiders.registry import load_registry
 from storage.api import list_runs, open_archive
 from tests.conftest import ROOT
 from tests.scheduler_log import run_scheduler_until
+from tests.slow_site import SlowSite
 from tests.storage.conftest import private_pg_schema
 from tests.test_clean_stops import alive, children_of
-from tests.slow_site import SlowSite
 
 
 def sample_registry(directory, base_url, extra=""):
@@ -185,3 +188,24 @@ def test_every_sample_source_at_once_into_postgresql(sample_server, tmp_path):
     assert {s: a.status for s, a in answers.items()} == dict.fromkeys(enabled, "ok")
     assert sorted(r.source_id for r in runs) == enabled and len({r.pid for r in runs}) == 1
     assert all(r.new_documents > 0 for r in runs), [(r.source_id, r.counters) for r in runs]
+
+
+def test_watches_are_told_what_the_service_crawled_each_notice_once(sample_server, tmp_path, capsys):
+    registry = sample_registry(tmp_path, sample_server.base_url)
+    enabled = sorted(s.id for s in load_registry(registry).values() if s.enabled)
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    open_archive(url).dispose()
+    with HttpReceiver() as hook:
+        assert main(["watch", "add", "yl", "养老", "--notify", hook.url(), "--db", url]) == 0
+        client = CrawlServiceClient(url, str(registry))
+        try:
+            answers = crawl_all(client, enabled)
+        finally:
+            client.stop()  # returns once the service left: every notification it owed is sent
+        capsys.readouterr()
+        assert main(["search", "养老", "--limit", "1000", "--json", "--db", url]) == 0
+        matching = {h["id"] for h in json.loads(capsys.readouterr().out)["hits"]}
+    assert {a.status for a in answers.values()} == {"ok"}
+    # one message per matching notice, each once, however the crawls' ends and the
+    # notifications interleaved
+    assert len(hook.posts) == len(matching) > 0 and len(set(hook.titles)) == len(hook.titles)

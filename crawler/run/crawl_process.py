@@ -124,9 +124,10 @@ def run_crawl(sources: list[Source], options: CrawlOptions | None = None, **kwar
     """
     options = options or CrawlOptions(**kwargs)
     summary = _crawl_once(sources, options)
-    # Where every crawl ends in its parent (CLI crawl and demo, the scheduler): watches
-    # are told what it archived. One call, so it can move with the scheduler. A stopped
-    # crawl raised above: what it archived is told at the end of the next one.
+    # Where every crawl ends in its parent (CLI crawl and demo, a distributed round): watches
+    # are told what it archived (the scheduler's crawl service tells them where its crawls
+    # end: crawler/run/crawl_service.py). A stopped crawl raised above: what it archived
+    # is told at the end of the next one.
     from crawler.watch.notify import notify_after_crawl
 
     notify_after_crawl(options.db_url)

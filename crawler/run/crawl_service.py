@@ -77,6 +77,10 @@ class CrawlService:
         # {source_id: (source, settings)}: read when the source came due, used when it starts
         self.due: dict[str, tuple[Any, Any]] = {}
         self.stopping = False
+        # watches are told what crawls archived, one notification at a time (notify_watches)
+        self.notification: Any = None  # the Deferred of the one in flight
+        self.notify_again = False
+        self.told_waiters: list[Any] = []  # Deferreds fired once none is in flight or owed
 
     def request(self, message: dict[str, Any]) -> None:
         source_id = str(message.get("crawl", ""))
@@ -223,6 +227,44 @@ class CrawlService:
         self.answer({"source": source_id, "run_id": run_id, "status": status, "error": error})
         if not self.stopping:
             self.start_ready()
+            if run_id is not None:
+                self.notify_watches()
+
+    def notify_watches(self) -> None:
+        """Watches are told what the archive got (crawler/watch/notify.py, as at the end of
+        run_crawl). It matches everything not matched yet, so crawls that end while it runs
+        are told by one more run after it, not one each. A stopped crawl's pages are told
+        after the next crawl, as a stopped run_crawl's are."""
+        from twisted.internet import threads
+
+        from crawler.watch.notify import notify_after_crawl
+
+        if self.notification is not None:
+            self.notify_again = True
+            return
+        self.notify_again = False
+
+        def told(_: Any) -> None:
+            self.notification = None
+            if self.notify_again:
+                self.notify_watches()
+                return
+            waiters, self.told_waiters = self.told_waiters, []
+            for waiter in waiters:
+                waiter.callback(None)
+
+        self.notification = threads.deferToThread(notify_after_crawl, self.archive.url)
+        self.notification.addBoth(told)
+
+    def all_told(self) -> Any:
+        """A Deferred fired once no notification is in flight or owed."""
+        from twisted.internet import defer
+
+        if self.notification is None:
+            return defer.succeed(None)
+        waiter: Any = defer.Deferred()
+        self.told_waiters.append(waiter)
+        return waiter
 
     def stop(self) -> None:
         """Stop crawling: sources not started yet are answered ``stopped``; the crawlers
@@ -233,7 +275,8 @@ class CrawlService:
         for source_id in self.admission.drop_waiting():
             self.due.pop(source_id, None)
             self.answer({"source": source_id, "run_id": None, "status": "stopped", "error": None})
-        self.process.stop().addBoth(lambda _: self.stop_reactor())
+        # what the crawls archived is told before the process leaves (a second signal does not wait)
+        self.process.stop().addBoth(lambda _: self.all_told()).addBoth(lambda _: self.stop_reactor())
 
     def stop_reactor(self) -> None:
         from twisted.internet import reactor
