@@ -157,9 +157,9 @@ def test_two_sources_of_one_host_take_turns_and_the_limit_holds():
 def test_a_scheduler_killed_hard_takes_its_crawl_service_down_with_the_runs_closed(tmp_path):
     with SlowSite() as site:
         db = f"sqlite:///{tmp_path / 'a.db'}"
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(site.registry(tmp_path)),
-                                 "--interval", "3600", "--db", db], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(site.registry(tmp_path)),
+               "--interval", "3600", "--db", db]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert site.listed.wait(120)
         (service,) = children_of(proc.pid)
         proc.kill()

@@ -163,7 +163,7 @@ class CrawlService:
             grace = settings.getfloat("POLICY_SERVICE_DEADLINE_GRACE", DEADLINE_GRACE_SECONDS)
             running.backstop = reactor.callLater(deadline + grace, self.cut_off, running, deadline, grace)
         done.addCallbacks(lambda _: self.crawler_closed(running, None),
-                          lambda failure: self.crawler_closed(running, f"{type(failure.value).__name__}: {failure.value}"))
+                          lambda failure: self.crawler_closed(running, f"{failure.type.__name__}: {failure.value}"))
 
     def current(self, running: Running) -> bool:
         """Whether this is still the source's crawl in progress: not cut off, and not a

@@ -59,7 +59,8 @@ def build_sites(root: Path, count: int, seed: int, stack: ExitStack) -> Path:
     for n in range(count - len(sources)):
         site = build_site(root / f"site{n}", rng.randint(*NOTICES), seed=seed * 1000 + n, chrome=CHROMES[n % 2])
         server = stack.enter_context(SampleServer(site.www))
-        (source,) = tomllib.loads(site.registry.read_text(encoding="utf-8").replace("{base}", server.base_url))["source"]
+        text = site.registry.read_text(encoding="utf-8").replace("{base}", server.base_url)
+        (source,) = tomllib.loads(text)["source"]
         sources.append({**source, "id": f"bench{n}", "name": f"{source['name']} {n}"})
     registry = root / "sources.toml"
     registry.write_text(tomli_w.dumps({"source": sources}), encoding="utf-8")
