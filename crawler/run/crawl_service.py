@@ -18,8 +18,8 @@ own settings (crawl_spec.scrapy_settings: its deadline as CLOSESPIDER_TIMEOUT, l
 polite defaults, the browser when it is guarded) and the shared archive; a crawler that does
 not close within DEADLINE_GRACE_SECONDS past its deadline is cut off: its run closes
 ``partial`` with a note and its place goes to the next source, the others crawl on.
-At most POLICY_SERVICE_SOURCES sources crawl at once; two on one host take turns
-(crawler/run/admission.py). ``_crawl_ended`` is the one place where a source's crawl is over.
+At most POLICY_SERVICE_SOURCES sources crawl at once; two on one host take turns, and so
+do two that need the browser (crawler/run/admission.py). ``_crawl_ended`` is the one place where a source's crawl is over.
 
 Messages, one JSON object a line. In: the service's spec first ({"db_url", "registry",
 "settings"}), then {"crawl": source_id} per due source. Out: {"alive": true}
@@ -42,6 +42,8 @@ log = logging.getLogger("policy_archive.crawl_service")
 # Sources crawled at once unless POLICY_SERVICE_SOURCES says (crawler/settings.py).
 DEFAULT_SOURCES_AT_ONCE = 8
 HEARTBEAT_SECONDS = 5.0
+# Guarded sources (a Chromium each, some hundred MB) take turns on this as on a host.
+BROWSER_TURN = "(browser)"
 # How long past its deadline a source's crawler may take to close (it waits for the pages
 # in extraction, each under its own deadline) before it is cut off.
 DEADLINE_GRACE_SECONDS = 15 * 60.0
@@ -101,7 +103,10 @@ class CrawlService:
                          "error": "already waiting or crawling in the crawl service"})
             return
         self.due[source_id] = (source, settings)
-        self.admission.add(source_id, () if settings.getbool("LOOPBACK_ONLY") else source_hosts(source))
+        turns = set() if settings.getbool("LOOPBACK_ONLY") else source_hosts(source)
+        if settings.getbool("POLICY_BROWSER"):
+            turns.add(BROWSER_TURN)
+        self.admission.add(source_id, turns)
         self.start_ready()
 
     def source_and_settings(self, source_id: str) -> tuple[Any, Any]:
