@@ -16,10 +16,13 @@ stdin (and the kernel sends us SIGTERM): the crawls stop and their runs close
 Per source: its run row is opened here (pid: this process), its crawler gets the source's
 own settings (crawl_spec.scrapy_settings: its deadline as CLOSESPIDER_TIMEOUT, loopback or
 polite defaults, the browser when it is guarded) and the shared archive; a crawler that does
-not close within DEADLINE_GRACE_SECONDS past its deadline is cut off: its run closes
-``partial`` with a note and its place goes to the next source, the others crawl on.
+not close within the grace a CLI crawl's child gets past its deadline
+(crawl_process.DEADLINE_GRACE_SECONDS, or the setting POLICY_SERVICE_DEADLINE_GRACE) is cut
+off: its run closes ``partial`` with a note and its place goes to the next source, the
+others crawl on.
 At most POLICY_SERVICE_SOURCES sources crawl at once; two on one host take turns, and so
-do two that need the browser (crawler/run/admission.py). ``_crawl_ended`` is the one place where a source's crawl is over.
+do two that need the browser (crawler/run/admission.py). ``_crawl_ended`` is the one place
+where a source's crawl is over.
 
 Messages, one JSON object a line. In: the service's spec first ({"db_url", "registry",
 "settings"}), then {"crawl": source_id} per due source. Out: {"alive": true}
@@ -44,9 +47,6 @@ DEFAULT_SOURCES_AT_ONCE = 8
 HEARTBEAT_SECONDS = 5.0
 # Guarded sources (a Chromium each, some hundred MB) take turns on this as on a host.
 BROWSER_TURN = "(browser)"
-# How long past its deadline a source's crawler may take to close (it waits for the pages
-# in extraction, each under its own deadline) before it is cut off.
-DEADLINE_GRACE_SECONDS = 15 * 60.0
 
 
 @dataclass
@@ -145,6 +145,7 @@ class CrawlService:
         from scrapy.crawler import Crawler
         from twisted.internet import reactor
 
+        from crawler.run.crawl_process import DEADLINE_GRACE_SECONDS
         from crawler.run.crawl_state import RunContext
         from spiders import spider_for_family
 
