@@ -209,3 +209,23 @@ def test_watches_are_told_what_the_service_crawled_each_notice_once(sample_serve
     # one message per matching notice, each once, however the crawls' ends and the
     # notifications interleaved
     assert len(hook.posts) == len(matching) > 0 and len(set(hook.titles)) == len(hook.titles)
+
+
+def test_a_service_that_stops_answering_is_killed_and_its_runs_closed(tmp_path):
+    with SlowSite() as site:
+        db = f"sqlite:///{tmp_path / 'a.db'}"
+        # the service says it is alive every few seconds: 30 s without a word is a wedge
+        client = CrawlServiceClient(db, str(site.registry(tmp_path)), wedged_seconds=30)
+        try:
+            answer = {}
+            waiting = threading.Thread(target=lambda: answer.update(slow=client.crawl("slow")))
+            waiting.start()
+            assert site.listed.wait(120)
+            wedged = client.pid
+            os.kill(wedged, signal.SIGSTOP)  # a reactor stuck in a spider's code answers nothing either
+            waiting.join(300)
+            assert answer["slow"].status == "lost" and not alive(wedged)
+        finally:
+            client.stop()
+    (run,) = list_runs(open_archive(db))
+    assert run.status == "interrupted" and run.finished_at is not None and run.pid == wedged

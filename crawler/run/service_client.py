@@ -42,9 +42,11 @@ class ServiceAnswer:
 
 
 class CrawlServiceClient:
-    def __init__(self, db_url: str | None, registry_path: str | None, settings: dict[str, Any] | None = None) -> None:
+    def __init__(self, db_url: str | None, registry_path: str | None, settings: dict[str, Any] | None = None,
+                 wedged_seconds: float = WEDGED_SECONDS) -> None:
         from crawler.run.crawl_service import ServiceSpec
 
+        self.wedged_seconds = wedged_seconds
         self.spec = ServiceSpec(db_url=db_url, registry=registry_path, settings=dict(settings or {}))
         self._lock = threading.Lock()
         self._child: subprocess.Popen | None = None
@@ -96,8 +98,8 @@ class CrawlServiceClient:
             try:
                 return answer.result(timeout=1.0)
             except FutureTimeout:
-                if time.monotonic() - self._heard > WEDGED_SECONDS:
-                    self._kill(child, f"no word from the crawl service for {WEDGED_SECONDS:g} s")
+                if time.monotonic() - self._heard > self.wedged_seconds:
+                    self._kill(child, f"no word from the crawl service for {self.wedged_seconds:g} s")
 
     def _read(self, child: subprocess.Popen) -> None:
         for line in child.stdout:
