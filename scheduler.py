@@ -253,9 +253,7 @@ def _quiet_logs() -> None:
 
 
 def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
-                distributed: dict[str, Any] | None = None, service_settings: dict[str, Any] | None = None) -> int:
-    """Schedule and crawl until a stop signal. ``service_settings``: Scrapy settings the
-    crawl service gives every source's crawl (the benchmark's and tests' own)."""
+                distributed: dict[str, Any] | None = None) -> int:
     global _service
     from crawler.run import crawl_process
     from crawler.run.service_client import CrawlServiceClient
@@ -288,9 +286,8 @@ def run_forever(db_url: str | None = None, registry_path: str | None = None, int
         for job in sched.get_jobs():
             log.info("scheduled %s (%s)", job.name, job.trigger)
         if distributed is None:
-            _service = CrawlServiceClient(db_url, registry_path, service_settings)
+            _service = CrawlServiceClient(db_url, registry_path)
             _service.start()
-            log.info("crawl service started (pid %d)", _service.pid)
         sched.start()
         if _service is not None:
             _service.stop()

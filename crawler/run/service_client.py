@@ -74,6 +74,7 @@ class CrawlServiceClient:
         child.stdin.write(json.dumps(asdict(self.spec), ensure_ascii=False) + "\n")
         child.stdin.flush()
         self._child, self._heard = child, time.monotonic()
+        log.info("crawl service started (pid %d)", child.pid)
         reader = threading.Thread(target=self._read, args=(child,), name="crawl-service-answers", daemon=True)
         reader.start()
         self._readers.append(reader)
