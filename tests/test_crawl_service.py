@@ -54,6 +54,16 @@ def crawl_all(client, source_ids):
     return answers
 
 
+def crawling_slow(client, site):
+    """The slow site's crawl under way in the service: (its pid, the thread waiting for the
+    answer, the dict the answer lands in)."""
+    answer = {}
+    waiting = threading.Thread(target=lambda: answer.update(slow=client.crawl("slow")))
+    waiting.start()
+    assert site.listed.wait(120)
+    return client.pid, waiting, answer
+
+
 def test_due_sources_are_crawled_by_one_service_process_one_run_each(sample_server, tmp_path):
     registry = sample_registry(tmp_path, sample_server.base_url)
     enabled = sorted(s.id for s in load_registry(registry).values() if s.enabled)
@@ -117,11 +127,7 @@ def test_a_service_that_dies_leaves_its_runs_interrupted_and_the_next_source_sta
         db = f"sqlite:///{tmp_path / 'a.db'}"
         client = CrawlServiceClient(db, str(registry))
         try:
-            answer = {}
-            waiting = threading.Thread(target=lambda: answer.update(slow=client.crawl("slow")))
-            waiting.start()
-            assert site.listed.wait(120)
-            first = client.pid
+            first, waiting, answer = crawling_slow(client, site)
             os.kill(first, signal.SIGKILL)
             waiting.join(120)
             assert answer["slow"].status == "lost"
@@ -217,11 +223,7 @@ def test_a_service_that_stops_answering_is_killed_and_its_runs_closed(tmp_path):
         # the service says it is alive every few seconds: 30 s without a word is a wedge
         client = CrawlServiceClient(db, str(site.registry(tmp_path)), wedged_seconds=30)
         try:
-            answer = {}
-            waiting = threading.Thread(target=lambda: answer.update(slow=client.crawl("slow")))
-            waiting.start()
-            assert site.listed.wait(120)
-            wedged = client.pid
+            wedged, waiting, answer = crawling_slow(client, site)
             os.kill(wedged, signal.SIGSTOP)  # a reactor stuck in a spider's code answers nothing either
             waiting.join(300)
             assert answer["slow"].status == "lost" and not alive(wedged)
