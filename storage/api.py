@@ -41,7 +41,7 @@ _DEFINED_IN = {
         "archive_stats", "capture_body", "get_document", "list_sources", "monthly_topics",
     ),
     "storage.search": ("SearchHit", "SearchResult", "search"),
-    "storage.search_facets": ("FACETS", "search_facets"),
+    "storage.search_facets": ("FACETS", "facet_counts", "search_facets"),
     "storage.search_filters": ("TOPICS", "Filters", "parse_date", "parse_since"),
     "storage.search_index": ("reindex",),
     "storage.search_query": ("QueryError",),

@@ -33,7 +33,7 @@ def create_app(db_url: str | None = None, archive: Any = None) -> Starlette:
         *archive_pages.routes(),
         *citation_pages.routes(),
         *attachment_pages.routes(),
-        Mount("/api/v1", routes=[*api.routes(), *attachment_pages.api_routes()]),
+        Mount("/api/v1", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={BadParam: bad_param, HTTPException: http_error})
