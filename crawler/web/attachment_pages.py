@@ -25,7 +25,7 @@ from crawler.web.pages import render
 from crawler.web.responses import JSONResponse, get_routes
 
 MAX_NAME_CHARS = 120
-_PRINTABLE = {"C": "", "Z": " "}  # control and format characters dropped, every space a plain one
+_PRINTABLE = {"C": " ", "Z": " "}  # a control, format or space character: a plain space
 _ASCII_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._() -]*")
 
 

@@ -17,8 +17,7 @@ def client(demo_archive):
 def _concrete(path: str, client) -> str:
     doc_id = client.get("/api/v1/search", params={"q": "保政发〔2022〕8号"}).json()["hits"][0]["id"]
     run_id = client.get("/api/v1/runs").json()[0]["id"]
-    attachment_id = client.get("/api/v1/search", params={"q": "保山市长期护理保险制度试点实施细则"}).json()["hits"][0]["id"]
-    attachment_id = client.get(f"/api/v1/documents/{attachment_id}").json()["attachments"][0]["id"]
+    attachment_id = client.get("/api/v1/documents/保医保发〔2021〕27号").json()["attachments"][0]["id"]
     return "/api/v1" + (path.replace("{ref}", str(doc_id)).replace("{run_id}", str(run_id))
                         .replace("{attachment_id}", str(attachment_id)))
 
