@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from storage.blobs import load
 from storage.db import Archive
-from storage.models import Attachment
+from storage.models import Attachment, Document
 from storage.queries import AttachmentInfo
 
 
 @dataclass
 class AttachmentDetail(AttachmentInfo):
     document_id: int = 0
+    document_title: str | None = None
     http_status: int = 0
     fetched_at: datetime | None = None
     sha256: str = ""  # of the raw file: what a download's bytes hash to
@@ -31,7 +32,9 @@ def get_attachment(archive: Archive, attachment_id: int) -> AttachmentDetail | N
         if row is None:
             return None
         info = AttachmentInfo.from_row(row)
-        return AttachmentDetail(**vars(info), document_id=row.document_id, http_status=row.http_status,
+        title = session.scalar(select(Document.title).where(Document.id == row.document_id))
+        return AttachmentDetail(**vars(info), document_id=row.document_id, document_title=title,
+                                http_status=row.http_status,
                                 fetched_at=row.fetched_at, sha256=row.sha256, text=row.text or "")
 
 

@@ -158,7 +158,8 @@ def search_text(result: dict[str, Any], bold: bool = False) -> str:
 def attachment_text(d: dict[str, Any]) -> str:
     """`attachment`: what it is, then the text read from it."""
     note = f"{d['text_chars']} characters of text" if d["state"] == "ok" else f"{d['state']}: {d.get('error') or 'no text'}"
-    lines = [f"attachment #{d['id']} of document #{d['document_id']}: {d.get('name') or ''}",
+    lines = [f"attachment #{d['id']} of document #{d['document_id']} ({d.get('document_title') or 'untitled'}): "
+             f"{d.get('name') or ''}",
              f"{d['kind']}, {d['raw_size']} bytes, {note}", f"from {d['url']}", ""]
     return "\n".join([*lines, d["text"]]) if d["text"] else "\n".join(lines[:3])
 

@@ -88,7 +88,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "/documents/{ref}": {"type": "object", "properties": {"attachments": {
         "type": "array", "items": {"type": "object", "properties": _ATTACHMENT_FIELDS}}}},
     "/attachments/{attachment_id}": {"type": "object", "properties": {
-        **_ATTACHMENT_FIELDS, "document_id": {"type": "integer"}, "sha256": {"type": "string"},
+        **_ATTACHMENT_FIELDS, "document_id": {"type": "integer"}, "document_title": {"type": ["string", "null"]},
+        "sha256": {"type": "string"},
         "text": {"type": "string"}}},
 }
 RAW = "/attachments/{attachment_id}/raw"
