@@ -17,6 +17,7 @@ from crawler.samples.server import SampleServer, sample_root
 from crawler.web.attachment_pages import content_disposition, download_name
 from storage.api import get_document, open_archive, search
 from tests.extract.office_files import docx_bytes
+from tests.test_cli import assert_one_line_error, cli
 from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
 from test_web_escaping import LIVE
 from test_web_search import cli_json
@@ -110,16 +111,22 @@ def test_the_download_is_the_file_as_fetched_under_a_safe_name(hostile):
         assert unquote(whole.group(1)) == docx.name.replace("/", "_")
 
 
-def test_attachment_json_is_the_clis_and_the_documents_lists_the_state(hostile):
+def test_attachment_json_is_the_clis_and_the_documents_lists_the_state(hostile, tmp_path):
     url, doc, by_kind = hostile
     docx = by_kind["docx"]
     with client_for(url) as client:
         api = client.get(f"/api/v1/attachments/{docx.id}").json()
-        assert api == cli_json("attachment", str(docx.id), db=url)
+        assert api == cli_json("attachment", str(docx.id), "--save", str(tmp_path / "saved"), db=url)
+        assert (tmp_path / "saved").read_bytes() == DOCX
         assert HOSTILE_TEXT in api["text"] and api["state"] == "ok" and api["document_id"] == doc.id
         listed = client.get(f"/api/v1/documents/{doc.id}").json()["attachments"]
         assert [(a["kind"], a["state"]) for a in listed] == [("docx", "ok"), ("pdf", "parse")]
         assert {k: api[k] for k in listed[0]} == listed[0]
+
+
+def test_the_cli_names_a_missing_attachment_in_one_line(hostile):
+    url, _, _ = hostile
+    assert_one_line_error(cli("attachment", "999999", "--db", url), "no attachment 999999")
 
 
 def test_only_attachments_are_served_by_their_id(hostile):
