@@ -13,12 +13,11 @@ from urllib.parse import unquote
 
 import pytest
 
-from crawler.samples.server import SampleServer, sample_root
+from crawler.samples.server import sample_root
 from crawler.web.attachment_pages import content_disposition, download_name
-from storage.api import get_document, open_archive, search
 from tests.extract.office_files import docx_bytes
 from tests.test_cli import assert_one_line_error, cli
-from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
+from tests.tiny_sites import crawl_one_notice
 from test_web_escaping import LIVE
 from test_web_search import cli_json
 from web_client import client_for
@@ -40,16 +39,7 @@ BROKEN_PDF = b"%PDF-1.4\nthis is not a PDF body at all\n" * 20
 
 @pytest.fixture
 def hostile(tmp_path, archive_url):
-    site = write_site(tmp_path, {"index.html": listing({"n1.html": "通知"}), "n1.html": NOTICE})
-    (site / "qingdan.docx").write_bytes(DOCX)
-    (site / "broken.pdf").write_bytes(BROKEN_PDF)
-    registry = write_registry(tmp_path, gov_portal("evil", "index.html"))
-    with SampleServer(tmp_path) as server:
-        summary = crawl(registry, archive_url, server)
-    assert summary.sources[0].counters["new_documents"] == 1, summary.to_dict()
-    with open_archive(archive_url) as archive:
-        (hit,) = search(archive, "医养结合").hits
-        doc = get_document(archive, hit.id)
+    doc = crawl_one_notice(tmp_path, archive_url, NOTICE, "医养结合", {"qingdan.docx": DOCX, "broken.pdf": BROKEN_PDF})
     by_kind = {a.kind: a for a in doc.attachments}
     # the hostile strings reached the archive as they are: what follows tests the serving
     assert "<script>alert(7)</script>" in by_kind["docx"].name and '"; filename=evil.exe' in by_kind["docx"].name
