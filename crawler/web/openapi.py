@@ -89,7 +89,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "array", "items": {"type": "object", "properties": _ATTACHMENT_FIELDS}}}},
     "/attachments/{attachment_id}": {"type": "object", "properties": {
         **_ATTACHMENT_FIELDS, "document_id": {"type": "integer"}, "document_title": {"type": ["string", "null"]},
-        "sha256": {"type": "string"},
+        "http_status": {"type": "integer"}, "fetched_at": {"type": "string", "description": "ISO 8601"},
+        "sha256": {"type": "string", "description": "of the raw file"},
         "text": {"type": "string"}}},
 }
 RAW = "/attachments/{attachment_id}/raw"
@@ -100,6 +101,30 @@ def _ok(path: str) -> dict[str, Any]:
         types = [*dict.fromkeys(MEDIA_TYPES.values()), OPAQUE_MEDIA_TYPE]
         return {"description": "the file's bytes", "content": {t: {} for t in types}}
     return {"description": "JSON", "content": {"application/json": {"schema": SCHEMAS[path]} if path in SCHEMAS else {}}}
+
+
+def answer_fields(path: str) -> list[tuple[str, str, str]]:
+    """The described fields of an endpoint's JSON, flattened for the /api page: (dotted name,
+    type, about); an array's items as name[], properties alike as name.{a|b}."""
+    out: list[tuple[str, str, str]] = []
+
+    def walk(name: str, schema: dict[str, Any], listed: bool = True) -> None:
+        kind = schema.get("type", "")
+        if listed and name:
+            out.append((name, " or ".join(kind) if isinstance(kind, list) else kind, schema.get("description", "")))
+        if kind == "array":
+            walk(name + "[]", schema["items"], listed=schema["items"].get("type") != "object")
+        props = schema.get("properties", {})
+        subs = list(props.values())
+        if len(subs) > 1 and all(sub is subs[0] for sub in subs):
+            walk(f"{name}.{{{'|'.join(props)}}}", subs[0])
+            return
+        for key, sub in props.items():
+            walk(f"{name}.{key}" if name else key, sub)
+
+    if path in SCHEMAS:
+        walk("", SCHEMAS[path])
+    return out
 
 
 def openapi() -> dict[str, Any]:

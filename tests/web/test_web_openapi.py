@@ -63,3 +63,31 @@ def test_the_api_page_lists_each_endpoint_without_script(client):
     assert page.status_code == 200 and "<script" not in page.text
     for path in client.get("/api/v1/openapi.json").json()["paths"]:
         assert f"<code>GET /api/v1{path}</code>" in page.text
+
+
+def _described(schema: dict, answer, where: str) -> None:
+    """Every property the schema describes is in the answer, recursively, of its type."""
+    types = {"object": dict, "array": list, "string": str, "integer": int, "null": type(None)}
+    kinds = schema.get("type", [])
+    assert isinstance(answer, tuple(types[k] for k in ([kinds] if isinstance(kinds, str) else kinds))), where
+    for name, sub in schema.get("properties", {}).items():
+        assert name in answer, f"{where}.{name}"
+        _described(sub, answer[name], f"{where}.{name}")
+    for i, item in enumerate(answer if kinds == "array" else []):
+        _described(schema["items"], item, f"{where}[{i}]")
+
+
+def test_the_described_answers_are_the_answers(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    described = {path: item["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                 for path, item in spec["paths"].items() if path in ("/search", "/documents/{ref}", "/attachments/{attachment_id}")}
+    assert len(described) == 3
+    for path, schema in described.items():
+        answer = client.get(_concrete(path, client), params={"q": "养老"} if path == "/search" else {}).json()
+        _described(schema, answer, path)
+        if path == "/attachments/{attachment_id}":  # described whole: no field left out
+            assert set(schema["properties"]) == set(answer)
+        if path == "/documents/{ref}":
+            assert set(schema["properties"]["attachments"]["items"]["properties"]) == set(answer["attachments"][0])
+    page = client.get("/api").text
+    assert "<code>attachments[].state</code>" in page and "<code>facets.{region|agency|topic|type|status|year|source}[].count</code>" in page
