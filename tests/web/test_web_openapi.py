@@ -3,6 +3,7 @@ every described bound the one the handler enforces; /api lists it as a plain pag
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from crawler.web import api
 from web_client import client_for
@@ -61,8 +62,12 @@ def test_described_bounds_are_the_enforced_ones(client):
 def test_the_api_page_lists_each_endpoint_without_script(client):
     page = client.get("/api")
     assert page.status_code == 200 and "<script" not in page.text
-    for path in client.get("/api/v1/openapi.json").json()["paths"]:
+    for path, item in client.get("/api/v1/openapi.json").json()["paths"].items():
         assert f"<code>GET /api/v1{path}</code>" in page.text
+        section = page.text.split(f'<section class="endpoint" id="{path}">', 1)[1].split("</section>", 1)[0]
+        assert str(escape(item["get"]["summary"])) in section, path  # what it does, not only its path
+        for p in item["get"]["parameters"]:
+            assert f"<td><code>{p['name']}</code></td><td>{p['in']}</td>" in section, (path, p["name"])
 
 
 def _described(schema: dict, answer, where: str) -> None:
