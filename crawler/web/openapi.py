@@ -130,9 +130,12 @@ def answer_fields(path: str) -> list[tuple[str, str, str]]:
 def openapi() -> dict[str, Any]:
     paths = {}
     for path, (summary, cli, params) in ENDPOINTS.items():
-        same = "The same bytes as" if path == RAW else "The same JSON as"
+        if cli.startswith("the web's"):  # no CLI command prints it
+            about = f"What {cli} shows, as JSON."
+        else:
+            about = f"The same {'bytes' if path == RAW else 'JSON'} as `policy-archive {cli}`."
         paths[path] = {"get": {
-            "summary": summary, "description": f"{same} `policy-archive {cli}`.", "parameters": params,
+            "summary": summary, "description": about, "parameters": params,
             "responses": {"200": _ok(path),
                           "400": {"description": "a bad parameter: {\"error\": one line}"},
                           **({"404": {"description": "not in the archive"}} if "{" in path else {})},
