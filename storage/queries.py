@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import extract, func, select, text
 from sqlalchemy.orm import Session
 
+from crawler.vocab.failures import attachment_state
 from storage.db import Archive
 from storage.blobs import load
 from storage.history import document_urls, resolve
@@ -94,6 +95,15 @@ class AttachmentInfo(_ToDict):
     raw_size: int
     text_chars: int
     error: str | None
+    # ok, no_text or the failure kind that kept its text (crawler.vocab.failures.attachment_state)
+    state: str
+    content_type: str | None  # as its server sent it
+
+    @classmethod
+    def from_row(cls, a: Attachment) -> "AttachmentInfo":
+        return cls(id=a.id, version_id=a.version_id, url=a.url, name=a.name, kind=a.kind, raw_size=a.raw_size,
+                   text_chars=len(a.text or ""), error=a.error, state=attachment_state(a.text, a.error),
+                   content_type=a.content_type)
 
 
 @dataclass
@@ -179,10 +189,7 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
         ).all()
         final_ids = list(session.scalars(select(Document.id).where(Document.draft_of_id == doc.id)))
         attachments = [
-            AttachmentInfo(
-                id=a.id, version_id=a.version_id, url=a.url, name=a.name, kind=a.kind,
-                raw_size=a.raw_size, text_chars=len(a.text or ""), error=a.error,
-            )
+            AttachmentInfo.from_row(a)
             for a in session.scalars(select(Attachment).where(Attachment.document_id == doc.id).order_by(Attachment.id))
         ]
         current = next((v for v in versions if v.id == doc.current_version_id), None)
