@@ -218,12 +218,16 @@ def test_a_failing_source_is_reported_once(tmp_path):
     assert len(said) == 1 and said[0].split()[:2] == ["nhc_gfxwj", "failed"]
 
 
-def test_a_read_without_db_after_demo_names_the_demos_archive(tmp_path, monkeypatch):
+def test_a_read_without_db_after_demo_reads_the_demos_archive_and_says_so(tmp_path, monkeypatch):
     from storage.api import open_archive
 
     monkeypatch.delenv("POLICY_ARCHIVE_DB", raising=False)
     (tmp_path / "data").mkdir()
     open_archive(f"sqlite:///{tmp_path / 'data' / 'demo.db'}", create=True).dispose()
-    for args in (["search", "养老"], ["serve", "--port", "0"]):
-        assert_one_line_error(cli(*args, cwd=tmp_path), "(the demo's archive is data/demo.db: --db sqlite:///data/demo.db)")
+    proc = cli("search", "养老", "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total"] == 0
+    assert proc.stderr.strip() == "no archive of your own yet: reading the demo's, data/demo.db (fictional notices)"
+    # a command that writes never falls back to the demo's archive
+    assert_one_line_error(cli("reindex", cwd=tmp_path), "(the demo's archive is data/demo.db: --db sqlite:///data/demo.db)")
     assert not (tmp_path / "data" / "archive.db").exists()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any, NoReturn
 
 PROG = "policy-archive"
@@ -40,9 +41,14 @@ def open_db(args: argparse.Namespace, read_only: bool | None = None, create: boo
     try:
         return open_archive(args.db, read_only=read_only, create=create)
     except NoArchive as exc:
-        # `make demo` then a read without --db: the demo's archive is kept apart on purpose
+        # `make demo` then a read without --db: the demo's notices never go into the real
+        # archive, but until there is a real one a newcomer's first read should show them
+        # (said on stderr, so --json stays clean); anything that writes still refuses.
         if args.db is None and not os.environ.get("POLICY_ARCHIVE_DB") and os.path.exists(DEMO_DB):
-            raise CliError(f"{exc} (the demo's archive is {DEMO_DB}: --db sqlite:///{DEMO_DB})") from None
+            if not read_only:
+                raise CliError(f"{exc} (the demo's archive is {DEMO_DB}: --db sqlite:///{DEMO_DB})") from None
+            print(f"no archive of your own yet: reading the demo's, {DEMO_DB} (fictional notices)", file=sys.stderr)
+            return open_archive(f"sqlite:///{DEMO_DB}", read_only=True)
         raise
 
 
