@@ -49,13 +49,12 @@ def search_facets(archive: Archive, query: str = "", filters: Filters | None = N
         out, scale = FacetCounts(), 1.0
         if len(first) > bound:
             # Counted over the first ``bound``; the last one's rank key says how large the whole set is.
-            out.estimated, first = True, first[:bound]
             if parsed is None:
                 total = session.scalar(select(func.count()).select_from(Document)
                                        .where(*filters.conditions(archive.dialect))) or 0
             else:
-                total = estimate_total(session, bound, first[-1][1], filters)
-            scale = total / bound
+                total = estimate_total(session, len(first), first[-1][1], filters)
+            out.estimated, first, scale = True, first[:bound], total / bound
         sample = [row[0] for row in first]
         for name in FACETS:
             rows = session.execute(_facet(name, archive.dialect, sample).limit(top)).all()

@@ -52,7 +52,9 @@ def estimate_total(session: Any, found: int, lowest: int, filters: Filters) -> i
         every = sum(_entries(session, lo, hi) for lo, hi in ranges)
     else:
         every = _all_entries(session)
-    estimate = found * max(every, above) / max(above, 1)
+    # The stretch ends where the last match was found: (found - 1) / (above - 1) is the
+    # density that stopping rule does not bias.
+    estimate = (found - 1) / max(above - 1, 1) * max(every, above)
     return max(found, _two_figures(estimate))
 
 
