@@ -22,6 +22,7 @@ from storage.db import Archive
 from storage.models import Capture, Document, SearchEntry, SearchGhost, Version
 from storage.search_filters import Filters
 from storage.search_index import FTS_TABLE
+from storage.search_pg import with_filters
 from storage.search_query import parse, to_fts5, to_tsquery
 from storage.search_window import estimate_total
 
@@ -79,10 +80,11 @@ def _matching_ids(dialect: str, parsed: Any, filters: Filters) -> tuple[Select, 
         if conds:
             stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
         return stmt.order_by(_fts.c.rowid.desc()), {"match": to_fts5(parsed, filters.fts_terms())}
-    tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
+    # The match and the filters as storage/search_pg.py applies them.
+    tsq = cast(bindparam("tsq", with_filters(to_tsquery(parsed), filters.ts_terms()), type_=String), TSQUERY)
     stmt = (select(SearchEntry.document_id, SearchEntry.rank_key)
             .join(Document, Document.id == SearchEntry.document_id)
-            .where(SearchEntry.tsv.op("@@")(tsq), *filters.conditions("postgresql")))
+            .where(SearchEntry.tsv.op("@@")(tsq), *filters.date_conditions()))
     return stmt.order_by(SearchEntry.rank_key.desc()), {}
 
 

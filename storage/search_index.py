@@ -127,6 +127,12 @@ class IndexRow:
 body_hash = st.body_hash
 
 
+def filter_lexemes(region_tokens: str, agency_tokens: str, tags: str) -> str:
+    """The filter fields' tokens as tsvector lexemes (no positions: a filter is all its
+    tokens), so that on PostgreSQL a filtered search is one GIN lookup, as on FTS5."""
+    return " ".join(f"'{t}'" for t in dict.fromkeys(f"{region_tokens} {agency_tokens} {tags}".split()) if "'" not in t)
+
+
 # --- what a document looks like to the index ----------------------------------------
 
 
@@ -202,7 +208,7 @@ _FTS_DELETE = text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) VALUES
 _PG_TSV = text(
     "UPDATE search_entry SET tsv = setweight(to_tsvector('simple', :title), 'A')"
     " || setweight(to_tsvector('simple', :number), 'A')"
-    " || to_tsvector('simple', :body) || CAST(:chars AS tsvector)"
+    " || to_tsvector('simple', :body) || CAST(:chars AS tsvector) || CAST(:filters AS tsvector)"
     " WHERE document_id = :id"
 )
 _MAX_SEQ = select(func.max(SearchEntry.seq))
@@ -276,7 +282,8 @@ def write_rows(session: Session, rows: list[IndexRow], existing: dict[int, Searc
         conn.execute(
             _PG_TSV,
             [{"id": r.document_id, "title": r.title_tokens, "number": r.number_tokens, "body": r.body_tokens,
-              "chars": " ".join(f"'{c}':16383C" for c in r.chars.split() if c != "'")} for r in rows],
+              "chars": " ".join(f"'{c}':16383C" for c in r.chars.split() if c != "'"),
+              "filters": filter_lexemes(r.region_tokens, r.agency_tokens, r.tags)} for r in rows],
         )
 
 

@@ -262,6 +262,19 @@ def fts5_field_phrase(prefix: str, text: str) -> str | None:
 
 # --- PostgreSQL tsquery --------------------------------------------------------------
 
+
+def ts_field_query(prefix: str, text: str) -> str | None:
+    """A filter on region or agency as a tsquery: all its tokens, with the field's prefix
+    (search_index.filter_lexemes), the last one open-ended where fts5_field_phrase's is."""
+    parts = []
+    for seg in _segments(text):
+        toks = [seg.char] if seg.char is not None else list(seg.tokens)
+        quoted = [_ts_quote(prefix + t) for t in toks]
+        if seg.prefix or seg.char is not None:
+            quoted[-1] += ":*"
+        parts.extend(quoted)
+    return " & ".join(parts) or None
+
 def _ts_quote(token: str) -> str:
     return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
@@ -292,3 +305,38 @@ def to_tsquery(query: Query) -> str:
     for term in query.excluded:
         expr = f"({expr}) & !{_ts_term(term)}"
     return expr
+
+
+def to_gin_tsquery(query: Query) -> tuple[str, bool]:
+    """(a tsquery that the GIN index answers without reading any tsvector, whether it
+    matches exactly what ``to_tsquery`` does).
+
+    Phrases become all their tokens (a superset: adjacency needs the positions, which only
+    the tsvector has) and excluded terms are dropped (superset again). A character needs no
+    weight: every character of a document is among its distinct characters, which carry C.
+    """
+    exact = not query.excluded
+
+    def segment(seg: Segment) -> str:
+        nonlocal exact
+        if seg.char is not None:
+            return _ts_quote(seg.char)
+        toks = [_ts_quote(t) for t in seg.tokens]
+        if seg.prefix:
+            toks[-1] += ":*"
+        if len(toks) > 1:
+            exact = False
+        return toks[0] if len(toks) == 1 else "(" + " & ".join(toks) + ")"
+
+    def term(t: Term) -> str:
+        alts = []
+        for alt in t.alternatives:
+            parts = [segment(s) for s in alt.segments]
+            alts.append(parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")")
+        return alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")"
+
+    groups = []
+    for group in query.groups:
+        terms = [term(t) for t in group]
+        groups.append(terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")")
+    return " & ".join(groups), exact

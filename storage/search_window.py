@@ -55,7 +55,7 @@ def estimate_total(session: Any, found: int, lowest: int, filters: Filters) -> i
     # The stretch ends where the last match was found: (found - 1) / (above - 1) is the
     # density that stopping rule does not bias.
     estimate = (found - 1) / max(above - 1, 1) * max(every, above)
-    return max(found, _two_figures(estimate))
+    return max(found, two_figures(estimate))
 
 
 def published_ranges(since: date | None, until: date | None) -> list[tuple[int, int]]:
@@ -88,7 +88,7 @@ def _all_entries(session: Any) -> int:
     return session.scalar(select(func.count()).select_from(SearchEntry)) or 0
 
 
-def _two_figures(n: float) -> int:
+def two_figures(n: float) -> int:
     """48,213 → 48,000: an estimate shown no more precisely than it is."""
     n = int(round(n))
     if n < 100:

@@ -1,0 +1,142 @@
+"""Ranked search on PostgreSQL: candidates from the GIN index alone, tsvectors read only for the window.
+
+Reading a document's tsvector (out of line, ~10 KB of bigrams and positions) costs tens of
+microseconds, so a query must never read one per match: a term half of 100k documents
+contain took 1.4 s to count that way. Instead:
+
+1. The matches' rank keys come from the GIN index and the table's narrow rows only
+   (search_query.to_gin_tsquery: a query the index answers exactly, or a superset of it
+   for phrases and exclusions; region, agency, topic, type, status and source filters are
+   lexemes of the same tsvector, so a filtered search is one GIN lookup too), newest-most-authoritative first; the total is exact up to
+   ``exact_limit`` and estimated beyond (storage/search_window.py). Plain index scans and
+   sequential scans are switched off for that one statement: the planner does not know
+   what testing a tsvector costs, and would test them one by one in rank-key order.
+2. The window (the first ``rank_window`` candidates) is read once each: tested against the
+   exact query where the candidates are a superset, and ranked with ts_rank.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import BigInteger, Select, String, bindparam, case, cast, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+
+from storage.models import Document, SearchEntry
+from storage.search_filters import Filters
+from storage.search_index import TIER_BARE, TIER_FACTOR
+from storage.search_query import Query, to_gin_tsquery, to_tsquery
+from storage.search_window import Window, read_window, two_figures
+
+# ts_rank weights {D (body), C (characters), B, A (title, 文号)}.
+PG_WEIGHTS = "{0.1, 0.05, 0.4, 1.0}"
+
+_PLANS = ("enable_seqscan", "enable_indexscan")
+_SAVE_PLANS = text("SELECT " + ", ".join(f"current_setting('{p}')" for p in _PLANS))
+
+
+@contextmanager
+def index_only_candidates(session: Any) -> Iterator[None]:
+    """Within: bitmap scans only (of the GIN index, for a tsvector match), for this transaction."""
+    saved = session.execute(_SAVE_PLANS).one()
+    _set(session, {p: "off" for p in _PLANS})
+    try:
+        yield
+    finally:
+        _set(session, dict(zip(_PLANS, saved)))
+
+
+def _set(session: Any, values: dict[str, str]) -> None:
+    calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in values)
+    session.execute(text(f"SELECT {calls}"), values)
+
+
+def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, offset: int, limit: int,
+                    rank_window: int, exact_limit: int) -> tuple[list[tuple[int, float | None]], Window]:
+    gin_query, gin_is_exact = to_gin_tsquery(parsed)
+    terms = filters.ts_terms()
+    candidate = SearchEntry.tsv.op("@@")(cast(bindparam("gin", with_filters(gin_query, terms), type_=String), TSQUERY))
+    exact = cast(bindparam("tsq", with_filters(to_tsquery(parsed), terms), type_=String), TSQUERY)
+    conds = filters.date_conditions()
+
+    def base(*cols: Any, match: Any = candidate) -> Select:
+        stmt = select(*cols).select_from(SearchEntry).where(match)
+        if conds:
+            stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
+        return stmt
+
+    window_size = max(rank_window, offset + limit)
+    if sort == "date":
+        with index_only_candidates(session):
+            window = read_window(session, base(SearchEntry.rank_key).order_by(SearchEntry.rank_key.desc()), {},
+                                 bound=exact_limit, filters=filters)
+        if not gin_is_exact and window.total:
+            window = _verified_window(session, window, window.keys[:window_size] if window.estimated else window.keys,
+                                      _verified(session, window.keys[:window_size] if window.estimated else window.keys, exact))
+        if window.total == 0 or (not window.estimated and offset >= window.total):
+            return [], window
+        stmt = base(SearchEntry.document_id, match=SearchEntry.tsv.op("@@")(exact))
+        if not conds:
+            stmt = stmt.join(Document, Document.id == SearchEntry.document_id)
+        stmt = stmt.order_by(Document.published_date.desc().nulls_last(), SearchEntry.rank_key.desc())
+        rows = session.execute(stmt.offset(offset).limit(limit)).all()
+        return [(r[0], None) for r in rows], window
+    with index_only_candidates(session):
+        window = read_window(session, base(SearchEntry.rank_key).order_by(SearchEntry.rank_key.desc()), {},
+                             bound=max(exact_limit, window_size), filters=filters)
+    if window.total == 0 or (not window.estimated and offset >= window.total):
+        return [], window
+    pool = window.keys[:window_size]
+    rows = _rank(session, pool, exact, parsed, None if gin_is_exact else exact, offset, limit)
+    if gin_is_exact:
+        return [(r.document_id, float(r.score)) for r in rows], window
+    verified = rows[0].verified if rows else _verified(session, pool, exact)
+    return [(r.document_id, float(r.score)) for r in rows], _verified_window(session, window, pool, verified)
+
+
+def _verified_window(session: Any, window: Window, pool: list[int], verified: int) -> Window:
+    """The window of a superset's candidates, its total made that of the ``verified`` true
+    matches among the ``pool`` tested: exact when the pool was every candidate, else the
+    candidates' total scaled by the pool's share of true matches."""
+    if len(pool) >= len(window.keys) and not window.estimated:
+        return Window(window.keys, verified, False)
+    return Window(window.keys, max(verified, two_figures(window.total * verified / max(len(pool), 1))), True)
+
+
+def with_filters(tsquery: str, terms: list[str]) -> str:
+    """The query with the filters' terms (Filters.ts_terms), which the tsvector also holds."""
+    return " & ".join([f"({tsquery})", *terms]) if terms else tsquery
+
+
+def _pool_rows(pool: list[int]) -> Any:
+    """The pool's entries, each tsvector read (detoasted) once for both the test and the rank."""
+    keys = cast(bindparam("pool", pool, type_=ARRAY(BigInteger)), ARRAY(BigInteger))
+    return (select(SearchEntry.document_id, SearchEntry.rank_key, SearchEntry.tier, SearchEntry.doc_number,
+                   SearchEntry.tsv.op("||")(literal_column("''::tsvector")).label("tsv"))
+            .where(SearchEntry.rank_key == func.any(keys)).offset(0).subquery())
+
+
+def _rank(session: Any, pool: list[int], tsq: Any, parsed: Query, verify: Any, offset: int, limit: int) -> list[Any]:
+    inner = _pool_rows(pool)
+    factor = case(*((inner.c.tier == tier, f) for tier, f in TIER_FACTOR.items()), else_=1.0)
+    # Normalization 1: divided by 1 + log(length), so a long page stuffed with terms gains little.
+    score = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), inner.c.tsv, tsq, 1) * factor
+    stmt = select(inner.c.document_id, score.label("score"), func.count().over().label("verified")).select_from(inner)
+    if verify is not None:
+        stmt = stmt.where(inner.c.tsv.op("@@")(verify))
+    stmt = (stmt.order_by(inner.c.tier == TIER_BARE, *_own_number_first(inner.c.doc_number, parsed),
+                          score.desc(), inner.c.rank_key.desc()).offset(offset).limit(limit))
+    return session.execute(stmt).all()
+
+
+def _verified(session: Any, pool: list[int], tsq: Any) -> int:
+    inner = _pool_rows(pool)
+    return session.scalar(select(func.count()).select_from(inner).where(inner.c.tsv.op("@@")(tsq))) or 0
+
+
+def _own_number_first(column: Any, parsed: Query) -> list[Any]:
+    """A 文号 searched for names its document: that one before the ones citing it. (FTS5's
+    bm25 gets there by the 文号 column's weight; ts_rank weighs a phrase too evenly.)"""
+    numbers = [t.doc_number for group in parsed.groups for t in group if t.doc_number]
+    return [func.coalesce(column.in_(numbers), False).desc()] if numbers else []
