@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
@@ -74,6 +74,29 @@ def tier_of_key(key: int) -> int:
     return key >> _TIER_SHIFT
 
 
+def _year_of_key(key: int) -> int:
+    return (_EPOCH + timedelta(days=(key >> _DAY_SHIFT) & 0xFFFF)).year
+
+
+_LAST_YEAR = (_EPOCH + timedelta(days=0xFFFF)).year
+
+
+def rank_bucket(key: int) -> str:
+    """The lexeme of the stretch of rank order a key is in (its tier and publication year):
+    PostgreSQL's GIN index can then narrow a match to the first stretches without the table."""
+    return f"kb{key >> _TIER_SHIFT}y{_year_of_key(key)}"
+
+
+def buckets_between(low: int, high: int) -> list[str]:
+    """The lexemes of every stretch holding a key in [low, high], highest first."""
+    out = []
+    for tier in range(high >> _TIER_SHIFT, (low >> _TIER_SHIFT) - 1, -1):
+        top = _year_of_key(high) if tier == high >> _TIER_SHIFT else _LAST_YEAR
+        bottom = _year_of_key(low) if tier == low >> _TIER_SHIFT else _EPOCH.year
+        out.extend(f"kb{tier}y{year}" for year in range(top, bottom - 1, -1))
+    return out
+
+
 @dataclass
 class IndexRow:
     """One document as the index stores it: the entry's fields and the token strings."""
@@ -129,7 +152,8 @@ body_hash = st.body_hash
 
 def filter_lexemes(region_tokens: str, agency_tokens: str, tags: str) -> str:
     """The filter fields' tokens as tsvector lexemes (no positions: a filter is all its
-    tokens), so that on PostgreSQL a filtered search is one GIN lookup, as on FTS5."""
+    tokens), so that on PostgreSQL a filtered search is one GIN lookup, as on FTS5.
+    (The entry's rank_bucket goes with them.)"""
     return " ".join(f"'{t}'" for t in dict.fromkeys(f"{region_tokens} {agency_tokens} {tags}".split()) if "'" not in t)
 
 
@@ -283,7 +307,8 @@ def write_rows(session: Session, rows: list[IndexRow], existing: dict[int, Searc
             _PG_TSV,
             [{"id": r.document_id, "title": r.title_tokens, "number": r.number_tokens, "body": r.body_tokens,
               "chars": " ".join(f"'{c}':16383C" for c in r.chars.split() if c != "'"),
-              "filters": filter_lexemes(r.region_tokens, r.agency_tokens, r.tags)} for r in rows],
+              "filters": f"{filter_lexemes(r.region_tokens, r.agency_tokens, r.tags)} '{rank_bucket(e['rank_key'])}'"}
+             for e, r in zip(entries, rows)],
         )
 
 

@@ -16,7 +16,8 @@ contain took 1.4 s to count that way. Instead:
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 
 from storage.models import Document, SearchEntry
 from storage.search_filters import Filters
-from storage.search_index import TIER_BARE, TIER_FACTOR
+from storage.search_index import TIER_BARE, TIER_FACTOR, buckets_between
 from storage.search_query import Query, to_gin_tsquery, to_tsquery
 from storage.search_window import Window, read_window, two_figures
 
@@ -56,21 +57,23 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
                     rank_window: int, exact_limit: int) -> tuple[list[tuple[int, float | None]], Window]:
     gin_query, gin_is_exact = to_gin_tsquery(parsed)
     terms = filters.ts_terms()
-    candidate = SearchEntry.tsv.op("@@")(cast(bindparam("gin", with_filters(gin_query, terms), type_=String), TSQUERY))
     exact = cast(bindparam("tsq", with_filters(to_tsquery(parsed), terms), type_=String), TSQUERY)
     conds = filters.date_conditions()
 
-    def base(*cols: Any, match: Any = candidate) -> Select:
+    def base(*cols: Any, match: Any) -> Select:
         stmt = select(*cols).select_from(SearchEntry).where(match)
         if conds:
             stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
         return stmt
 
+    def keys(gin: str) -> Select:
+        match = SearchEntry.tsv.op("@@")(cast(bindparam("gin", gin, type_=String), TSQUERY))
+        return base(SearchEntry.rank_key, match=match).order_by(SearchEntry.rank_key.desc())
+
+    gin_query = with_filters(gin_query, terms)
     window_size = max(rank_window, offset + limit)
     if sort == "date":
-        with index_only_candidates(session):
-            window = read_window(session, base(SearchEntry.rank_key).order_by(SearchEntry.rank_key.desc()), {},
-                                 bound=exact_limit, filters=filters)
+        window = _read_candidates(session, keys, gin_query, exact_limit, filters)
         if not gin_is_exact and window.total:
             window = _verified_window(session, window, window.keys[:window_size] if window.estimated else window.keys,
                                       _verified(session, window.keys[:window_size] if window.estimated else window.keys, exact))
@@ -82,9 +85,7 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
         stmt = stmt.order_by(Document.published_date.desc().nulls_last(), SearchEntry.rank_key.desc())
         rows = session.execute(stmt.offset(offset).limit(limit)).all()
         return [(r[0], None) for r in rows], window
-    with index_only_candidates(session):
-        window = read_window(session, base(SearchEntry.rank_key).order_by(SearchEntry.rank_key.desc()), {},
-                             bound=max(exact_limit, window_size), filters=filters)
+    window = _read_candidates(session, keys, gin_query, max(exact_limit, window_size), filters)
     if window.total == 0 or (not window.estimated and offset >= window.total):
         return [], window
     pool = window.keys[:window_size]
@@ -102,6 +103,41 @@ def _verified_window(session: Any, window: Window, pool: list[int], verified: in
     if len(pool) >= len(window.keys) and not window.estimated:
         return Window(window.keys, verified, False)
     return Window(window.keys, max(verified, two_figures(window.total * verified / max(len(pool), 1))), True)
+
+
+def _read_candidates(session: Any, keys: Callable[[str], Select], gin: str, bound: int,
+                     filters: Filters) -> Window:
+    """The first ``bound`` + 1 matches of ``gin`` in rank order (Window), looked for first
+    in the stretches of rank order where that many are likely to be."""
+    with index_only_candidates(session):
+        span = _likely_span(session, gin, bound)
+        if span:
+            window = read_window(session, keys(f"({gin}) & ({' | '.join(span)})"), {}, bound=bound, filters=filters)
+            if len(window.keys) > bound:  # they are the first of all: the span is a top stretch
+                return window
+        return read_window(session, keys(gin), {}, bound=bound, filters=filters)
+
+
+_EXPLAIN = text("EXPLAIN (FORMAT JSON) SELECT 1 FROM search_entry WHERE tsv @@ CAST(:q AS tsquery)")
+_ROWS = text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('search_entry')")
+_KEY_AT = text("SELECT rank_key FROM search_entry ORDER BY rank_key DESC OFFSET :n LIMIT 1")
+_TOP_KEY = text("SELECT max(rank_key) FROM search_entry")
+
+
+def _likely_span(session: Any, gin: str, bound: int) -> list[str] | None:
+    """The rank buckets (search_index.rank_bucket) of the top stretch of rank order that
+    should hold ``bound`` + 1 matches twice over, by the planner's estimate of how many
+    entries match; None where that stretch is most of the archive."""
+    entries = session.scalar(_ROWS) or 0
+    plan = session.scalar(_EXPLAIN, {"q": gin})
+    matching = (plan[0] if isinstance(plan, list) else json.loads(plan)[0])["Plan"]["Plan Rows"]
+    if entries <= 0 or matching <= 0:
+        return None
+    stretch = int(2 * (bound + 1) * entries / matching)
+    if stretch >= entries // 2:
+        return None
+    low, high = session.scalar(_KEY_AT, {"n": stretch}), session.scalar(_TOP_KEY)
+    return None if low is None or high is None else [f"'{b}'" for b in buckets_between(low, high)]
 
 
 def with_filters(tsquery: str, terms: list[str]) -> str:

@@ -1,4 +1,4 @@
-"""The search filters' tokens in the PostgreSQL tsvector, so a filtered search is one GIN lookup.
+"""The search filters' tokens and a rank bucket in the PostgreSQL tsvector: one GIN lookup per search.
 
 Revision ID: 0009
 Revises: 0008
@@ -8,7 +8,9 @@ A search narrowed by region, agency, topic, type, status or source joined ``docu
 tested each candidate's tsvector (read out of line, ~10 KB) or each document's region with
 a LIKE: 280 ms at 100k documents. FTS5 on SQLite already holds those filters as tokens of
 the entry; this adds the same tokens to ``search_entry.tsv`` as lexemes without positions
-(storage/search_index.filter_lexemes). The GIN index is dropped and built once after the
+(storage/search_index.filter_lexemes), and the entry's stretch of rank order (tier and
+publication year, search_index.rank_bucket), so that the newest matches of a common term
+are found in the index without reading every match's row (storage/search_pg.py). The GIN index is dropped and built once after the
 update, which is much faster than updating it entry by entry. SQLite is unchanged.
 """
 from __future__ import annotations
@@ -28,12 +30,13 @@ GIN_INDEX = "ix_search_entry_tsv"
 BATCH = 2000
 
 
-def _lexemes(region: str | None, agency: str | None, tags: str) -> str:
+def _lexemes(region: str | None, agency: str | None, tags: str, rank_key: int) -> str:
     # The tokenizer is the application's own: these lexemes must equal what queries look for.
-    from storage.search_index import filter_lexemes
+    from storage.search_index import filter_lexemes, rank_bucket
     from storage.search_tokens import AGENCY_PREFIX, REGION_PREFIX, field_tokens
 
-    return filter_lexemes(field_tokens(REGION_PREFIX, region), field_tokens(AGENCY_PREFIX, agency), tags)
+    fields = filter_lexemes(field_tokens(REGION_PREFIX, region), field_tokens(AGENCY_PREFIX, agency), tags)
+    return f"{fields} '{rank_bucket(rank_key)}'"
 
 
 def _rewrite(statement: str) -> None:
@@ -42,11 +45,11 @@ def _rewrite(statement: str) -> None:
     last = -1
     while True:
         rows = bind.execute(sa.text(
-            "SELECT document_id, region, agency, tags FROM search_entry WHERE document_id > :last"
+            "SELECT document_id, region, agency, tags, rank_key FROM search_entry WHERE document_id > :last"
             " ORDER BY document_id LIMIT :n"), {"last": last, "n": BATCH}).all()
         if not rows:
             break
-        bind.execute(sa.text(statement), [{"id": r[0], "lexemes": _lexemes(r[1], r[2], r[3])} for r in rows])
+        bind.execute(sa.text(statement), [{"id": r[0], "lexemes": _lexemes(r[1], r[2], r[3], r[4])} for r in rows])
         last = rows[-1][0]
     op.create_index(GIN_INDEX, "search_entry", ["tsv"], postgresql_using="gin")
 
