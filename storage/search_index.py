@@ -74,26 +74,29 @@ def tier_of_key(key: int) -> int:
     return key >> _TIER_SHIFT
 
 
-def _year_of_key(key: int) -> int:
-    return (_EPOCH + timedelta(days=(key >> _DAY_SHIFT) & 0xFFFF)).year
+def _month_of_key(key: int) -> tuple[int, int]:
+    day = _EPOCH + timedelta(days=(key >> _DAY_SHIFT) & 0xFFFF)
+    return day.year, day.month
 
 
-_LAST_YEAR = (_EPOCH + timedelta(days=0xFFFF)).year
+_LAST_MONTH = _month_of_key(0xFFFF << _DAY_SHIFT)
 
 
 def rank_bucket(key: int) -> str:
-    """The lexeme of the stretch of rank order a key is in (its tier and publication year):
-    PostgreSQL's GIN index can then narrow a match to the first stretches without the table."""
-    return f"kb{key >> _TIER_SHIFT}y{_year_of_key(key)}"
+    """The lexeme of the stretch of rank order a key is in (its tier and month of
+    publication): PostgreSQL's GIN index can then narrow a match to the first stretches
+    without reading the table."""
+    year, month = _month_of_key(key)
+    return f"kb{key >> _TIER_SHIFT}m{year * 12 + month - 1}"
 
 
 def buckets_between(low: int, high: int) -> list[str]:
     """The lexemes of every stretch holding a key in [low, high], highest first."""
     out = []
     for tier in range(high >> _TIER_SHIFT, (low >> _TIER_SHIFT) - 1, -1):
-        top = _year_of_key(high) if tier == high >> _TIER_SHIFT else _LAST_YEAR
-        bottom = _year_of_key(low) if tier == low >> _TIER_SHIFT else _EPOCH.year
-        out.extend(f"kb{tier}y{year}" for year in range(top, bottom - 1, -1))
+        top = _month_of_key(high) if tier == high >> _TIER_SHIFT else _LAST_MONTH
+        bottom = _month_of_key(low) if tier == low >> _TIER_SHIFT else (_EPOCH.year, 1)
+        out.extend(f"kb{tier}m{m}" for m in range(top[0] * 12 + top[1] - 1, bottom[0] * 12 + bottom[1] - 2, -1))
     return out
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 
 from storage.models import Document, SearchEntry
 from storage.search_filters import Filters
-from storage.search_index import TIER_BARE, TIER_FACTOR, buckets_between
+from storage.search_index import TIER_BARE, TIER_FACTOR, buckets_between, tier_of_key
 from storage.search_query import Query, to_gin_tsquery, to_tsquery
 from storage.search_window import Window, read_window, two_figures
 
@@ -109,8 +109,8 @@ def _read_candidates(session: Any, keys: Callable[[str], Select], gin: str, boun
                      filters: Filters) -> Window:
     """The first ``bound`` + 1 matches of ``gin`` in rank order (Window), looked for first
     in the stretches of rank order where that many are likely to be."""
+    span = _likely_span(session, gin, bound)
     with index_only_candidates(session):
-        span = _likely_span(session, gin, bound)
         if span:
             window = read_window(session, keys(f"({gin}) & ({' | '.join(span)})"), {}, bound=bound, filters=filters)
             if len(window.keys) > bound:  # they are the first of all: the span is a top stretch
@@ -121,6 +121,10 @@ def _read_candidates(session: Any, keys: Callable[[str], Select], gin: str, boun
 _EXPLAIN = text("EXPLAIN (FORMAT JSON) SELECT 1 FROM search_entry WHERE tsv @@ CAST(:q AS tsquery)")
 _ROWS = text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('search_entry')")
 _KEY_AT = text("SELECT rank_key FROM search_entry ORDER BY rank_key DESC OFFSET :n LIMIT 1")
+# The planner's equal-depth histogram of rank keys (kept by autovacuum): where the top
+# fraction of the entries begins, without scanning them.
+_HISTOGRAM = text("SELECT histogram_bounds::text::bigint[] FROM pg_stats WHERE schemaname = current_schema()"
+                  " AND tablename = 'search_entry' AND attname = 'rank_key'")
 _TOP_KEY = text("SELECT max(rank_key) FROM search_entry")
 
 
@@ -136,8 +140,19 @@ def _likely_span(session: Any, gin: str, bound: int) -> list[str] | None:
     stretch = int(2 * (bound + 1) * entries / matching)
     if stretch >= entries // 2:
         return None
-    low, high = session.scalar(_KEY_AT, {"n": stretch}), session.scalar(_TOP_KEY)
-    return None if low is None or high is None else [f"'{b}'" for b in buckets_between(low, high)]
+    low, high = _key_at(session, stretch / entries), session.scalar(_TOP_KEY)
+    if low is None or high is None or tier_of_key(low) != tier_of_key(high):
+        return None  # a stretch across tiers would name every month of the lower one
+    return [f"'{b}'" for b in buckets_between(low, high)]
+
+
+def _key_at(session: Any, fraction: float) -> int | None:
+    """A rank key with about ``fraction`` of the entries above it."""
+    bounds = session.scalar(_HISTOGRAM)
+    if bounds and len(bounds) > 10:
+        return bounds[max(0, int(len(bounds) * (1 - fraction)) - 1)]
+    rows = session.scalar(_ROWS) or 0
+    return session.scalar(_KEY_AT, {"n": int(rows * fraction)})
 
 
 def with_filters(tsquery: str, terms: list[str]) -> str:
