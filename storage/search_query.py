@@ -279,29 +279,35 @@ def _ts_quote(token: str) -> str:
     return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def _ts_segment(seg: Segment) -> str:
+def _ts_segment(seg: Segment, gin: bool = False) -> str:
+    """``gin``: the form to_gin_tsquery makes (a phrase as all its tokens, no weight)."""
     if seg.char is not None:
-        return f"{_ts_quote(seg.char)}:C"  # the distinct-character lexemes carry weight C
+        # the distinct-character lexemes carry weight C
+        return _ts_quote(seg.char) + ("" if gin else ":C")
     toks = [_ts_quote(t) for t in seg.tokens]
     if seg.prefix:
         toks[-1] += ":*"
-    return toks[0] if len(toks) == 1 else "(" + " <-> ".join(toks) + ")"
+    return toks[0] if len(toks) == 1 else "(" + (" & " if gin else " <-> ").join(toks) + ")"
 
 
-def _ts_term(term: Term) -> str:
+def _ts_term(term: Term, gin: bool = False) -> str:
     alts = []
     for alt in term.alternatives:
-        parts = [_ts_segment(s) for s in alt.segments]
+        parts = [_ts_segment(s, gin) for s in alt.segments]
         alts.append(parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")")
     return alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")"
 
 
-def to_tsquery(query: Query) -> str:
+def _ts_groups(query: Query, gin: bool) -> str:
     groups = []
     for group in query.groups:
-        terms = [_ts_term(t) for t in group]
+        terms = [_ts_term(t, gin) for t in group]
         groups.append(terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")")
-    expr = " & ".join(groups)
+    return " & ".join(groups)
+
+
+def to_tsquery(query: Query) -> str:
+    expr = _ts_groups(query, gin=False)
     for term in query.excluded:
         expr = f"({expr}) & !{_ts_term(term)}"
     return expr
@@ -315,28 +321,6 @@ def to_gin_tsquery(query: Query) -> tuple[str, bool]:
     the tsvector has) and excluded terms are dropped (superset again). A character needs no
     weight: every character of a document is among its distinct characters, which carry C.
     """
-    exact = not query.excluded
-
-    def segment(seg: Segment) -> str:
-        nonlocal exact
-        if seg.char is not None:
-            return _ts_quote(seg.char)
-        toks = [_ts_quote(t) for t in seg.tokens]
-        if seg.prefix:
-            toks[-1] += ":*"
-        if len(toks) > 1:
-            exact = False
-        return toks[0] if len(toks) == 1 else "(" + " & ".join(toks) + ")"
-
-    def term(t: Term) -> str:
-        alts = []
-        for alt in t.alternatives:
-            parts = [segment(s) for s in alt.segments]
-            alts.append(parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")")
-        return alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")"
-
-    groups = []
-    for group in query.groups:
-        terms = [term(t) for t in group]
-        groups.append(terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")")
-    return " & ".join(groups), exact
+    segments = [seg for group in query.groups for t in group for alt in t.alternatives for seg in alt.segments]
+    exact = not query.excluded and all(len(seg.tokens) <= 1 for seg in segments)
+    return _ts_groups(query, gin=True), exact
