@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from typing import Any
 
 from sqlalchemy import BigInteger, Select, String, bindparam, case, cast, func, literal_column, select, text
@@ -27,25 +28,26 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from storage.models import Document, SearchEntry
 from storage.search_filters import Filters
 from storage.search_index import TIER_BARE, TIER_FACTOR, buckets_between, tier_of_key
-from storage.search_query import Query, to_gin_tsquery, to_tsquery
+from storage.search_query import Query, to_estimate_tsquery, to_gin_tsquery, to_tsquery
 from storage.search_window import Window, read_window, two_figures
 
 # ts_rank weights {D (body), C (characters), B, A (title, 文号)}.
 PG_WEIGHTS = "{0.1, 0.05, 0.4, 1.0}"
 
-_PLANS = ("enable_seqscan", "enable_indexscan")
-_SAVE_PLANS = text("SELECT " + ", ".join(f"current_setting('{p}')" for p in _PLANS))
-
-
 @contextmanager
-def index_only_candidates(session: Any) -> Iterator[None]:
-    """Within: bitmap scans only (of the GIN index, for a tsvector match), for this transaction."""
-    saved = session.execute(_SAVE_PLANS).one()
-    _set(session, {p: "off" for p in _PLANS})
+def plans_limited_to(session: Any, **settings: str) -> Iterator[None]:
+    """Within: the planner settings given (``enable_seqscan="off"``, …), for this transaction."""
+    saved = session.execute(text("SELECT " + ", ".join(f"current_setting('{p}')" for p in settings))).one()
+    _set(session, settings)
     try:
         yield
     finally:
-        _set(session, dict(zip(_PLANS, saved)))
+        _set(session, dict(zip(settings, saved)))
+
+
+def index_only_candidates(session: Any) -> AbstractContextManager[None]:
+    """Bitmap scans only (of the GIN index, for a tsvector match)."""
+    return plans_limited_to(session, enable_seqscan="off", enable_indexscan="off")
 
 
 def _set(session: Any, values: dict[str, str]) -> None:
@@ -71,9 +73,10 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
         return base(SearchEntry.rank_key, match=match).order_by(SearchEntry.rank_key.desc())
 
     gin_query = with_filters(gin_query, terms)
+    estimate_query = with_filters(to_estimate_tsquery(parsed), terms)
     window_size = max(rank_window, offset + limit)
     if sort == "date":
-        window = _read_candidates(session, keys, gin_query, exact_limit, filters)
+        window = _read_candidates(session, keys, gin_query, estimate_query, exact_limit, filters)
         if not gin_is_exact and window.total:
             window = _verified_window(session, window, window.keys[:window_size] if window.estimated else window.keys,
                                       _verified(session, window.keys[:window_size] if window.estimated else window.keys, exact))
@@ -85,7 +88,7 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
         stmt = stmt.order_by(Document.published_date.desc().nulls_last(), SearchEntry.rank_key.desc())
         rows = session.execute(stmt.offset(offset).limit(limit)).all()
         return [(r[0], None) for r in rows], window
-    window = _read_candidates(session, keys, gin_query, max(exact_limit, window_size), filters)
+    window = _read_candidates(session, keys, gin_query, estimate_query, max(exact_limit, window_size), filters)
     if window.total == 0 or (not window.estimated and offset >= window.total):
         return [], window
     pool = window.keys[:window_size]
@@ -105,17 +108,19 @@ def _verified_window(session: Any, window: Window, pool: list[int], verified: in
     return Window(window.keys, max(verified, two_figures(window.total * verified / max(len(pool), 1))), True)
 
 
-def _read_candidates(session: Any, keys: Callable[[str], Select], gin: str, bound: int,
+def _read_candidates(session: Any, keys: Callable[[str], Select], gin: str, estimate: str, bound: int,
                      filters: Filters) -> Window:
     """The first ``bound`` + 1 matches of ``gin`` in rank order (Window), looked for first
-    in the stretches of rank order where that many are likely to be."""
-    span = _likely_span(session, gin, bound)
-    with index_only_candidates(session):
-        if span:
-            window = read_window(session, keys(f"({gin}) & ({' | '.join(span)})"), {}, bound=bound, filters=filters)
-            if len(window.keys) > bound:  # they are the first of all: the span is a top stretch
-                return window
-        return read_window(session, keys(gin), {}, bound=bound, filters=filters)
+    in the stretches of rank order where that many are likely to be (by the planner's
+    estimate of how many match ``estimate``)."""
+    span = _likely_span(session, estimate, bound)
+    plans = partial(index_only_candidates, session)
+    if span:
+        window = read_window(session, keys(f"({gin}) & ({' | '.join(span)})"), {}, bound=bound, filters=filters,
+                             plans=plans)
+        if len(window.keys) > bound:  # they are the first of all: the span is a top stretch
+            return window
+    return read_window(session, keys(gin), {}, bound=bound, filters=filters, plans=plans)
 
 
 _EXPLAIN = text("EXPLAIN (FORMAT JSON) SELECT 1 FROM search_entry WHERE tsv @@ CAST(:q AS tsquery)")
@@ -128,12 +133,12 @@ _HISTOGRAM = text("SELECT histogram_bounds::text::bigint[] FROM pg_stats WHERE s
 _TOP_KEY = text("SELECT max(rank_key) FROM search_entry")
 
 
-def _likely_span(session: Any, gin: str, bound: int) -> list[str] | None:
+def _likely_span(session: Any, estimate: str, bound: int) -> list[str] | None:
     """The rank buckets (search_index.rank_bucket) of the top stretch of rank order that
     should hold ``bound`` + 1 matches twice over, by the planner's estimate of how many
     entries match; None where that stretch is most of the archive."""
     entries = session.scalar(_ROWS) or 0
-    plan = session.scalar(_EXPLAIN, {"q": gin})
+    plan = session.scalar(_EXPLAIN, {"q": estimate})
     matching = (plan[0] if isinstance(plan, list) else json.loads(plan)[0])["Plan"]["Plan Rows"]
     if entries <= 0 or matching <= 0:
         return None

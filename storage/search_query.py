@@ -279,35 +279,38 @@ def _ts_quote(token: str) -> str:
     return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def _ts_segment(seg: Segment, gin: bool = False) -> str:
-    """``gin``: the form to_gin_tsquery makes (a phrase as all its tokens, no weight)."""
+def _ts_segment(seg: Segment, form: str = "exact") -> str:
+    """``form``: "gin" is to_gin_tsquery's (a phrase as all its tokens, no weight);
+    "estimate" is to_estimate_tsquery's (a phrase as its middle token)."""
     if seg.char is not None:
         # the distinct-character lexemes carry weight C
-        return _ts_quote(seg.char) + ("" if gin else ":C")
+        return _ts_quote(seg.char) + (":C" if form == "exact" else "")
     toks = [_ts_quote(t) for t in seg.tokens]
     if seg.prefix:
         toks[-1] += ":*"
-    return toks[0] if len(toks) == 1 else "(" + (" & " if gin else " <-> ").join(toks) + ")"
+    if form == "estimate":
+        return toks[len(toks) // 2]
+    return toks[0] if len(toks) == 1 else "(" + (" <-> " if form == "exact" else " & ").join(toks) + ")"
 
 
-def _ts_term(term: Term, gin: bool = False) -> str:
+def _ts_term(term: Term, form: str = "exact") -> str:
     alts = []
     for alt in term.alternatives:
-        parts = [_ts_segment(s, gin) for s in alt.segments]
+        parts = [_ts_segment(s, form) for s in alt.segments]
         alts.append(parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")")
     return alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")"
 
 
-def _ts_groups(query: Query, gin: bool) -> str:
+def _ts_groups(query: Query, form: str) -> str:
     groups = []
     for group in query.groups:
-        terms = [_ts_term(t, gin) for t in group]
+        terms = [_ts_term(t, form) for t in group]
         groups.append(terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")")
     return " & ".join(groups)
 
 
 def to_tsquery(query: Query) -> str:
-    expr = _ts_groups(query, gin=False)
+    expr = _ts_groups(query, "exact")
     for term in query.excluded:
         expr = f"({expr}) & !{_ts_term(term)}"
     return expr
@@ -323,4 +326,12 @@ def to_gin_tsquery(query: Query) -> tuple[str, bool]:
     """
     segments = [seg for group in query.groups for t in group for alt in t.alternatives for seg in alt.segments]
     exact = not query.excluded and all(len(seg.tokens) <= 1 for seg in segments)
-    return _ts_groups(query, gin=True), exact
+    return _ts_groups(query, "gin"), exact
+
+
+def to_estimate_tsquery(query: Query) -> str:
+    """A query matching about as many documents as ``query``, for the planner to estimate:
+    a phrase as one of its tokens (the middle one, usually the rarest), since the planner
+    takes a phrase's bigrams as independent and so finds a 医养结合 in a fifth of the
+    documents that hold one."""
+    return _ts_groups(query, "estimate")
