@@ -17,8 +17,8 @@ contain took 1.4 s to count that way. Instead:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import partial
 from typing import Any
 
@@ -29,30 +29,14 @@ from storage.models import Document, SearchEntry
 from storage.search_filters import Filters
 from storage.search_index import TIER_BARE, TIER_FACTOR, buckets_between, tier_of_key
 from storage.search_query import Query, to_estimate_tsquery, to_gin_tsquery, to_tsquery
-from storage.search_window import Window, read_window, two_figures
+from storage.search_window import Window, plans_limited_to, read_window, two_figures
 
 # ts_rank weights {D (body), C (characters), B, A (title, 文号)}.
 PG_WEIGHTS = "{0.1, 0.05, 0.4, 1.0}"
 
-@contextmanager
-def plans_limited_to(session: Any, **settings: str) -> Iterator[None]:
-    """Within: the planner settings given (``enable_seqscan="off"``, …), for this transaction."""
-    saved = session.execute(text("SELECT " + ", ".join(f"current_setting('{p}')" for p in settings))).one()
-    _set(session, settings)
-    try:
-        yield
-    finally:
-        _set(session, dict(zip(settings, saved)))
-
-
 def index_only_candidates(session: Any) -> AbstractContextManager[None]:
     """Bitmap scans only (of the GIN index, for a tsvector match)."""
     return plans_limited_to(session, enable_seqscan="off", enable_indexscan="off")
-
-
-def _set(session: Any, values: dict[str, str]) -> None:
-    calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in values)
-    session.execute(text(f"SELECT {calls}"), values)
 
 
 def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, offset: int, limit: int,

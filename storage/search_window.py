@@ -89,8 +89,6 @@ def _counting_in_the_index(session: Any) -> Iterator[None]:
     if session.get_bind().dialect.name != "postgresql":
         yield
         return
-    from storage.search_pg import plans_limited_to
-
     with plans_limited_to(session, enable_seqscan="off", enable_bitmapscan="off"):
         yield
 
@@ -118,3 +116,19 @@ def two_figures(n: float) -> int:
         return n
     scale = 10 ** (len(str(n)) - 2)
     return round(n / scale) * scale
+
+
+@contextmanager
+def plans_limited_to(session: Any, **settings: str) -> Iterator[None]:
+    """Within: the planner settings given (``enable_seqscan="off"``, …), for this transaction."""
+    saved = session.execute(text("SELECT " + ", ".join(f"current_setting('{p}')" for p in settings))).one()
+    _set(session, settings)
+    try:
+        yield
+    finally:
+        _set(session, dict(zip(settings, saved)))
+
+
+def _set(session: Any, values: dict[str, str]) -> None:
+    calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in values)
+    session.execute(text(f"SELECT {calls}"), values)
