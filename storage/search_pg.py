@@ -34,6 +34,7 @@ from storage.search_window import Window, plans_limited_to, read_window, two_fig
 # ts_rank weights {D (body), C (characters), B, A (title, 文号)}.
 PG_WEIGHTS = "{0.1, 0.05, 0.4, 1.0}"
 
+
 def index_only_candidates(session: Any) -> AbstractContextManager[None]:
     """Bitmap scans only (of the GIN index, for a tsvector match)."""
     return plans_limited_to(session, enable_seqscan="off", enable_indexscan="off")
@@ -62,8 +63,8 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
     if sort == "date":
         window = _read_candidates(session, keys, gin_query, estimate_query, exact_limit, filters)
         if not gin_is_exact and window.total:
-            window = _verified_window(session, window, window.keys[:window_size] if window.estimated else window.keys,
-                                      _verified(session, window.keys[:window_size] if window.estimated else window.keys, exact))
+            tested = window.keys[:window_size] if window.estimated else window.keys
+            window = _verified_window(window, tested, _verified(session, tested, exact))
         if window.total == 0 or (not window.estimated and offset >= window.total):
             return [], window
         stmt = base(SearchEntry.document_id, match=SearchEntry.tsv.op("@@")(exact))
@@ -80,10 +81,10 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
     if gin_is_exact:
         return [(r.document_id, float(r.score)) for r in rows], window
     verified = rows[0].verified if rows else _verified(session, pool, exact)
-    return [(r.document_id, float(r.score)) for r in rows], _verified_window(session, window, pool, verified)
+    return [(r.document_id, float(r.score)) for r in rows], _verified_window(window, pool, verified)
 
 
-def _verified_window(session: Any, window: Window, pool: list[int], verified: int) -> Window:
+def _verified_window(window: Window, pool: list[int], verified: int) -> Window:
     """The window of a superset's candidates, its total made that of the ``verified`` true
     matches among the ``pool`` tested: exact when the pool was every candidate, else the
     candidates' total scaled by the pool's share of true matches."""

@@ -126,3 +126,20 @@ def test_the_cli_says_about_for_an_estimated_total():
         "about 48,000 notices match, showing 1-1 (page 1 of about 2,400)"
     exact = dict(estimated, total=1, total_is_estimate=False, pages=1)
     assert output.search_text(exact).splitlines()[0] == "1 notice matches, showing 1-1 (page 1 of 1)"
+
+
+def test_a_phrase_sorted_by_date_counts_only_true_matches(many):
+    # 特困失能 is a phrase (its bigrams checked for adjacency, not only presence), in some notices
+    by_date = search(many, "特困失能", sort="date", limit=50)
+    ranked = search(many, "特困失能", limit=50)
+    assert 0 < by_date.total == ranked.total == len(ranked.hits) < NOTICES
+    assert not by_date.total_is_estimate
+    assert [h.published_date for h in by_date.hits] == sorted((h.published_date for h in ranked.hits), reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_a_phrase_is_checked_for_adjacency_not_only_presence(many, sort):
+    # Notices have both words (PostgreSQL's candidates), none has 服务 right before 养老.
+    assert search(many, "服务 养老", sort=sort, limit=50).total > 0
+    result = search(many, '"服务 养老"', sort=sort, limit=50)
+    assert (result.total, result.hits, result.total_is_estimate) == (0, [], False)
