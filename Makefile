@@ -35,7 +35,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(PY) tests/bench/report.py --out bench-report.json
 
-## bench-search: search p50/p95 over a generated archive of 100k notices, SQLite and PostgreSQL
+## bench-search: search p50/p95 per query kind over a generated archive of 100k notices, SQLite and PostgreSQL, beside issue 24's figures and goals (the archives are generated once and kept in /tmp)
 bench-search: $(STAMP)
 	$(PY) tests/bench/search_bench.py --docs 100000
 

@@ -9,15 +9,15 @@ that has some, however well it matches.
 A query that matches more of the archive than RANK_WINDOW documents is ranked within the
 RANK_WINDOW most authoritative, most recently published of them (the index's rowid order,
 no join), so a two-character term that half the archive contains is answered in
-milliseconds; the total is always the exact count.
+milliseconds. Its total is exact up to EXACT_TOTAL_LIMIT matches and estimated beyond
+(storage/search_window.py).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, case, cast, func, literal_column, select, table, text
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy import Select, func, literal_column, select, table, text
 from sqlalchemy.sql import column
 
 from storage.db import Archive
@@ -25,16 +25,16 @@ from storage.models import Document, SearchEntry, SearchGhost, Version
 from storage.queries import DocumentSummary, _jsonable
 from storage.search_filters import Filters, check_limit
 from storage.search_index import FTS_TABLE, TIER_BARE, TIER_FACTOR
-from storage.search_query import Query, QueryError, parse, to_fts5, to_tsquery
+from storage.search_query import Query, QueryError, parse, to_fts5
+from storage.search_pg import matching_postgres, search_postgres
 from storage.search_snippets import snippet
+from storage.search_window import EXACT_TOTAL_LIMIT, Window, read_window
 
 SORTS = ("relevance", "date")
 RANK_WINDOW = 2_000
-PG_RANK_WINDOW = 2_000  # ts_rank reads (detoasts) each tsvector of the window
+PG_RANK_WINDOW = 300  # each entry of the window has its tsvector read (~20 µs apiece)
 # bm25 weights per FTS5 column: title, doc_number, body, chars, region, agency, tags.
 BM25_WEIGHTS = (10.0, 8.0, 1.0, 0.5, 0.0, 0.0, 0.0)
-# ts_rank weights {D (body), C (characters), B, A (title, 文号)}.
-PG_WEIGHTS = "{0.1, 0.05, 0.4, 1.0}"
 
 
 @dataclass
@@ -59,6 +59,7 @@ class SearchResult:
     sort: str
     hits: list[SearchHit]
     filters: dict[str, Any] = field(default_factory=dict)
+    total_is_estimate: bool = False  # a large result set's total, estimated (storage/search_window.py)
 
     @property
     def pages(self) -> int:
@@ -71,7 +72,8 @@ class SearchResult:
         return len(self.hits)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "total": self.total, "page": self.page, "pages": self.pages,
+        return {"query": self.query, "total": self.total, "total_is_estimate": self.total_is_estimate,
+                "page": self.page, "pages": self.pages,
                 "limit": self.limit, "sort": self.sort, "filters": self.filters,
                 "hits": [h.to_dict() for h in self.hits]}
 
@@ -84,11 +86,16 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     limit: int = 20,
+    rank_window: int | None = None,
+    exact_limit: int = EXACT_TOTAL_LIMIT,
 ) -> SearchResult:
     """Documents matching ``query`` (see storage/search_query.py) and ``filters``.
 
     An empty query lists the documents the filters select, newest first. Raises
-    QueryError (one line) for a query or filter that cannot be searched.
+    QueryError (one line) for a query or filter that cannot be searched. A query matching
+    more than ``exact_limit`` documents has its total estimated (``total_is_estimate``); one
+    matching more than ``rank_window`` (default: the backend's) is ranked within that many
+    of its most authoritative, newest matches.
     """
     filters = filters or Filters()
     check_limit(limit, page)
@@ -98,16 +105,18 @@ def search(
     offset = (page - 1) * limit
     with archive.session() as session:
         if parsed is None:
-            ids, total = _browse(session, archive.dialect, filters, offset, limit)
+            ids, window = _browse(session, archive.dialect, filters, offset, limit)
         elif archive.dialect == "sqlite":
-            ids, total = _sqlite(session, parsed, filters, sort, offset, limit)
+            ids, window = _sqlite(session, parsed, filters, sort, offset, limit,
+                                  rank_window or RANK_WINDOW, exact_limit)
         else:
-            ids, total = _postgres(session, parsed, filters, sort, offset, limit)
-        if parsed is not None and total == 0:
+            ids, window = search_postgres(session, parsed, filters, sort, offset, limit,
+                                          rank_window or PG_RANK_WINDOW, exact_limit)
+        if parsed is not None and window.total == 0:
             _check_index_built(session)
         hits = _hits(session, ids, parsed)
-    return SearchResult(query=query, total=total, page=page, limit=limit, sort=sort, hits=hits,
-                        filters=filters.to_dict())
+    return SearchResult(query=query, total=window.total, page=page, limit=limit, sort=sort, hits=hits,
+                        filters=filters.to_dict(), total_is_estimate=window.estimated)
 
 
 def _check_index_built(session) -> None:
@@ -125,7 +134,7 @@ def _browse(session, dialect: str, filters: Filters, offset: int, limit: int):
         .order_by(Document.published_date.desc().nulls_last(), Document.last_seen.desc(), Document.id.desc())
         .offset(offset).limit(limit)
     ).all()
-    return [(r[0], None) for r in rows], total
+    return [(r[0], None) for r in rows], Window([], total, False)
 
 
 # --- SQLite -------------------------------------------------------------------------------
@@ -138,7 +147,8 @@ def _tier_case(key: str) -> str:
     return f"(CASE ({key} >> 52) {whens} ELSE 1.0 END)"
 
 
-def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
+def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, limit: int,
+            rank_window: int, exact_limit: int):
     match = to_fts5(parsed, filters.fts_terms())
     conds = filters.date_conditions()
     rowid = _fts.c.rowid
@@ -152,24 +162,29 @@ def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, li
         return stmt
 
     params = {"match": match}
-    total = session.scalar(base(func.count()), params) or 0
-    if total == 0 or offset >= total:
-        return [], total
+    window_size = max(rank_window, offset + limit)
     if sort == "date":
+        window = read_window(session, base(rowid).order_by(rowid.desc()), params,
+                             bound=exact_limit, filters=filters)
+        if window.total == 0 or (not window.estimated and offset >= window.total):
+            return [], window
         order = [literal_column(f"(({FTS_TABLE}.rowid >> 36) & 65535)").desc(), rowid.desc()]
         rows = session.execute(base(rowid).order_by(*order).offset(offset).limit(limit), params).all()
-        return _keys_to_ids(session, [(r[0], None) for r in rows]), total
-    window = max(RANK_WINDOW, offset + limit)
+        return _keys_to_ids(session, [(r[0], None) for r in rows]), window
+    window = read_window(session, base(rowid).order_by(rowid.desc()), params,
+                         bound=max(exact_limit, window_size), filters=filters)
+    if window.total == 0 or (not window.estimated and offset >= window.total):
+        return [], window
     stmt = base(rowid)
-    if total > window:
-        cutoff = session.scalar(base(rowid).order_by(rowid.desc()).offset(window - 1).limit(1), params)
+    cutoff = window.cutoff(window_size)
+    if cutoff is not None:
         stmt = stmt.where(rowid >= cutoff)
     weights = ", ".join(map(str, BM25_WEIGHTS))
     score = literal_column(f"bm25({FTS_TABLE}, {weights}) * {_tier_case(f'{FTS_TABLE}.rowid')}")
     bare = literal_column(f"(({FTS_TABLE}.rowid >> 52) = {TIER_BARE})")
     stmt = stmt.add_columns(score.label("score")).order_by(bare, score, rowid.desc()).offset(offset).limit(limit)
     rows = session.execute(stmt, params).all()
-    return _keys_to_ids(session, [(r[0], -r[1]) for r in rows]), total
+    return _keys_to_ids(session, [(r[0], -r[1]) for r in rows]), window
 
 
 def _keys_to_ids(session, rows: list[tuple[int, float | None]]) -> list[tuple[int, float | None]]:
@@ -178,53 +193,6 @@ def _keys_to_ids(session, rows: list[tuple[int, float | None]]) -> list[tuple[in
         select(SearchEntry.rank_key, SearchEntry.document_id).where(SearchEntry.rank_key.in_(keys))
     ).all()) if keys else {}
     return [(by_key[k], s) for k, s in rows if k in by_key]
-
-
-# --- PostgreSQL ---------------------------------------------------------------------------
-
-
-def _postgres(session, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
-    # The tsquery is built from bigram tokens only (search_query) and sent as a parameter.
-    tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
-    params: dict[str, Any] = {}
-    conds = filters.conditions("postgresql")
-    matches = SearchEntry.tsv.op("@@")(tsq)
-
-    def base(*cols) -> Select:
-        stmt = select(*cols).select_from(SearchEntry).where(matches)
-        if conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
-        return stmt
-
-    total = session.scalar(base(func.count()), params) or 0
-    if total == 0 or offset >= total:
-        return [], total
-    if sort == "date":
-        stmt = base(SearchEntry.document_id)
-        if not conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id)
-        stmt = stmt.order_by(Document.published_date.desc().nulls_last(), SearchEntry.rank_key.desc())
-        rows = session.execute(stmt.offset(offset).limit(limit), params).all()
-        return [(r[0], None) for r in rows], total
-    window = max(PG_RANK_WINDOW, offset + limit)
-    inner = (base(SearchEntry.document_id, SearchEntry.rank_key, SearchEntry.tier, SearchEntry.tsv,
-                  SearchEntry.doc_number)
-             .order_by(SearchEntry.rank_key.desc()).limit(window).subquery())
-    factor = case(*((inner.c.tier == tier, f) for tier, f in TIER_FACTOR.items()), else_=1.0)
-    # Normalization 1: divided by 1 + log(length), so a long page stuffed with terms gains little.
-    score = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), inner.c.tsv, tsq, 1) * factor
-    stmt = (select(inner.c.document_id, score.label("score")).select_from(inner)
-            .order_by(inner.c.tier == TIER_BARE, *_own_number_first(inner.c.doc_number, parsed),
-                      score.desc(), inner.c.rank_key.desc()).offset(offset).limit(limit))
-    rows = session.execute(stmt, params).all()
-    return [(r[0], float(r[1])) for r in rows], total
-
-
-def _own_number_first(column: Any, parsed: Query) -> list[Any]:
-    """A 文号 searched for names its document: that one before the ones citing it. (FTS5's
-    bm25 gets there by the 文号 column's weight; ts_rank weighs a phrase too evenly.)"""
-    numbers = [t.doc_number for group in parsed.groups for t in group if t.doc_number]
-    return [func.coalesce(column.in_(numbers), False).desc()] if numbers else []
 
 
 # --- matching a known set (watches) -------------------------------------------------------
@@ -252,11 +220,7 @@ def matching_ids(session, dialect: str, query: str, filters: Filters, among: lis
                            SearchEntry.document_id.in_(chunk), *filters.date_conditions()))
             found.update(session.scalars(stmt, {"match": to_fts5(parsed, filters.fts_terms())}))
         else:
-            tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
-            stmt = (select(SearchEntry.document_id).join(Document, Document.id == SearchEntry.document_id)
-                    .where(SearchEntry.tsv.op("@@")(tsq), SearchEntry.document_id.in_(chunk),
-                           *filters.conditions("postgresql")))
-            found.update(session.scalars(stmt))
+            found.update(matching_postgres(session, parsed, filters, chunk))
     return found
 
 

@@ -4,12 +4,17 @@ the values its matching documents have and how many have each, the most common f
 One query per facet, each a GROUP BY over the matching document ids (the same match and
 filters as storage.search, as a subquery), bounded to ``top`` values: the counts are of the
 whole result set, not of one page, and a facet never lists the archive's long tail.
+
+A result set of more than ``bound`` documents is counted over its first ``bound`` in rank
+order (the most authoritative, newest; storage/search_window.py), each count scaled to the
+set's estimated size: the result is then marked ``estimated``. Seven GROUP BYs over every
+match of a term half the archive contains would cost seconds per page.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, Select, bindparam, cast, func, select, table, text
+from sqlalchemy import Select, String, bindparam, cast, func, select, table, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import column
 
@@ -17,24 +22,45 @@ from storage.db import Archive
 from storage.models import Capture, Document, SearchEntry, SearchGhost, Version
 from storage.search_filters import Filters
 from storage.search_index import FTS_TABLE
+from storage.search_pg import with_filters
 from storage.search_query import parse, to_fts5, to_tsquery
+from storage.search_window import estimate_total
 
 FACETS = ("region", "agency", "topic", "type", "status", "year", "source")
 TOP = 10
+BOUND = 2_000
+
+
+class FacetCounts(dict):
+    """{facet: [(value, documents), …]}; ``estimated`` when counted over a sample and scaled."""
+
+    estimated: bool = False
 
 _fts = table(FTS_TABLE, column("rowid"))
 
 
 def search_facets(archive: Archive, query: str = "", filters: Filters | None = None,
-                  *, top: int = TOP) -> dict[str, list[tuple[str, int]]]:
+                  *, top: int = TOP, bound: int = BOUND) -> FacetCounts:
     """{facet: [(value, documents), …]} over what ``search(archive, query, filters)`` finds."""
     filters = filters or Filters()
     parsed = parse(query) if query.strip() else None
     with archive.session() as session:
         ids, params = _matching_ids(archive.dialect, parsed, filters)
-        return {name: [(str(v), int(n)) for v, n in session.execute(
-                    _facet(name, archive.dialect, ids).limit(top), params).all()]
-                for name in FACETS}
+        first = session.execute(ids.limit(bound + 1), params).all()
+        out, scale = FacetCounts(), 1.0
+        if len(first) > bound:
+            # Counted over the first ``bound``; the last one's rank key says how large the whole set is.
+            if parsed is None:
+                total = session.scalar(select(func.count()).select_from(Document)
+                                       .where(*filters.conditions(archive.dialect))) or 0
+            else:
+                total = estimate_total(session, len(first), first[-1][1], filters)
+            out.estimated, first, scale = True, first[:bound], total / bound
+        sample = [row[0] for row in first]
+        for name in FACETS:
+            rows = session.execute(_facet(name, archive.dialect, sample).limit(top)).all()
+            out[name] = [(str(v), _scaled(int(n), scale)) for v, n in rows]
+        return out
 
 
 def facet_counts(found: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict[str, Any]]]:
@@ -43,39 +69,45 @@ def facet_counts(found: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict
     return {name: [{"value": v, "count": n} for v, n in found.get(name, [])] for name in FACETS}
 
 
-def _matching_ids(dialect: str, parsed: Any, filters: Filters) -> tuple[Any, dict[str, Any]]:
-    """The ids of the documents the search matches, as a subquery, with its parameters."""
+def _scaled(n: int, scale: float) -> int:
+    return n if scale == 1.0 else max(1, round(n * scale))
+
+
+def _matching_ids(dialect: str, parsed: Any, filters: Filters) -> tuple[Select, dict[str, Any]]:
+    """The ids of the documents the search matches (with their rank keys), first in rank
+    order; and its parameters."""
     if parsed is None:
-        return select(Document.id.label("id")).where(*filters.conditions(dialect)).subquery(), {}
+        return select(Document.id).where(*filters.conditions(dialect)).order_by(Document.id.desc()), {}
     if dialect == "sqlite":
-        stmt = (select(SearchEntry.document_id.label("id")).select_from(_fts)
+        stmt = (select(SearchEntry.document_id, _fts.c.rowid).select_from(_fts)
                 .join(SearchEntry, SearchEntry.rank_key == _fts.c.rowid)
                 .where(text(f"{FTS_TABLE} MATCH :match"), _fts.c.rowid.not_in(select(SearchGhost.rank_key))))
         conds = filters.date_conditions()
         if conds:
             stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
-        return stmt.subquery(), {"match": to_fts5(parsed, filters.fts_terms())}
-    tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
-    stmt = (select(SearchEntry.document_id.label("id"))
+        return stmt.order_by(_fts.c.rowid.desc()), {"match": to_fts5(parsed, filters.fts_terms())}
+    # The match and the filters as storage/search_pg.py applies them.
+    tsq = cast(bindparam("tsq", with_filters(to_tsquery(parsed), filters.ts_terms()), type_=String), TSQUERY)
+    stmt = (select(SearchEntry.document_id, SearchEntry.rank_key)
             .join(Document, Document.id == SearchEntry.document_id)
-            .where(SearchEntry.tsv.op("@@")(tsq), *filters.conditions("postgresql")))
-    return stmt.subquery(), {}
+            .where(SearchEntry.tsv.op("@@")(tsq), *filters.date_conditions()))
+    return stmt.order_by(SearchEntry.rank_key.desc()), {}
 
 
-def _facet(name: str, dialect: str, ids: Any) -> Select:
+def _facet(name: str, dialect: str, ids: list[int]) -> Select:
     """(value, count of documents) for one facet, most documents first, then by value."""
     if name == "source":
         # A document is on a source when any capture of any of its versions came from it.
         n = func.count(Version.document_id.distinct())
         return (select(Capture.source_id, n).join(Version, Version.id == Capture.version_id)
-                .where(Version.document_id.in_(select(ids.c.id)))
+                .where(Version.document_id.in_(ids))
                 .group_by(Capture.source_id).order_by(n.desc(), Capture.source_id))
     if name == "topic":
         each = (func.jsonb_array_elements_text(Document.topics) if dialect == "postgresql"
                 else func.json_each(Document.topics)).table_valued("value")
         n = func.count()
         return (select(each.c.value, n).select_from(Document).join(each, text("1 = 1"))
-                .where(Document.id.in_(select(ids.c.id)))
+                .where(Document.id.in_(ids))
                 .group_by(each.c.value).order_by(n.desc(), each.c.value))
     value = {
         "region": Document.region, "agency": Document.agency, "type": Document.doc_type,
@@ -84,5 +116,5 @@ def _facet(name: str, dialect: str, ids: Any) -> Select:
                  else func.strftime("%Y", Document.published_date)),
     }[name]
     n = func.count()
-    return (select(value, n).where(Document.id.in_(select(ids.c.id)), value.is_not(None))
+    return (select(value, n).where(Document.id.in_(ids), value.is_not(None))
             .group_by(value).order_by(n.desc(), value))

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from crawler.extract.model import TOPICS
 from crawler.vocab.docnumber import normalize_doc_number
 from storage.models import Capture, Document, Version
-from storage.search_query import QueryError, fts5_field_phrase
+from storage.search_query import QueryError, fts5_field_phrase, ts_field_query
 from storage.search_tokens import AGENCY_PREFIX, REGION_PREFIX
 
 MAX_LIMIT = 1000
@@ -149,6 +149,20 @@ class Filters:
         for kind, value in (("tp", self.topic), ("ty", self.doc_type), ("st", self.status), ("so", self.source)):
             if value:
                 out.append(f'"{tag(kind, value)}"')
+        return out
+
+
+    def ts_terms(self) -> list[str]:
+        """The same filters as tsquery terms (PostgreSQL search: filters inside the GIN lookup)."""
+        from storage.search_index import tag
+
+        out = []
+        for prefix, value in ((REGION_PREFIX, self.region), (AGENCY_PREFIX, self.agency)):
+            if value:
+                out.append(ts_field_query(prefix, value) or f"'{tag('none', value)}'")
+        for kind, value in (("tp", self.topic), ("ty", self.doc_type), ("st", self.status), ("so", self.source)):
+            if value:
+                out.append(f"'{tag(kind, value)}'")
         return out
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
@@ -74,6 +74,32 @@ def tier_of_key(key: int) -> int:
     return key >> _TIER_SHIFT
 
 
+def _month_of_key(key: int) -> tuple[int, int]:
+    day = _EPOCH + timedelta(days=(key >> _DAY_SHIFT) & 0xFFFF)
+    return day.year, day.month
+
+
+_LAST_MONTH = _month_of_key(0xFFFF << _DAY_SHIFT)
+
+
+def rank_bucket(key: int) -> str:
+    """The lexeme of the stretch of rank order a key is in (its tier and month of
+    publication): PostgreSQL's GIN index can then narrow a match to the first stretches
+    without reading the table."""
+    year, month = _month_of_key(key)
+    return f"kb{key >> _TIER_SHIFT}m{year * 12 + month - 1}"
+
+
+def buckets_between(low: int, high: int) -> list[str]:
+    """The lexemes of every stretch holding a key in [low, high], highest first."""
+    out = []
+    for tier in range(high >> _TIER_SHIFT, (low >> _TIER_SHIFT) - 1, -1):
+        top = _month_of_key(high) if tier == high >> _TIER_SHIFT else _LAST_MONTH
+        bottom = _month_of_key(low) if tier == low >> _TIER_SHIFT else (_EPOCH.year, 1)
+        out.extend(f"kb{tier}m{m}" for m in range(top[0] * 12 + top[1] - 1, bottom[0] * 12 + bottom[1] - 2, -1))
+    return out
+
+
 @dataclass
 class IndexRow:
     """One document as the index stores it: the entry's fields and the token strings."""
@@ -125,6 +151,13 @@ class IndexRow:
 
 
 body_hash = st.body_hash
+
+
+def filter_lexemes(region_tokens: str, agency_tokens: str, tags: str) -> str:
+    """The filter fields' tokens as tsvector lexemes (no positions: a filter is all its
+    tokens), so that on PostgreSQL a filtered search is one GIN lookup, as on FTS5.
+    (The entry's rank_bucket goes with them.)"""
+    return " ".join(f"'{t}'" for t in dict.fromkeys(f"{region_tokens} {agency_tokens} {tags}".split()) if "'" not in t)
 
 
 # --- what a document looks like to the index ----------------------------------------
@@ -202,7 +235,7 @@ _FTS_DELETE = text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) VALUES
 _PG_TSV = text(
     "UPDATE search_entry SET tsv = setweight(to_tsvector('simple', :title), 'A')"
     " || setweight(to_tsvector('simple', :number), 'A')"
-    " || to_tsvector('simple', :body) || CAST(:chars AS tsvector)"
+    " || to_tsvector('simple', :body) || CAST(:chars AS tsvector) || CAST(:filters AS tsvector)"
     " WHERE document_id = :id"
 )
 _MAX_SEQ = select(func.max(SearchEntry.seq))
@@ -276,7 +309,9 @@ def write_rows(session: Session, rows: list[IndexRow], existing: dict[int, Searc
         conn.execute(
             _PG_TSV,
             [{"id": r.document_id, "title": r.title_tokens, "number": r.number_tokens, "body": r.body_tokens,
-              "chars": " ".join(f"'{c}':16383C" for c in r.chars.split() if c != "'")} for r in rows],
+              "chars": " ".join(f"'{c}':16383C" for c in r.chars.split() if c != "'"),
+              "filters": f"{filter_lexemes(r.region_tokens, r.agency_tokens, r.tags)} '{rank_bucket(e['rank_key'])}'"}
+             for e, r in zip(entries, rows)],
         )
 
 

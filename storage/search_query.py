@@ -262,33 +262,76 @@ def fts5_field_phrase(prefix: str, text: str) -> str | None:
 
 # --- PostgreSQL tsquery --------------------------------------------------------------
 
+
+def ts_field_query(prefix: str, text: str) -> str | None:
+    """A filter on region or agency as a tsquery: all its tokens, with the field's prefix
+    (search_index.filter_lexemes), the last one open-ended where fts5_field_phrase's is."""
+    parts = []
+    for seg in _segments(text):
+        toks = [seg.char] if seg.char is not None else list(seg.tokens)
+        quoted = [_ts_quote(prefix + t) for t in toks]
+        if seg.prefix or seg.char is not None:
+            quoted[-1] += ":*"
+        parts.extend(quoted)
+    return " & ".join(parts) or None
+
 def _ts_quote(token: str) -> str:
     return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def _ts_segment(seg: Segment) -> str:
+def _ts_segment(seg: Segment, form: str = "exact") -> str:
+    """``form``: "gin" is to_gin_tsquery's (a phrase as all its tokens, no weight);
+    "estimate" is to_estimate_tsquery's (a phrase as its middle token)."""
     if seg.char is not None:
-        return f"{_ts_quote(seg.char)}:C"  # the distinct-character lexemes carry weight C
+        # the distinct-character lexemes carry weight C
+        return _ts_quote(seg.char) + (":C" if form == "exact" else "")
     toks = [_ts_quote(t) for t in seg.tokens]
     if seg.prefix:
         toks[-1] += ":*"
-    return toks[0] if len(toks) == 1 else "(" + " <-> ".join(toks) + ")"
+    if form == "estimate":
+        return toks[len(toks) // 2]
+    return toks[0] if len(toks) == 1 else "(" + (" <-> " if form == "exact" else " & ").join(toks) + ")"
 
 
-def _ts_term(term: Term) -> str:
+def _ts_term(term: Term, form: str = "exact") -> str:
     alts = []
     for alt in term.alternatives:
-        parts = [_ts_segment(s) for s in alt.segments]
+        parts = [_ts_segment(s, form) for s in alt.segments]
         alts.append(parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")")
     return alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")"
 
 
-def to_tsquery(query: Query) -> str:
+def _ts_groups(query: Query, form: str) -> str:
     groups = []
     for group in query.groups:
-        terms = [_ts_term(t) for t in group]
+        terms = [_ts_term(t, form) for t in group]
         groups.append(terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")")
-    expr = " & ".join(groups)
+    return " & ".join(groups)
+
+
+def to_tsquery(query: Query) -> str:
+    expr = _ts_groups(query, "exact")
     for term in query.excluded:
         expr = f"({expr}) & !{_ts_term(term)}"
     return expr
+
+
+def to_gin_tsquery(query: Query) -> tuple[str, bool]:
+    """(a tsquery that the GIN index answers without reading any tsvector, whether it
+    matches exactly what ``to_tsquery`` does).
+
+    Phrases become all their tokens (a superset: adjacency needs the positions, which only
+    the tsvector has) and excluded terms are dropped (superset again). A character needs no
+    weight: every character of a document is among its distinct characters, which carry C.
+    """
+    segments = [seg for group in query.groups for t in group for alt in t.alternatives for seg in alt.segments]
+    exact = not query.excluded and all(len(seg.tokens) <= 1 for seg in segments)
+    return _ts_groups(query, "gin"), exact
+
+
+def to_estimate_tsquery(query: Query) -> str:
+    """A query matching about as many documents as ``query``, for the planner to estimate:
+    a phrase as one of its tokens (the middle one, usually the rarest), since the planner
+    takes a phrase's bigrams as independent and so finds a 医养结合 in a fifth of the
+    documents that hold one."""
+    return _ts_groups(query, "estimate")

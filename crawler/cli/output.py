@@ -137,11 +137,15 @@ def _marked(text: str, marks: list[Any], bold: bool) -> str:
 
 def search_text(result: dict[str, Any], bold: bool = False) -> str:
     total, hits = result["total"], result["hits"]
-    found = f"{plural(total, 'notice')} match{'es' if total == 1 else ''}"
+    if result.get("total_is_estimate"):
+        # counted from a sample of a large result set (storage/search_window.py)
+        found, pages = f"about {total:,} notices match", f"about {result['pages']:,}"
+    else:
+        found, pages = f"{plural(total, 'notice')} match{'es' if total == 1 else ''}", str(result["pages"])
     if not hits:
-        return "no matching notices" if total == 0 else f"{found}; page {result['page']} is past the last ({result['pages']})"
+        return "no matching notices" if total == 0 else f"{found}; page {result['page']} is past the last ({pages})"
     first = (result["page"] - 1) * result["limit"] + 1
-    lines = [f"{found}, showing {first}-{first + len(hits) - 1} (page {result['page']} of {result['pages']})"]
+    lines = [f"{found}, showing {first}-{first + len(hits) - 1} (page {result['page']} of {pages})"]
     rows = [(h["id"], h.get("published_date") or h.get("signed_date") or "", h.get("doc_number") or "",
              h.get("title") or "(untitled)") for h in hits]
     under_date = " " * (max(len(str(h["id"])) for h in hits) + 2)  # the id column and its gap

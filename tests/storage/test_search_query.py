@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.search_query import QueryError, parse, to_fts5, to_tsquery
+from storage.search_query import QueryError, parse, to_fts5, to_gin_tsquery, to_tsquery
 from storage.search_tokens import distinct_chars, tokens
 
 
@@ -83,3 +83,14 @@ def test_queries_that_cannot_be_searched(query, message):
 
 def test_needles_are_what_snippets_mark():
     assert parse("\"長期護理\" OR 失能 -征求意见稿").needles == ["長期護理", "长期护理", "失能"]
+
+
+@pytest.mark.parametrize("query, gin, exact", [
+    ("养", "'养'", True),  # every character is among a document's distinct characters: no weight needed
+    ("养老", "'养老'", True),
+    ("养老 OR 医保", "('养老' | '医保')", True),
+    ("医养结合", "('医养' & '养结' & '结合')", False),  # a phrase: all its tokens, adjacency checked later
+    ("养老 -征求意见稿", "'养老'", False),  # the exclusion too is checked later
+])
+def test_the_gin_form_of_a_query_is_the_query_or_a_superset_of_it(query, gin, exact):
+    assert to_gin_tsquery(parse(query)) == (gin, exact)
