@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
     import alembic.config
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
 ENV_VAR = "POLICY_ARCHIVE_DB"
 DEFAULT_URL = "sqlite:///./data/archive.db"
@@ -46,8 +47,7 @@ class NoArchive(ArchiveError):
 class Archive:
     url: str  # full URL (a crawl child process opens the same archive with it)
     engine: Engine
-    sessionmaker: sessionmaker[Session]
-    _write_sessionmaker: sessionmaker[Session]
+    read_only: bool = False
 
     @property
     def display_url(self) -> str:
@@ -58,8 +58,15 @@ class Archive:
         return self.engine.dialect.name
 
     def session(self) -> Session:
-        """A session for reading (or for writes that need no serialization)."""
-        return self.sessionmaker()
+        """An ORM session for reading (or for writes that need no serialization)."""
+        from sqlalchemy.orm import Session  # the writers' import: reads use reader()
+
+        return Session(self.engine, expire_on_commit=False)
+
+    def reader(self) -> Connection:
+        """A connection for reads in SQLAlchemy Core (storage/tables.py): what the read
+        commands use, so that answering them never imports the ORM."""
+        return self.engine.connect()
 
     @contextmanager
     def transaction(self, serialize: bool | Iterable[str] = False) -> Iterator[Session]:
@@ -71,7 +78,10 @@ class Archive:
         ``serialize=[keys]`` only those sharing a key (storage/locks.py), which is how
         ingest serializes its check-then-insert identity decisions.
         """
-        with self._write_sessionmaker() as session, session.begin():
+        from sqlalchemy.orm import Session
+
+        writer = self.engine if self.read_only else self.engine.execution_options(archive_write=True)
+        with Session(writer, expire_on_commit=False) as session, session.begin():
             if serialize and self.dialect == "postgresql":
                 from storage.locks import take_locks  # keys: storage/locks.py; True: the global lock
 
@@ -286,9 +296,7 @@ def _open_sqlite_read_only(parsed: URL, path: Path, upgraded: bool = False) -> A
             engine.dispose()
             last = exc
             continue
-        maker = sessionmaker(engine, expire_on_commit=False)
-        return Archive(url=parsed.render_as_string(hide_password=False), engine=engine,
-                       sessionmaker=maker, _write_sessionmaker=maker)
+        return Archive(url=parsed.render_as_string(hide_password=False), engine=engine, read_only=True)
     raise ArchiveError(f"cannot open {shown}: {error_line(last)}")
 
 
@@ -328,10 +336,4 @@ def open_archive(url: str | None = None, *, migrate: bool = True, read_only: boo
     except (DBAPIError, SQLAlchemyError) as exc:
         engine.dispose()
         raise ArchiveError(f"cannot open {shown}: {error_line(exc)}") from None
-    writer = engine.execution_options(archive_write=True)
-    return Archive(
-        url=parsed.render_as_string(hide_password=False),
-        engine=engine,
-        sessionmaker=sessionmaker(engine, expire_on_commit=False),
-        _write_sessionmaker=sessionmaker(writer, expire_on_commit=False),
-    )
+    return Archive(url=parsed.render_as_string(hide_password=False), engine=engine)

@@ -17,16 +17,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, String, bindparam, case, cast, func, literal_column, select, table, text
-from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import column
 
 from storage.db import Archive
-from storage.models import Document, SearchEntry, SearchGhost, Version
 from storage.queries import DocumentSummary, _jsonable
 from storage.search_filters import Filters, check_limit
-from storage.search_index import FTS_TABLE, TIER_BARE, TIER_FACTOR
 from storage.search_query import Query, QueryError, parse, to_fts5, to_tsquery
 from storage.search_snippets import snippet
+from storage.tables import FTS_TABLE, TIER_BARE, TIER_FACTOR, document, search_entry, search_ghost, version
 
 SORTS = ("relevance", "date")
 RANK_WINDOW = 2_000
@@ -96,33 +94,33 @@ def search(
         raise QueryError(f"--sort: one of {', '.join(SORTS)}, not {sort!r}")
     parsed = parse(query) if query.strip() else None
     offset = (page - 1) * limit
-    with archive.session() as session:
+    with archive.reader() as conn:
         if parsed is None:
-            ids, total = _browse(session, archive.dialect, filters, offset, limit)
+            ids, total = _browse(conn, archive.dialect, filters, offset, limit)
         elif archive.dialect == "sqlite":
-            ids, total = _sqlite(session, parsed, filters, sort, offset, limit)
+            ids, total = _sqlite(conn, parsed, filters, sort, offset, limit)
         else:
-            ids, total = _postgres(session, parsed, filters, sort, offset, limit)
+            ids, total = _postgres(conn, parsed, filters, sort, offset, limit)
         if parsed is not None and total == 0:
-            _check_index_built(session)
-        hits = _hits(session, ids, parsed)
+            _check_index_built(conn)
+        hits = _hits(conn, ids, parsed)
     return SearchResult(query=query, total=total, page=page, limit=limit, sort=sort, hits=hits,
                         filters=filters.to_dict())
 
 
-def _check_index_built(session) -> None:
+def _check_index_built(conn) -> None:
     """An archive made before the index existed has documents and no entries: say so."""
-    if session.scalar(select(SearchEntry.document_id).limit(1)) is None and \
-            session.scalar(select(Document.id).limit(1)) is not None:
+    if conn.scalar(select(search_entry.c.document_id).limit(1)) is None and \
+            conn.scalar(select(document.c.id).limit(1)) is not None:
         raise QueryError("the search index is empty: run `policy-archive reindex` once")
 
 
-def _browse(session, dialect: str, filters: Filters, offset: int, limit: int):
+def _browse(conn, dialect: str, filters: Filters, offset: int, limit: int):
     conds = filters.conditions(dialect)
-    total = session.scalar(select(func.count()).select_from(Document).where(*conds)) or 0
-    rows = session.execute(
-        select(Document.id).where(*conds)
-        .order_by(Document.published_date.desc().nulls_last(), Document.last_seen.desc(), Document.id.desc())
+    total = conn.scalar(select(func.count()).select_from(document).where(*conds)) or 0
+    rows = conn.execute(
+        select(document.c.id).where(*conds)
+        .order_by(document.c.published_date.desc().nulls_last(), document.c.last_seen.desc(), document.c.id.desc())
         .offset(offset).limit(limit)
     ).all()
     return [(r[0], None) for r in rows], total
@@ -138,44 +136,44 @@ def _tier_case(key: str) -> str:
     return f"(CASE ({key} >> 52) {whens} ELSE 1.0 END)"
 
 
-def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
+def _sqlite(conn, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
     match = to_fts5(parsed, filters.fts_terms())
     conds = filters.date_conditions()
     rowid = _fts.c.rowid
 
     def base(*cols) -> Select:
         stmt = select(*cols).select_from(_fts).where(text(f"{FTS_TABLE} MATCH :match"))
-        stmt = stmt.where(rowid.not_in(select(SearchGhost.rank_key)))
+        stmt = stmt.where(rowid.not_in(select(search_ghost.c.rank_key)))
         if conds:
-            stmt = (stmt.join(SearchEntry, SearchEntry.rank_key == rowid)
-                    .join(Document, Document.id == SearchEntry.document_id).where(*conds))
+            stmt = (stmt.join(search_entry, search_entry.c.rank_key == rowid)
+                    .join(document, document.c.id == search_entry.c.document_id).where(*conds))
         return stmt
 
     params = {"match": match}
-    total = session.scalar(base(func.count()), params) or 0
+    total = conn.scalar(base(func.count()), params) or 0
     if total == 0 or offset >= total:
         return [], total
     if sort == "date":
         order = [literal_column(f"(({FTS_TABLE}.rowid >> 36) & 65535)").desc(), rowid.desc()]
-        rows = session.execute(base(rowid).order_by(*order).offset(offset).limit(limit), params).all()
-        return _keys_to_ids(session, [(r[0], None) for r in rows]), total
+        rows = conn.execute(base(rowid).order_by(*order).offset(offset).limit(limit), params).all()
+        return _keys_to_ids(conn, [(r[0], None) for r in rows]), total
     window = max(RANK_WINDOW, offset + limit)
     stmt = base(rowid)
     if total > window:
-        cutoff = session.scalar(base(rowid).order_by(rowid.desc()).offset(window - 1).limit(1), params)
+        cutoff = conn.scalar(base(rowid).order_by(rowid.desc()).offset(window - 1).limit(1), params)
         stmt = stmt.where(rowid >= cutoff)
     weights = ", ".join(map(str, BM25_WEIGHTS))
     score = literal_column(f"bm25({FTS_TABLE}, {weights}) * {_tier_case(f'{FTS_TABLE}.rowid')}")
     bare = literal_column(f"(({FTS_TABLE}.rowid >> 52) = {TIER_BARE})")
     stmt = stmt.add_columns(score.label("score")).order_by(bare, score, rowid.desc()).offset(offset).limit(limit)
-    rows = session.execute(stmt, params).all()
-    return _keys_to_ids(session, [(r[0], -r[1]) for r in rows]), total
+    rows = conn.execute(stmt, params).all()
+    return _keys_to_ids(conn, [(r[0], -r[1]) for r in rows]), total
 
 
-def _keys_to_ids(session, rows: list[tuple[int, float | None]]) -> list[tuple[int, float | None]]:
+def _keys_to_ids(conn, rows: list[tuple[int, float | None]]) -> list[tuple[int, float | None]]:
     keys = [k for k, _ in rows]
-    by_key = dict(session.execute(
-        select(SearchEntry.rank_key, SearchEntry.document_id).where(SearchEntry.rank_key.in_(keys))
+    by_key = dict(conn.execute(
+        select(search_entry.c.rank_key, search_entry.c.document_id).where(search_entry.c.rank_key.in_(keys))
     ).all()) if keys else {}
     return [(by_key[k], s) for k, s in rows if k in by_key]
 
@@ -183,40 +181,42 @@ def _keys_to_ids(session, rows: list[tuple[int, float | None]]) -> list[tuple[in
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
-def _postgres(session, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
+def _postgres(conn, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
     # The tsquery is built from bigram tokens only (search_query) and sent as a parameter.
+    from sqlalchemy.dialects.postgresql import TSQUERY  # loaded by a PostgreSQL engine already
+
     tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
     params: dict[str, Any] = {}
     conds = filters.conditions("postgresql")
-    matches = SearchEntry.tsv.op("@@")(tsq)
+    matches = search_entry.c.tsv.op("@@")(tsq)
 
     def base(*cols) -> Select:
-        stmt = select(*cols).select_from(SearchEntry).where(matches)
+        stmt = select(*cols).select_from(search_entry).where(matches)
         if conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
+            stmt = stmt.join(document, document.c.id == search_entry.c.document_id).where(*conds)
         return stmt
 
-    total = session.scalar(base(func.count()), params) or 0
+    total = conn.scalar(base(func.count()), params) or 0
     if total == 0 or offset >= total:
         return [], total
     if sort == "date":
-        stmt = base(SearchEntry.document_id)
+        stmt = base(search_entry.c.document_id)
         if not conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id)
-        stmt = stmt.order_by(Document.published_date.desc().nulls_last(), SearchEntry.rank_key.desc())
-        rows = session.execute(stmt.offset(offset).limit(limit), params).all()
+            stmt = stmt.join(document, document.c.id == search_entry.c.document_id)
+        stmt = stmt.order_by(document.c.published_date.desc().nulls_last(), search_entry.c.rank_key.desc())
+        rows = conn.execute(stmt.offset(offset).limit(limit), params).all()
         return [(r[0], None) for r in rows], total
     window = max(PG_RANK_WINDOW, offset + limit)
-    inner = (base(SearchEntry.document_id, SearchEntry.rank_key, SearchEntry.tier, SearchEntry.tsv,
-                  SearchEntry.doc_number)
-             .order_by(SearchEntry.rank_key.desc()).limit(window).subquery())
+    inner = (base(search_entry.c.document_id, search_entry.c.rank_key, search_entry.c.tier, search_entry.c.tsv,
+                  search_entry.c.doc_number)
+             .order_by(search_entry.c.rank_key.desc()).limit(window).subquery())
     factor = case(*((inner.c.tier == tier, f) for tier, f in TIER_FACTOR.items()), else_=1.0)
     # Normalization 1: divided by 1 + log(length), so a long page stuffed with terms gains little.
     score = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), inner.c.tsv, tsq, 1) * factor
     stmt = (select(inner.c.document_id, score.label("score")).select_from(inner)
             .order_by(inner.c.tier == TIER_BARE, *_own_number_first(inner.c.doc_number, parsed),
                       score.desc(), inner.c.rank_key.desc()).offset(offset).limit(limit))
-    rows = session.execute(stmt, params).all()
+    rows = conn.execute(stmt, params).all()
     return [(r[0], float(r[1])) for r in rows], total
 
 
@@ -230,22 +230,22 @@ def _own_number_first(column: Any, parsed: Query) -> list[Any]:
 # --- hits -----------------------------------------------------------------------------------
 
 
-def _hits(session, ids: list[tuple[int, float | None]], parsed: Query | None) -> list[SearchHit]:
+def _hits(conn, ids: list[tuple[int, float | None]], parsed: Query | None) -> list[SearchHit]:
     if not ids:
         return []
     wanted = [i for i, _ in ids]
-    rows = session.execute(
-        select(Document, Version.text).outerjoin(Version, Version.id == Document.current_version_id)
-        .where(Document.id.in_(wanted))
+    rows = conn.execute(
+        select(document, version.c.text).outerjoin(version, version.c.id == document.c.current_version_id)
+        .where(document.c.id.in_(wanted))
     ).all()
-    by_id = {doc.id: (doc, body) for doc, body in rows}
+    by_id = {row.id: row for row in rows}
     needles = parsed.needles if parsed else []
     hits = []
     for doc_id, score in ids:
         if doc_id not in by_id:
             continue
-        doc, body = by_id[doc_id]
-        snip = snippet(body or "", needles)
+        doc = by_id[doc_id]
+        snip = snippet(doc.text or "", needles)
         hits.append(SearchHit(
             id=doc.id, doc_number=doc.doc_number, title=doc.title, agency=doc.agency, region=doc.region,
             doc_type=doc.doc_type, status=doc.status, signed_date=doc.signed_date,

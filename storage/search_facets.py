@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import String, Select, bindparam, cast, func, select, table, text
-from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import column
 
 from storage.db import Archive
-from storage.models import Capture, Document, SearchEntry, SearchGhost, Version
 from storage.search_filters import Filters
-from storage.search_index import FTS_TABLE
 from storage.search_query import parse, to_fts5, to_tsquery
+from storage.tables import FTS_TABLE, capture, document, search_entry, search_ghost, version
 
 FACETS = ("region", "agency", "topic", "type", "status", "year", "source")
 TOP = 10
@@ -30,9 +28,9 @@ def search_facets(archive: Archive, query: str = "", filters: Filters | None = N
     """{facet: [(value, documents), …]} over what ``search(archive, query, filters)`` finds."""
     filters = filters or Filters()
     parsed = parse(query) if query.strip() else None
-    with archive.session() as session:
+    with archive.reader() as conn:
         ids, params = _matching_ids(archive.dialect, parsed, filters)
-        return {name: [(str(v), int(n)) for v, n in session.execute(
+        return {name: [(str(v), int(n)) for v, n in conn.execute(
                     _facet(name, archive.dialect, ids).limit(top), params).all()]
                 for name in FACETS}
 
@@ -40,19 +38,21 @@ def search_facets(archive: Archive, query: str = "", filters: Filters | None = N
 def _matching_ids(dialect: str, parsed: Any, filters: Filters) -> tuple[Any, dict[str, Any]]:
     """The ids of the documents the search matches, as a subquery, with its parameters."""
     if parsed is None:
-        return select(Document.id.label("id")).where(*filters.conditions(dialect)).subquery(), {}
+        return select(document.c.id.label("id")).where(*filters.conditions(dialect)).subquery(), {}
     if dialect == "sqlite":
-        stmt = (select(SearchEntry.document_id.label("id")).select_from(_fts)
-                .join(SearchEntry, SearchEntry.rank_key == _fts.c.rowid)
-                .where(text(f"{FTS_TABLE} MATCH :match"), _fts.c.rowid.not_in(select(SearchGhost.rank_key))))
+        stmt = (select(search_entry.c.document_id.label("id")).select_from(_fts)
+                .join(search_entry, search_entry.c.rank_key == _fts.c.rowid)
+                .where(text(f"{FTS_TABLE} MATCH :match"), _fts.c.rowid.not_in(select(search_ghost.c.rank_key))))
         conds = filters.date_conditions()
         if conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
+            stmt = stmt.join(document, document.c.id == search_entry.c.document_id).where(*conds)
         return stmt.subquery(), {"match": to_fts5(parsed, filters.fts_terms())}
+    from sqlalchemy.dialects.postgresql import TSQUERY  # loaded by a PostgreSQL engine already
+
     tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
-    stmt = (select(SearchEntry.document_id.label("id"))
-            .join(Document, Document.id == SearchEntry.document_id)
-            .where(SearchEntry.tsv.op("@@")(tsq), *filters.conditions("postgresql")))
+    stmt = (select(search_entry.c.document_id.label("id"))
+            .join(document, document.c.id == search_entry.c.document_id)
+            .where(search_entry.c.tsv.op("@@")(tsq), *filters.conditions("postgresql")))
     return stmt.subquery(), {}
 
 
@@ -60,23 +60,23 @@ def _facet(name: str, dialect: str, ids: Any) -> Select:
     """(value, count of documents) for one facet, most documents first, then by value."""
     if name == "source":
         # A document is on a source when any capture of any of its versions came from it.
-        n = func.count(Version.document_id.distinct())
-        return (select(Capture.source_id, n).join(Version, Version.id == Capture.version_id)
-                .where(Version.document_id.in_(select(ids.c.id)))
-                .group_by(Capture.source_id).order_by(n.desc(), Capture.source_id))
+        n = func.count(version.c.document_id.distinct())
+        return (select(capture.c.source_id, n).join(version, version.c.id == capture.c.version_id)
+                .where(version.c.document_id.in_(select(ids.c.id)))
+                .group_by(capture.c.source_id).order_by(n.desc(), capture.c.source_id))
     if name == "topic":
-        each = (func.jsonb_array_elements_text(Document.topics) if dialect == "postgresql"
-                else func.json_each(Document.topics)).table_valued("value")
+        each = (func.jsonb_array_elements_text(document.c.topics) if dialect == "postgresql"
+                else func.json_each(document.c.topics)).table_valued("value")
         n = func.count()
-        return (select(each.c.value, n).select_from(Document).join(each, text("1 = 1"))
-                .where(Document.id.in_(select(ids.c.id)))
+        return (select(each.c.value, n).select_from(document).join(each, text("1 = 1"))
+                .where(document.c.id.in_(select(ids.c.id)))
                 .group_by(each.c.value).order_by(n.desc(), each.c.value))
     value = {
-        "region": Document.region, "agency": Document.agency, "type": Document.doc_type,
-        "status": Document.status,
-        "year": (func.to_char(Document.published_date, "YYYY") if dialect == "postgresql"
-                 else func.strftime("%Y", Document.published_date)),
+        "region": document.c.region, "agency": document.c.agency, "type": document.c.doc_type,
+        "status": document.c.status,
+        "year": (func.to_char(document.c.published_date, "YYYY") if dialect == "postgresql"
+                 else func.strftime("%Y", document.c.published_date)),
     }[name]
     n = func.count()
-    return (select(value, n).where(Document.id.in_(select(ids.c.id)), value.is_not(None))
+    return (select(value, n).where(document.c.id.in_(select(ids.c.id)), value.is_not(None))
             .group_by(value).order_by(n.desc(), value))

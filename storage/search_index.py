@@ -11,7 +11,6 @@ most of the archive is ranked within a window of that order without a join.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,18 +19,13 @@ from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from storage import search_tokens as st
+from storage.search_tokens import tag
 from storage.authority import source_facts
 from storage.models import Capture, Document, SearchEntry, SearchGhost, Version
+from storage.tables import (  # noqa: F401  (the index's names, where its callers find them)
+    FTS_COLUMNS, FTS_TABLE, PG_GIN_INDEX, TIER_BARE, TIER_COPY, TIER_FACTOR, TIER_GOV,
+)
 
-FTS_TABLE = "search_fts"
-FTS_COLUMNS = ("title", "doc_number", "body", "chars", "region", "agency", "tags")
-PG_GIN_INDEX = "ix_search_entry_tsv"
-
-# Tiers: a document with no metadata at all (spam and bare copies), one with metadata known
-# only from copies (aggregators, document-sharing sites), one a government site publishes.
-TIER_BARE, TIER_COPY, TIER_GOV = 0, 1, 2
-# How much of its relevance a document of each tier keeps in the ranking.
-TIER_FACTOR = {TIER_BARE: 0.3, TIER_COPY: 0.7, TIER_GOV: 1.0}
 
 _EPOCH = date(1900, 1, 1)
 _TIER_SHIFT, _DAY_SHIFT = 52, 36
@@ -44,11 +38,6 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
     if type_ == "table" and name and name.startswith(FTS_TABLE):
         return False
     return not (type_ == "index" and name == PG_GIN_INDEX)
-
-
-def tag(kind: str, value: str) -> str:
-    """A filter value as one index token (letters and digits only, whatever the value)."""
-    return kind + hashlib.sha1(value.encode("utf-8")).hexdigest()[:12]
 
 
 def tags_for(topics: Iterable[str], doc_type: str | None, status: str | None, sources: Iterable[str]) -> str:

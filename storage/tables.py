@@ -31,7 +31,6 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
 from crawler.vocab.sources import SOURCE_KINDS
 
@@ -94,8 +93,37 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc)
 
 
-# JSONB on PostgreSQL so topics can be matched with @> (and indexed with GIN later).
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+class _PostgresType(TypeDecorator[Any]):
+    """``impl`` on SQLite, a PostgreSQL type on PostgreSQL. The type is named, not imported:
+    SQLAlchemy's PostgreSQL dialect costs a read on SQLite 20 ms of its start-up, and a
+    PostgreSQL engine has it loaded already."""
+
+    cache_ok = True
+    postgres_type = ""
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            return dialect.type_descriptor(getattr(postgresql, self.postgres_type)())
+        return dialect.type_descriptor(self.impl_instance)
+
+
+class JSONType(_PostgresType):
+    """JSONB on PostgreSQL, so topics can be matched with @> (and indexed with GIN later)."""
+
+    impl = JSON
+    cache_ok = True
+    postgres_type = "JSONB"
+
+
+class SearchVector(_PostgresType):
+    """The bigram tsvector on PostgreSQL; SQLite keeps its tokens in FTS5 and this column empty."""
+
+    impl = Text
+    cache_ok = True
+    postgres_type = "TSVECTOR"
+
 
 # Named constraints, so later migrations can drop or alter them on both backends.
 metadata = MetaData(
@@ -341,8 +369,21 @@ search_entry = Table(
     Column("region", String(100)),
     Column("agency", String(200)),
     _required("tags", Text),
-    Column("tsv", TSVECTOR().with_variant(Text(), "sqlite")),
+    Column("tsv", SearchVector),
 )
+
+# Tiers (search_entry.tier): a document with no metadata at all (spam and bare copies), one
+# with metadata known only from copies (aggregators, document-sharing sites), one a
+# government site publishes.
+TIER_BARE, TIER_COPY, TIER_GOV = 0, 1, 2
+# How much of its relevance a document of each tier keeps in the ranking.
+TIER_FACTOR = {TIER_BARE: 0.3, TIER_COPY: 0.7, TIER_GOV: 1.0}
+
+# The index's tables outside this metadata, made per backend by migration 0005: SQLite's
+# contentless FTS5 table (its rowid search_entry.rank_key) and PostgreSQL's GIN index.
+FTS_TABLE = "search_fts"
+FTS_COLUMNS = ("title", "doc_number", "body", "chars", "region", "agency", "tags")
+PG_GIN_INDEX = "ix_search_entry_tsv"
 
 # An FTS5 row left behind when a document's indexed text could not be reproduced to
 # delete it (a version's text replaced in place): searches skip it, reindex clears it.

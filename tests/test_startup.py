@@ -84,24 +84,45 @@ def test_the_crawl_process_leaves_extraction_to_its_workers():
 
 @pytest.fixture(scope="module")
 def small_archive(tmp_path_factory):
-    from storage.api import open_archive
+    """An archive of the newest schema holding two notices (one cites the other)."""
+    from storage.api import ingest, open_archive
+    from tests.storage.storage_samples import NOTICE_A, NOTICE_B, page
 
-    path = tmp_path_factory.mktemp("archive") / "a.db"
-    open_archive(f"sqlite:///{path}").dispose()  # made and brought to the newest schema
-    return f"sqlite:///{path}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('archive') / 'a.db'}"
+    with open_archive(url) as archive:
+        ingest(archive, page("gov_a", "gov", "http://gov.example/n/1.html", NOTICE_A))
+        ingest(archive, page("gov_b", "gov", "http://gov.example/n/2.html", NOTICE_B))
+    return url
 
 
-@pytest.mark.parametrize("argv", [["search", "养老"], ["stats"], ["runs"], ["sources"]])
-def test_a_read_of_an_up_to_date_archive_imports_no_migration_machinery(small_archive, argv):
-    code = (
-        "import contextlib, io, sys, crawler.cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    assert crawler.cli.main({[*argv, '--db', small_archive]!r}) == 0\n"
-        "print(' '.join(m for m in ('alembic', 'numpy', 'storage.ingest') if m in sys.modules))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == []
+def _imported_by_command(argv: list[str]) -> set[str]:
+    """The modules `python -m crawler.cli ARGV` imports, as the console script runs it, read
+    from its -X importtime log (a fresh process, nothing of the test's own imports)."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "crawler.cli", *argv], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip()  # it answered
+    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+# A read answers from the archive's tables in SQLAlchemy Core: no migration machinery, no
+# crawler (Scrapy, Twisted, trafilatura), no ORM and its mapped models, no ingest (numpy).
+NOT_ON_A_READ = ("alembic", "scrapy", "twisted", "trafilatura", "sqlalchemy.orm", "storage.models",
+                 "storage.ingest", "numpy", "charset_normalizer")
+
+
+@pytest.mark.parametrize("argv", [["search", "养老"], ["search", "养老", "--region", "北京", "--json"],
+                                  ["show", "1"], ["show", "1", "--json"], ["history", "1"], ["stats"]])
+def test_a_read_imports_no_migrations_no_crawler_and_no_orm(small_archive, argv):
+    loaded = _imported_by_command([*argv, "--db", small_archive])
+    assert "storage.tables" in loaded and "sqlalchemy" in loaded  # the log lists what was read
+    assert sorted(m for m in loaded if m.split(".")[0] in NOT_ON_A_READ or m in NOT_ON_A_READ) == []
+
+
+@pytest.mark.parametrize("argv", [["runs"], ["sources"]])
+def test_other_reads_of_an_up_to_date_archive_import_no_migration_machinery(small_archive, argv):
+    loaded = _imported_by_command([*argv, "--db", small_archive])
+    assert sorted(m for m in loaded if m.split(".")[0] in ("alembic", "scrapy", "twisted", "trafilatura")) == []
 
 
 def test_the_schema_head_is_alembics_head():
