@@ -8,7 +8,7 @@ from crawler.extract import extract_page
 from crawler.extract.attachment import AttachmentError, attachment_text, limits
 from crawler.extract.htmltree import flatten_nesting, parse_html
 from crawler.vocab.failures import TIMEOUT, TOO_LARGE
-from tests.extract.bomb_files import MIB, NOTICE_TEXT, deep_html, docx_bomb, pdf_bomb
+from tests.extract.bomb_files import MIB, NOTICE_TEXT, deep_html, docx_bomb, pdf_bomb, xls_bomb, xls_workbook
 
 
 def _never(*_args, **_kwargs):  # noqa: ANN202
@@ -57,6 +57,31 @@ def test_pdf_streams_are_counted_one_by_one_and_together(monkeypatch):
     monkeypatch.setattr(limits, "MAX_PDF_INFLATED", 10_000)
     with pytest.raises(AttachmentError, match="together"):
         attachment_text(small, "pdf")
+
+
+def test_an_xls_laid_out_past_the_cell_cap_is_refused_before_xlrd_reads_it(monkeypatch):
+    import xlrd
+
+    body = xls_bomb()
+    assert len(body) < 3 * MIB
+    monkeypatch.setattr(xlrd, "open_workbook", _never)
+    with pytest.raises(AttachmentError, match="past 4,000,000 cells") as caught:
+        attachment_text(body, "xls")
+    assert caught.value.kind == TOO_LARGE
+
+
+def test_xls_cells_are_counted_as_xlrd_lays_them_out_over_every_sheet(monkeypatch):
+    # two sheets of 100 rows: 100 × 10 cells, and 100 × 6 though only its diagonal is filled
+    body = xls_workbook({"甲": [(r, c, f"养老{r}") for r in range(100) for c in range(10)],
+                         "乙": [(r, r % 6, r) for r in range(100)]})
+    text = attachment_text(body, "xls")
+    assert "养老99" in text and "乙" in text  # read, not refused
+    monkeypatch.setattr(limits, "MAX_XLS_CELLS", 1_600)
+    assert attachment_text(body, "xls") == text
+    monkeypatch.setattr(limits, "MAX_XLS_CELLS", 1_599)
+    with pytest.raises(AttachmentError, match="past 1,599 cells") as caught:
+        attachment_text(body, "xls")
+    assert caught.value.kind == TOO_LARGE
 
 
 def test_a_reader_that_runs_on_is_stopped_with_kind_timeout(monkeypatch):
