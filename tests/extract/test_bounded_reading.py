@@ -98,6 +98,45 @@ def test_a_reader_that_runs_on_is_stopped_with_kind_timeout(monkeypatch):
     assert caught.value.kind == TIMEOUT
 
 
+def test_a_reader_that_runs_on_outside_the_main_thread_is_stopped_too(monkeypatch):
+    # A crawl extracting in its own process (POLICY_EXTRACT_WORKERS=0) reads attachments in
+    # the reactor's thread pool, where no alarm signal arrives.
+    import threading
+
+    from crawler.extract import attachment
+
+    given_up = threading.Event()  # ends the loop if the deadline never comes (the test fails)
+
+    def forever(_body: bytes) -> str:
+        while not given_up.is_set():
+            pass
+        return "ran to the end"
+
+    monkeypatch.setattr(attachment, "_reader", lambda kind: forever)
+    monkeypatch.setattr(limits, "READ_SECONDS", 0.2)
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            outcome.append(attachment_text(b"%PDF-1.4 whatever", "pdf"))
+        except AttachmentError as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join(60)
+    given_up.set()
+    reader.join()
+    assert isinstance(outcome[0], AttachmentError) and outcome[0].kind == TIMEOUT, outcome
+    # and nothing lands in the thread after its block: a later read in it runs to the end
+    monkeypatch.setattr(limits, "READ_SECONDS", 30)
+    monkeypatch.setattr(attachment, "_reader", lambda kind: lambda _body: "养老服务")
+    again = threading.Thread(target=read)
+    again.start()
+    again.join()
+    assert outcome[1] == "养老服务"
+
+
 def test_a_converter_past_its_time_is_kind_timeout(monkeypatch):
     monkeypatch.setattr(limits, "TOOL_TIMEOUT", 0.3)
     with pytest.raises(AttachmentError, match="took longer") as caught:

@@ -10,6 +10,7 @@ Why before the library: python-docx reads a 190 MiB ``document.xml`` into one lx
 """
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 import signal
@@ -193,15 +194,25 @@ class _ReadTimedOut(BaseException):
 @contextmanager
 def read_deadline(seconds: float | None = None) -> Iterator[None]:
     """Stop the reading inside after ``seconds`` with an AttachmentError of kind
-    ``timeout``. A soft limit: the alarm is a Python signal, seen between bytecodes, so
-    a C call that never returns is stopped only by the extraction pool's per-item
-    deadline (it replaces the worker). Only the main thread receives signals; anywhere
-    else the block runs without one."""
+    ``timeout``. A soft limit, seen between bytecodes: a C call that never returns is
+    stopped only by the extraction pool's per-item deadline (it replaces the worker). On
+    the main thread an alarm signal raises it; on any other (a crawl extracting in its own
+    process, POLICY_EXTRACT_WORKERS=0, reads in the reactor's thread pool, where no signal
+    arrives) a timer thread raises it asynchronously in the reading thread."""
     seconds = READ_SECONDS if seconds is None else seconds
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+    if seconds <= 0:
         yield
         return
+    limit = _alarm if threading.current_thread() is threading.main_thread() else _thread_timer
+    try:
+        with limit(seconds):
+            yield
+    except _ReadTimedOut:
+        raise AttachmentError(f"reading took longer than {seconds:g} s", TIMEOUT) from None
 
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     def alarm(_signum: int, _frame: object) -> None:
         raise _ReadTimedOut()
 
@@ -209,11 +220,38 @@ def read_deadline(seconds: float | None = None) -> Iterator[None]:
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
-    except _ReadTimedOut:
-        raise AttachmentError(f"reading took longer than {seconds:g} s", TIMEOUT) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_timer(seconds: float) -> Iterator[None]:
+    """_ReadTimedOut raised in this thread after ``seconds`` (CPython's
+    PyThreadState_SetAsyncExc), only while the block runs: the timer and the block's end
+    take one lock, and an exception set but not yet raised when the block ends is taken
+    back (the same call with NULL), so none can land after it."""
+    thread = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"inside": True, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["inside"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_ReadTimedOut))
+                state["fired"] = True
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["inside"] = False
+            if state["fired"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
 
 
 def run_tool(args: list[str], body: bytes, suffix: str) -> tuple[int, str, str]:
