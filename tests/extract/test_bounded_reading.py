@@ -15,25 +15,26 @@ def _never(*_args, **_kwargs):  # noqa: ANN202
     raise AssertionError("the reading library was handed a file past the caps")
 
 
+def _refused_before_its_library(monkeypatch, library, entry: str, body: bytes, kind: str, match: str) -> None:  # noqa: ANN001
+    monkeypatch.setattr(library, entry, _never)
+    with pytest.raises(AttachmentError, match=match) as caught:
+        attachment_text(body, kind)
+    assert caught.value.kind == TOO_LARGE
+
+
 def test_a_docx_unpacking_to_190_mib_is_refused_before_python_docx_opens_it(monkeypatch):
     import docx
 
     body = docx_bomb(190 * MIB)
     assert len(body) < 2 * MIB
-    monkeypatch.setattr(docx, "Document", _never)
-    with pytest.raises(AttachmentError, match="unpacks to 19[01] MiB") as caught:
-        attachment_text(body, "docx")
-    assert caught.value.kind == TOO_LARGE
+    _refused_before_its_library(monkeypatch, docx, "Document", body, "docx", "unpacks to 19[01] MiB")
 
 
 def test_one_xml_member_past_its_cap_is_refused_though_the_whole_is_under_the_total(monkeypatch):
     import docx
 
     body = docx_bomb(40 * MIB)
-    monkeypatch.setattr(docx, "Document", _never)
-    with pytest.raises(AttachmentError, match="word/document.xml unpacks to 40 MiB") as caught:
-        attachment_text(body, "docx")
-    assert caught.value.kind == TOO_LARGE
+    _refused_before_its_library(monkeypatch, docx, "Document", body, "docx", "word/document.xml unpacks to 40 MiB")
 
 
 def test_a_pdf_stream_inflating_to_200_mb_is_refused_before_pdfminer_reads_it(monkeypatch):
@@ -41,10 +42,7 @@ def test_a_pdf_stream_inflating_to_200_mb_is_refused_before_pdfminer_reads_it(mo
 
     body = pdf_bomb()
     assert len(body) < 2 * MIB
-    monkeypatch.setattr(pdfminer.high_level, "extract_pages", _never)
-    with pytest.raises(AttachmentError, match="inflates past the 64 MiB cap") as caught:
-        attachment_text(body, "pdf")
-    assert caught.value.kind == TOO_LARGE
+    _refused_before_its_library(monkeypatch, pdfminer.high_level, "extract_pages", body, "pdf", "inflates past the 64 MiB cap")
 
 
 def test_pdf_streams_are_counted_one_by_one_and_together(monkeypatch):
@@ -64,10 +62,7 @@ def test_an_xls_laid_out_past_the_cell_cap_is_refused_before_xlrd_reads_it(monke
 
     body = xls_bomb()
     assert len(body) < 3 * MIB
-    monkeypatch.setattr(xlrd, "open_workbook", _never)
-    with pytest.raises(AttachmentError, match="past 4,000,000 cells") as caught:
-        attachment_text(body, "xls")
-    assert caught.value.kind == TOO_LARGE
+    _refused_before_its_library(monkeypatch, xlrd, "open_workbook", body, "xls", "past 4,000,000 cells")
 
 
 def test_xls_cells_are_counted_as_xlrd_lays_them_out_over_every_sheet(monkeypatch):
