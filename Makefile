@@ -27,7 +27,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest -q
 
-## eval: score extraction on the labeled corpus (dev | test | regression), side by side with bare trafilatura and GNE
+## eval: score extraction on the labeled corpus (dev | test | regression), side by side with bare trafilatura and GNE; and home-page discovery on real saved home pages
 eval: $(STAMP)
 	$(PY) tests/eval/run_eval.py
 

@@ -44,6 +44,11 @@ _DEFINED_IN = {
     "storage.search_filters": ("TOPICS", "Filters", "parse_date", "parse_since"),
     "storage.search_index": ("reindex",),
     "storage.search_query": ("QueryError",),
+    "storage.watch_match": ("MatchReport", "match_watches"),
+    "storage.watches": (
+        "WatchError", "WatchInfo", "add_watch", "find_watch", "get_watch", "hide_password", "list_watches",
+        "remove_watch", "told",
+    ),
 }
 _HOMES = {name: module for module, names in _DEFINED_IN.items() for name in names}
 __all__ = sorted(_HOMES)

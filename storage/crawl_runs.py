@@ -284,7 +284,17 @@ def _this_host() -> str:
 def _owner_gone(run: CrawlRun) -> bool:
     """Only this host's processes can be checked; a run with no recorded process (made
     before processes were recorded) is stale by definition once nobody can own it."""
-    return run.pid is None or (run.host == _this_host() and not _process_alive(run.pid))
+    return run.pid is None or process_gone(run.host, run.pid)
+
+
+def this_process() -> tuple[str, int]:
+    """(host, pid) of this process, as runs and outbox leases record their owner."""
+    return _this_host(), os.getpid()
+
+
+def process_gone(host: str | None, pid: int) -> bool:
+    """Whether the process ``pid`` on ``host`` has ended (known only on this host)."""
+    return host == _this_host() and not _process_alive(pid)
 
 
 def _process_alive(pid: int) -> bool:

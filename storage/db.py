@@ -24,7 +24,7 @@ DEFAULT_URL = "sqlite:///./data/archive.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration's revision (tests/test_startup.py holds it to Alembic's head): a new
 # migration moves it, or every opening would take the archive for out of date.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 
 # How long a SQLite writer waits for another (the scheduler and a CLI crawl can write
 # at the same time); WAL lets readers go on meanwhile.

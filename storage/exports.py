@@ -165,7 +165,8 @@ def atom_feed(rows: list[dict[str, Any]], *, title: str, feed_id: str) -> bytes:
     sub(feed, "generator", "policy-archive")
     for r in rows:
         entry = sub(feed, "entry")
-        sub(entry, "id", f"urn:policy-archive:document:{r['id']}")
+        # A row may name its entry (a watch's feed: a revision is an entry of its own).
+        sub(entry, "id", r.get("entry_id") or f"urn:policy-archive:document:{r['id']}")
         sub(entry, "title", " ".join(p for p in (r.get("doc_number"), r.get("title") or "(untitled)") if p))
         sub(entry, "updated", _atom_time(r["last_seen"]))
         sub(entry, "published", _atom_time(r["first_seen"]))

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy.orm import DeclarativeBase, Mapped
+from sqlalchemy.orm import Mapped
 
 from storage import tables
+from storage.model_base import Base
 from storage.tables import (  # noqa: F401  (the run constants and helpers, where writers find them)
     MAX_ROW_ID,
     RUN_COUNTERS,
@@ -21,10 +22,6 @@ from storage.tables import (  # noqa: F401  (the run constants and helpers, wher
     is_row_id,
     utcnow,
 )
-
-
-class Base(DeclarativeBase):
-    metadata = tables.metadata
 
 
 class Source(Base):
@@ -220,3 +217,8 @@ class SearchGhost(Base):
     __table__ = tables.search_ghost
 
     rank_key: Mapped[int]
+
+
+# Watches and their outbox are tables of the same archive (one metadata for Alembic and
+# the schema test); their models live in a module of their own.
+from storage.watch_models import Outbox, Watch  # noqa: E402, F401

@@ -227,6 +227,39 @@ def _own_number_first(column: Any, parsed: Query) -> list[Any]:
     return [func.coalesce(column.in_(numbers), False).desc()] if numbers else []
 
 
+# --- matching a known set (watches) -------------------------------------------------------
+
+_MATCH_CHUNK = 500
+
+
+def matching_ids(session, dialect: str, query: str, filters: Filters, among: list[int]) -> set[int]:
+    """Which of the documents ``among`` a search for ``query`` and ``filters`` finds: the
+    same query language, filters and index as search(), asked inside the caller's session
+    (a watch matches in the transaction that enqueues its notifications)."""
+    parsed = parse(query) if query.strip() else None
+    found: set[int] = set()
+    for start in range(0, len(among), _MATCH_CHUNK):
+        chunk = among[start:start + _MATCH_CHUNK]
+        if parsed is None:
+            stmt = select(Document.id).where(Document.id.in_(chunk), *filters.conditions(dialect))
+            found.update(session.scalars(stmt))
+        elif dialect == "sqlite":
+            rowid = _fts.c.rowid
+            stmt = (select(SearchEntry.document_id).select_from(_fts)
+                    .join(SearchEntry, SearchEntry.rank_key == rowid)
+                    .join(Document, Document.id == SearchEntry.document_id)
+                    .where(text(f"{FTS_TABLE} MATCH :match"), rowid.not_in(select(SearchGhost.rank_key)),
+                           SearchEntry.document_id.in_(chunk), *filters.date_conditions()))
+            found.update(session.scalars(stmt, {"match": to_fts5(parsed, filters.fts_terms())}))
+        else:
+            tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
+            stmt = (select(SearchEntry.document_id).join(Document, Document.id == SearchEntry.document_id)
+                    .where(SearchEntry.tsv.op("@@")(tsq), SearchEntry.document_id.in_(chunk),
+                           *filters.conditions("postgresql")))
+            found.update(session.scalars(stmt))
+    return found
+
+
 # --- hits -----------------------------------------------------------------------------------
 
 

@@ -2,7 +2,8 @@
 
 Reads (search, show, history, stats) query these tables directly, so a read command
 never imports the ORM; storage/models.py maps its typed classes onto the same tables
-for the writers. Migrations in storage/migrations/ create exactly this schema; a test
+for the writers. The watches' tables (storage/watch_models.py) are declared by their
+models on this metadata: no read command queries them. Migrations in storage/migrations/ create exactly this schema; a test
 compares the two.
 """
 from __future__ import annotations
@@ -137,7 +138,7 @@ metadata = MetaData(
 )
 
 
-def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
     listed = ", ".join(f"'{v}'" for v in values)
     return CheckConstraint(f"{column} IN ({listed})", name=name)
 
@@ -163,7 +164,7 @@ source = Table(
     _required("enabled", Boolean, default=True),
     _required("created_at", UTCDateTime, default=utcnow),
     _required("updated_at", UTCDateTime, default=utcnow, onupdate=utcnow),
-    _one_of("kind", SOURCE_KINDS, "kind"),
+    one_of("kind", SOURCE_KINDS, "kind"),
 )
 
 crawl_run = Table(
@@ -180,8 +181,8 @@ crawl_run = Table(
     Column("host", String(255)),
     # {"counts": {kind: n}, "samples": [{"kind": ..., "message": ...}, ...]}
     Column("error_summary", JSONType),
-    _one_of("trigger", RUN_TRIGGERS, "trigger"),
-    _one_of("status", RUN_STATUSES, "status"),
+    one_of("trigger", RUN_TRIGGERS, "trigger"),
+    one_of("status", RUN_STATUSES, "status"),
     Index("ix_crawl_run_source_started", "source_id", "started_at"),
 )
 
@@ -348,7 +349,7 @@ listing_walk = Table(
     Column("completed_at", UTCDateTime),
     Column("run_id", ForeignKey("crawl_run.id", ondelete="SET NULL")),
     _required("updated_at", UTCDateTime, default=utcnow),
-    _one_of("state", WALK_STATES, "state"),
+    one_of("state", WALK_STATES, "state"),
 )
 
 # What the full-text index holds for one document (storage/search_index.py keeps it).

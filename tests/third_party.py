@@ -8,6 +8,8 @@ Its layout::
 
     eval-corpus/real/<file>    real saved pages (labels.toml ``file`` = "real/<file>")
     eval-corpus/gold/<file>    their gold bodies (labels.toml ``gold`` = "gold/<file>")
+    home-pages/<file>          real saved home pages (home_pages.toml ``file``)
+    frozen/<file>              real captures the family spiders crawl (test_frozen_real_pages.py)
     attachments/word97_fastsaved_small.doc
 
 Every file of the directory has a row in ``tests/eval/corpus/third_party.toml`` (origin

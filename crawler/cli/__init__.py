@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from crawler.cli.common import PROG, CliError, Parser, VersionAction
 
 # Order here is the order of `--help`.
-COMMAND_MODULES = ("crawl", "archive", "history", "runs", "sources", "serve", "extract", "samples", "worker")
+COMMAND_MODULES = ("crawl", "archive", "history", "runs", "sources", "watch", "serve", "extract", "samples", "worker")
 
 __all__ = ["PROG", "CliError", "build_parser", "main"]
 

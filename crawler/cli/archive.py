@@ -12,7 +12,7 @@ from crawler.cli.common import CliError, common, open_db
 TOPIC_CHOICES = ("health", "eldercare")  # storage.search_filters.TOPICS, without importing storage here
 
 
-def _filter_args(p: argparse.ArgumentParser, published: str = "--since/--until") -> None:
+def filter_args(p: argparse.ArgumentParser, published: str = "--since/--until") -> None:
     since, until = published.split("/")
     g = p.add_argument_group("filters")
     g.add_argument("--region", help="region contains this (云南省, 沈阳)")
@@ -28,7 +28,7 @@ def _filter_args(p: argparse.ArgumentParser, published: str = "--since/--until")
     g.add_argument("--doc-number", metavar="文号", help="this 文号, any bracket form")
 
 
-# The attributes _filter_args sets.
+# The attributes filter_args sets.
 FILTER_NAMES = ("region", "agency", "topic", "doc_type", "status", "since", "until", "signed_since",
                 "signed_until", "source", "doc_number")
 
@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--limit", type=int, default=20, help="hits per page (1-1000)")
-    _filter_args(p)
+    filter_args(p)
     p.set_defaults(func=cmd_search, read_only=True)
 
     p = sub.add_parser("show", parents=[reads], help="one notice: metadata, text, versions, copies")
@@ -57,7 +57,7 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--atom", metavar="FILE", help="also write an Atom feed of them to FILE")
     # Here --since is the arrival time; the published-date filter is spelled out.
-    _filter_args(p, published="--published-since/--published-until")
+    filter_args(p, published="--published-since/--published-until")
     p.set_defaults(func=cmd_new, read_only=True)
 
     p = sub.add_parser("export", parents=[common(json_flag=False)], help="the documents as JSON lines or CSV (or WARC)")
@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
                    help="CSV: start with a UTF-8 byte-order mark, so Excel reads the Chinese right")
     p.add_argument("--warc", metavar="FILE",
                    help="write the raw captures of the documents as WARC to FILE (rows too only with --out)")
-    _filter_args(p)
+    filter_args(p)
     p.set_defaults(func=cmd_export, read_only=True)
 
     p = sub.add_parser("reindex", parents=[common(json_flag=True)], help="rebuild the full-text search index")
@@ -75,7 +75,7 @@ def register(sub: Any) -> None:
 
 
 @contextmanager
-def _user_errors():
+def user_errors():
     from storage.api import QueryError
 
     try:
@@ -84,7 +84,7 @@ def _user_errors():
         raise CliError(str(exc)) from None
 
 
-def _filters(args: argparse.Namespace) -> Any:
+def filters_of(args: argparse.Namespace) -> Any:
     from storage.api import Filters
 
     return Filters.parse(**{name: getattr(args, name) for name in FILTER_NAMES})
@@ -93,8 +93,8 @@ def _filters(args: argparse.Namespace) -> Any:
 def cmd_search(args: argparse.Namespace) -> int:
     from storage.api import search
 
-    with _user_errors():
-        filters = _filters(args)
+    with user_errors():
+        filters = filters_of(args)
         if not args.query.strip() and filters.empty:
             raise CliError("empty query (give words to search for, or a filter such as --region)")
         result = search(open_db(args), args.query, filters, sort=args.sort, page=args.page, limit=args.limit)
@@ -125,9 +125,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     from storage.api import atom_feed, feed_id, new, parse_since
 
-    with _user_errors():
+    with user_errors():
         since = parse_since(args.arrived_since)
-        filters = _filters(args)
+        filters = filters_of(args)
         archive = open_db(args)
         rows = new(archive, since, filters, limit=args.limit)
     if args.atom:
@@ -157,8 +157,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.bom and args.format != "csv":
         raise CliError("--bom is for --format csv")
-    with _user_errors():
-        filters = _filters(args)
+    with user_errors():
+        filters = filters_of(args)
         archive = open_db(args)
     if args.warc:
         _export_warc(archive, args.warc, None if filters.empty else document_ids(archive, filters))

@@ -119,6 +119,17 @@ def run_crawl(sources: list[Source], options: CrawlOptions | None = None, **kwar
     ``interrupted``) when a stop signal or stop_all() ends the crawl.
     """
     options = options or CrawlOptions(**kwargs)
+    summary = _crawl_once(sources, options)
+    # Where every crawl ends in its parent (CLI crawl and demo, the scheduler): watches
+    # are told what it archived. One call, so it can move with the scheduler. A stopped
+    # crawl raised above: what it archived is told at the end of the next one.
+    from crawler.watch.notify import notify_after_crawl
+
+    notify_after_crawl(options.db_url)
+    return summary
+
+
+def _crawl_once(sources: list[Source], options: CrawlOptions) -> Any:
     if options.distributed is not None:
         from crawler.run.distributed import run_distributed
 

@@ -1,4 +1,4 @@
-"""The archive's other pages: what's new (and its Atom feed), sources and their runs,
+"""The archive's other pages: what's new (and its Atom feed), a watch's feed, sources and their runs,
 coverage, stats. Each renders the dict the CLI prints with --json (reads.py)."""
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ def _new(request: Request) -> Response:
 
 def _new_atom(request: Request) -> Response:
     return Response(reads.new_feed(request.app.state.archive, request.query_params),
+                    media_type="application/atom+xml")
+
+
+def _watch_atom(request: Request) -> Response:
+    return Response(reads.watch_feed(request.app.state.archive, request.path_params["name"]),
                     media_type="application/atom+xml")
 
 
@@ -92,6 +97,7 @@ def routes() -> list[Route]:
     return get_routes({
         "/new": _new,
         "/new.atom": _new_atom,
+        "/watches/{name}/feed.atom": _watch_atom,
         "/sources": _sources,
         "/runs/{run_id:int}": _run,
         "/coverage": _coverage,

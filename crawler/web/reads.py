@@ -131,6 +131,17 @@ def new_feed(archive: Any, query: Mapping[str, str]) -> bytes:
                      feed_id=feed_id("new", feed_query))
 
 
+def watch_feed(archive: Any, name: str) -> bytes:
+    """The Atom feed `watch feed NAME` writes (the same ids)."""
+    from crawler.watch.feed import watch_feed as feed_of
+    from storage.api import WatchError
+
+    try:
+        return feed_of(archive, name)
+    except WatchError:
+        raise HTTPException(404, f"no watch {name[:MAX_REF_CHARS]!r}") from None
+
+
 def coverage(archive: Any) -> dict[str, Any]:
     """The `sources coverage --json` grid, with each cell's health from the archive."""
     from crawler.cli.coverage import coverage_grid

@@ -28,6 +28,9 @@ for path in (str(ROOT), str(HERE)):
 
 from baselines import BASELINE_FIELDS, gne_extract, trafilatura_bare  # noqa: E402
 from eval_report import corpus_counts, failure_classes, misses_of, render_counts, render_failure_classes  # noqa: E402
+from home_discovery_eval import evaluate as evaluate_home_pages  # noqa: E402
+from home_discovery_eval import render_line as home_discovery_line  # noqa: E402
+from home_discovery_eval import summary as home_discovery_summary  # noqa: E402
 from tests import third_party  # noqa: E402
 from eval_corpus import (  # noqa: E402
     META_FIELDS,
@@ -290,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         report = as_json(stats, results, seconds)
         report["corpus"] = {name: vars(c) for name, c in corpus_counts(labels).items()}
+        report["home_discovery"] = home_discovery_summary(evaluate_home_pages())
         gold_of = {p.id: p.gold for p in pages}
         report["failure_classes_dev"] = [
             {"field": f, "class": c, "pages": n}
@@ -310,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{len({p.cms for p in real})} CMS families; {len(pages) - len(real)} pages of ours as a regression group):\n"
         "policy-archive (ours) vs bare trafilatura vs GNE\n"
     )
-    print(render_counts(corpus_counts(labels)) + "\n")
+    print(render_counts(corpus_counts(labels)))
+    print(home_discovery_line(home_discovery_summary(evaluate_home_pages())) + "\n")
     print(render_table(stats))
     # dev only: the test split's misses are not for reading, not even as counts by class
     gold_of = {p.id: p.gold for p in pages}
