@@ -181,11 +181,16 @@ def _keys_to_ids(conn, rows: list[tuple[int, float | None]]) -> list[tuple[int, 
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
-def _postgres(conn, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
-    # The tsquery is built from bigram tokens only (search_query) and sent as a parameter.
+def _tsquery(parsed: Query) -> Any:
+    """The query as a tsquery parameter (bigram tokens only: search_query)."""
     from sqlalchemy.dialects.postgresql import TSQUERY  # loaded by a PostgreSQL engine already
 
-    tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
+    return cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
+
+
+def _postgres(conn, parsed: Query, filters: Filters, sort: str, offset: int, limit: int):
+    # The tsquery is built from bigram tokens only (search_query) and sent as a parameter.
+    tsq = _tsquery(parsed)
     params: dict[str, Any] = {}
     conds = filters.conditions("postgresql")
     matches = search_entry.c.tsv.op("@@")(tsq)
@@ -241,20 +246,20 @@ def matching_ids(session, dialect: str, query: str, filters: Filters, among: lis
     for start in range(0, len(among), _MATCH_CHUNK):
         chunk = among[start:start + _MATCH_CHUNK]
         if parsed is None:
-            stmt = select(Document.id).where(Document.id.in_(chunk), *filters.conditions(dialect))
+            stmt = select(document.c.id).where(document.c.id.in_(chunk), *filters.conditions(dialect))
             found.update(session.scalars(stmt))
         elif dialect == "sqlite":
             rowid = _fts.c.rowid
-            stmt = (select(SearchEntry.document_id).select_from(_fts)
-                    .join(SearchEntry, SearchEntry.rank_key == rowid)
-                    .join(Document, Document.id == SearchEntry.document_id)
-                    .where(text(f"{FTS_TABLE} MATCH :match"), rowid.not_in(select(SearchGhost.rank_key)),
-                           SearchEntry.document_id.in_(chunk), *filters.date_conditions()))
+            stmt = (select(search_entry.c.document_id).select_from(_fts)
+                    .join(search_entry, search_entry.c.rank_key == rowid)
+                    .join(document, document.c.id == search_entry.c.document_id)
+                    .where(text(f"{FTS_TABLE} MATCH :match"), rowid.not_in(select(search_ghost.c.rank_key)),
+                           search_entry.c.document_id.in_(chunk), *filters.date_conditions()))
             found.update(session.scalars(stmt, {"match": to_fts5(parsed, filters.fts_terms())}))
         else:
-            tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
-            stmt = (select(SearchEntry.document_id).join(Document, Document.id == SearchEntry.document_id)
-                    .where(SearchEntry.tsv.op("@@")(tsq), SearchEntry.document_id.in_(chunk),
+            tsq = _tsquery(parsed)
+            stmt = (select(search_entry.c.document_id).join(document, document.c.id == search_entry.c.document_id)
+                    .where(search_entry.c.tsv.op("@@")(tsq), search_entry.c.document_id.in_(chunk),
                            *filters.conditions("postgresql")))
             found.update(session.scalars(stmt))
     return found

@@ -3,6 +3,7 @@
 Not a timing test (tests/bench/startup_bench.py prints the seconds): the modules that
 cost start-up time and memory are named, and a fresh interpreter must not load them.
 """
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -96,13 +97,22 @@ def small_archive(tmp_path_factory):
 
 
 def _imported_by_command(argv: list[str]) -> set[str]:
-    """The modules `python -m crawler.cli ARGV` imports, as the console script runs it, read
-    from its -X importtime log (a fresh process, nothing of the test's own imports)."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "crawler.cli", *argv], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    """The modules a fresh interpreter holds after running the command as the console
+    script does (``crawler.cli.main``), nothing of the test's own imports among them.
+    sys.modules, not a -X importtime log: that leaves out what importlib.import_module
+    loads (the CLI's command modules, storage.api's names)."""
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from crawler.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main({argv!r})\n"
+        "print(json.dumps({'code': code, 'answered': bool(out.getvalue().strip()), 'modules': sorted(sys.modules)}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.strip()  # it answered
-    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    result = json.loads(proc.stdout)
+    assert result["code"] == 0 and result["answered"], proc.stderr[-2000:]
+    return set(result["modules"])
 
 
 # A read answers from the archive's tables in SQLAlchemy Core: no migration machinery, no
@@ -123,6 +133,26 @@ def test_a_read_imports_no_migrations_no_crawler_and_no_orm(small_archive, argv)
 def test_other_reads_of_an_up_to_date_archive_import_no_migration_machinery(small_archive, argv):
     loaded = _imported_by_command([*argv, "--db", small_archive])
     assert sorted(m for m in loaded if m.split(".")[0] in ("alembic", "scrapy", "twisted", "trafilatura")) == []
+
+
+def test_each_command_is_built_from_the_module_that_adds_it():
+    import importlib
+
+    from crawler.cli import COMMAND_MODULES, COMMANDS
+    from crawler.cli.common import PROG, Parser
+
+    added = {}
+    for module in COMMAND_MODULES:
+        sub = Parser(prog=PROG).add_subparsers(dest="command", parser_class=Parser)
+        importlib.import_module(f"crawler.cli.{module}").register(sub)
+        added.update({command: module for command in sub.choices})
+    assert COMMANDS == added
+
+
+def test_a_search_builds_only_its_own_commands_parser(small_archive):
+    loaded = _imported_by_command(["search", "养老", "--db", small_archive])
+    assert "crawler.cli.archive" in loaded
+    assert not {"crawler.cli.crawl", "crawler.cli.sources", "crawler.cli.samples", "crawler.cli.worker"} & loaded
 
 
 def test_the_schema_head_is_alembics_head():
