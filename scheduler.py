@@ -1,11 +1,15 @@
 """Background crawling: every enabled source on its own cron (or, for trials, on one
 interval for all).
 
-Each crawl runs through the same runner as the CLI (a child process per crawl, since
-the Twisted reactor cannot restart). One run of a source at a time; runs missed while
-the scheduler was down coalesce into one; a stop signal stops the running crawls'
-children and closes their runs as ``interrupted``. One scheduler per archive: a second
-one exits with a clear line.
+APScheduler decides what is due; one long-lived crawl service crawls it
+(crawler/run/crawl_service.py: a child process started once, many sources at once in one
+reactor, one extraction pool, one archive). Each source's job hands its id to the service
+and waits for its crawl to end, so one run of a source at a time still holds, and a tick
+while it runs is a logged skip. Runs missed while the scheduler was down coalesce into one;
+a stop signal stops the service and closes its runs as ``interrupted``. One scheduler per
+archive: a second one exits with a clear line. ``--distributed`` rounds go through Redis
+as before (crawler/run/distributed.py), and a job run outside run_forever() (no service)
+crawls through the CLI's runner, a child process per crawl.
 """
 from __future__ import annotations
 
@@ -30,6 +34,8 @@ log = logging.getLogger("policy_archive.scheduler")
 MISFIRE_GRACE_SECONDS = 3600
 # How long a stop waits for running crawls to stop their children and close their runs.
 STOP_WAIT_SECONDS = 30
+# The crawl service of run_forever(); None: each job crawls in a child of its own.
+_service: Any = None
 
 
 class SchedulerError(Exception):
@@ -44,6 +50,9 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
     "workers"}): a round through Redis instead, with that many local workers; workers on
     other machines join it (crawler/run/distributed.py).
     """
+    if _service is not None and not distributed:
+        _crawl_in_service(_service, source_id, db_url)
+        return
     from crawler.run.crawl_process import CrawlOptions, CrawlStopped, registry_settings, run_crawl
     from crawler.run.distributed import Distributed
     from spiders.registry import load_registry
@@ -57,12 +66,40 @@ def crawl_source(source_id: str, db_url: str | None, registry_path: str | None,
     except CrawlStopped:
         _log_stopped(db_url, source_id)
         return
-    result = summary.sources[0]
+    _log_result(summary.sources[0])
+    _log_health(db_url, [source_id])
+
+
+def _crawl_in_service(service: Any, source_id: str, db_url: str | None) -> None:
+    from crawler.run import crawl_process
+    from crawler.run.runs import run_result
+    from storage.api import open_archive
+
+    with crawl_process.crawling():  # a stop waits for this job to say how its run ended
+        answer = service.crawl(source_id)
+        if answer.status == "stopped" or crawl_process.stop_requested():
+            _log_stopped(db_url, source_id)
+            return
+        if answer.status == "lost":
+            log.warning("%s: %s; its run is closed as interrupted", source_id, answer.error)
+            return
+        if answer.run_id is None:
+            log.error("%s: not crawled: %s", source_id, answer.error)
+            return
+        archive = open_archive(db_url)
+        try:
+            result = run_result(archive, source_id, answer.run_id)
+        finally:
+            archive.dispose()
+        _log_result(result)
+        _log_health(db_url, [source_id])
+
+
+def _log_result(result: Any) -> None:
     counters = ", ".join(f"{k} {v}" for k, v in result.counters.items() if v)
     kinds = ", ".join(f"{k} ×{n}" for k, n in sorted(result.error_kinds.items()))
-    log.info("%s: run #%d %s (%s)%s", source_id, result.run_id, result.status, counters or "nothing",
+    log.info("%s: run #%d %s (%s)%s", result.source, result.run_id, result.status, counters or "nothing",
              f"; errors: {kinds}" if kinds else "")
-    _log_health(db_url, [source_id])
 
 
 def _log_stopped(db_url: str | None, source_id: str) -> None:
@@ -110,12 +147,16 @@ def build_scheduler(
     db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
     distributed: dict[str, Any] | None = None, **options: Any
 ) -> BlockingScheduler:
+    from apscheduler.executors.pool import ThreadPoolExecutor
+
     from spiders.registry import load_registry
 
+    enabled = [s for s in load_registry(registry_path).values() if s.enabled]
+    # A job thread only waits for the crawl service, which bounds the crawling itself:
+    # every source due at once reaches it (APScheduler's default is 10 threads).
+    options.setdefault("executors", {"default": ThreadPoolExecutor(max(10, len(enabled)))})
     sched = BlockingScheduler(**options)
-    for source in load_registry(registry_path).values():
-        if not source.enabled:
-            continue
+    for source in enabled:
         extra = {"next_run_time": datetime.now(timezone.utc)} if interval is not None else {}
         sched.add_job(
             crawl_source,
@@ -213,7 +254,9 @@ def _quiet_logs() -> None:
 
 def run_forever(db_url: str | None = None, registry_path: str | None = None, interval: float | None = None,
                 distributed: dict[str, Any] | None = None) -> int:
+    global _service
     from crawler.run import crawl_process
+    from crawler.run.service_client import CrawlServiceClient
     from storage import crawl_runs
     from storage.api import open_archive
 
@@ -242,10 +285,18 @@ def run_forever(db_url: str | None = None, registry_path: str | None = None, int
         signal.signal(signal.SIGINT, stop)
         for job in sched.get_jobs():
             log.info("scheduled %s (%s)", job.name, job.trigger)
+        if distributed is None:
+            _service = CrawlServiceClient(db_url, registry_path)
+            _service.start()
         sched.start()
+        if _service is not None:
+            _service.stop()
         if not crawl_process.wait_for_crawls(STOP_WAIT_SECONDS):
             log.warning("some crawls did not stop within %d s", STOP_WAIT_SECONDS)
     finally:
+        if _service is not None:
+            _service.stop()
+            _service = None
         lock.release()
     return 0
 

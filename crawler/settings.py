@@ -60,6 +60,10 @@ REACTOR_THREADPOOL_MAXSIZE = 4
 # partial, with a note (crawler/run/crawl_spec.py). A source whose own deadline is
 # shorter stops asking for pages when it passes (SourceDeadlineMiddleware), the others go on.
 POLICY_CRAWL_DEADLINE_MINUTES = 240
+# The scheduler's crawl service (crawler/run/crawl_service.py) crawls this many sources at
+# once, the others wait their turn: enough to keep a core busy fetching while some sources
+# wait on their servers, few enough that the crawlers' memory stays small.
+POLICY_SERVICE_SOURCES = int(os.environ.get("POLICY_ARCHIVE_SERVICE_SOURCES", "8"))
 # Scrapy starts this many asyncio tasks for every response's output, used or not (the
 # default, 100, was a fifth of the reactor thread's time): a detail page yields one
 # item, a listing a few dozen requests that take no time each.

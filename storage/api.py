@@ -24,6 +24,7 @@ from typing import Any
 # Each name → the module that defines it, imported on first use: a read command that
 # searches must not pay for ingest (and numpy), exports or the crawl runs' writers.
 _DEFINED_IN = {
+    "storage.attachment_files": ("AttachmentDetail", "attachment_body", "get_attachment"),
     "crawler.items": ("CapturedPart", "PageRecord"),
     "storage.citation_graph": ("MAX_NODES", "citation_neighbourhood", "most_cited"),
     "storage.crawl_runs": (
@@ -36,11 +37,11 @@ _DEFINED_IN = {
     "storage.history": ("NoSuchVersion", "document_diff", "document_history"),
     "storage.ingest": ("IngestResult", "ingest"),
     "storage.queries": (
-        "CaptureInfo", "CitationInfo", "DocumentDetail", "DocumentSummary", "SourceInfo", "VersionInfo",
+        "AttachmentInfo", "CaptureInfo", "CitationInfo", "DocumentDetail", "DocumentSummary", "SourceInfo", "VersionInfo",
         "archive_stats", "capture_body", "get_document", "list_sources", "monthly_topics",
     ),
     "storage.search": ("SearchHit", "SearchResult", "search"),
-    "storage.search_facets": ("FACETS", "search_facets"),
+    "storage.search_facets": ("FACETS", "facet_counts", "search_facets"),
     "storage.search_filters": ("TOPICS", "Filters", "parse_date", "parse_since"),
     "storage.search_index": ("reindex",),
     "storage.search_query": ("QueryError",),

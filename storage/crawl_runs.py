@@ -276,6 +276,19 @@ def close_stale_runs(archive: Archive) -> list[int]:
     return closed
 
 
+def close_runs_of_process(archive: Archive, pid: int) -> list[int]:
+    """Close as ``interrupted`` the runs this host's process ``pid`` left ``running`` (a
+    crawl service closing what its stopped crawlers did not)."""
+    closed = []
+    with archive.transaction() as session:
+        for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.pid == pid,
+                                                          CrawlRun.host == _this_host())):
+            run.status = "interrupted"
+            run.finished_at = utcnow()
+            closed.append(run.id)
+    return closed
+
+
 @functools.cache
 def _this_host() -> str:
     return socket.gethostname()

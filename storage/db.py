@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,8 @@ class Archive:
     url: str  # full URL (a crawl child process opens the same archive with it)
     engine: Engine
     read_only: bool = False
+    # re-entrant: a nested write waits on the file's lock as it always did, not here
+    _writing: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
     def display_url(self) -> str:
@@ -81,12 +84,28 @@ class Archive:
         from sqlalchemy.orm import Session
 
         writer = self.engine if self.read_only else self.engine.execution_options(archive_write=True)
-        with Session(writer, expire_on_commit=False) as session, session.begin():
+        with self._turn(), Session(writer, expire_on_commit=False) as session, session.begin():
             if serialize and self.dialect == "postgresql":
                 from storage.locks import take_locks  # keys: storage/locks.py; True: the global lock
 
                 take_locks(session, serialize, PG_LOCK_KEY)
             yield session
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """SQLite: this process's writers through this Archive take turns here, not at the
+        file's lock, whose busy handler sleeps up to 100 ms a try: the crawl service's
+        crawlers share one Archive and write at once (crawler/run/crawl_service.py). A turn
+        that does not come within the busy timeout goes on to the file's lock, as before."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        mine = self._writing.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            yield
+        finally:
+            if mine:
+                self._writing.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

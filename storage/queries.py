@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, extract, func, select, text
 
+from crawler.vocab.failures import attachment_state
 from storage.db import Archive
 from storage.blobs import load
 from storage.history import document_urls, resolve, versions_of
@@ -94,6 +95,15 @@ class AttachmentInfo(_ToDict):
     raw_size: int
     text_chars: int
     error: str | None
+    # ok, no_text or the failure kind that kept its text (crawler.vocab.failures.attachment_state)
+    state: str
+    content_type: str | None  # as its server sent it
+
+    @classmethod
+    def from_row(cls, a: Any) -> "AttachmentInfo":
+        return cls(id=a.id, version_id=a.version_id, url=a.url, name=a.name, kind=a.kind, raw_size=a.raw_size,
+                   text_chars=len(a.text or ""), error=a.error, state=attachment_state(a.text, a.error),
+                   content_type=a.content_type)
 
 
 @dataclass
@@ -175,10 +185,7 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
         ).all()
         final_ids = list(conn.scalars(select(document.c.id).where(document.c.draft_of_id == doc.id)))
         attachments = [
-            AttachmentInfo(
-                id=a.id, version_id=a.version_id, url=a.url, name=a.name, kind=a.kind,
-                raw_size=a.raw_size, text_chars=len(a.text or ""), error=a.error,
-            )
+            AttachmentInfo.from_row(a)
             for a in conn.execute(select(attachment).where(attachment.c.document_id == doc.id).order_by(attachment.c.id))
         ]
         current = next((v for v in versions if v.id == doc.current_version_id), None)

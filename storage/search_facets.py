@@ -35,6 +35,12 @@ def search_facets(archive: Archive, query: str = "", filters: Filters | None = N
                 for name in FACETS}
 
 
+def facet_counts(found: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict[str, Any]]]:
+    """search_facets' answer as JSON, every facet named (an empty one as []):
+    {facet: [{"value": …, "count": documents}, …]}, in FACETS order, most documents first."""
+    return {name: [{"value": v, "count": n} for v, n in found.get(name, [])] for name in FACETS}
+
+
 def _matching_ids(dialect: str, parsed: Any, filters: Filters) -> tuple[Any, dict[str, Any]]:
     """The ids of the documents the search matches, as a subquery, with its parameters."""
     if parsed is None:

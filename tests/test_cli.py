@@ -216,3 +216,14 @@ def test_a_failing_source_is_reported_once(tmp_path):
     said = [line for line in (proc.stdout + proc.stderr).splitlines()
             if line.startswith(("nhc_gfxwj", "source nhc_gfxwj"))]
     assert len(said) == 1 and said[0].split()[:2] == ["nhc_gfxwj", "failed"]
+
+
+def test_a_read_without_db_after_demo_names_the_demos_archive(tmp_path, monkeypatch):
+    from storage.api import open_archive
+
+    monkeypatch.delenv("POLICY_ARCHIVE_DB", raising=False)
+    (tmp_path / "data").mkdir()
+    open_archive(f"sqlite:///{tmp_path / 'data' / 'demo.db'}", create=True).dispose()
+    for args in (["search", "养老"], ["serve", "--port", "0"]):
+        assert_one_line_error(cli(*args, cwd=tmp_path), "(the demo's archive is data/demo.db: --db sqlite:///data/demo.db)")
+    assert not (tmp_path / "data" / "archive.db").exists()

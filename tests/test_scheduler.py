@@ -1,16 +1,13 @@
 """The scheduler's jobs: one per enabled source, on its cron, never two at once, and a
 scheduled crawl is the same runner as the CLI's, recorded with trigger "schedule"."""
-import signal
-import subprocess
 import sys
-import threading
 
 from apscheduler.triggers.cron import CronTrigger
 
 import scheduler
 from crawler.samples.server import sample_registry_path
 from storage.api import list_runs, open_archive
-from tests.conftest import ROOT
+from tests.scheduler_log import run_scheduler_until
 from tests.slow_site import SlowSite
 
 
@@ -47,23 +44,7 @@ def test_a_run_due_while_the_last_still_runs_is_skipped_with_one_line(tmp_path):
     with SlowSite() as site:
         cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--sources", str(site.registry(tmp_path)),
                "--interval", "1", "--db", f"sqlite:///{tmp_path / 'a.db'}"]
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        log, skipped = [], threading.Event()
-
-        def read() -> None:
-            for line in proc.stderr:
-                log.append(line)
-                if len([x for x in log if "skipped: still running" in x]) >= 2:
-                    skipped.set()
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        try:
-            assert skipped.wait(90), "".join(log)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=60)
-            reader.join(timeout=10)
-    text = "".join(log)
+        run = run_scheduler_until(cmd, lambda log: len([x for x in log if "skipped: still running" in x]) >= 2, 90)
+    text = run.log
     assert "job crawl:slow skipped: still running (its run at 20" in text
     assert "Traceback" not in text and "Error notifying listener" not in text

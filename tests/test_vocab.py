@@ -136,3 +136,16 @@ def test_failure_kinds_are_defined_only_in_failures():
 def test_search_knows_every_form_extraction_knows(query, number):
     assert search_query.parse(query).groups[0][0].doc_number == number
     assert [n.normalized for n in extract_docnumber.find_doc_numbers(query)] == [number]
+
+
+def test_an_attachments_state_reads_back_the_error_line_it_was_written_as():
+    from crawler.vocab.failures import (NO_TEXT, NO_TEXT_NOTE, OK, PARSE, TIMEOUT, TOO_LARGE, attachment_state,
+                                        failure_note)
+
+    assert attachment_state("正文", None) == OK
+    assert attachment_state(None, None) == NO_TEXT
+    assert attachment_state("", f"{NO_TEXT_NOTE} zip file") == NO_TEXT
+    for kind in (TOO_LARGE, TIMEOUT):
+        assert attachment_state(None, failure_note(kind, "DOCX unpacks to 190 MiB: past the cap")) == kind
+    assert attachment_state(None, failure_note(PARSE, "PDFSyntaxError: No /Root object")) == PARSE
+    assert attachment_state(None, "ValueError: bad: thing") == PARSE  # a reader's own message, not a kind

@@ -55,3 +55,21 @@ def crawl_demo(url: str, sample_server) -> str:  # noqa: ANN001
     assert summary.ok
     return url
 
+
+
+def crawl_one_notice(root: Path, db_url: str, notice: str, query: str, files: dict[str, bytes] | None = None):
+    """One listing linking ``notice`` (with ``files`` beside it, e.g. its attachments) crawled
+    into ``db_url`` through the real crawl process; the one document ``search(query)`` finds."""
+    from crawler.samples.server import SampleServer
+    from storage.api import get_document, open_archive, search
+
+    site = write_site(root, {"index.html": listing({"n1.html": "通知"}), "n1.html": notice})
+    for name, body in (files or {}).items():
+        (site / name).write_bytes(body)
+    registry = write_registry(root, gov_portal("evil", "index.html"))
+    with SampleServer(root) as server:
+        summary = crawl(registry, db_url, server)
+    assert summary.sources[0].counters["new_documents"] == 1, summary.to_dict()
+    with open_archive(db_url) as archive:
+        (hit,) = search(archive, query).hits
+        return get_document(archive, hit.id)

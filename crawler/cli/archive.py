@@ -41,12 +41,20 @@ def register(sub: Any) -> None:
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--limit", type=int, default=20, help="hits per page (1-1000)")
+    p.add_argument("--facets", action="store_true",
+                   help="also count the whole result set by region, agency, topic, type, status, year and source")
     filter_args(p)
     p.set_defaults(func=cmd_search, read_only=True)
 
     p = sub.add_parser("show", parents=[reads], help="one notice: metadata, text, versions, copies")
     p.add_argument("document", metavar="ID_OR_文号")
     p.set_defaults(func=cmd_show, read_only=True)
+
+    p = sub.add_parser("attachment", parents=[reads], help="one attachment of a notice (ids in `show --json`): "
+                       "its record and the text read from it")
+    p.add_argument("attachment_id", type=int, metavar="ID")
+    p.add_argument("--save", metavar="FILE", help="also write the file as fetched to FILE")
+    p.set_defaults(func=cmd_attachment, read_only=True)
 
     p = sub.add_parser("stats", parents=[reads], help="what the archive holds: counts by topic, region, year, source")
     p.set_defaults(func=cmd_stats, read_only=True)
@@ -91,15 +99,18 @@ def filters_of(args: argparse.Namespace) -> Any:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from storage.api import search
+    from storage.api import facet_counts, search, search_facets
 
     with user_errors():
         filters = filters_of(args)
         if not args.query.strip() and filters.empty:
             raise CliError("empty query (give words to search for, or a filter such as --region)")
-        result = search(open_db(args), args.query, filters, sort=args.sort, page=args.page, limit=args.limit)
+        archive = open_db(args)
+        found = search(archive, args.query, filters, sort=args.sort, page=args.page, limit=args.limit).to_dict()
+        if args.facets:  # the shape /api/v1/search answers
+            found["facets"] = facet_counts(search_facets(archive, args.query, filters))
     bold = sys.stdout.isatty()
-    output.emit(args, result.to_dict(), lambda d: output.search_text(d, bold=bold), text_is_safe=True)
+    output.emit(args, found, lambda d: output.search_text(d, bold=bold), text_is_safe=True)
     return 0
 
 
@@ -110,6 +121,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     if doc is None:
         raise CliError(f"no document {args.document!r} in the archive")
     output.emit(args, doc.to_dict(), output.document_text)
+    return 0
+
+
+def cmd_attachment(args: argparse.Namespace) -> int:
+    from storage.api import attachment_body, get_attachment
+
+    archive = open_db(args)
+    found = get_attachment(archive, args.attachment_id) if 0 < args.attachment_id < 2**31 else None
+    if found is None:
+        raise CliError(f"no attachment {args.attachment_id} in the archive")
+    if args.save:
+        try:
+            with open(args.save, "wb") as out:
+                out.write(attachment_body(archive, found.id) or b"")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.save}: {exc.strerror or exc}") from None
+    output.emit(args, found.to_dict(), output.attachment_text)
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any, NoReturn
 
 PROG = "policy-archive"
@@ -16,6 +17,10 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+# The demo's fictional notices never go into the real archive unless --db asks for it.
+DEMO_DB = "data/demo.db"
+
+
 def common(json_flag: bool) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--db", metavar="URL", help="archive URL (default: $POLICY_ARCHIVE_DB or sqlite:///data/archive.db)")
@@ -28,11 +33,17 @@ def open_db(args: argparse.Namespace, read_only: bool | None = None, create: boo
     """The archive of --db; read commands (``read_only``, or set_defaults(read_only=True))
     open an existing one without writing to it. Only a crawl (``create``) makes a new
     archive: elsewhere a mistyped path is an error, not a new empty archive."""
-    from storage.api import open_archive
+    from storage.api import NoArchive, open_archive
 
     if read_only is None:
         read_only = getattr(args, "read_only", False)
-    return open_archive(args.db, read_only=read_only, create=create)
+    try:
+        return open_archive(args.db, read_only=read_only, create=create)
+    except NoArchive as exc:
+        # `make demo` then a read without --db: the demo's archive is kept apart on purpose
+        if args.db is None and not os.environ.get("POLICY_ARCHIVE_DB") and os.path.exists(DEMO_DB):
+            raise CliError(f"{exc} (the demo's archive is {DEMO_DB}: --db sqlite:///{DEMO_DB})") from None
+        raise
 
 
 def positive_int(value: str) -> int:

@@ -6,10 +6,7 @@ import sys
 from typing import Any
 
 from crawler.cli import output
-from crawler.cli.common import PROG, CliError, common, positive_number
-
-# The demo's fictional notices never go into the real archive unless --db asks for it.
-DEMO_DB = "data/demo.db"
+from crawler.cli.common import DEMO_DB, PROG, CliError, common, positive_number
 
 
 def register(sub: Any) -> None:

@@ -149,7 +149,19 @@ def search_text(result: dict[str, Any], bold: bool = False) -> str:
         lines.append(line)
         if h.get("snippet_text"):
             lines.append(under_date + _marked(h["snippet_text"], h.get("marks") or [], bold))
+    for name, values in (result.get("facets") or {}).items():
+        if values:
+            lines.append(terminal_safe(f"{name}: " + ", ".join(f"{v['value']} ({v['count']})" for v in values)))
     return "\n".join(lines)
+
+
+def attachment_text(d: dict[str, Any]) -> str:
+    """`attachment`: what it is, then the text read from it."""
+    note = f"{d['text_chars']} characters of text" if d["state"] == "ok" else f"{d['state']}: {d.get('error') or 'no text'}"
+    lines = [f"attachment #{d['id']} of document #{d['document_id']} ({d.get('document_title') or 'untitled'}): "
+             f"{d.get('name') or ''}",
+             f"{d['kind']}, {d['raw_size']} bytes, {note}", f"from {d['url']}", ""]
+    return "\n".join([*lines, d["text"]]) if d["text"] else "\n".join(lines[:3])
 
 
 def new_text(d: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ import argparse
 import sys
 from typing import Any
 
-from crawler.cli.common import CliError, common
+from crawler.cli.common import CliError, common, open_db
 
 
 def register(sub: Any) -> None:
@@ -23,7 +23,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port must be between 0 and 65535, not {args.port}")
-    app = create_app(args.db)  # opens the archive read-only now: a missing one is one line, not a 500 later
+    app = create_app(archive=open_db(args))  # read-only now: a missing archive is one line, not a 500 later
     print(f"serving the archive read-only on http://{args.host}:{args.port}/ (Ctrl-C stops)",
           file=sys.stderr)
     try:

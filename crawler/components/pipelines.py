@@ -64,18 +64,29 @@ def page_bytes(item: PageItem) -> int:
     return sum(len(p.body) for p in item.parts)
 
 
+def extraction_pool_options(settings: Any) -> dict[str, Any]:
+    """open_shared_pool()'s arguments from a crawl's settings (the pipeline's, and the crawl
+    service's, which holds the pool open between its crawls: crawler/run/crawl_service.py)."""
+    workers = settings.get("POLICY_EXTRACT_WORKERS")
+    return {
+        "workers": default_workers() if workers in (None, "") else int(workers),
+        "initializer": worker_init,
+        "max_tasks_per_child": settings.getint("POLICY_EXTRACT_TASKS_PER_CHILD", DEFAULT_TASKS_PER_CHILD) or None,
+        "deadline": settings.getfloat("POLICY_ITEM_DEADLINE", DEFAULT_ITEM_DEADLINE) or None,
+        "memory_headroom": settings.getint("POLICY_WORKER_MEMORY_MB", MEMORY_HEADROOM // 2**20) * 2**20 or None,
+    }
+
+
 class ArchivePipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         settings = crawler.settings
         self.max_page_bytes = settings.getint("POLICY_MAX_PAGE_BYTES", DEFAULT_MAX_PAGE_BYTES)
-        workers = settings.get("POLICY_EXTRACT_WORKERS")
-        self.workers = default_workers() if workers in (None, "") else int(workers)
+        self.pool_options = extraction_pool_options(settings)
+        self.workers = self.pool_options["workers"]
+        self.item_deadline = self.pool_options["deadline"]
         self.pool: PagePool | None = None
         self.restarts_at_open = self.overruns_at_open = 0
-        self.tasks_per_child = settings.getint("POLICY_EXTRACT_TASKS_PER_CHILD", DEFAULT_TASKS_PER_CHILD) or None
-        self.item_deadline = settings.getfloat("POLICY_ITEM_DEADLINE", DEFAULT_ITEM_DEADLINE) or None
-        self.memory_headroom = settings.getint("POLICY_WORKER_MEMORY_MB", MEMORY_HEADROOM // 2**20) * 2**20 or None
         in_flight = settings.getint("POLICY_EXTRACT_IN_FLIGHT", 0) or 4 * max(self.workers, 1) + 2
         self.slots = defer.DeferredSemaphore(in_flight)
         self.sequencer = Sequencer()
@@ -86,9 +97,7 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = open_shared_pool(self.workers, initializer=worker_init,
-                                         max_tasks_per_child=self.tasks_per_child, deadline=self.item_deadline,
-                                         memory_headroom=self.memory_headroom)
+            self.pool = open_shared_pool(**self.pool_options)
             self.restarts_at_open = self.pool.restarts
             self.overruns_at_open = self.pool.overruns
 

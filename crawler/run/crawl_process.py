@@ -62,8 +62,12 @@ def stop_all() -> None:
     _stopping.set()
 
 
+def stop_requested() -> bool:
+    return _stopping.is_set()
+
+
 @contextmanager
-def _crawling() -> Iterator[None]:
+def crawling() -> Iterator[None]:
     """Counts this crawl among those wait_for_crawls() waits for, until its runs are closed."""
     global _active_count
     with _active:
@@ -120,9 +124,10 @@ def run_crawl(sources: list[Source], options: CrawlOptions | None = None, **kwar
     """
     options = options or CrawlOptions(**kwargs)
     summary = _crawl_once(sources, options)
-    # Where every crawl ends in its parent (CLI crawl and demo, the scheduler): watches
-    # are told what it archived. One call, so it can move with the scheduler. A stopped
-    # crawl raised above: what it archived is told at the end of the next one.
+    # Where every crawl ends in its parent (CLI crawl and demo, a distributed round): watches
+    # are told what it archived (the scheduler's crawl service tells them where its crawls
+    # end: crawler/run/crawl_service.py). A stopped crawl raised above: what it archived
+    # is told at the end of the next one.
     from crawler.watch.notify import notify_after_crawl
 
     notify_after_crawl(options.db_url)
@@ -134,7 +139,7 @@ def _crawl_once(sources: list[Source], options: CrawlOptions) -> Any:
         from crawler.run.distributed import run_distributed
 
         return run_distributed(sources, options)
-    with _crawling():
+    with crawling():
         return _run_local(sources, options)
 
 

@@ -89,6 +89,11 @@ def close_runs(archive: Any, sources: list[Source], run_ids: dict[str, int], sta
     return results
 
 
+def run_result(archive: Any, source_id: str, run_id: int) -> SourceResult:
+    """A run's result as the archive has it now."""
+    return _result(source_id, crawl_runs.get_run(archive, run_id))
+
+
 def _result(source_id: str, run: Any) -> SourceResult:
     summary = run.error_summary or {}
     return SourceResult(

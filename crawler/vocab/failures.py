@@ -36,6 +36,30 @@ FAILURE_KINDS = (
     "robots",
     NEEDS_BROWSER,  # a guarded source and no browser here: nothing was fetched
 )
+# An attachment's extraction state, as the archive shows it: its text was read (OK), it
+# held none (NO_TEXT: a kind no reader turns into text, or a file that gave nothing), or
+# the failure kind that kept its text. The archive keeps only the error line, written by
+# failure_note: the kind is its prefix (PARSE errors are written bare).
+OK = "ok"
+NO_TEXT = "no_text"
+NO_TEXT_NOTE = "no text could be read from this"
+
+
+def failure_note(kind: str, why: str) -> str:
+    """The one line an attachment's error is kept as: ``kind: why`` (PARSE: ``why`` alone)."""
+    return why if kind == PARSE else f"{kind}: {why}"
+
+
+def attachment_state(text: str | None, error: str | None) -> str:
+    """OK, NO_TEXT or a failure kind, from an attachment's stored text and error line."""
+    if text:
+        return OK
+    if not error or error.startswith(NO_TEXT_NOTE):
+        return NO_TEXT
+    kind, sep, _ = error.partition(": ")
+    return kind if sep and kind in FAILURE_KINDS else PARSE
+
+
 # Kinds that are skips by rule, not errors: counted apart, never make a run partial.
 SKIP_KINDS = ("robots",)
 

@@ -1,8 +1,9 @@
 """The one step a crawl ends with: match every watch, then deliver what the outbox owes.
 
 ``notify_after_crawl`` is called once where a crawl ends in the parent process
-(crawler/run/crawl_process.py ``run_crawl``: the CLI's crawl and demo, and the
-scheduler's runs). Its trouble is reported, never raised: a crawl that archived its
+(crawler/run/crawl_process.py ``run_crawl``: the CLI's crawl and demo, a distributed
+round), and where each source's crawl ends in the scheduler's crawl service
+(crawler/run/crawl_service.py ``_crawl_ended``, one at a time). Its trouble is reported, never raised: a crawl that archived its
 pages has succeeded whatever the notification targets do, and what could not be sent
 stays in the outbox for the next run.
 """

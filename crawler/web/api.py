@@ -4,7 +4,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
-from crawler.web import reads
+from crawler.web import attachment_pages, reads
 from crawler.web.openapi import openapi
 from crawler.web.responses import JSONResponse, get_routes
 from crawler.web.params import BadParam, search_params
@@ -12,10 +12,10 @@ from crawler.web.params import BadParam, search_params
 
 def _search(request: Request) -> JSONResponse:
     params = search_params(request.query_params)
-    result = reads.run_search(request.app.state.archive, params)
-    if result is None:
+    found = reads.search_json(request.app.state.archive, params)
+    if found is None:
         raise BadParam("empty query (give q, or a filter such as region)")
-    return JSONResponse(result.to_dict())
+    return JSONResponse(found)
 
 
 def _document(request: Request) -> JSONResponse:
@@ -67,7 +67,7 @@ def _openapi(request: Request) -> JSONResponse:
 
 
 def routes() -> list[Route]:
-    return get_routes({
+    return [*attachment_pages.api_routes(), *get_routes({
         "/search": _search,
         "/documents/{ref}": _document,
         "/documents/{ref}/versions": _versions,
@@ -81,4 +81,4 @@ def routes() -> list[Route]:
         "/stats": _stats,
         "/coverage": _coverage,
         "/openapi.json": _openapi,
-    })
+    })]

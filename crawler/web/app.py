@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 
 def create_app(db_url: str | None = None, archive: Any = None) -> Starlette:
     """The application over the archive at ``db_url`` (opened read-only), or over ``archive``."""
-    from crawler.web import api, archive_pages, citation_pages, pages
+    from crawler.web import api, archive_pages, attachment_pages, citation_pages, pages
     from storage.api import open_archive
 
     if archive is None:
@@ -32,6 +32,7 @@ def create_app(db_url: str | None = None, archive: Any = None) -> Starlette:
         *pages.routes(),
         *archive_pages.routes(),
         *citation_pages.routes(),
+        *attachment_pages.routes(),
         Mount("/api/v1", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]

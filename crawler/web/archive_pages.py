@@ -88,9 +88,9 @@ def _stats(request: Request) -> Response:
 
 
 def _api(request: Request) -> Response:
-    from crawler.web.openapi import openapi
+    from crawler.web.openapi import ENDPOINTS, answer_fields, openapi
 
-    return render(request, "api.html", spec=openapi())
+    return render(request, "api.html", spec=openapi(), fields={path: answer_fields(path) for path in ENDPOINTS})
 
 
 def routes() -> list[Route]:

@@ -84,7 +84,7 @@ def facet_links(params: SearchParams, facets: list[Any]) -> list[tuple[str, list
 
 def _document(request: Request) -> Response:
     doc = reads.document(request.app.state.archive, request.path_params["ref"])
-    return render(request, "document.html", doc=doc)
+    return render(request, "document.html", doc=doc, version_seq={v.id: v.seq for v in doc.versions})
 
 
 def diff_rows(entries: list[dict[str, Any]]) -> list[tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]]:

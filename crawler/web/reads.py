@@ -37,6 +37,20 @@ def run_search(archive: Any, params: SearchParams) -> Any:
         return search(archive, params.q, filters, sort=params.sort, page=params.page, limit=params.limit)
 
 
+def search_json(archive: Any, params: SearchParams) -> dict[str, Any] | None:
+    """The `search --facets --json` dict (the facets the search page shows, as counts); None
+    for a search with nothing to search for."""
+    from storage.api import facet_counts, search_facets
+
+    result = run_search(archive, params)
+    if result is None:
+        return None
+    found = result.to_dict()
+    with _query_errors():
+        found["facets"] = facet_counts(search_facets(archive, params.q, params.storage_filters()))
+    return found
+
+
 def facets(archive: Any, params: SearchParams) -> list[tuple[str, list[tuple[str, int, dict[str, str]]]]]:
     """Each facet's values over the whole result set: (facet, [(value, documents, the filters
     that narrow this search to it)]); the filters become the link's query string."""

@@ -13,7 +13,7 @@ from crawler.extract.decode import declared_charset
 from crawler.extract.htmltree import parse_html
 from crawler.extract.model import AttachmentLink
 from crawler.items import AttachmentFile, CapturedPart, PageItem
-from crawler.vocab.failures import PARSE
+from crawler.vocab.failures import NO_TEXT_NOTE, PARSE, failure_note
 from spiders.registry import Source
 
 # {attachment URL: (failure kind, why)}: attachments a retry of the page leaves unread
@@ -25,14 +25,14 @@ def read_attachment(part: CapturedPart, name: str | None, unread: Unread | None 
     kind = sniff_kind(part.body, name or part.url)
     if unread and part.url in unread:
         failure, why = unread[part.url]
-        return AttachmentFile(part=part, kind=kind, name=name, error=f"{failure}: {why}", error_kind=failure)
+        return AttachmentFile(part=part, kind=kind, name=name, error=failure_note(failure, why), error_kind=failure)
     error_kind = None
     try:
         text = attachment_text(part.body, kind, name)
-        error = None if text else f"no text could be read from this {kind} file"
+        error = None if text else f"{NO_TEXT_NOTE} {kind} file"
     except AttachmentError as exc:  # a broken or hostile file must not lose its notice
         text, error_kind = "", exc.kind
-        error = str(exc) if exc.kind == PARSE else f"{exc.kind}: {exc}"
+        error = failure_note(exc.kind, str(exc))
     except Exception as exc:
         text, error, error_kind = "", f"{type(exc).__name__}: {exc}", PARSE
     return AttachmentFile(part=part, kind=kind, name=name, text=text, error=error, error_kind=error_kind)

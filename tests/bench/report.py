@@ -44,6 +44,8 @@ SECTIONS = (
                                                           if quick else [])], 3600),
     Section("neardup", lambda quick: ["neardup_bench.py", "--json", "--sizes", *(["2000"] if quick else ["10000", "100000"]),
                                       "--lookups", "100" if quick else "300"], 1800),
+    # 130 sources (the registry's coming size) due at once, through the scheduler's crawl service.
+    Section("scheduler", lambda quick: ["scheduler_bench.py", "--sources", "12" if quick else "130"], 3600),
     Section("search", lambda quick: ["search_bench.py", "--json", "--docs", "2000" if quick else "20000",
                                      "--rounds", "20" if quick else "60"], 3600),
 )
@@ -127,6 +129,14 @@ GOALS = (
          on="value", at_most=300),
     Goal("peak RSS of the process tree at 10k pages, MiB", "crawl_10k", ("crawl", "peak_rss_tree_mib"),
          on="value", at_most=300),
+    Goal("scheduler round, 130 sources due at once, vs one crawl of the same pages, pages/s", "scheduler",
+         ("scheduler", "service_pages_per_s"), ("scheduler", "reference_pages_per_s"),
+         ("scheduler", "service_vs_one_crawl"), at_least=0.8),
+    Goal("peak RSS of the scheduler's process tree, 130 sources due at once, MiB", "scheduler",
+         ("scheduler", "peak_rss_tree_mib"), on="value", at_most=600),
+    Goal("incremental scheduler round speed-up, first round s / second round s", "scheduler",
+         ("scheduler", "service", "first", "wall_s"), ("scheduler", "service", "incremental", "wall_s"),
+         ("scheduler", "incremental_speedup"), at_least=10.0),
     Goal("policy-archive --help, s (reference: python -c pass)", "startup", ("startup", "help_seconds"),
          ("startup", "python_pass_seconds"), ("startup", "help_over_pass"), on="value", at_most=0.3),
     Goal("read_startup: policy-archive search 养老 on the demo archive, s (reference: python -c pass)", "startup",

@@ -22,15 +22,21 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The demo archive (then its later state: one notice revised) on a free loopback port,
-    answering before the test starts."""
-    from crawler.web.app import create_app
-    from crawler.web.server import server as web_server
-
+def demo_db(tmp_path_factory):
+    """The demo archive, then its later state (one notice revised)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('web')}/demo.db"
     run_demo(url)
     assert run_demo(url, "--state", "later")["new_versions"] == 1
+    return url
+
+
+@pytest.fixture(scope="module")
+def served(demo_db):
+    """The demo archive on a free loopback port, answering before the test starts."""
+    from crawler.web.app import create_app
+    from crawler.web.server import server as web_server
+
+    url = demo_db
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)  # connections wait in the backlog until uvicorn accepts them
@@ -137,6 +143,36 @@ def test_search_narrow_by_a_facet_open_a_document_follow_a_citation_and_a_diff(s
     assert not problems, problems
 
 
+def test_an_attachment_read_and_downloaded(served, browser, demo_db):
+    from storage.api import attachment_body, open_archive
+
+    SHOTS.mkdir(exist_ok=True)
+    page, problems = _watched(browser)
+    page.goto(f"{served}/search?q=%E9%95%BF%E6%9C%9F%E6%8A%A4%E7%90%86%E4%BF%9D%E9%99%A9")  # 长期护理保险
+    _click(page, page.locator("li.hit", has=page.locator(".docno", has_text="保医保发〔2021〕27号")).locator("a.title"))
+    row = page.locator("table.attachments tr.state-ok")
+    assert row.count() == 1 and "docx" in row.inner_text()
+    page.screenshot(path=str(SHOTS / "11-attachments.png"), full_page=True)
+
+    name = row.locator("a.attachment").inner_text()
+    # a download cancels the page's requests still under way (its favicon): let them end first
+    page.wait_for_load_state("networkidle")
+    with page.expect_download() as fetched:
+        row.locator("a.download").click()
+    attachment_id = int(row.locator("a.download").get_attribute("href").split("/")[2])
+    with open_archive(demo_db, read_only=True) as archive:
+        blob = attachment_body(archive, attachment_id)
+    assert blob and Path(fetched.value.path()).read_bytes() == blob
+    assert fetched.value.suggested_filename == name  # the Chinese name, through filename*
+
+    _click(page, row.locator("a.attachment"))
+    assert page.locator("h1").inner_text() == name
+    paragraphs = page.locator("section.text p")
+    assert paragraphs.count() > 5 and "第一条" in paragraphs.all_inner_texts()[2]
+    page.screenshot(path=str(SHOTS / "12-attachment-text.png"), full_page=True)
+    assert not problems, problems
+
+
 def test_the_archive_pages_in_a_browser(served, browser):
     SHOTS.mkdir(exist_ok=True)
     page, problems = _watched(browser)
@@ -146,4 +182,10 @@ def test_the_archive_pages_in_a_browser(served, browser):
         page.goto(f"{served}{path}")
         assert page.locator(ready).count() > 0, path
         page.screenshot(path=str(SHOTS / f"{n}-{path.strip('/').split('?')[0]}.png"), full_page=True)
+    page.goto(f"{served}/citations")
+    assert page.locator("table.top-cited td").count() > 0
+    page.screenshot(path=str(SHOTS / "13-citations.png"), full_page=True)
+    _click(page, page.locator("table.top-cited a", has_text="graph").first)
+    assert page.locator("svg.citegraph a.node").count() > 1
+    page.screenshot(path=str(SHOTS / "14-citation-graph.png"), full_page=True)
     assert not problems, problems

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.samples.server import SampleServer
-from storage.api import get_document, open_archive, search
-from tests.tiny_sites import crawl, gov_portal, listing, write_registry, write_site
+from tests.tiny_sites import crawl_one_notice
 from web_client import client_for
 
 # As the page's source has them: entities, so the extracted text holds the markup itself.
@@ -28,14 +26,7 @@ LIVE = [re.compile(p, re.I) for p in (r"<script", r"<img[^>]*onerror", r"""href\
 
 
 def _crawled_hostile_page(tmp_path, url: str) -> int:
-    write_site(tmp_path, {"index.html": listing({"evil.html": "通知"}), "evil.html": NOTICE})
-    registry = write_registry(tmp_path, gov_portal("evil", "index.html"))
-    with SampleServer(tmp_path) as server:
-        summary = crawl(registry, url, server)
-    assert summary.sources[0].counters["new_documents"] == 1, summary.to_dict()
-    with open_archive(url) as archive:
-        (hit,) = search(archive, "养老").hits
-        doc = get_document(archive, hit.id)
+    doc = crawl_one_notice(tmp_path, url, NOTICE, "养老")
     # The hostile strings reached the archive as text: the test below tests escaping, not extraction.
     assert "<script>alert(1)</script>" in doc.title
     assert "onerror=alert(2)" in doc.text and "javascript:alert(3)" in doc.text and "<script>" in doc.text

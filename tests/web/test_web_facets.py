@@ -65,3 +65,28 @@ def test_a_facet_link_narrows_to_its_count_and_can_be_undone(client):
         assert client.get(html.unescape(undo)).text == page
     year = facets["year"][0]
     assert f"since={year[2]}-01-01" in year[1] and f"until={year[2]}-12-31" in year[1]
+
+
+@pytest.mark.parametrize("params", [{"q": "养老"}, {"q": "养老 OR 医保", "region": "沈阳"}, {"topic": "health"}])
+def test_the_api_gives_the_facets_the_page_shows(client, params):
+    page = _facets(client.get("/search", params=params).text)
+    api = client.get("/api/v1/search", params=params).json()["facets"]
+    assert list(api) == ["region", "agency", "topic", "type", "status", "year", "source"]
+    assert {name: [(v, n) for _, _, v, n in values] for name, values in page.items()} == {
+        name: [(f["value"], f["count"]) for f in values] for name, values in api.items() if values}
+    assert sum(f["count"] for f in api["region"]) > 0
+
+
+def test_search_facets_in_text_lists_each_facet_with_its_counts(client, demo_archive):
+    import contextlib
+    import io
+
+    from crawler.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["search", "养老", "--facets", "--db", demo_archive]) == 0
+    lines = out.getvalue().splitlines()
+    for name, values in client.get("/api/v1/search", params={"q": "养老"}).json()["facets"].items():
+        if values:
+            assert f"{name}: " + ", ".join(f"{v['value']} ({v['count']})" for v in values) in lines, name

@@ -21,3 +21,17 @@ def kind_of_extension(ext: str) -> str:
     """The attachment kind a file extension (no dot, any case) stands for."""
     ext = ext.lower()
     return _SAME_AS.get(ext, ext)
+
+# each text kind's media type, as a download of the raw file is labelled; every other kind
+# (an archive, an HTML page, an unknown file) is served as bytes a browser never renders
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "wps": "application/vnd.ms-works",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "ofd": "application/ofd",
+    "zip": "application/zip",
+}
+OPAQUE_MEDIA_TYPE = "application/octet-stream"
