@@ -10,7 +10,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Row, extract, func, select, text
+from sqlalchemy import Connection, extract, func, select, text
 
 from crawler.vocab.failures import attachment_state
 from storage.db import Archive
