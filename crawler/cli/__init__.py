@@ -22,7 +22,7 @@ COMMAND_MODULES = ("crawl", "archive", "history", "runs", "sources", "watch", "s
 COMMANDS = {
     "crawl": "crawl", "demo": "crawl", "schedule": "crawl",
     "search": "archive", "show": "archive", "stats": "archive", "new": "archive", "export": "archive",
-    "reindex": "archive",
+    "reindex": "archive", "attachment": "archive",
     "history": "history", "diff": "history", "reextract": "history",
     **{name: name for name in ("runs", "sources", "watch", "serve", "extract", "samples", "worker")},
 }
