@@ -223,12 +223,19 @@ def _alembic_config(connection: Any = None) -> "alembic.config.Config":
 
 def schema_is_current(engine: Engine) -> bool:
     """Whether the archive is at SCHEMA_HEAD: one query, no Alembic (its import is most of a
-    read command's start-up, and an up-to-date archive, the usual case, needs none of it)."""
+    read command's start-up, and an up-to-date archive, the usual case, needs none of it).
+    An archive a newer policy-archive has migrated past it is refused here, in one line,
+    not by Alembic failing to find the revision."""
     try:
         with engine.connect() as conn:
-            return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))} == {SCHEMA_HEAD}
+            versions = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
     except DBAPIError:  # no version table: a new archive, or not one of ours
         return False
+    # revisions are numbered 0001, 0002 … in order, so they compare as strings
+    if newer := sorted(v for v in versions if v > SCHEMA_HEAD):
+        raise ArchiveError(f"the archive's schema ({newer[-1]}) is newer than this policy-archive's "
+                           f"({SCHEMA_HEAD}): upgrade policy-archive to read it")
+    return versions == {SCHEMA_HEAD}
 
 
 def upgrade_schema(engine: Engine) -> None:
@@ -349,7 +356,7 @@ def open_archive(url: str | None = None, *, migrate: bool = True, read_only: boo
                 raise NoArchive(f"not an archive: {shown} (crawl or demo makes one)")
         if migrate:
             upgrade_schema(engine)
-    except NoArchive:
+    except ArchiveError:  # not an archive, or one of a newer schema
         engine.dispose()
         raise
     except (DBAPIError, SQLAlchemyError) as exc:
