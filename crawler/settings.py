@@ -57,7 +57,8 @@ REACTOR_THREADPOOL_MAXSIZE = 4
 # 300) and each worker POLICY_WORKER_MEMORY_MB of address space beyond its start (default
 # 384); a whole crawl has POLICY_CRAWL_DEADLINE_MINUTES, or the largest registry
 # ``deadline_minutes`` of its sources; past it its spiders close and its runs close
-# partial, with a note (crawler/run/crawl_spec.py).
+# partial, with a note (crawler/run/crawl_spec.py). A source whose own deadline is
+# shorter stops asking for pages when it passes (SourceDeadlineMiddleware), the others go on.
 POLICY_CRAWL_DEADLINE_MINUTES = 240
 # The scheduler's crawl service (crawler/run/crawl_service.py) crawls this many sources at
 # once, the others wait their turn: enough to keep a core busy fetching while some sources
@@ -80,6 +81,7 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.components.middlewares.SourceDeadlineMiddleware": 20,
     "crawler.components.middlewares.ConditionalRecheckMiddleware": 30,
     "crawler.components.hostmap.HostMapMiddleware": 40,
     "crawler.components.middlewares.LoopbackGuardMiddleware": 50,

@@ -16,3 +16,7 @@ listing_discovered = object()
 # level (0: the home page itself, 1: linked from it, 2: from a 信息公开 page), notices (notice
 # links found on it; on the home page, the links followed)
 home_listing_found = object()
+
+# request.meta key the crawl sets on a request it did not make because its source's own
+# deadline had passed (crawler/components/middlewares.py): the spider records no failure
+DEADLINE_PASSED = "source_deadline_passed"

@@ -19,7 +19,7 @@ from crawler.vocab.listing import row_date
 from crawler.extract.listing import Listing, discover_listing
 from crawler.items import PageItem, PageLinks
 from spiders.page_links import fetched_attachments, page_links
-from crawler.signals import fetch_failed, listing_discovered, listing_walked
+from crawler.signals import DEADLINE_PASSED, fetch_failed, listing_discovered, listing_walked
 from spiders.homepage import HomeDiscovery
 from spiders.pages import numbered_page_url
 from spiders.registry import RegistryError, Source, load_registry, request_headers
@@ -367,6 +367,8 @@ class FamilySpider(HomeDiscovery, scrapy.Spider):
     # ---- failures ---------------------------------------------------------------
     def on_error(self, failure: Any) -> None:
         request = failure.request
+        if request.meta.get(DEADLINE_PASSED):
+            return  # not made: the source's deadline passed (its run's note says so)
         kind, message = classify_failure(failure.value)
         self.logger.warning("%s: %s", request.meta.get("source_id"), message)
         self.crawler.signals.send_catch_log(

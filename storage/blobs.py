@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import zlib
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
-from storage.models import Blob
 from storage.normalize import sha256_hex
+from storage.tables import blob
 from storage.upsert import dialect_insert
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
 RAW_CODEC = "zlib"
 
@@ -33,12 +37,12 @@ def decompress_raw(data: bytes, codec: str) -> bytes:
     raise ValueError(f"unknown raw codec {codec!r}")
 
 
-_KNOWN = select(Blob.sha256).where(Blob.sha256 == bindparam("digest"))
+_KNOWN = select(blob.c.sha256).where(blob.c.sha256 == bindparam("digest"))
 
 
 @cache
 def _insert(dialect: str):
-    return dialect_insert(dialect, Blob).on_conflict_do_nothing(index_elements=[Blob.sha256])
+    return dialect_insert(dialect, blob).on_conflict_do_nothing(index_elements=[blob.c.sha256])
 
 
 def store(session: Session, data: bytes) -> str:
@@ -52,6 +56,6 @@ def store(session: Session, data: bytes) -> str:
     return digest
 
 
-def load(session: Session, digest: str) -> bytes | None:
-    row = session.execute(select(Blob.data, Blob.codec).where(Blob.sha256 == digest)).first()
+def load(session: Session | Connection, digest: str) -> bytes | None:
+    row = session.execute(select(blob.c.data, blob.c.codec).where(blob.c.sha256 == digest)).first()
     return decompress_raw(row.data, row.codec) if row else None

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 
 from storage.db import Archive
 from storage.history import resolve
-from storage.models import Citation, Document
+from storage.tables import citation, document
 
 MAX_NODES = 40  # more than this is a hairball on a page, not a neighbourhood
 
@@ -25,8 +25,8 @@ def citation_neighbourhood(archive: Archive, ref: int | str, steps: int = 2,
     document_id None for a cited number not in the archive (never followed further); an
     edge is {"from", "to"} (from cites to). Nodes are taken breadth first in citation order
     until ``max_nodes``: the same archive always gives the same graph."""
-    with archive.session() as session:
-        center = resolve(session, ref)
+    with archive.reader() as conn:
+        center = resolve(conn, ref)
         if center is None:
             return None
         nodes: dict[str, dict[str, Any]] = {
@@ -37,10 +37,10 @@ def citation_neighbourhood(archive: Archive, ref: int | str, steps: int = 2,
         for step in range(1, steps + 1):
             if not frontier:
                 break
-            rows = session.execute(
-                select(Citation.document_id, Citation.cited_number, Citation.cited_document_id)
-                .where(or_(Citation.document_id.in_(frontier), Citation.cited_document_id.in_(frontier)))
-                .order_by(Citation.id)
+            rows = conn.execute(
+                select(citation.c.document_id, citation.c.cited_number, citation.c.cited_document_id)
+                .where(or_(citation.c.document_id.in_(frontier), citation.c.cited_document_id.in_(frontier)))
+                .order_by(citation.c.id)
             ).all()
             following = []
             for citing, number, cited in rows:
@@ -59,8 +59,8 @@ def citation_neighbourhood(archive: Archive, ref: int | str, steps: int = 2,
                     edges[(ends[0], ends[1])] = None
             frontier = following
         ids = [n["document_id"] for n in nodes.values() if n["document_id"] is not None]
-        known = {i: (num, title) for i, num, title in session.execute(
-            select(Document.id, Document.doc_number, Document.title).where(Document.id.in_(ids)))}
+        known = {i: (num, title) for i, num, title in conn.execute(
+            select(document.c.id, document.c.doc_number, document.c.title).where(document.c.id.in_(ids)))}
     out = []
     for key, node in nodes.items():
         num, title = known.get(node["document_id"], (node["doc_number"], None))
@@ -73,13 +73,13 @@ def citation_neighbourhood(archive: Archive, ref: int | str, steps: int = 2,
 def most_cited(archive: Archive, limit: int = 50) -> list[dict[str, Any]]:
     """The archived documents most cited by other archived documents, most first:
     {document_id, doc_number, title, cited_by} (cited_by counts citing documents)."""
-    n = func.count(func.distinct(Citation.document_id)).label("n")
-    with archive.session() as session:
-        rows = session.execute(
-            select(Document.id, Document.doc_number, Document.title, n)
-            .join(Citation, Citation.cited_document_id == Document.id)
-            .group_by(Document.id, Document.doc_number, Document.title)
-            .order_by(n.desc(), Document.id)
+    n = func.count(func.distinct(citation.c.document_id)).label("n")
+    with archive.reader() as conn:
+        rows = conn.execute(
+            select(document.c.id, document.c.doc_number, document.c.title, n)
+            .join(citation, citation.c.cited_document_id == document.c.id)
+            .group_by(document.c.id, document.c.doc_number, document.c.title)
+            .order_by(n.desc(), document.c.id)
             .limit(limit)
         ).all()
     return [{"document_id": i, "doc_number": num, "title": title, "cited_by": c} for i, num, title, c in rows]

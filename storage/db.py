@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
     import alembic.config
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
 ENV_VAR = "POLICY_ARCHIVE_DB"
 DEFAULT_URL = "sqlite:///./data/archive.db"
@@ -47,8 +48,7 @@ class NoArchive(ArchiveError):
 class Archive:
     url: str  # full URL (a crawl child process opens the same archive with it)
     engine: Engine
-    sessionmaker: sessionmaker[Session]
-    _write_sessionmaker: sessionmaker[Session]
+    read_only: bool = False
     # re-entrant: a nested write waits on the file's lock as it always did, not here
     _writing: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
@@ -61,8 +61,15 @@ class Archive:
         return self.engine.dialect.name
 
     def session(self) -> Session:
-        """A session for reading (or for writes that need no serialization)."""
-        return self.sessionmaker()
+        """An ORM session for reading (or for writes that need no serialization)."""
+        from sqlalchemy.orm import Session  # the writers' import: reads use reader()
+
+        return Session(self.engine, expire_on_commit=False)
+
+    def reader(self) -> Connection:
+        """A connection for reads in SQLAlchemy Core (storage/tables.py): what the read
+        commands use, so that answering them never imports the ORM."""
+        return self.engine.connect()
 
     @contextmanager
     def transaction(self, serialize: bool | Iterable[str] = False) -> Iterator[Session]:
@@ -74,7 +81,10 @@ class Archive:
         ``serialize=[keys]`` only those sharing a key (storage/locks.py), which is how
         ingest serializes its check-then-insert identity decisions.
         """
-        with self._turn(), self._write_sessionmaker() as session, session.begin():
+        from sqlalchemy.orm import Session
+
+        writer = self.engine if self.read_only else self.engine.execution_options(archive_write=True)
+        with self._turn(), Session(writer, expire_on_commit=False) as session, session.begin():
             if serialize and self.dialect == "postgresql":
                 from storage.locks import take_locks  # keys: storage/locks.py; True: the global lock
 
@@ -213,12 +223,19 @@ def _alembic_config(connection: Any = None) -> "alembic.config.Config":
 
 def schema_is_current(engine: Engine) -> bool:
     """Whether the archive is at SCHEMA_HEAD: one query, no Alembic (its import is most of a
-    read command's start-up, and an up-to-date archive, the usual case, needs none of it)."""
+    read command's start-up, and an up-to-date archive, the usual case, needs none of it).
+    An archive a newer policy-archive has migrated past it is refused here, in one line,
+    not by Alembic failing to find the revision."""
     try:
         with engine.connect() as conn:
-            return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))} == {SCHEMA_HEAD}
+            versions = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
     except DBAPIError:  # no version table: a new archive, or not one of ours
         return False
+    # revisions are numbered 0001, 0002 … in order, so they compare as strings
+    if newer := sorted(v for v in versions if v > SCHEMA_HEAD):
+        raise ArchiveError(f"the archive's schema ({newer[-1]}) is newer than this policy-archive's "
+                           f"({SCHEMA_HEAD}): upgrade policy-archive to read it")
+    return versions == {SCHEMA_HEAD}
 
 
 def upgrade_schema(engine: Engine) -> None:
@@ -305,9 +322,7 @@ def _open_sqlite_read_only(parsed: URL, path: Path, upgraded: bool = False) -> A
             engine.dispose()
             last = exc
             continue
-        maker = sessionmaker(engine, expire_on_commit=False)
-        return Archive(url=parsed.render_as_string(hide_password=False), engine=engine,
-                       sessionmaker=maker, _write_sessionmaker=maker)
+        return Archive(url=parsed.render_as_string(hide_password=False), engine=engine, read_only=True)
     raise ArchiveError(f"cannot open {shown}: {error_line(last)}")
 
 
@@ -341,16 +356,10 @@ def open_archive(url: str | None = None, *, migrate: bool = True, read_only: boo
                 raise NoArchive(f"not an archive: {shown} (crawl or demo makes one)")
         if migrate:
             upgrade_schema(engine)
-    except NoArchive:
+    except ArchiveError:  # not an archive, or one of a newer schema
         engine.dispose()
         raise
     except (DBAPIError, SQLAlchemyError) as exc:
         engine.dispose()
         raise ArchiveError(f"cannot open {shown}: {error_line(exc)}") from None
-    writer = engine.execution_options(archive_write=True)
-    return Archive(
-        url=parsed.render_as_string(hide_password=False),
-        engine=engine,
-        sessionmaker=sessionmaker(engine, expire_on_commit=False),
-        _write_sessionmaker=sessionmaker(writer, expire_on_commit=False),
-    )
+    return Archive(url=parsed.render_as_string(hide_password=False), engine=engine)

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import extract, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, extract, func, select, text
 
 from crawler.vocab.failures import attachment_state
 from storage.db import Archive
 from storage.blobs import load
-from storage.history import document_urls, resolve
-from storage.models import Attachment, Capture, Citation, CrawlRun, Document, Source, Version
+from storage.history import document_urls, resolve, versions_of
+from storage.tables import attachment, capture, citation, crawl_run, document, source, version
 
 
 def _jsonable(value: Any) -> Any:
@@ -51,7 +51,7 @@ class DocumentSummary(_ToDict):
     last_seen: datetime
 
     @classmethod
-    def from_row(cls, doc: Document) -> "DocumentSummary":
+    def from_row(cls, doc: Any) -> "DocumentSummary":
         return cls(**{name: getattr(doc, name) for name in _SUMMARY_FIELDS})
 
 
@@ -100,7 +100,7 @@ class AttachmentInfo(_ToDict):
     content_type: str | None  # as its server sent it
 
     @classmethod
-    def from_row(cls, a: Attachment) -> "AttachmentInfo":
+    def from_row(cls, a: Any) -> "AttachmentInfo":
         return cls(id=a.id, version_id=a.version_id, url=a.url, name=a.name, kind=a.kind, raw_size=a.raw_size,
                    text_chars=len(a.text or ""), error=a.error, state=attachment_state(a.text, a.error),
                    content_type=a.content_type)
@@ -153,44 +153,40 @@ class SourceInfo(_ToDict):
 
 def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetail | None:
     """A document by id or by 文号 (any bracket style), with versions, captures and citations."""
-    with archive.session() as session:
-        doc = resolve(session, id_or_doc_number)
+    with archive.reader() as conn:
+        doc = resolve(conn, id_or_doc_number)
         if doc is None:
             return None
-        versions = list(
-            session.scalars(
-                select(Version).where(Version.document_id == doc.id).order_by(Version.first_seen, Version.id)
-            )
-        )
+        versions = versions_of(conn, doc.id)
         captures = list(
-            session.scalars(
-                select(Capture)
-                .join(Version, Version.id == Capture.version_id)
-                .where(Version.document_id == doc.id)
-                .order_by(Capture.fetched_at, Capture.id)
+            conn.execute(
+                select(capture)
+                .join(version, version.c.id == capture.c.version_id)
+                .where(version.c.document_id == doc.id)
+                .order_by(capture.c.fetched_at, capture.c.id)
             )
         )
         per_version: dict[int, int] = {}
         for c in captures:
             if c.part_no == 0 and c.version_id is not None:
                 per_version[c.version_id] = per_version.get(c.version_id, 0) + 1
-        cited_doc = Document.__table__.alias("cited")
-        citations = session.execute(
-            select(Citation.cited_number, Citation.cited_document_id, cited_doc.c.title)
-            .outerjoin(cited_doc, cited_doc.c.id == Citation.cited_document_id)
-            .where(Citation.document_id == doc.id)
-            .order_by(Citation.id)
+        cited_doc = document.alias("cited")
+        citations = conn.execute(
+            select(citation.c.cited_number, citation.c.cited_document_id, cited_doc.c.title)
+            .outerjoin(cited_doc, cited_doc.c.id == citation.c.cited_document_id)
+            .where(citation.c.document_id == doc.id)
+            .order_by(citation.c.id)
         ).all()
-        cited_by = session.execute(
-            select(Document.doc_number, Document.id, Document.title)
-            .join(Citation, Citation.document_id == Document.id)
-            .where(Citation.cited_document_id == doc.id)
-            .order_by(Document.id)
+        cited_by = conn.execute(
+            select(document.c.doc_number, document.c.id, document.c.title)
+            .join(citation, citation.c.document_id == document.c.id)
+            .where(citation.c.cited_document_id == doc.id)
+            .order_by(document.c.id)
         ).all()
-        final_ids = list(session.scalars(select(Document.id).where(Document.draft_of_id == doc.id)))
+        final_ids = list(conn.scalars(select(document.c.id).where(document.c.draft_of_id == doc.id)))
         attachments = [
             AttachmentInfo.from_row(a)
-            for a in session.scalars(select(Attachment).where(Attachment.document_id == doc.id).order_by(Attachment.id))
+            for a in conn.execute(select(attachment).where(attachment.c.document_id == doc.id).order_by(attachment.c.id))
         ]
         current = next((v for v in versions if v.id == doc.current_version_id), None)
         return DocumentDetail(
@@ -219,7 +215,7 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
                 )
                 for seq, v in enumerate(versions, start=1)
             ],
-            urls=document_urls(session, doc),
+            urls=document_urls(conn, doc),
             captures=[
                 CaptureInfo(
                     id=c.id,
@@ -241,66 +237,66 @@ def get_document(archive: Archive, id_or_doc_number: int | str) -> DocumentDetai
 
 def capture_body(archive: Archive, capture_id: int) -> bytes | None:
     """The raw bytes of one capture exactly as fetched (for re-extraction and export)."""
-    with archive.session() as session:
-        digest = session.scalar(select(Capture.sha256).where(Capture.id == capture_id))
-        return load(session, digest) if digest else None
+    with archive.reader() as conn:
+        digest = conn.scalar(select(capture.c.sha256).where(capture.c.id == capture_id))
+        return load(conn, digest) if digest else None
 
 
 # --- the archive as a whole ---------------------------------------------------------------
 
 
-def _topic_counts(session: Session, dialect: str) -> dict[str, int]:
+def _topic_counts(conn: Connection, dialect: str) -> dict[str, int]:
     if dialect == "postgresql":
         sql = "SELECT t, count(*) FROM document, jsonb_array_elements_text(document.topics) AS t GROUP BY t"
     else:
         sql = "SELECT t.value, count(*) FROM document, json_each(document.topics) AS t GROUP BY t.value"
-    rows = session.execute(text(sql)).all()
+    rows = conn.execute(text(sql)).all()
     return dict(sorted(((topic, n) for topic, n in rows), key=lambda item: (-item[1], item[0])))
 
 
 def archive_stats(archive: Archive) -> dict[str, Any]:
     """Counts of documents, versions, captures, citations and runs, per source and per topic."""
-    with archive.session() as session:
-        count = lambda stmt: session.scalar(stmt) or 0  # noqa: E731
+    with archive.reader() as conn:
+        count = lambda stmt: conn.scalar(stmt) or 0  # noqa: E731
         by_source: dict[str, dict[str, int]] = {}
-        for source_id, captures, pages in session.execute(
+        for source_id, captures, pages in conn.execute(
             select(
-                Capture.source_id,
+                capture.c.source_id,
                 func.count(),
-                func.count().filter(Capture.part_no == 0),
-            ).group_by(Capture.source_id)
+                func.count().filter(capture.c.part_no == 0),
+            ).group_by(capture.c.source_id)
         ):
             by_source[source_id] = {"captures": captures, "pages": pages, "documents": 0}
-        for source_id, documents in session.execute(
-            select(Capture.source_id, func.count(func.distinct(Version.document_id)))
-            .join(Version, Version.id == Capture.version_id)
-            .group_by(Capture.source_id)
+        for source_id, documents in conn.execute(
+            select(capture.c.source_id, func.count(func.distinct(version.c.document_id)))
+            .join(version, version.c.id == capture.c.version_id)
+            .group_by(capture.c.source_id)
         ):
             by_source[source_id]["documents"] = documents
         return {
-            "documents": count(select(func.count()).select_from(Document)),
+            "documents": count(select(func.count()).select_from(document)),
             "documents_with_doc_number": count(
-                select(func.count()).select_from(Document).where(Document.doc_number.is_not(None))
+                select(func.count()).select_from(document).where(document.c.doc_number.is_not(None))
             ),
-            "drafts": count(select(func.count()).select_from(Document).where(Document.status == "draft")),
-            "versions": count(select(func.count()).select_from(Version)),
-            "captures": count(select(func.count()).select_from(Capture)),
-            "citations": count(select(func.count()).select_from(Citation)),
+            "drafts": count(select(func.count()).select_from(document).where(document.c.status == "draft")),
+            "versions": count(select(func.count()).select_from(version)),
+            "captures": count(select(func.count()).select_from(capture)),
+            "citations": count(select(func.count()).select_from(citation)),
             "citations_resolved": count(
-                select(func.count()).select_from(Citation).where(Citation.cited_document_id.is_not(None))
+                select(func.count()).select_from(citation).where(citation.c.cited_document_id.is_not(None))
             ),
-            "sources": count(select(func.count()).select_from(Source)),
-            "runs": count(select(func.count()).select_from(CrawlRun)),
+            "sources": count(select(func.count()).select_from(source)),
+            "runs": count(select(func.count()).select_from(crawl_run)),
             "by_source": dict(sorted(by_source.items())),
-            "by_topic": _topic_counts(session, archive.dialect),
-            "by_region": _counts(session, Document.region),
-            "by_year": _counts(session, extract("year", Document.published_date), by_key=True),
+            "by_topic": _topic_counts(conn, archive.dialect),
+            "by_region": _counts(conn, document.c.region),
+            "by_year": _counts(conn, extract("year", document.c.published_date), by_key=True),
         }
 
 
-def _counts(session: Session, expr: Any, by_key: bool = False) -> dict[str, int]:
+def _counts(conn: Connection, expr: Any, by_key: bool = False) -> dict[str, int]:
     """{value: documents} for one column (None shown as "unknown"), largest first."""
-    rows = session.execute(select(expr, func.count()).select_from(Document).group_by(expr)).all()
+    rows = conn.execute(select(expr, func.count()).select_from(document).group_by(expr)).all()
     items = [("unknown" if v is None else str(int(v)) if by_key else str(v), n) for v, n in rows]
     key = (lambda kv: kv[0]) if by_key else (lambda kv: (-kv[1], kv[0]))
     return dict(sorted(items, key=key, reverse=False))
@@ -310,20 +306,21 @@ def list_sources(archive: Archive) -> list[SourceInfo]:
     """Every source in the archive with its capture count and its latest run."""
     from storage.crawl_runs import shown_status  # the run writers: not on a search's path
 
-    with archive.session() as session:
+    with archive.reader() as conn:
         captures = dict(
-            session.execute(select(Capture.source_id, func.count()).group_by(Capture.source_id)).all()
+            conn.execute(select(capture.c.source_id, func.count()).group_by(capture.c.source_id)).all()
         )
         latest = (
-            select(CrawlRun.source_id, func.max(CrawlRun.id).label("run_id"))
-            .group_by(CrawlRun.source_id)
+            select(crawl_run.c.source_id, func.max(crawl_run.c.id).label("run_id"))
+            .group_by(crawl_run.c.source_id)
             .subquery()
         )
-        rows = session.execute(
-            select(Source, CrawlRun)
-            .outerjoin(latest, latest.c.source_id == Source.id)
-            .outerjoin(CrawlRun, CrawlRun.id == latest.c.run_id)
-            .order_by(Source.id)
+        rows = conn.execute(
+            select(source, crawl_run.c.id.label("run_id"), crawl_run.c.status.label("run_status"),
+                   crawl_run.c.started_at.label("run_started_at"), crawl_run.c.pid, crawl_run.c.host)
+            .outerjoin(latest, latest.c.source_id == source.c.id)
+            .outerjoin(crawl_run, crawl_run.c.id == latest.c.run_id)
+            .order_by(source.c.id)
         ).all()
         return [
             SourceInfo(
@@ -336,11 +333,12 @@ def list_sources(archive: Archive) -> list[SourceInfo]:
                 schedule=src.schedule,
                 enabled=src.enabled,
                 captures=captures.get(src.id, 0),
-                last_run_id=run.id if run else None,
-                last_run_status=shown_status(run) if run else None,
-                last_run_started_at=run.started_at if run else None,
+                last_run_id=src.run_id,
+                last_run_status=(shown_status(SimpleNamespace(status=src.run_status, pid=src.pid, host=src.host))
+                                 if src.run_id is not None else None),
+                last_run_started_at=src.run_started_at,
             )
-            for src, run in rows
+            for src in rows
         ]
 
 
@@ -348,12 +346,12 @@ def monthly_topics(archive: Archive, months: int = 24) -> dict[str, Any]:
     """Notices per month published, per topic, over the ``months`` calendar months ending
     with the latest month in the archive: {"months": ["YYYY-MM", …], "topics": {topic: [n, …]}}
     (a notice with two topics counts in both; months without notices count 0)."""
-    year, month = extract("year", Document.published_date), extract("month", Document.published_date)
-    with archive.session() as session:
-        rows = session.execute(
-            select(year, month, Document.topics, func.count())
-            .where(Document.published_date.is_not(None))
-            .group_by(year, month, Document.topics)
+    year, month = extract("year", document.c.published_date), extract("month", document.c.published_date)
+    with archive.reader() as conn:
+        rows = conn.execute(
+            select(year, month, document.c.topics, func.count())
+            .where(document.c.published_date.is_not(None))
+            .group_by(year, month, document.c.topics)
         ).all()
     if not rows:
         return {"months": [], "topics": {}}

@@ -21,14 +21,12 @@ from sqlalchemy import Select, func, literal_column, select, table, text
 from sqlalchemy.sql import column
 
 from storage.db import Archive
-from storage.models import Document, SearchEntry, SearchGhost, Version
 from storage.queries import DocumentSummary, _jsonable
 from storage.search_filters import Filters, check_limit
-from storage.search_index import FTS_TABLE, TIER_BARE, TIER_FACTOR
 from storage.search_query import Query, QueryError, parse, to_fts5
-from storage.search_pg import matching_postgres, search_postgres
 from storage.search_snippets import snippet
 from storage.search_window import EXACT_TOTAL_LIMIT, Window, read_window
+from storage.tables import FTS_TABLE, TIER_BARE, TIER_FACTOR, document, search_entry, search_ghost, version
 
 SORTS = ("relevance", "date")
 RANK_WINDOW = 2_000
@@ -103,35 +101,37 @@ def search(
         raise QueryError(f"--sort: one of {', '.join(SORTS)}, not {sort!r}")
     parsed = parse(query) if query.strip() else None
     offset = (page - 1) * limit
-    with archive.session() as session:
+    with archive.reader() as conn:
         if parsed is None:
-            ids, window = _browse(session, archive.dialect, filters, offset, limit)
+            ids, window = _browse(conn, archive.dialect, filters, offset, limit)
         elif archive.dialect == "sqlite":
-            ids, window = _sqlite(session, parsed, filters, sort, offset, limit,
+            ids, window = _sqlite(conn, parsed, filters, sort, offset, limit,
                                   rank_window or RANK_WINDOW, exact_limit)
         else:
-            ids, window = search_postgres(session, parsed, filters, sort, offset, limit,
+            from storage.search_pg import search_postgres  # PostgreSQL's dialect loads with it
+
+            ids, window = search_postgres(conn, parsed, filters, sort, offset, limit,
                                           rank_window or PG_RANK_WINDOW, exact_limit)
         if parsed is not None and window.total == 0:
-            _check_index_built(session)
-        hits = _hits(session, ids, parsed)
+            _check_index_built(conn)
+        hits = _hits(conn, ids, parsed)
     return SearchResult(query=query, total=window.total, page=page, limit=limit, sort=sort, hits=hits,
                         filters=filters.to_dict(), total_is_estimate=window.estimated)
 
 
-def _check_index_built(session) -> None:
+def _check_index_built(conn) -> None:
     """An archive made before the index existed has documents and no entries: say so."""
-    if session.scalar(select(SearchEntry.document_id).limit(1)) is None and \
-            session.scalar(select(Document.id).limit(1)) is not None:
+    if conn.scalar(select(search_entry.c.document_id).limit(1)) is None and \
+            conn.scalar(select(document.c.id).limit(1)) is not None:
         raise QueryError("the search index is empty: run `policy-archive reindex` once")
 
 
-def _browse(session, dialect: str, filters: Filters, offset: int, limit: int):
+def _browse(conn, dialect: str, filters: Filters, offset: int, limit: int):
     conds = filters.conditions(dialect)
-    total = session.scalar(select(func.count()).select_from(Document).where(*conds)) or 0
-    rows = session.execute(
-        select(Document.id).where(*conds)
-        .order_by(Document.published_date.desc().nulls_last(), Document.last_seen.desc(), Document.id.desc())
+    total = conn.scalar(select(func.count()).select_from(document).where(*conds)) or 0
+    rows = conn.execute(
+        select(document.c.id).where(*conds)
+        .order_by(document.c.published_date.desc().nulls_last(), document.c.last_seen.desc(), document.c.id.desc())
         .offset(offset).limit(limit)
     ).all()
     return [(r[0], None) for r in rows], Window([], total, False)
@@ -147,7 +147,7 @@ def _tier_case(key: str) -> str:
     return f"(CASE ({key} >> 52) {whens} ELSE 1.0 END)"
 
 
-def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, limit: int,
+def _sqlite(conn, parsed: Query, filters: Filters, sort: str, offset: int, limit: int,
             rank_window: int, exact_limit: int):
     match = to_fts5(parsed, filters.fts_terms())
     conds = filters.date_conditions()
@@ -155,23 +155,23 @@ def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, li
 
     def base(*cols) -> Select:
         stmt = select(*cols).select_from(_fts).where(text(f"{FTS_TABLE} MATCH :match"))
-        stmt = stmt.where(rowid.not_in(select(SearchGhost.rank_key)))
+        stmt = stmt.where(rowid.not_in(select(search_ghost.c.rank_key)))
         if conds:
-            stmt = (stmt.join(SearchEntry, SearchEntry.rank_key == rowid)
-                    .join(Document, Document.id == SearchEntry.document_id).where(*conds))
+            stmt = (stmt.join(search_entry, search_entry.c.rank_key == rowid)
+                    .join(document, document.c.id == search_entry.c.document_id).where(*conds))
         return stmt
 
     params = {"match": match}
     window_size = max(rank_window, offset + limit)
     if sort == "date":
-        window = read_window(session, base(rowid).order_by(rowid.desc()), params,
+        window = read_window(conn, base(rowid).order_by(rowid.desc()), params,
                              bound=exact_limit, filters=filters)
         if window.total == 0 or (not window.estimated and offset >= window.total):
             return [], window
         order = [literal_column(f"(({FTS_TABLE}.rowid >> 36) & 65535)").desc(), rowid.desc()]
-        rows = session.execute(base(rowid).order_by(*order).offset(offset).limit(limit), params).all()
-        return _keys_to_ids(session, [(r[0], None) for r in rows]), window
-    window = read_window(session, base(rowid).order_by(rowid.desc()), params,
+        rows = conn.execute(base(rowid).order_by(*order).offset(offset).limit(limit), params).all()
+        return _keys_to_ids(conn, [(r[0], None) for r in rows]), window
+    window = read_window(conn, base(rowid).order_by(rowid.desc()), params,
                          bound=max(exact_limit, window_size), filters=filters)
     if window.total == 0 or (not window.estimated and offset >= window.total):
         return [], window
@@ -183,14 +183,14 @@ def _sqlite(session, parsed: Query, filters: Filters, sort: str, offset: int, li
     score = literal_column(f"bm25({FTS_TABLE}, {weights}) * {_tier_case(f'{FTS_TABLE}.rowid')}")
     bare = literal_column(f"(({FTS_TABLE}.rowid >> 52) = {TIER_BARE})")
     stmt = stmt.add_columns(score.label("score")).order_by(bare, score, rowid.desc()).offset(offset).limit(limit)
-    rows = session.execute(stmt, params).all()
-    return _keys_to_ids(session, [(r[0], -r[1]) for r in rows]), window
+    rows = conn.execute(stmt, params).all()
+    return _keys_to_ids(conn, [(r[0], -r[1]) for r in rows]), window
 
 
-def _keys_to_ids(session, rows: list[tuple[int, float | None]]) -> list[tuple[int, float | None]]:
+def _keys_to_ids(conn, rows: list[tuple[int, float | None]]) -> list[tuple[int, float | None]]:
     keys = [k for k, _ in rows]
-    by_key = dict(session.execute(
-        select(SearchEntry.rank_key, SearchEntry.document_id).where(SearchEntry.rank_key.in_(keys))
+    by_key = dict(conn.execute(
+        select(search_entry.c.rank_key, search_entry.c.document_id).where(search_entry.c.rank_key.in_(keys))
     ).all()) if keys else {}
     return [(by_key[k], s) for k, s in rows if k in by_key]
 
@@ -209,17 +209,19 @@ def matching_ids(session, dialect: str, query: str, filters: Filters, among: lis
     for start in range(0, len(among), _MATCH_CHUNK):
         chunk = among[start:start + _MATCH_CHUNK]
         if parsed is None:
-            stmt = select(Document.id).where(Document.id.in_(chunk), *filters.conditions(dialect))
+            stmt = select(document.c.id).where(document.c.id.in_(chunk), *filters.conditions(dialect))
             found.update(session.scalars(stmt))
         elif dialect == "sqlite":
             rowid = _fts.c.rowid
-            stmt = (select(SearchEntry.document_id).select_from(_fts)
-                    .join(SearchEntry, SearchEntry.rank_key == rowid)
-                    .join(Document, Document.id == SearchEntry.document_id)
-                    .where(text(f"{FTS_TABLE} MATCH :match"), rowid.not_in(select(SearchGhost.rank_key)),
-                           SearchEntry.document_id.in_(chunk), *filters.date_conditions()))
+            stmt = (select(search_entry.c.document_id).select_from(_fts)
+                    .join(search_entry, search_entry.c.rank_key == rowid)
+                    .join(document, document.c.id == search_entry.c.document_id)
+                    .where(text(f"{FTS_TABLE} MATCH :match"), rowid.not_in(select(search_ghost.c.rank_key)),
+                           search_entry.c.document_id.in_(chunk), *filters.date_conditions()))
             found.update(session.scalars(stmt, {"match": to_fts5(parsed, filters.fts_terms())}))
         else:
+            from storage.search_pg import matching_postgres
+
             found.update(matching_postgres(session, parsed, filters, chunk))
     return found
 
@@ -227,22 +229,22 @@ def matching_ids(session, dialect: str, query: str, filters: Filters, among: lis
 # --- hits -----------------------------------------------------------------------------------
 
 
-def _hits(session, ids: list[tuple[int, float | None]], parsed: Query | None) -> list[SearchHit]:
+def _hits(conn, ids: list[tuple[int, float | None]], parsed: Query | None) -> list[SearchHit]:
     if not ids:
         return []
     wanted = [i for i, _ in ids]
-    rows = session.execute(
-        select(Document, Version.text).outerjoin(Version, Version.id == Document.current_version_id)
-        .where(Document.id.in_(wanted))
+    rows = conn.execute(
+        select(document, version.c.text).outerjoin(version, version.c.id == document.c.current_version_id)
+        .where(document.c.id.in_(wanted))
     ).all()
-    by_id = {doc.id: (doc, body) for doc, body in rows}
+    by_id = {row.id: row for row in rows}
     needles = parsed.needles if parsed else []
     hits = []
     for doc_id, score in ids:
         if doc_id not in by_id:
             continue
-        doc, body = by_id[doc_id]
-        snip = snippet(body or "", needles)
+        doc = by_id[doc_id]
+        snip = snippet(doc.text or "", needles)
         hits.append(SearchHit(
             id=doc.id, doc_number=doc.doc_number, title=doc.title, agency=doc.agency, region=doc.region,
             doc_type=doc.doc_type, status=doc.status, signed_date=doc.signed_date,

@@ -15,16 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, String, bindparam, cast, func, select, table, text
-from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import column
 
 from storage.db import Archive
-from storage.models import Capture, Document, SearchEntry, SearchGhost, Version
 from storage.search_filters import Filters
-from storage.search_index import FTS_TABLE
-from storage.search_pg import with_filters
 from storage.search_query import parse, to_fts5, to_tsquery
 from storage.search_window import estimate_total
+from storage.tables import FTS_TABLE, capture, document, search_entry, search_ghost, version
 
 FACETS = ("region", "agency", "topic", "type", "status", "year", "source")
 TOP = 10
@@ -44,21 +41,21 @@ def search_facets(archive: Archive, query: str = "", filters: Filters | None = N
     """{facet: [(value, documents), …]} over what ``search(archive, query, filters)`` finds."""
     filters = filters or Filters()
     parsed = parse(query) if query.strip() else None
-    with archive.session() as session:
+    with archive.reader() as conn:
         ids, params = _matching_ids(archive.dialect, parsed, filters)
-        first = session.execute(ids.limit(bound + 1), params).all()
+        first = conn.execute(ids.limit(bound + 1), params).all()
         out, scale = FacetCounts(), 1.0
         if len(first) > bound:
             # Counted over the first ``bound``; the last one's rank key says how large the whole set is.
             if parsed is None:
-                total = session.scalar(select(func.count()).select_from(Document)
+                total = conn.scalar(select(func.count()).select_from(document)
                                        .where(*filters.conditions(archive.dialect))) or 0
             else:
-                total = estimate_total(session, len(first), first[-1][1], filters)
+                total = estimate_total(conn, len(first), first[-1][1], filters)
             out.estimated, first, scale = True, first[:bound], total / bound
         sample = [row[0] for row in first]
         for name in FACETS:
-            rows = session.execute(_facet(name, archive.dialect, sample).limit(top)).all()
+            rows = conn.execute(_facet(name, archive.dialect, sample).limit(top)).all()
             out[name] = [(str(v), _scaled(int(n), scale)) for v, n in rows]
         return out
 
@@ -77,44 +74,48 @@ def _matching_ids(dialect: str, parsed: Any, filters: Filters) -> tuple[Select, 
     """The ids of the documents the search matches (with their rank keys), first in rank
     order; and its parameters."""
     if parsed is None:
-        return select(Document.id).where(*filters.conditions(dialect)).order_by(Document.id.desc()), {}
+        return select(document.c.id).where(*filters.conditions(dialect)).order_by(document.c.id.desc()), {}
     if dialect == "sqlite":
-        stmt = (select(SearchEntry.document_id, _fts.c.rowid).select_from(_fts)
-                .join(SearchEntry, SearchEntry.rank_key == _fts.c.rowid)
-                .where(text(f"{FTS_TABLE} MATCH :match"), _fts.c.rowid.not_in(select(SearchGhost.rank_key))))
+        stmt = (select(search_entry.c.document_id, _fts.c.rowid).select_from(_fts)
+                .join(search_entry, search_entry.c.rank_key == _fts.c.rowid)
+                .where(text(f"{FTS_TABLE} MATCH :match"), _fts.c.rowid.not_in(select(search_ghost.c.rank_key))))
         conds = filters.date_conditions()
         if conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
+            stmt = stmt.join(document, document.c.id == search_entry.c.document_id).where(*conds)
         return stmt.order_by(_fts.c.rowid.desc()), {"match": to_fts5(parsed, filters.fts_terms())}
     # The match and the filters as storage/search_pg.py applies them.
+    from sqlalchemy.dialects.postgresql import TSQUERY  # loaded by a PostgreSQL engine already
+
+    from storage.search_pg import with_filters
+
     tsq = cast(bindparam("tsq", with_filters(to_tsquery(parsed), filters.ts_terms()), type_=String), TSQUERY)
-    stmt = (select(SearchEntry.document_id, SearchEntry.rank_key)
-            .join(Document, Document.id == SearchEntry.document_id)
-            .where(SearchEntry.tsv.op("@@")(tsq), *filters.date_conditions()))
-    return stmt.order_by(SearchEntry.rank_key.desc()), {}
+    stmt = (select(search_entry.c.document_id, search_entry.c.rank_key)
+            .join(document, document.c.id == search_entry.c.document_id)
+            .where(search_entry.c.tsv.op("@@")(tsq), *filters.date_conditions()))
+    return stmt.order_by(search_entry.c.rank_key.desc()), {}
 
 
 def _facet(name: str, dialect: str, ids: list[int]) -> Select:
     """(value, count of documents) for one facet, most documents first, then by value."""
     if name == "source":
         # A document is on a source when any capture of any of its versions came from it.
-        n = func.count(Version.document_id.distinct())
-        return (select(Capture.source_id, n).join(Version, Version.id == Capture.version_id)
-                .where(Version.document_id.in_(ids))
-                .group_by(Capture.source_id).order_by(n.desc(), Capture.source_id))
+        n = func.count(version.c.document_id.distinct())
+        return (select(capture.c.source_id, n).join(version, version.c.id == capture.c.version_id)
+                .where(version.c.document_id.in_(ids))
+                .group_by(capture.c.source_id).order_by(n.desc(), capture.c.source_id))
     if name == "topic":
-        each = (func.jsonb_array_elements_text(Document.topics) if dialect == "postgresql"
-                else func.json_each(Document.topics)).table_valued("value")
+        each = (func.jsonb_array_elements_text(document.c.topics) if dialect == "postgresql"
+                else func.json_each(document.c.topics)).table_valued("value")
         n = func.count()
-        return (select(each.c.value, n).select_from(Document).join(each, text("1 = 1"))
-                .where(Document.id.in_(ids))
+        return (select(each.c.value, n).select_from(document).join(each, text("1 = 1"))
+                .where(document.c.id.in_(ids))
                 .group_by(each.c.value).order_by(n.desc(), each.c.value))
     value = {
-        "region": Document.region, "agency": Document.agency, "type": Document.doc_type,
-        "status": Document.status,
-        "year": (func.to_char(Document.published_date, "YYYY") if dialect == "postgresql"
-                 else func.strftime("%Y", Document.published_date)),
+        "region": document.c.region, "agency": document.c.agency, "type": document.c.doc_type,
+        "status": document.c.status,
+        "year": (func.to_char(document.c.published_date, "YYYY") if dialect == "postgresql"
+                 else func.strftime("%Y", document.c.published_date)),
     }[name]
     n = func.count()
-    return (select(value, n).where(Document.id.in_(ids), value.is_not(None))
+    return (select(value, n).where(document.c.id.in_(ids), value.is_not(None))
             .group_by(value).order_by(n.desc(), value))

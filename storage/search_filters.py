@@ -11,13 +11,12 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import ColumnElement, cast, exists, func, select
-from sqlalchemy.dialects.postgresql import JSONB
 
 from crawler.extract.model import TOPICS
 from crawler.vocab.docnumber import normalize_doc_number
-from storage.models import Capture, Document, Version
 from storage.search_query import QueryError, fts5_field_phrase, ts_field_query
-from storage.search_tokens import AGENCY_PREFIX, REGION_PREFIX
+from storage.search_tokens import AGENCY_PREFIX, REGION_PREFIX, tag
+from storage.tables import capture, document, version
 
 MAX_LIMIT = 1000
 
@@ -105,41 +104,39 @@ class Filters:
     def date_conditions(self) -> list[ColumnElement[bool]]:
         out = []
         if self.since:
-            out.append(Document.published_date >= self.since)
+            out.append(document.c.published_date >= self.since)
         if self.until:
-            out.append(Document.published_date <= self.until)
+            out.append(document.c.published_date <= self.until)
         if self.signed_since:
-            out.append(Document.signed_date >= self.signed_since)
+            out.append(document.c.signed_date >= self.signed_since)
         if self.signed_until:
-            out.append(Document.signed_date <= self.signed_until)
+            out.append(document.c.signed_date <= self.signed_until)
         if self.doc_number:
-            out.append(Document.doc_number == self.doc_number)
+            out.append(document.c.doc_number == self.doc_number)
         return out
 
     def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
         out = self.date_conditions()
         if self.region:
-            out.append(Document.region.icontains(self.region, autoescape=True))
+            out.append(document.c.region.icontains(self.region, autoescape=True))
         if self.agency:
-            out.append(Document.agency.icontains(self.agency, autoescape=True))
+            out.append(document.c.agency.icontains(self.agency, autoescape=True))
         if self.topic:
             out.append(_topic_condition(dialect, self.topic))
         if self.doc_type:
-            out.append(Document.doc_type == self.doc_type)
+            out.append(document.c.doc_type == self.doc_type)
         if self.status:
-            out.append(Document.status == self.status)
+            out.append(document.c.status == self.status)
         if self.source:
             out.append(exists(
-                select(Capture.id).join(Version, Version.id == Capture.version_id)
-                .where(Version.document_id == Document.id, Capture.source_id == self.source)
+                select(capture.c.id).join(version, version.c.id == capture.c.version_id)
+                .where(version.c.document_id == document.c.id, capture.c.source_id == self.source)
             ))
         return out
 
     # --- FTS5 terms (SQLite search: filters inside the index, no join) ------------------
 
     def fts_terms(self) -> list[str]:
-        from storage.search_index import tag
-
         out = []
         for prefix, value in ((REGION_PREFIX, self.region), (AGENCY_PREFIX, self.agency)):
             if value:
@@ -154,8 +151,6 @@ class Filters:
 
     def ts_terms(self) -> list[str]:
         """The same filters as tsquery terms (PostgreSQL search: filters inside the GIN lookup)."""
-        from storage.search_index import tag
-
         out = []
         for prefix, value in ((REGION_PREFIX, self.region), (AGENCY_PREFIX, self.agency)):
             if value:
@@ -168,6 +163,8 @@ class Filters:
 
 def _topic_condition(dialect: str, topic: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
-        return Document.topics.op("@>")(cast([topic], JSONB))
-    items = func.json_each(Document.topics).table_valued("value")
+        from sqlalchemy.dialects.postgresql import JSONB  # loaded by a PostgreSQL engine already
+
+        return document.c.topics.op("@>")(cast([topic], JSONB))
+    items = func.json_each(document.c.topics).table_valued("value")
     return exists(select(items.c.value).where(items.c.value == topic))

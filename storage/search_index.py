@@ -11,31 +11,23 @@ most of the archive is ranked within a window of that order without a join.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from storage import search_tokens as st
+from storage.search_tokens import tag
 from storage.authority import source_facts
 from storage.models import Capture, Document, SearchEntry, SearchGhost, Version
-
-FTS_TABLE = "search_fts"
-FTS_COLUMNS = ("title", "doc_number", "body", "chars", "region", "agency", "tags")
-PG_GIN_INDEX = "ix_search_entry_tsv"
-
-# Tiers: a document with no metadata at all (spam and bare copies), one with metadata known
-# only from copies (aggregators, document-sharing sites), one a government site publishes.
-TIER_BARE, TIER_COPY, TIER_GOV = 0, 1, 2
-# How much of its relevance a document of each tier keeps in the ranking.
-TIER_FACTOR = {TIER_BARE: 0.3, TIER_COPY: 0.7, TIER_GOV: 1.0}
-
-_EPOCH = date(1900, 1, 1)
-_TIER_SHIFT, _DAY_SHIFT = 52, 36
-SEQ_MASK = (1 << _DAY_SHIFT) - 1
+from storage.rank_keys import (  # noqa: F401  (the index's names, where its callers find them)
+    SEQ_MASK, DAY_SHIFT, buckets_between, make_rank_key, rank_bucket, tier_of_key,
+)
+from storage.tables import (  # noqa: F401  (the index's names, where its callers find them)
+    FTS_COLUMNS, FTS_TABLE, PG_GIN_INDEX, TIER_BARE, TIER_COPY, TIER_FACTOR, TIER_GOV,
+)
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -44,11 +36,6 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
     if type_ == "table" and name and name.startswith(FTS_TABLE):
         return False
     return not (type_ == "index" and name == PG_GIN_INDEX)
-
-
-def tag(kind: str, value: str) -> str:
-    """A filter value as one index token (letters and digits only, whatever the value)."""
-    return kind + hashlib.sha1(value.encode("utf-8")).hexdigest()[:12]
 
 
 def tags_for(topics: Iterable[str], doc_type: str | None, status: str | None, sources: Iterable[str]) -> str:
@@ -63,41 +50,6 @@ def tier_of(agency: str | None, region: str | None, doc_number: str | None, sour
     if not (agency or region or doc_number):
         return TIER_BARE
     return TIER_GOV if source_kind == "gov" else TIER_COPY
-
-
-def make_rank_key(tier: int, published: date | None, seq: int) -> int:
-    days = max(0, min((published - _EPOCH).days, 0xFFFF)) if published else 0
-    return (tier << _TIER_SHIFT) | (days << _DAY_SHIFT) | (seq & SEQ_MASK)
-
-
-def tier_of_key(key: int) -> int:
-    return key >> _TIER_SHIFT
-
-
-def _month_of_key(key: int) -> tuple[int, int]:
-    day = _EPOCH + timedelta(days=(key >> _DAY_SHIFT) & 0xFFFF)
-    return day.year, day.month
-
-
-_LAST_MONTH = _month_of_key(0xFFFF << _DAY_SHIFT)
-
-
-def rank_bucket(key: int) -> str:
-    """The lexeme of the stretch of rank order a key is in (its tier and month of
-    publication): PostgreSQL's GIN index can then narrow a match to the first stretches
-    without reading the table."""
-    year, month = _month_of_key(key)
-    return f"kb{key >> _TIER_SHIFT}m{year * 12 + month - 1}"
-
-
-def buckets_between(low: int, high: int) -> list[str]:
-    """The lexemes of every stretch holding a key in [low, high], highest first."""
-    out = []
-    for tier in range(high >> _TIER_SHIFT, (low >> _TIER_SHIFT) - 1, -1):
-        top = _month_of_key(high) if tier == high >> _TIER_SHIFT else _LAST_MONTH
-        bottom = _month_of_key(low) if tier == low >> _TIER_SHIFT else (_EPOCH.year, 1)
-        out.extend(f"kb{tier}m{m}" for m in range(top[0] * 12 + top[1] - 1, bottom[0] * 12 + bottom[1] - 2, -1))
-    return out
 
 
 @dataclass
@@ -202,7 +154,7 @@ def _entry_is_current(entry: SearchEntry, body: str, fields: dict) -> bool:
          entry.tags, entry.tier)
         == (fields["version_id"], body_hash(body), fields["title"], fields["doc_number"], fields["region"],
             fields["agency"], fields["tags"], fields["tier"])
-        and entry.rank_key >> _DAY_SHIFT == make_rank_key(fields["tier"], fields["published"], 0) >> _DAY_SHIFT
+        and entry.rank_key >> DAY_SHIFT == make_rank_key(fields["tier"], fields["published"], 0) >> DAY_SHIFT
     )
 
 

@@ -22,14 +22,28 @@ from contextlib import AbstractContextManager
 from functools import partial
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, String, bindparam, case, cast, func, literal_column, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import (  # this module is loaded only for PostgreSQL
+    ARRAY,
+    TSQUERY,
+)
 
-from storage.models import Document, SearchEntry
+from storage.rank_keys import buckets_between, tier_of_key
 from storage.search_filters import Filters
-from storage.search_index import TIER_BARE, TIER_FACTOR, buckets_between, tier_of_key
 from storage.search_query import Query, to_estimate_tsquery, to_gin_tsquery, to_tsquery
 from storage.search_window import Window, plans_limited_to, read_window, two_figures
+from storage.tables import TIER_BARE, TIER_FACTOR, document, search_entry
 
 # ts_rank weights {D (body), C (characters), B, A (title, 文号)}.
 PG_WEIGHTS = "{0.1, 0.05, 0.4, 1.0}"
@@ -48,14 +62,14 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
     conds = filters.date_conditions()
 
     def base(*cols: Any, match: Any) -> Select:
-        stmt = select(*cols).select_from(SearchEntry).where(match)
+        stmt = select(*cols).select_from(search_entry).where(match)
         if conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id).where(*conds)
+            stmt = stmt.join(document, document.c.id == search_entry.c.document_id).where(*conds)
         return stmt
 
     def keys(gin: str) -> Select:
-        match = SearchEntry.tsv.op("@@")(cast(bindparam("gin", gin, type_=String), TSQUERY))
-        return base(SearchEntry.rank_key, match=match).order_by(SearchEntry.rank_key.desc())
+        match = search_entry.c.tsv.op("@@")(cast(bindparam("gin", gin, type_=String), TSQUERY))
+        return base(search_entry.c.rank_key, match=match).order_by(search_entry.c.rank_key.desc())
 
     gin_query = with_filters(gin_query, terms)
     estimate_query = with_filters(to_estimate_tsquery(parsed), terms)
@@ -67,10 +81,10 @@ def search_postgres(session: Any, parsed: Query, filters: Filters, sort: str, of
             window = _verified_window(window, tested, _verified(session, tested, exact))
         if window.total == 0 or (not window.estimated and offset >= window.total):
             return [], window
-        stmt = base(SearchEntry.document_id, match=SearchEntry.tsv.op("@@")(exact))
+        stmt = base(search_entry.c.document_id, match=search_entry.c.tsv.op("@@")(exact))
         if not conds:
-            stmt = stmt.join(Document, Document.id == SearchEntry.document_id)
-        stmt = stmt.order_by(Document.published_date.desc().nulls_last(), SearchEntry.rank_key.desc())
+            stmt = stmt.join(document, document.c.id == search_entry.c.document_id)
+        stmt = stmt.order_by(document.c.published_date.desc().nulls_last(), search_entry.c.rank_key.desc())
         rows = session.execute(stmt.offset(offset).limit(limit)).all()
         return [(r[0], None) for r in rows], window
     window = _read_candidates(session, keys, gin_query, estimate_query, max(exact_limit, window_size), filters)
@@ -154,9 +168,9 @@ def _pool_rows(pool: list[int]) -> Any:
     """The pool's entries, by key. (Reading a tsvector twice, for the test and the rank, costs
     less than copying it once: ``tsv || ''`` merges its lexemes again.)"""
     keys = cast(bindparam("pool", pool, type_=ARRAY(BigInteger)), ARRAY(BigInteger))
-    return (select(SearchEntry.document_id, SearchEntry.rank_key, SearchEntry.tier, SearchEntry.doc_number,
-                   SearchEntry.tsv)
-            .where(SearchEntry.rank_key == func.any(keys)).offset(0).subquery())
+    return (select(search_entry.c.document_id, search_entry.c.rank_key, search_entry.c.tier, search_entry.c.doc_number,
+                   search_entry.c.tsv)
+            .where(search_entry.c.rank_key == func.any(keys)).offset(0).subquery())
 
 
 def _rank(session: Any, pool: list[int], tsq: Any, parsed: Query, verify: Any, offset: int, limit: int) -> list[Any]:
@@ -188,7 +202,7 @@ def matching_postgres(session: Any, parsed: Query, filters: Filters, among: list
     """Which of ``among`` the exact query and the filters find (a watch's matching: a small
     known set, so no ranking window and no estimate)."""
     tsq = cast(bindparam("tsq", to_tsquery(parsed), type_=String), TSQUERY)
-    stmt = (select(SearchEntry.document_id).join(Document, Document.id == SearchEntry.document_id)
-            .where(SearchEntry.tsv.op("@@")(tsq), SearchEntry.document_id.in_(among),
+    stmt = (select(search_entry.c.document_id).join(document, document.c.id == search_entry.c.document_id)
+            .where(search_entry.c.tsv.op("@@")(tsq), search_entry.c.document_id.in_(among),
                    *filters.conditions("postgresql")))
     return list(session.scalars(stmt))

@@ -107,3 +107,8 @@ REGION_PREFIX, AGENCY_PREFIX = "r", "a"
 def field_tokens(prefix: str, text: str | None) -> str:
     """A filter field's tokens, prefixed (r辽宁, a民政) so a search term never matches them."""
     return " ".join(prefix + t for t in tokens(text))
+
+
+def tag(kind: str, value: str) -> str:
+    """A filter value as one index token (letters and digits only, whatever the value)."""
+    return kind + hashlib.sha1(value.encode("utf-8")).hexdigest()[:12]

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, text
 
-from storage.models import SearchEntry
+from storage.rank_keys import make_rank_key
 from storage.search_filters import Filters
-from storage.search_index import TIER_BARE, TIER_COPY, TIER_GOV, make_rank_key
+from storage.tables import TIER_BARE, TIER_COPY, TIER_GOV, search_entry
 
 EXACT_TOTAL_LIMIT = 2_000  # a result set up to this size is counted exactly
 _MAX_SEQ = (1 << 36) - 1
@@ -78,19 +78,24 @@ def _entries(session: Any, lo: int, hi: int) -> int:
     if lo > hi:
         return 0
     with _counting_in_the_index(session):
-        return session.scalar(select(func.count()).select_from(SearchEntry)
-                              .where(SearchEntry.rank_key.between(lo, hi))) or 0
+        return session.scalar(select(func.count()).select_from(search_entry)
+                              .where(search_entry.c.rank_key.between(lo, hi))) or 0
 
 
 @contextmanager
 def _counting_in_the_index(session: Any) -> Iterator[None]:
     """PostgreSQL: count a key range in the rank-key index (an index-only scan), never by
     reading the table, which the planner prefers for a range of a fifth of the entries."""
-    if session.get_bind().dialect.name != "postgresql":
+    if _dialect(session) != "postgresql":
         yield
         return
     with plans_limited_to(session, enable_seqscan="off", enable_bitmapscan="off"):
         yield
+
+
+def _dialect(session: Any) -> str:
+    """The backend of a Connection (reads) or a Session (a watch matching as it enqueues)."""
+    return (session.dialect if hasattr(session, "dialect") else session.get_bind().dialect).name
 
 
 _PG_ROWS = text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('search_entry')")
@@ -98,15 +103,15 @@ _PG_ROWS = text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(
 
 def _all_entries(session: Any) -> int:
     """About how many entries the index has, without counting them (7 ms at 100k on SQLite)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if _dialect(session) == "postgresql":
         # The planner's row count, kept by autovacuum.
         rows = session.scalar(_PG_ROWS)
         if rows is not None and rows > 0:
             return int(rows)
-        return session.scalar(select(func.count()).select_from(SearchEntry)) or 0
+        return session.scalar(select(func.count()).select_from(search_entry)) or 0
     # The highest document id (SQLite's rowid: one step down the table's b-tree): documents
     # are numbered from 1 and seldom removed.
-    return session.scalar(select(func.max(SearchEntry.document_id))) or 0
+    return session.scalar(select(func.max(search_entry.c.document_id))) or 0
 
 
 def two_figures(n: float) -> int:

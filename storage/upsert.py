@@ -9,11 +9,12 @@ PostgreSQL alike; both dialects spell it the same way in SQLAlchemy, only the
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def insert_for(session: Session, table: Any) -> Any:
@@ -24,6 +25,8 @@ def insert_for(session: Session, table: Any) -> Any:
 def dialect_insert(dialect: str, table: Any) -> Any:
     """The same, by dialect name (for statements built once per dialect and cached)."""
     if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # loaded by its engine
+
         return pg_insert(table)
     if dialect == "sqlite":
         return sqlite_insert(table)

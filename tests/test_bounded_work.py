@@ -189,4 +189,36 @@ def test_the_crawl_deadline_defaults_from_the_settings_and_sources_may_raise_it(
     spec = CrawlSpec(sources=[source.id])
     assert scrapy_settings(spec, [source, longer], browser=False).getfloat("CLOSESPIDER_TIMEOUT") == 600 * 60
     assert scrapy_settings(spec, [source], browser=False).getfloat("CLOSESPIDER_TIMEOUT") == 240 * 60
+    # no crawl deadline at all (0) leaves none to the sources without one of their own
+    assert crawl_deadline_minutes([source, longer], 0) == 0 and crawl_deadline_minutes([longer], 0) == 600
     assert sys.modules.get("crawler.settings") is settings
+
+
+def _numbered_notice(n: int) -> str:
+    # one 文号 per notice: each is a document of its own, however alike their texts
+    return NOTICE.replace("<div id='zoom'>", f"<div id='zoom'><p>卫老发〔2024〕{n}号</p>", 1).format(href="", ext="")
+
+
+def test_a_source_past_its_own_deadline_stops_while_the_others_go_on(tmp_path):
+    # Two sources in one crawl: "paced" lists 40 notices and has a 3 s deadline, "open" 2
+    # and none of its own (the settings' 240 min). A delay between requests to the one
+    # server (at least 0.25 s, Scrapy randomizes it from half) keeps 40 notices from
+    # being fetched in 3 s on any machine.
+    files = {"paced/index.html": listing({f"n{i}.html": f"通知{i}" for i in range(40)}),
+             "open/index.html": listing({f"n{i}.html": f"通知{i}" for i in (100, 101)})}
+    files.update({f"paced/n{i}.html": _numbered_notice(i) for i in range(40)})
+    files.update({f"open/n{i}.html": _numbered_notice(i) for i in (100, 101)})
+    write_site(tmp_path, files)
+    registry = write_registry(tmp_path, gov_portal("paced", "paced/index.html", "deadline_minutes = 0.05\n"),
+                              gov_portal("open", "open/index.html"))
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    with SampleServer(tmp_path) as server:
+        summary = crawl(registry, url, server, DOWNLOAD_DELAY=0.5, CONCURRENT_REQUESTS_PER_DOMAIN=1)
+    runs = {run.source: run for run in summary.sources}
+    assert runs["open"].status == "ok" and runs["open"].counters["new_documents"] == 2
+    paced = runs["paced"]
+    assert paced.status == "partial", paced
+    assert any("source's deadline (0.05 min) ended its crawl" in note for note in paced.notes), paced.notes
+    assert 0 < paced.counters["new_documents"] < 40
+    _, _, failures = _archived(url)
+    assert failures == []  # the pages not asked for are no failures: the note says why

@@ -3,6 +3,7 @@
 Not a timing test (tests/bench/startup_bench.py prints the seconds): the modules that
 cost start-up time and memory are named, and a fresh interpreter must not load them.
 """
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -84,24 +85,74 @@ def test_the_crawl_process_leaves_extraction_to_its_workers():
 
 @pytest.fixture(scope="module")
 def small_archive(tmp_path_factory):
-    from storage.api import open_archive
+    """An archive of the newest schema holding two notices (one cites the other)."""
+    from storage.api import ingest, open_archive
+    from tests.storage.storage_samples import NOTICE_A, NOTICE_B, page
 
-    path = tmp_path_factory.mktemp("archive") / "a.db"
-    open_archive(f"sqlite:///{path}").dispose()  # made and brought to the newest schema
-    return f"sqlite:///{path}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('archive') / 'a.db'}"
+    with open_archive(url) as archive:
+        ingest(archive, page("gov_a", "gov", "http://gov.example/n/1.html", NOTICE_A))
+        ingest(archive, page("gov_b", "gov", "http://gov.example/n/2.html", NOTICE_B))
+    return url
 
 
-@pytest.mark.parametrize("argv", [["search", "养老"], ["stats"], ["runs"], ["sources"]])
-def test_a_read_of_an_up_to_date_archive_imports_no_migration_machinery(small_archive, argv):
+def _imported_by_command(argv: list[str]) -> set[str]:
+    """The modules a fresh interpreter holds after running the command as the console
+    script does (``crawler.cli.main``), nothing of the test's own imports among them.
+    sys.modules, not a -X importtime log: that leaves out what importlib.import_module
+    loads (the CLI's command modules, storage.api's names)."""
     code = (
-        "import contextlib, io, sys, crawler.cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    assert crawler.cli.main({[*argv, '--db', small_archive]!r}) == 0\n"
-        "print(' '.join(m for m in ('alembic', 'numpy', 'storage.ingest') if m in sys.modules))\n"
+        "import contextlib, io, json, sys\n"
+        "from crawler.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main({argv!r})\n"
+        "print(json.dumps({'code': code, 'answered': bool(out.getvalue().strip()), 'modules': sorted(sys.modules)}))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == []
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["code"] == 0 and result["answered"], proc.stderr[-2000:]
+    return set(result["modules"])
+
+
+# A read answers from the archive's tables in SQLAlchemy Core: no migration machinery, no
+# crawler (Scrapy, Twisted, trafilatura), no ORM and its mapped models, no ingest (numpy).
+NOT_ON_A_READ = ("alembic", "scrapy", "twisted", "trafilatura", "sqlalchemy.orm", "storage.models",
+                 "storage.ingest", "numpy", "charset_normalizer")
+
+
+@pytest.mark.parametrize("argv", [["search", "养老"], ["search", "养老", "--region", "北京", "--json"],
+                                  ["show", "1"], ["show", "1", "--json"], ["history", "1"], ["stats"]])
+def test_a_read_imports_no_migrations_no_crawler_and_no_orm(small_archive, argv):
+    loaded = _imported_by_command([*argv, "--db", small_archive])
+    assert "storage.tables" in loaded and "sqlalchemy" in loaded  # the log lists what was read
+    assert sorted(m for m in loaded if m.split(".")[0] in NOT_ON_A_READ or m in NOT_ON_A_READ) == []
+
+
+@pytest.mark.parametrize("argv", [["runs"], ["sources"]])
+def test_other_reads_of_an_up_to_date_archive_import_no_migration_machinery(small_archive, argv):
+    loaded = _imported_by_command([*argv, "--db", small_archive])
+    assert sorted(m for m in loaded if m.split(".")[0] in ("alembic", "scrapy", "twisted", "trafilatura")) == []
+
+
+def test_each_command_is_built_from_the_module_that_adds_it():
+    import importlib
+
+    from crawler.cli import COMMAND_MODULES, COMMANDS
+    from crawler.cli.common import PROG, Parser
+
+    added = {}
+    for module in COMMAND_MODULES:
+        sub = Parser(prog=PROG).add_subparsers(dest="command", parser_class=Parser)
+        importlib.import_module(f"crawler.cli.{module}").register(sub)
+        added.update({command: module for command in sub.choices})
+    assert COMMANDS == added
+
+
+def test_a_search_builds_only_its_own_commands_parser(small_archive):
+    loaded = _imported_by_command(["search", "养老", "--db", small_archive])
+    assert "crawler.cli.archive" in loaded
+    assert not {"crawler.cli.crawl", "crawler.cli.sources", "crawler.cli.samples", "crawler.cli.worker"} & loaded
 
 
 def test_the_schema_head_is_alembics_head():

@@ -15,15 +15,27 @@ from crawler.cli.common import PROG, CliError, Parser, VersionAction
 
 # Order here is the order of `--help`.
 COMMAND_MODULES = ("crawl", "archive", "history", "runs", "sources", "watch", "serve", "extract", "samples", "worker")
+# Each command → the module that adds it (tests/test_startup.py holds this to what the
+# modules register): a command builds only its own module's parser, since importing the
+# others is most of the parser's cost (a search would pay for the crawl's, the sources'
+# and the samples' imports); --help, --version and a mistyped command build them all.
+COMMANDS = {
+    "crawl": "crawl", "demo": "crawl", "schedule": "crawl",
+    "search": "archive", "show": "archive", "stats": "archive", "new": "archive", "export": "archive",
+    "reindex": "archive", "attachment": "archive",
+    "history": "history", "diff": "history", "reextract": "history",
+    **{name: name for name in ("runs", "sources", "watch", "serve", "extract", "samples", "worker")},
+}
 
 __all__ = ["PROG", "CliError", "build_parser", "main"]
 
 
-def build_parser() -> Parser:
+def build_parser(command: str | None = None) -> Parser:
+    """The parser of every command, or only of ``command``'s module when it names one."""
     parser = Parser(prog=PROG, description="Archive of Chinese health and eldercare policy notices.")
     parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for name in COMMAND_MODULES:
+    for name in (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES:
         importlib.import_module(f"crawler.cli.{name}").register(sub)
     return parser
 
@@ -59,8 +71,9 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every way it can fail ends here as one line and an exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv[0] if argv else None).parse_args(argv)
         code = args.func(args)
         # Flushed here, where a closed pipe is caught, not at exit, where it is not.
         sys.stdout.flush()

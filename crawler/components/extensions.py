@@ -153,6 +153,10 @@ class RunRecorder:
                 minutes = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT") / 60
                 crawl_runs.add_note(ctx.archive, run_id, f"the crawl's deadline ({minutes:g} min) ended it: "
                                                          f"what it had not fetched yet waits for the next crawl")
+            elif source_id in ctx.cut_short:
+                crawl_runs.add_note(ctx.archive, run_id, f"the source's deadline ({ctx.cut_short[source_id]:g} min) "
+                                                         f"ended its crawl while other sources went on: what it had "
+                                                         f"not fetched yet waits for the next crawl")
             for how, (pages, links) in self.discovered.pop(source_id, {}).items():
                 crawl_runs.add_note(ctx.archive, run_id, f"listing discovery ({how}): {links} notice links on {pages} listing pages")
             if source_id in self.from_home:

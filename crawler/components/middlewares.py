@@ -1,9 +1,15 @@
 """Downloader middlewares."""
 from __future__ import annotations
 
+import time
+
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.components.loopback import is_loopback_url
+from crawler.run.crawl_state import run_context
+from crawler.run.crawl_spec import source_deadline_minutes
+from crawler.signals import DEADLINE_PASSED
 
 
 class LoopbackGuardMiddleware:
@@ -58,3 +64,41 @@ class ConditionalRecheckMiddleware:
         if 304 not in codes:
             request.meta["handle_httpstatus_list"] = [*codes, 304]
         return None
+
+
+class SourceDeadlineMiddleware:
+    """A crawl of several sources closes at the largest of their deadlines (Scrapy's
+    CLOSESPIDER_TIMEOUT, crawler/run/crawl_spec.py); a source whose own deadline is
+    shorter asks for no more pages once it has passed: its requests are dropped here (the
+    pages already fetched are archived, an attachment not fetched leaves its notice
+    without it), its run closes partial with a note, and the other sources go on."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        self.crawler = crawler
+        self.started = time.monotonic()
+        self.limits: dict[str, float] = {}  # {source_id: seconds} for the sources that need one
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        return ext
+
+    def spider_opened(self, spider) -> None:  # noqa: ANN001
+        self.started = time.monotonic()
+        settings = self.crawler.settings
+        crawl = settings.getfloat("CLOSESPIDER_TIMEOUT") / 60
+        default = settings.getfloat("POLICY_CRAWL_DEADLINE_MINUTES", 0)
+        for source in getattr(spider, "sources", {}).values():
+            minutes = source_deadline_minutes(source, default)
+            if minutes > 0 and (crawl <= 0 or minutes < crawl):  # else the crawl's own deadline ends it
+                self.limits[source.id] = minutes * 60
+
+    def process_request(self, request, spider=None):  # noqa: ANN001, ANN201
+        source_id = request.meta.get("source_id")
+        limit = self.limits.get(source_id)
+        if limit is None or time.monotonic() - self.started < limit:
+            return None
+        run_context(self.crawler).cut_short.setdefault(source_id, limit / 60)
+        request.meta[DEADLINE_PASSED] = True
+        raise IgnoreRequest(f"{source_id}: its deadline ({limit / 60:g} min) has passed")

@@ -17,7 +17,11 @@ Every item's work is bounded (issue 21): each worker has a memory ceiling
 that overran or ran out of memory with attachments is tried once more without reading
 them: the notice is archived with its own text, and each attachment is kept with why it
 was not read and recorded as a failure of its URL (``timeout`` or ``too_large``), as an
-attachment refused by a size cap is.
+attachment refused by a size cap is. With POLICY_EXTRACT_WORKERS=0 (extraction in this
+process's thread pool) the size caps and each attachment's read deadline hold as in a
+worker (crawler/extract/attachment/limits.py raises it in the reading thread); what
+needs a process of its own, killing a C call that never returns and the memory
+ceiling, does not: that mode is for tests and debugging, not for untrusted sites.
 """
 from __future__ import annotations
 

@@ -90,10 +90,18 @@ def scrapy_settings(spec: CrawlSpec, sources: list[Source], extra: dict[str, Any
     return settings
 
 
+def source_deadline_minutes(source: Source, default: float) -> float:
+    """A source's deadline: its registry ``deadline_minutes``, else ``default`` (0: none)."""
+    return source.deadline_minutes or default
+
+
 def crawl_deadline_minutes(sources: list[Source], default: float) -> float:
-    """A crawl's deadline: the largest of its sources' ``deadline_minutes``, a source
-    without one counting ``default`` (one crawl process, one deadline; 0: none)."""
-    return max((s.deadline_minutes or default for s in sources), default=default)
+    """A crawl's deadline, when its spiders close: the largest of its sources' deadlines,
+    none (0) if one of them has none. A source whose own deadline is shorter stops asking
+    for pages when it passes (crawler.components.middlewares.SourceDeadlineMiddleware)
+    while the others go on."""
+    minutes = [source_deadline_minutes(s, default) for s in sources] or [default]
+    return 0 if not all(minutes) else max(minutes)
 
 
 def crawl_here(spec: CrawlSpec, sources: list[Source] | None = None, *, extra: dict[str, Any] | None = None,

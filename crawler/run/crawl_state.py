@@ -45,6 +45,8 @@ class RunContext:
     seconds: dict[str, float] = field(default_factory=dict)
     # {source_id: {listing}}: listings whose walk reached its end in this crawl
     walks_ended: dict[str, set[str]] = field(default_factory=dict)
+    # {source_id: minutes}: sources whose own deadline passed while the crawl went on
+    cut_short: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run_for(self, source_id: str | None) -> int | None:
@@ -79,8 +81,10 @@ class RunContext:
             crawl_runs.record_failure(self.archive, run_id, kind, message, url=url, role=role, attempts=attempts)
 
     def status_of(self, source_id: str, reason: str) -> str:
-        """How a run closed, from the spider's close reason (its errors settle the rest)."""
-        return _STATUS.get(reason, "failed")
+        """How a run closed, from the spider's close reason (its errors settle the rest);
+        a source cut short by its own deadline closes partial, as the crawl's would."""
+        status = _STATUS.get(reason, "failed")
+        return "partial" if status == "ok" and source_id in self.cut_short else status
 
     def page_done(self, source_id: str, outcome: str) -> None:
         with self.lock:

@@ -77,3 +77,23 @@ def link_page(links: int = 1_000_000) -> bytes:
     """A page of ``links`` links (about 48 bytes each)."""
     rows = "".join(f'<li><a href="/n/{i:07d}.html">通知{i:07d}</a></li>\n' for i in range(links))
     return f"<html><head><title>列表</title></head><body><ul>{rows}</ul></body></html>".encode()
+
+
+def xls_workbook(sheets: dict[str, list[tuple[int, int, object]]]) -> bytes:
+    """An Excel 97 workbook (xlwt's BIFF8, what xlrd reads) of the given (row, col, value) cells."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, cells in sheets.items():
+        sheet = book.add_sheet(name)
+        for row, col, value in cells:
+            sheet.write(row, col, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xls_bomb() -> bytes:
+    """A 2 MB XLS whose one sheet xlrd lays out as 65,536 rows of 256 cells (16.7 million,
+    about 210 MB in xlrd): a number on every row, every other one in the last column."""
+    return xls_workbook({"名单": [(row, 255 if row % 2 else 0, row) for row in range(65_536)]})

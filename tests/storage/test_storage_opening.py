@@ -60,6 +60,20 @@ def test_a_zero_byte_file_is_not_an_archive_and_stays_empty(tmp_path, command):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
 
 
+@pytest.mark.parametrize("command", [["search", "养老"], ["show", "1"], ["stats"], ["reindex"]])
+def test_an_archive_of_a_newer_schema_is_refused_in_one_line_and_left_alone(tmp_path, command):
+    # what a newer policy-archive leaves behind: a revision this one does not know
+    path = tmp_path / "a.db"
+    open_archive(f"sqlite:///{path}").dispose()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    one_line(cli(*command, "--db", f"sqlite:///{path}"), "the archive's schema (9999) is newer than this policy-archive's")
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "9999"
+    engine.dispose()
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("command", [["search", "养老"], ["stats"], ["runs"], ["reindex"]])
 def test_an_empty_postgres_database_is_not_an_archive_and_stays_empty(pg_url, command):

@@ -10,9 +10,11 @@ Why before the library: python-docx reads a 190 MiB ``document.xml`` into one lx
 """
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 import signal
+import struct
 import subprocess
 import tempfile
 import threading
@@ -33,6 +35,11 @@ MAX_XML_MEMBER = 32 * 1024 * 1024
 # them together; a scanned page's raw bitmap is about 26 MB at 300 dpi.
 MAX_PDF_STREAM = 64 * 1024 * 1024
 MAX_PDF_INFLATED = 256 * 1024 * 1024
+# Cells of an XLS as xlrd lays its sheets out, all sheets together: every row as long as
+# the sheet's widest, so one number at row 65535 and one at column 255 make 16.7 million
+# (a 2 MB file that xlrd holds in 210 MB). A real list of 50,000 rows by 30 columns is 1.5
+# million.
+MAX_XLS_CELLS = 4_000_000
 READ_SECONDS = 60.0  # one attachment's reading in Python (pdfminer, python-docx, xlrd …)
 
 _CHUNK = 1 << 20
@@ -136,6 +143,49 @@ def _inflated_size(body: bytes, start: int, limit: int) -> int:
     return size
 
 
+# BIFF8 records that hold a cell's value, each opening with its row and column (u16, u16);
+# blank cells are not kept by xlrd without formatting_info. MULRK holds a run of columns.
+_BOF, _EOF, _MULRK = 0x0809, 0x000A, 0x00BD
+_VALUE_RECORDS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, _MULRK})
+_WORKSHEET = 0x0010
+
+
+def check_xls_cells(body: bytes) -> None:
+    """Refuse an XLS whose sheets xlrd would lay out past MAX_XLS_CELLS, read from its
+    records (xlrd's own compound-document reader finds the workbook stream; the records
+    are walked, nothing is kept). A file too broken to walk is left to xlrd to refuse."""
+    from xlrd import compdoc
+
+    try:
+        doc = compdoc.CompDoc(body, logfile=io.StringIO())
+        mem, at, size = doc.locate_named_stream("Workbook")
+        if mem is None:
+            mem, at, size = doc.locate_named_stream("Book")
+    except Exception:  # xlrd's CompDocError, struct.error, IndexError …: not an OLE2 workbook
+        return
+    if mem is None:
+        return
+    total, end = 0, min(at + size, len(mem))
+    rows = cols = -1
+    in_sheet = False
+    while at + 4 <= end:
+        record, length = struct.unpack_from("<HH", mem, at)
+        data, at = at + 4, at + 4 + length
+        if record == _BOF and length >= 4:
+            in_sheet = struct.unpack_from("<H", mem, data + 2)[0] == _WORKSHEET
+            rows = cols = -1
+        elif record == _EOF and in_sheet:
+            total += (rows + 1) * (cols + 1)
+            in_sheet, rows, cols = False, -1, -1
+        elif in_sheet and record in _VALUE_RECORDS and length >= 4 and at <= end:
+            row, col = struct.unpack_from("<HH", mem, data)
+            if record == _MULRK and length >= 6:
+                col = struct.unpack_from("<H", mem, at - 2)[0]
+            rows, cols = max(rows, row), max(cols, col)
+        if total + (rows + 1) * (cols + 1) > MAX_XLS_CELLS:
+            raise too_large(f"XLS sheets lay out past {MAX_XLS_CELLS:,} cells")
+
+
 class _ReadTimedOut(BaseException):
     """Raised by the alarm into the reading code; a BaseException so that the readers'
     ``except Exception`` (a broken file) does not take it for a broken file."""
@@ -144,15 +194,25 @@ class _ReadTimedOut(BaseException):
 @contextmanager
 def read_deadline(seconds: float | None = None) -> Iterator[None]:
     """Stop the reading inside after ``seconds`` with an AttachmentError of kind
-    ``timeout``. A soft limit: the alarm is a Python signal, seen between bytecodes, so
-    a C call that never returns is stopped only by the extraction pool's per-item
-    deadline (it replaces the worker). Only the main thread receives signals; anywhere
-    else the block runs without one."""
+    ``timeout``. A soft limit, seen between bytecodes: a C call that never returns is
+    stopped only by the extraction pool's per-item deadline (it replaces the worker). On
+    the main thread an alarm signal raises it; on any other (a crawl extracting in its own
+    process, POLICY_EXTRACT_WORKERS=0, reads in the reactor's thread pool, where no signal
+    arrives) a timer thread raises it asynchronously in the reading thread."""
     seconds = READ_SECONDS if seconds is None else seconds
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+    if seconds <= 0:
         yield
         return
+    limit = _alarm if threading.current_thread() is threading.main_thread() else _thread_timer
+    try:
+        with limit(seconds):
+            yield
+    except _ReadTimedOut:
+        raise AttachmentError(f"reading took longer than {seconds:g} s", TIMEOUT) from None
 
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     def alarm(_signum: int, _frame: object) -> None:
         raise _ReadTimedOut()
 
@@ -160,11 +220,38 @@ def read_deadline(seconds: float | None = None) -> Iterator[None]:
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
-    except _ReadTimedOut:
-        raise AttachmentError(f"reading took longer than {seconds:g} s", TIMEOUT) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_timer(seconds: float) -> Iterator[None]:
+    """_ReadTimedOut raised in this thread after ``seconds`` (CPython's
+    PyThreadState_SetAsyncExc), only while the block runs: the timer and the block's end
+    take one lock, and an exception set but not yet raised when the block ends is taken
+    back (the same call with NULL), so none can land after it."""
+    thread = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"inside": True, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["inside"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_ReadTimedOut))
+                state["fired"] = True
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["inside"] = False
+            if state["fired"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
 
 
 def run_tool(args: list[str], body: bytes, suffix: str) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ from datetime import datetime
 from lxml import etree
 
 from crawler.extract.attachment.cleaning import clean_text
-from crawler.extract.attachment.limits import AttachmentError, check_unpacked_size, one_line
+from crawler.extract.attachment.limits import AttachmentError, check_unpacked_size, check_xls_cells, one_line
 
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -130,6 +130,7 @@ def xls_text(body: bytes) -> str:
     # suites write for Chinese text (Debian bug 878330)
     import xlrd
 
+    check_xls_cells(body)
     try:
         book = xlrd.open_workbook(file_contents=body, on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct.error, IndexError …
