@@ -34,7 +34,8 @@ from crawler.samples.gen.bench import build_site  # noqa: E402
 # stage name -> (module, attribute): the functions whose CPU time is the stage's
 WORKER_STAGES = {
     "trafilatura": ("crawler.extract.maintext", "trafilatura.extract"),
-    "normalization": ("storage.prepared", "normalize_text"),
+    "fold": ("storage.prepared", "search_tokens.normalize"),  # NFKC + casefold, for both forms below
+    "normalization": ("storage.prepared", "drop_noise"),
     "minhash": ("storage.prepared", "neardup.minhash_signature"),
     "tokens": ("storage.prepared", "search_tokens.body_tokens"),
 }
