@@ -98,8 +98,11 @@ def _item(path: Path, url: str) -> Any:
     return PageItem(source_id="", parts=[part])
 
 
-def measure(files: list[Path], www: Path, registry: Path, base: str = "http://127.0.0.1:1") -> dict[str, Any]:
-    """CPU-ms per page of each stage over ``files`` (detail pages under ``www``)."""
+def measure(files: list[Path], www: Path, registry: Path, base: str = "http://127.0.0.1:1",
+            group_pages: int | None = None) -> dict[str, Any]:
+    """CPU-ms per page of each stage over ``files`` (detail pages under ``www``). Ingest
+    writes ``group_pages`` pages per transaction (storage/write_group.py; default: as a
+    crawl does; 1: a transaction per page)."""
     import trafilatura
 
     from crawler.work.page_work import prepare_item, warm_up
@@ -128,11 +131,17 @@ def measure(files: list[Path], www: Path, registry: Path, base: str = "http://12
             records.append(timed_prepare(item, source))
     writer = StageClock()
     with tempfile.TemporaryDirectory(prefix="stage-cpu-") as tmp, open_archive(f"sqlite:///{tmp}/a.db") as archive:
+        from storage.write_group import DEFAULT_MAX_PAGES, WriteGroup
+
+        pages = DEFAULT_MAX_PAGES if group_pages is None else group_pages
+        target: Any = WriteGroup(archive, pages, max_seconds=3600) if pages > 1 else archive
         timed_ingest = writer.wrap("ingest_total", ingest)
         timed_offtopic = writer.wrap("ingest_total", record_offtopic)
+        timed_commit = writer.wrap("ingest_total", lambda: target.commit() if target is not archive else None)
         with writer.patched(INGEST_STAGES):
             for record in records:
-                (timed_ingest if record.extraction.on_topic else timed_offtopic)(archive, record)
+                (timed_ingest if record.extraction.on_topic else timed_offtopic)(target, record)
+            timed_commit()
     n = len(items)
     ms = {k: round(v * 1000 / n, 2) for k, v in (bare.spent | worker.spent | writer.spent).items()}
     inner = sum(ms.get(k, 0.0) for k in INGEST_STAGES)
@@ -140,6 +149,7 @@ def measure(files: list[Path], www: Path, registry: Path, base: str = "http://12
     ms["our_extraction"] = round(ms["worker_total"] - sum(ms.get(k, 0.0) for k in WORKER_STAGES), 2)
     return {
         "pages": n,
+        "pages_per_transaction": pages,
         "bare_trafilatura_ms": ms["bare_trafilatura"],
         "worker_ms": {k: ms.get(k, 0.0) for k in ("worker_total", "our_extraction", *WORKER_STAGES)},
         "ingest_ms": {k: ms.get(k, 0.0) for k in ("ingest_total", "transaction_and_commit", *INGEST_STAGES)},
@@ -152,10 +162,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notices", type=int, default=300)
     parser.add_argument("--chrome", choices=("portal", "minimal"), default="portal")
+    parser.add_argument("--group", type=int, default=None, help="pages per ingest transaction (default: a crawl's)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="stage-cpu-site-") as tmp:
         site = build_site(Path(tmp) / "site", args.notices, chrome=args.chrome)
-        print(json.dumps(measure(site.detail_files(), site.www, site.registry), indent=2))
+        print(json.dumps(measure(site.detail_files(), site.www, site.registry, group_pages=args.group), indent=2))
     return 0
 
 
