@@ -43,6 +43,7 @@ class WriteGroup:
         self.max_pages = max(1, max_pages)
         self.max_seconds = max_seconds
         self.pages = 0  # written into the open transaction
+        self.written = 0  # pages committed, all groups
         self.commits = 0
         self._session: Session | None = None
         self._outer: SessionTransaction | None = None
@@ -93,6 +94,7 @@ class WriteGroup:
         try:
             outer.commit()
             self.commits += 1
+            self.written += pages
         except Exception:
             log.exception("archive commit of %d page(s) failed; they were not archived", pages)
             raise

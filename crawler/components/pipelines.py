@@ -113,6 +113,9 @@ class ArchivePipeline:
         # Every item is through (Scrapy closes pipelines after its last item, and before
         # spider_closed, when the runs are closed): the last group's pages go in first.
         self.commit_writes()
+        if self.writes is not None and self.crawler.stats is not None:  # how well pages grouped
+            self.crawler.stats.set_value("archive/pages_grouped", self.writes.written)
+            self.crawler.stats.set_value("archive/group_commits", self.writes.commits)
         if self.pool is None:
             return
         pool, self.pool = self.pool, None
