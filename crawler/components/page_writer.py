@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class PageWriter:
     def __init__(self, write: Callable[..., None], commit: Callable[[], None], max_pages: int) -> None:
         self._write = write  # one page's write (its errors are its own to record)
-        self._commit = commit  # commits what the writes left open
+        self._commit = commit  # commits what the writes left open; raises nothing
         self.max_pages = max(1, max_pages)
         self._pending: deque[tuple[tuple[Any, ...], defer.Deferred]] = deque()
         self._lock = threading.Lock()
@@ -59,10 +59,7 @@ class PageWriter:
                     answers.append((done, None))
                 except BaseException:  # noqa: BLE001 - the page's own Deferred carries it
                     answers.append((done, Failure()))
-            try:
-                self._commit()
-            except Exception:  # logged by the group with its page count; the next batch goes on
-                pass
+            self._commit()
             for done, failure in answers:
                 if failure is None:
                     reactor.callFromThread(done.callback, None)

@@ -191,8 +191,8 @@ class ArchivePipeline:
         if self.writes is not None:
             try:
                 self.writes.commit()
-            except Exception:  # logged with its page count; the crawl goes on with the next group
-                pass
+            except Exception as exc:  # the group logged its lost pages; the crawl goes on with the next
+                log.warning("archive commit failed: %s: %s", type(exc).__name__, exc)
 
     def record_failure(self, ctx: RunContext, *args: Any, **kwargs: Any) -> None:
         """``ctx.record_failure``, after the open group's commit: it writes through the archive

@@ -39,20 +39,13 @@ WORKER_STAGES = {
     "minhash": ("storage.prepared", "neardup.minhash_signature"),
     "tokens": ("storage.prepared", "search_tokens.body_tokens"),
 }
-INGEST_STAGES = {
-    "identity": ("storage.ingest", "find_document"),
-    "draft_partner": ("storage.ingest", "find_draft_partner"),
-    "new_document": ("storage.ingest", "new_document"),
-    "new_version": ("storage.ingest", "new_version"),
-    "place_version": ("storage.ingest", "place_version"),
-    "captures": ("storage.ingest", "add_captures"),
-    "attachments": ("storage.ingest", "add_attachments"),
-    "metadata": ("storage.ingest", "update_document"),
-    "citations": ("storage.ingest", "record_citations"),
-    "resolve_citations": ("storage.ingest", "resolve_citations_to"),
-    "run_counters": ("storage.ingest", "count_page"),
-    "search_index": ("storage.ingest", "index_document"),
-}
+# ingest's stages: the functions storage/ingest.py calls for a page, by stage name
+INGEST_STAGES = {stage: ("storage.ingest", fn) for stage, fn in (
+    ("identity", "find_document"), ("draft_partner", "find_draft_partner"), ("new_document", "new_document"),
+    ("new_version", "new_version"), ("place_version", "place_version"), ("captures", "add_captures"),
+    ("attachments", "add_attachments"), ("metadata", "update_document"), ("citations", "record_citations"),
+    ("resolve_citations", "resolve_citations_to"), ("run_counters", "count_page"), ("search_index", "index_document"),
+)}
 
 
 class StageClock:

@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 from crawler.extract import extract_page
-from crawler.items import CapturedPart, PageRecord
 from crawler.extract.model import Extraction
+from crawler.items import CapturedPart, PageRecord
 from crawler.samples.gen.bench import build_site
 from crawler.samples.server import sample_registry_path, sample_root
 from storage import neardup, search_tokens

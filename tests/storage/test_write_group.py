@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from storage_samples import NOTICE_A, NOTICE_B, page
 
 from spiders.registry import Source as RegistrySource
 from storage.api import ingest, start_run, sync_sources
@@ -13,7 +14,6 @@ from storage.ingest import _ingest
 from storage.models import Capture, Document
 from storage.prepared import prepare
 from storage.write_group import WriteGroup
-from storage_samples import NOTICE_A, NOTICE_B, page
 
 TEXT_C = NOTICE_B.replace("养老", "医保") + "另行通知。" * 20
 
