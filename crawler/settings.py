@@ -52,6 +52,9 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # Archive writes run in the reactor's thread pool, extraction in worker processes
 # (crawler/components/pipelines.py; POLICY_EXTRACT_WORKERS, default one per core but one, 0 = in the thread
 # pool; POLICY_EXTRACT_IN_FLIGHT pages at most between the pipeline's door and their write).
+# Pages waiting for their write go several to a transaction, each page in a savepoint:
+# POLICY_WRITE_GROUP_PAGES (default 16; 1 = a commit per page) and POLICY_WRITE_GROUP_SECONDS
+# (default 0.5) bound a transaction (crawler/components/page_writer.py).
 REACTOR_THREADPOOL_MAXSIZE = 4
 # Bounded work (issue 21): each item's extraction has POLICY_ITEM_DEADLINE seconds (default
 # 300) and each worker POLICY_WORKER_MEMORY_MB of address space beyond its start (default

@@ -36,7 +36,13 @@ _DROP = _DropTable()
 
 def normalize_text(text: str) -> str:
     """The identity form of a notice's text: NFKC, case-folded, no whitespace or punctuation."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_DROP)
+    return drop_noise(unicodedata.normalize("NFKC", text).casefold())
+
+
+def drop_noise(folded: str) -> str:
+    """``normalize_text`` of a text already NFKC-normalized and case-folded (the search
+    tokens' form of it: a page's preparation folds its text once for both)."""
+    return folded.translate(_DROP)
 
 
 def text_hash(text: str) -> str:

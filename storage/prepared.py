@@ -9,7 +9,7 @@ from crawler.vocab.docnumber import normalize_doc_number
 from crawler.vocab.sources import SOURCE_KINDS
 from storage import neardup
 from storage import search_tokens
-from storage.normalize import normalize_text, sha256_hex
+from storage.normalize import drop_noise, sha256_hex
 
 
 def is_prepared(record: PageRecord) -> bool:
@@ -23,7 +23,8 @@ def prepare(record: PageRecord) -> PageRecord:
     if record.source_kind not in SOURCE_KINDS:
         raise ValueError(f"source_kind must be one of {', '.join(SOURCE_KINDS)}, not {record.source_kind!r}")
     ex = record.extraction
-    normalized = normalize_text(ex.text or "")
+    folded = search_tokens.normalize(ex.text or "")  # NFKC and case-folded, once for both forms
+    normalized = drop_noise(folded)
     signature = neardup.minhash_signature(normalized)
     if signature is not None:
         signature.bands()  # made here, where the page is prepared (see MinHashSignature.bands)
@@ -35,5 +36,5 @@ def prepare(record: PageRecord) -> PageRecord:
         doc_number=normalize_doc_number(ex.doc_number),
         is_draft=ex.status == "draft",
         comparable=len(normalized) >= neardup.MIN_CHARS,
-        body_tokens=search_tokens.body_tokens(ex.text or ""),
+        body_tokens=search_tokens.body_tokens(ex.text or "", folded),
     )

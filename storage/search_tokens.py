@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from operator import add
 import unicodedata
 
 # CJK Unified Ideographs, Extension A, compatibility ideographs, and the supplementary planes.
@@ -49,22 +50,31 @@ def tokens(text: str | None) -> list[str]:
     """The token stream of a document field (or of a query term)."""
     if not text:
         return []
-    text = normalize(text)
+    return _tokens_of(normalize(text))[0]
+
+
+def _tokens_of(text: str) -> tuple[list[str], list[str]]:
+    """(the tokens, the CJK runs) of an already normalized text."""
     skip = {m.start() + FALSE_BIGRAMS[m.group(0)] for m in _FALSE_RE.finditer(text)}
     out: list[str] = []
+    cjk: list[str] = []
     for m in _RUN.finditer(text):
         run = m.group(0)
         if m.group(1) is None:
             if len(run) <= MAX_WORD:  # longer is no word (base64, a pasted hash)
                 out.append(run)
-        elif len(run) == 1:
+            continue
+        cjk.append(run)
+        if len(run) == 1:
             out.append(run)
         elif skip:
             at = m.start()
             out.extend(run[i : i + 2] for i in range(len(run) - 1) if at + i not in skip)
         else:
-            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
-    return out
+            # run[i] + run[i + 1] for each i, iterated in C: a body's bigrams are most of
+            # what a worker spends on tokens
+            out.extend(map(add, run, run[1:]))
+    return out, cjk
 
 
 def token_string(text: str | None) -> str:
@@ -93,8 +103,12 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def body_tokens(body: str) -> BodyTokens:
-    return BodyTokens(body_hash(body), token_string(body), tuple(distinct_chars(body).split()))
+def body_tokens(body: str, normalized: str | None = None) -> BodyTokens:
+    """``normalized``: ``normalize(body)``, when the caller has it already (storage/prepared.py)."""
+    out, cjk = _tokens_of(normalize(body) if normalized is None else normalized)
+    # Every CJK character of the text is in one of its CJK runs, in the same order:
+    # the same as distinct_chars(body), without a second pass over the text.
+    return BodyTokens(body_hash(body), " ".join(out), tuple(dict.fromkeys("".join(cjk))))
 
 
 def is_cjk_char(ch: str) -> bool:

@@ -14,10 +14,13 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from crawler.run.crawl_process import LOOPBACK_SETTINGS, run_crawl
 from crawler.samples.server import SAMPLE_ORIGIN, SampleServer, sample_registry_path
@@ -92,10 +95,49 @@ def _check_whole(url) -> dict:
                 "numbers": sorted(d.doc_number for d in docs if d.doc_number)}
 
 
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@contextmanager
+def _pg_schemas(n: int) -> Iterator[list[str]]:
+    """URLs of ``n`` empty schemas of their own on the test server, dropped afterwards."""
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        admin.dispose()
+        message = f"PostgreSQL not reachable at 127.0.0.1:5432: {type(exc).__name__}"
+        if os.environ.get("POLICY_ARCHIVE_REQUIRE_SERVICES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    names = [f"pa_crash_{uuid.uuid4().hex[:12]}" for _ in range(n)]
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        yield [f"{PG_SERVER}?options=-csearch_path%3D{name}" for name in names]
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.mark.parametrize("kill_points", [(1, 8, 20)], ids=["three-kills"])
 def test_a_killed_crawl_leaves_a_whole_archive_and_the_rerun_completes_it(tmp_path, kill_points):
-    killed_url = f"sqlite:///{tmp_path / 'killed.db'}"
-    clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
+    _kill_and_rerun(f"sqlite:///{tmp_path / 'killed.db'}", f"sqlite:///{tmp_path / 'clean.db'}", tmp_path, kill_points)
+
+
+@pytest.mark.postgres
+def test_a_killed_crawl_on_postgresql_leaves_a_whole_archive(tmp_path):
+    # Pages are written several to a transaction there too (storage/write_group.py),
+    # holding identity locks until the group's commit.
+    with _pg_schemas(2) as (killed_url, clean_url):
+        _kill_and_rerun(killed_url, clean_url, tmp_path, (1, 8, 20))
+
+
+def _kill_and_rerun(killed_url: str, clean_url: str, tmp_path: Path, kill_points: tuple[int, ...]) -> None:
     with SampleServer() as server:
         for n in kill_points:
             assert _crawl_and_kill(killed_url, server, tmp_path, n) == -signal.SIGKILL

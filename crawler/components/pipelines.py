@@ -22,6 +22,12 @@ process's thread pool) the size caps and each attachment's read deadline hold as
 worker (crawler/extract/attachment/limits.py raises it in the reading thread); what
 needs a process of its own, killing a C call that never returns and the memory
 ceiling, does not: that mode is for tests and debugging, not for untrusted sites.
+
+Pages waiting to be written go in one transaction (crawler/components/page_writer.py,
+storage/write_group.py), each page in a savepoint of its own: at most
+POLICY_WRITE_GROUP_PAGES pages (default 16; 1 commits every page on its own) and
+POLICY_WRITE_GROUP_SECONDS (0.5) per transaction. A page's run counters are written with
+it, so a kill loses a page and its count together or neither.
 """
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.extract.model import Extraction
 from crawler.items import PageItem, PageRecord
+from crawler.components.page_writer import PageWriter
 from crawler.run.crawl_state import RunContext, run_context
 from crawler.vocab.failures import PARSE, TIMEOUT, TOO_LARGE
 from crawler.work.page_pool import (ItemOverran, PagePool, Sequencer, WorkerLost, close_shared_pool, default_workers,
@@ -43,6 +50,7 @@ from crawler.work.pool_worker import MEMORY_HEADROOM
 from storage import crawl_runs
 from storage.ingest import ingest, record_offtopic, record_unextracted
 from storage.known_pages import mark_unchanged
+from storage.write_group import DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, WriteGroup
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +98,10 @@ class ArchivePipeline:
         in_flight = settings.getint("POLICY_EXTRACT_IN_FLIGHT", 0) or 4 * max(self.workers, 1) + 2
         self.slots = defer.DeferredSemaphore(in_flight)
         self.sequencer = Sequencer()
+        self.group_pages = settings.getint("POLICY_WRITE_GROUP_PAGES", DEFAULT_MAX_PAGES)
+        self.group_seconds = settings.getfloat("POLICY_WRITE_GROUP_SECONDS", DEFAULT_MAX_SECONDS)
+        self.writes: WriteGroup | None = None
+        self.page_writer = PageWriter(self.write_page, self.commit_writes, self.group_pages)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ArchivePipeline":
@@ -102,6 +114,12 @@ class ArchivePipeline:
             self.overruns_at_open = self.pool.overruns
 
     def close_spider(self) -> None:
+        # Every item is through (Scrapy closes pipelines after its last item, and before
+        # spider_closed, when the runs are closed): the last group's pages go in first.
+        self.commit_writes()
+        if self.writes is not None and self.crawler.stats is not None:  # how well pages grouped
+            self.crawler.stats.set_value("archive/pages_grouped", self.writes.written)
+            self.crawler.stats.set_value("archive/group_commits", self.writes.commits)
         if self.pool is None:
             return
         pool, self.pool = self.pool, None
@@ -131,7 +149,9 @@ class ArchivePipeline:
             work = None if item.not_modified or self.too_large(item) else self.prepare(item, source)
             outcome = await maybe_deferred_to_future(work) if work is not None else None
             await maybe_deferred_to_future(my_turn)
-            await maybe_deferred_to_future(deferToThread(self.archive_page, ctx, item, source, outcome))
+            written = self.page_writer.put(ctx, item, source, outcome)
+            done()  # the writer's queue keeps the order from here: the next page may queue behind
+            await maybe_deferred_to_future(written)
         finally:
             done()
             self.slots.release()
@@ -162,8 +182,30 @@ class ArchivePipeline:
         work = self.pool.run(prepare_in_worker, item, source, unread) if self.pool is not None else None
         return work.addCallback(with_bytes, item) if work is not None else failure
 
-    def archive_page(self, ctx: RunContext, item: PageItem, source: Any,
-                     outcome: PageRecord | BaseException | None) -> None:
+    def writer(self, ctx: RunContext) -> Any:
+        """Where page writes go: the open WriteGroup on ctx's archive (None in a check)."""
+        if ctx.archive is None or self.group_pages <= 1:
+            return ctx.archive
+        if self.writes is None or self.writes.archive is not ctx.archive:
+            self.commit_writes()
+            self.writes = WriteGroup(ctx.archive, self.group_pages, self.group_seconds)
+        return self.writes
+
+    def commit_writes(self) -> None:
+        if self.writes is not None:
+            try:
+                self.writes.commit()
+            except Exception as exc:  # the group logged its lost pages; the crawl goes on with the next
+                log.warning("archive commit failed: %s: %s", type(exc).__name__, exc)
+
+    def record_failure(self, ctx: RunContext, *args: Any, **kwargs: Any) -> None:
+        """``ctx.record_failure``, after the open group's commit: it writes through the archive
+        on a connection of its own, which on SQLite would wait for this thread's group."""
+        self.commit_writes()
+        ctx.record_failure(*args, **kwargs)
+
+    def write_page(self, ctx: RunContext, item: PageItem, source: Any,
+                   outcome: PageRecord | BaseException | None) -> None:
         run_id = ctx.run_for(item.source_id)
         if item.not_modified:
             self.recheck_unchanged(ctx, item, run_id)
@@ -174,7 +216,7 @@ class ArchivePipeline:
             return
         if isinstance(outcome, PrepareFailed):
             log.warning("ingest failed for %s: %s", item.url, outcome)
-            ctx.record_failure(item.source_id, "ingest", str(outcome), url=item.url, role="detail")
+            self.record_failure(ctx, item.source_id, "ingest", str(outcome), url=item.url, role="detail")
             return
         if isinstance(outcome, BaseException):  # one bad page must not end the crawl, nor lose its bytes
             log.warning("extraction failed for %s: %s", item.url, outcome)
@@ -185,35 +227,35 @@ class ArchivePipeline:
         self.record_attachment_failures(ctx, outcome)
         try:
             if not outcome.extraction.on_topic:
-                record_offtopic(ctx.archive, outcome, run_id)
+                record_offtopic(self.writer(ctx), outcome, run_id)
                 ctx.page_done(item.source_id, "off-topic")
                 return
-            result = ingest(ctx.archive, outcome, run_id)
+            result = ingest(self.writer(ctx), outcome, run_id)
         except Exception as exc:
             log.warning("ingest failed for %s: %s", item.url, exc)
-            ctx.record_failure(item.source_id, "ingest", f"{type(exc).__name__}: {exc}", url=item.url, role="detail")
+            self.record_failure(ctx, item.source_id, "ingest", f"{type(exc).__name__}: {exc}", url=item.url, role="detail")
             return
         ctx.page_done(item.source_id, result.outcome.replace("_", " "))
 
     def record_attachment_failures(self, ctx: RunContext, record: PageRecord) -> None:
         for file in record.attachments:
             if file.error_kind in BOUNDED_KINDS:
-                ctx.record_failure(record.source_id, file.error_kind, f"attachment: {file.error}",
+                self.record_failure(ctx, record.source_id, file.error_kind, f"attachment: {file.error}",
                                    url=file.part.url, role="attachment")
 
     def keep_raw(self, ctx: RunContext, item: PageItem, source: Any, kind: str, error: str) -> None:
         record = PageRecord(source_id=source.id, source_kind=source.kind, parts=item.parts, extraction=Extraction())
         try:
-            record_unextracted(ctx.archive, record, kind, error, ctx.run_for(item.source_id))
+            record_unextracted(self.writer(ctx), record, kind, error, ctx.run_for(item.source_id))
         except Exception as exc:
             error = f"{error}; and the raw page could not be stored: {type(exc).__name__}: {exc}"
-        ctx.record_failure(item.source_id, kind, error, url=item.url, role="detail")
+        self.record_failure(ctx, item.source_id, kind, error, url=item.url, role="detail")
 
     def recheck_unchanged(self, ctx: RunContext, item: PageItem, run_id: int | None) -> None:
         first = item.parts[0]
         try:
-            outcome = mark_unchanged(ctx.archive, item.source_id, first.url, first.fetched_at, run_id)
+            outcome = mark_unchanged(self.writer(ctx), item.source_id, first.url, first.fetched_at, run_id)
         except Exception as exc:
-            ctx.record_failure(item.source_id, "ingest", f"{type(exc).__name__}: {exc}", url=item.url, role="detail")
+            self.record_failure(ctx, item.source_id, "ingest", f"{type(exc).__name__}: {exc}", url=item.url, role="detail")
             return
         ctx.page_done(item.source_id, f"{outcome} (not modified)")

@@ -1,20 +1,26 @@
 """End-to-end crawl speed of a generated government site, against bare trafilatura.
 
-    python tests/bench/crawl_speed.py [--notices 2000] [--workers N] [--ten-k]
+    python tests/bench/crawl_speed.py [--notices 2000] [--pairs 3] [--workers N] [--ten-k]
 
-Serves the generated bench site (crawler/samples/gen/bench) on loopback, times bare ``trafilatura.extract`` over
-a sample of the same detail pages on one core (before and after the crawl: the machine is
-shared, so the reference is taken on both sides of the subject), then crawls the site into
-a fresh SQLite archive with ``run_crawl`` and re-crawls it unchanged (conditional
-requests). While a crawl runs, /proc is sampled every 0.2 s for the crawler's process tree
-(the crawl process and its descendants: the extraction workers): CPU time, peak summed RSS
-and PSS (RSS counts pages the workers share with each other once per process). Prints JSON.
+Serves the generated bench site (crawler/samples/gen/bench) on loopback and runs, in
+pairs, a crawl of it into a fresh SQLite archive (``run_crawl``) and bare
+``trafilatura.extract`` over a sample of the same detail pages on one core. Within a pair
+the two run back to back, the side that goes first alternating from pair to pair, and
+the report takes medians over the pairs (of each side and of the per-pair ratio): load
+from the rest of the machine falls on both sides of a pair alike, so it cannot flatter
+the ratio. The last pair's archive is then re-crawled unchanged (conditional requests).
+While a crawl runs, /proc is sampled every 0.2 s for the crawler's process tree (the
+crawl process and its descendants: the extraction workers): CPU time, peak summed RSS and
+PSS (RSS counts pages the workers share with each other once per process). CPU-ms per
+page is reported per process kind beside bare trafilatura's, and taken apart by stage on
+one core by tests/bench/stage_cpu.py over a sample of the same pages. Prints JSON.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -130,15 +136,19 @@ class TreeSampler:
         return sum(cpu for pid, cpu in self.cpu.items() if self.depth_of.get(pid) == depth)
 
 
-def bare_trafilatura(files: list[Path]) -> float:
-    """Pages/s of decode + trafilatura.extract, one core."""
+def bare_trafilatura(files: list[Path]) -> dict[str, float]:
+    """Decode + trafilatura.extract over the pages on one core: pages/s of wall time (what a
+    crawl's pages/s compares with) and CPU-ms per page."""
     import trafilatura
 
     pages = [f.read_bytes() for f in files]
-    start = time.perf_counter()
+    for body in pages[:5]:  # its imports and caches are not the pages' cost
+        trafilatura.extract(body.decode("utf-8"))
+    start, cpu = time.perf_counter(), time.process_time()
     for body in pages:
         trafilatura.extract(body.decode("utf-8"))
-    return len(pages) / (time.perf_counter() - start)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - start
+    return {"pages_per_s": len(pages) / wall, "cpu_ms_per_page": cpu * 1000 / len(pages)}
 
 
 def _crawl(site: Any, server: Any, db_url: str, settings: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +202,8 @@ def fetch_floor(start_url: str, concurrency: int) -> dict[str, Any]:
 
 
 def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 16,
-            reference_pages: int = 600, chrome: str = "portal", floor: bool = False) -> dict[str, Any]:
+            reference_pages: int = 600, chrome: str = "portal", floor: bool = False, pairs: int = 3,
+            stage_pages: int = 150) -> dict[str, Any]:
     from crawler.run.crawl_process import LOOPBACK_SETTINGS
     from crawler.samples.server import SampleServer
 
@@ -200,37 +211,80 @@ def measure(notices: int = 2000, workers: int | None = None, concurrency: int = 
                                 "CONCURRENT_REQUESTS": concurrency}
     if workers is not None:
         settings["POLICY_EXTRACT_WORKERS"] = workers
+    load_before = os.getloadavg()
+    crawls: list[dict[str, Any]] = []
+    bares: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="crawl-speed-") as tmp:
         site = build_site(Path(tmp) / "site", notices, chrome=chrome)
         files = site.detail_files()
         step = max(1, len(files) // reference_pages)
         sample = files[::step][:reference_pages]
-        ref_before = bare_trafilatura(sample)
         with SampleServer(site.www) as server:
-            db_url = f"sqlite:///{tmp}/archive.db"
-            first = _crawl(site, server, db_url, settings)
-            ref_after = bare_trafilatura(sample)
+            for pair in range(pairs):
+                db_url = f"sqlite:///{tmp}/archive-{pair}.db"
+                if pair % 2 == 0:
+                    bares.append(bare_trafilatura(sample))
+                    crawls.append(_crawl(site, server, db_url, settings))
+                else:
+                    crawls.append(_crawl(site, server, db_url, settings))
+                    bares.append(bare_trafilatura(sample))
             again = _crawl(site, server, db_url, settings)
             if floor:
                 server.reset_counts()
                 floor_numbers = fetch_floor(f"{server.base_url}/{site_name}/xxgk/index.html", concurrency)
-    reference = (ref_before + ref_after) / 2
-    crawl_rate = first["pages"] / first["wall_s"]
+        from tests.bench import stage_cpu
+
+        stage_step = max(1, len(files) // stage_pages)
+        stages = stage_cpu.measure(files[::stage_step][:stage_pages], site.www, site.registry)
+    return summarize(notices, chrome, workers, crawls, bares, again, stages,
+                     {"load_avg_before": load_before, "load_avg_after": os.getloadavg()},
+                     {**floor_numbers} if floor else None)
+
+
+def _cpu_ms(crawl: dict[str, Any], depth: int | None = None) -> float:
+    seconds = crawl["cpu_s"] if depth is None else crawl["cpu_s_crawl_forkserver_workers"][depth]
+    return seconds * 1000 / max(1, crawl["pages"])
+
+
+def summarize(notices: int, chrome: str, workers: int | None, crawls: list[dict[str, Any]],
+              bares: list[dict[str, float]], again: dict[str, Any], stages: dict[str, Any],
+              load: dict[str, Any], floor: dict[str, Any] | None) -> dict[str, Any]:
+    """The pairs' medians: of each side, of the per-pair ratios, and of CPU-ms per page."""
+    med = statistics.median
+    rates = [c["pages"] / c["wall_s"] for c in crawls]
+    ratios = [rate / bare["pages_per_s"] for rate, bare in zip(rates, bares)]
+    cpu_ratios = [_cpu_ms(c) / bare["cpu_ms_per_page"] for c, bare in zip(crawls, bares)]
+    reference = med(b["pages_per_s"] for b in bares)
+    first = crawls[-1]
     return {
         "notices": notices,
         "chrome": chrome,
         "workers": workers,
-        "load_avg": os.getloadavg(),
+        "pairs": len(crawls),
+        **load,
+        "load_avg": load["load_avg_after"],
         "bare_trafilatura_pages_per_s": reference,
-        "bare_trafilatura_before_after": [ref_before, ref_after],
-        "crawl_pages_per_s": crawl_rate,
-        "crawl_vs_bare": crawl_rate / reference,
-        "cpu_utilization": first["cpu_utilization"],
-        "peak_rss_tree_mib": first["peak_rss_tree_mib"],
-        "peak_pss_tree_mib": first["peak_pss_tree_mib"],
+        "bare_trafilatura_per_pair": [round(b["pages_per_s"], 1) for b in bares],
+        "crawl_pages_per_s": med(rates),
+        "crawl_pages_per_s_per_pair": [round(r, 1) for r in rates],
+        # the median of the pairs' own ratios: each pair's sides shared the same load
+        "crawl_vs_bare": med(ratios),
+        "crawl_vs_bare_per_pair": [round(r, 3) for r in ratios],
+        "cpu_ms_per_page": {
+            "crawl_tree": med(_cpu_ms(c) for c in crawls),
+            "crawl_process": med(_cpu_ms(c, 0) for c in crawls),
+            "extraction_workers": med(_cpu_ms(c, 2) for c in crawls),
+            "bare_trafilatura": med(b["cpu_ms_per_page"] for b in bares),
+        },
+        "cpu_vs_bare": med(cpu_ratios),
+        "cpu_vs_bare_per_pair": [round(r, 2) for r in cpu_ratios],
+        "cpu_ms_per_page_by_stage": stages,
+        "cpu_utilization": med(c["cpu_utilization"] for c in crawls),
+        "peak_rss_tree_mib": max(c["peak_rss_tree_mib"] for c in crawls),
+        "peak_pss_tree_mib": max(c["peak_pss_tree_mib"] for c in crawls),
         "first_crawl": first,
         "recrawl": again,
-        **({"scrapy_alone": {**floor_numbers, "vs_bare": floor_numbers["pages_per_s"] / reference}} if floor else {}),
+        **({"scrapy_alone": {**floor, "vs_bare": floor["pages_per_s"] / reference}} if floor else {}),
         "recrawl_summary": {
             "first_crawl_s": first["wall_s"],
             "recrawl_s": again["wall_s"],
@@ -247,15 +301,16 @@ def main() -> int:
     parser.add_argument("--ten-k", action="store_true", help="also measure 10,000 notices")
     parser.add_argument("--workers", type=int, default=None, help="POLICY_EXTRACT_WORKERS (default: the setting's)")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--pairs", type=int, default=3, help="crawl/bare pairs, alternated; medians are reported")
     parser.add_argument("--chrome", choices=("portal", "minimal"), default="portal",
                         help="page template of the generated site (crawler/samples/gen/bench)")
     parser.add_argument("--fetch-floor", action="store_true",
                         help="also time Scrapy alone on the site (no extraction, no archive)")
     args = parser.parse_args()
     report = {"crawl": measure(args.notices, args.workers, args.concurrency, chrome=args.chrome,
-                               floor=args.fetch_floor)}
+                               floor=args.fetch_floor, pairs=args.pairs)}
     if args.ten_k:
-        report["crawl_10k"] = measure(10_000, args.workers, args.concurrency, chrome=args.chrome)
+        report["crawl_10k"] = measure(10_000, args.workers, args.concurrency, chrome=args.chrome, pairs=args.pairs)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 
