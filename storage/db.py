@@ -71,6 +71,14 @@ class Archive:
         commands use, so that answering them never imports the ORM."""
         return self.engine.connect()
 
+    def write_session(self) -> Session:
+        """A session whose transactions write (on SQLite: BEGIN IMMEDIATE, see the engine's
+        events); the caller begins and ends them (transaction(), storage/write_group.py)."""
+        from sqlalchemy.orm import Session
+
+        writer = self.engine if self.read_only else self.engine.execution_options(archive_write=True)
+        return Session(writer, expire_on_commit=False)
+
     @contextmanager
     def transaction(self, serialize: bool | Iterable[str] = False) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on any error.
@@ -81,10 +89,7 @@ class Archive:
         ``serialize=[keys]`` only those sharing a key (storage/locks.py), which is how
         ingest serializes its check-then-insert identity decisions.
         """
-        from sqlalchemy.orm import Session
-
-        writer = self.engine if self.read_only else self.engine.execution_options(archive_write=True)
-        with self._turn(), Session(writer, expire_on_commit=False) as session, session.begin():
+        with self._turn(), self.write_session() as session, session.begin():
             if serialize and self.dialect == "postgresql":
                 from storage.locks import take_locks  # keys: storage/locks.py; True: the global lock
 

@@ -103,7 +103,7 @@ class WriteGroup:
 
     def _open(self) -> Session:
         if self._session is None:
-            self._session = self.archive._write_sessionmaker()
+            self._session = self.archive.write_session()
             self._outer = self._session.begin()
             self._opened = time.monotonic()
         return self._session
