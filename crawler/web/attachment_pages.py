@@ -25,6 +25,8 @@ from crawler.web.pages import render
 from crawler.web.responses import JSONResponse, get_routes
 
 MAX_NAME_CHARS = 120
+# A page stays a page: a 300-page PDF's text is read in the download or the JSON.
+MAX_PAGE_TEXT_CHARS = 200_000
 _PRINTABLE = {"C": " ", "Z": " "}  # a control, format or space character: a plain space
 _ASCII_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._() -]*")
 
@@ -75,7 +77,8 @@ def _raw(request: Request) -> Response:
 
 def _page(request: Request) -> Response:
     found = _detail(request)
-    return render(request, "attachment.html", a=found,
+    return render(request, "attachment.html", a=found, text=found.text[:MAX_PAGE_TEXT_CHARS],
+                  cut=len(found.text) > MAX_PAGE_TEXT_CHARS,
                   filename=download_name(found.id, found.name, found.url, found.kind))
 
 

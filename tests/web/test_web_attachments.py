@@ -76,8 +76,22 @@ def test_an_attachments_text_page_shows_its_text_escaped(hostile):
         assert "养老服务补贴&lt;script&gt;alert(8)&lt;/script&gt;&lt;img src=x onerror=alert(9)&gt;" in page.text
         assert "第二条 本清单自印发之日起施行。" in page.text
         assert f'href="/documents/{doc.id}"' in page.text and f'href="/attachments/{docx.id}/raw"' in page.text
+        assert 'class="cut"' not in page.text
         broken = client.get(f"/attachments/{pdf.id}").text
         assert '<span class="state state-parse">parse</span>' in broken and 'class="notext"' in broken
+
+
+def test_a_long_text_is_cut_on_its_page_and_whole_in_its_json(hostile, monkeypatch):
+    from crawler.web import attachment_pages
+
+    url, doc, by_kind = hostile
+    docx = by_kind["docx"]
+    monkeypatch.setattr(attachment_pages, "MAX_PAGE_TEXT_CHARS", 20)
+    with client_for(url) as client:
+        page = client.get(f"/attachments/{docx.id}").text
+        assert f"the first 20 of {docx.text_chars} characters" in page
+        assert "本清单自印发之日起施行" not in page  # past the cut
+        assert "本清单自印发之日起施行" in client.get(f"/api/v1/attachments/{docx.id}").json()["text"]
 
 
 def test_the_download_is_the_file_as_fetched_under_a_safe_name(hostile):
