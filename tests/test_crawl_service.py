@@ -231,3 +231,25 @@ def test_a_service_that_stops_answering_is_killed_and_its_runs_closed(tmp_path):
             client.stop()
     (run,) = list_runs(open_archive(db))
     assert run.status == "interrupted" and run.finished_at is not None and run.pid == wedged
+
+
+def test_the_service_outlives_the_thread_that_started_it(sample_server, tmp_path):
+    """The scheduler's job thread that starts the service ends with its own source's crawl;
+    the service must go on serving the others (a parent-death signal is sent when the
+    starting *thread* ends, which stopped it mid-round)."""
+    registry = sample_registry(tmp_path, sample_server.base_url)
+    enabled = sorted(s.id for s in load_registry(registry).values() if s.enabled)
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    open_archive(url).dispose()
+    client = CrawlServiceClient(url, str(registry))
+    try:
+        first = {}
+        # the thread that starts the service crawls one source through it, then ends
+        starter = threading.Thread(target=lambda: first.update(answer=client.crawl(enabled[0]), pid=client.pid))
+        starter.start()
+        starter.join(300)
+        assert first["answer"].status == "ok" and first["pid"] is not None
+        answer = client.crawl(enabled[1])  # from this thread, after the starter ended
+        assert (answer.status, client.pid) == ("ok", first["pid"]), answer
+    finally:
+        client.stop()

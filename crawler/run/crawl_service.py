@@ -326,9 +326,10 @@ class Answers:
 
 def service_main() -> int:
     """``python -m crawler.run.service_child``: serve until stdin closes or a signal stops us."""
-    from crawler.run.crawl_spec import _die_with_parent
-
-    _die_with_parent()
+    # No PR_SET_PDEATHSIG here (crawl_child has it): the kernel sends it when the *thread*
+    # that started us ends, and the scheduler's job thread that happened to start the
+    # service ends with its source's crawl while the others go on. The parent's death
+    # closes our stdin (it holds the only write end), and that stops us (read_requests).
     answer = Answers()
     first = sys.stdin.readline()
     if not first:
