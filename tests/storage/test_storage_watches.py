@@ -202,9 +202,13 @@ def test_a_version_committed_after_a_newer_one_is_not_skipped(pg_url):
         matcher = threading.Thread(target=lambda: reports.append(match_watches(archive)))
         matcher.start()
         deadline = time.monotonic() + 60
-        with archive.engine.connect() as conn:  # until the matcher waits for the writer's lock
-            while not conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                       "AND query LIKE 'LOCK TABLE version%'")):
+        # until the matcher waits for the writer's lock on this test's own version table
+        # (other tests, other schemas, may be waiting on theirs at the same time)
+        waiting = text("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                       "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE NOT l.granted AND c.relname = 'version' AND n.nspname = current_schema()")
+        with archive.engine.connect() as conn:
+            while not conn.scalar(waiting):
                 assert time.monotonic() < deadline, "the matcher never waited for the open transaction"
                 time.sleep(0.05)
         commit.set()
