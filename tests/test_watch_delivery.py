@@ -135,3 +135,17 @@ def test_trouble_after_a_crawl_is_one_line_not_the_crawls_failure(tmp_path, caps
     assert report.error and "no archive at" in report.error
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("watches: notifications failed: ")
+
+
+def test_watch_test_caps_a_long_joint_doc_number_as_search_does():
+    from crawler.cli.output import DOC_NUMBER_WIDTH
+    from crawler.cli.watch import _test_text
+
+    long_number = "财政部税务总局发展改革委民政部商务部卫生健康委公告2019年第76号"
+    text = _test_text({"watch": "yl", "matches_now": 2, "newest": [
+        {"published_date": "2019-06-28", "doc_number": long_number, "title": "关于养老的公告"},
+        {"published_date": "2023-11-05", "doc_number": None, "title": "行动规划"}]})
+    rows = text.splitlines()[1:]
+    assert "…" in rows[0] and long_number not in rows[0]
+    # the title column starts where a capped 文号 column ends, on every row
+    assert rows[1].index("行动规划") <= len("  2023-11-05  ") + DOC_NUMBER_WIDTH + 2

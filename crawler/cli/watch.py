@@ -131,7 +131,8 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def _test_text(d: dict[str, Any]) -> str:
     lines = [f"watch {d['watch']}: {output.plural(d['matches_now'], 'notice')} in the archive match now; newest:"]
-    lines += output.table([(h["published_date"], h["doc_number"], h["title"]) for h in d["newest"]], indent="  ")
+    lines += output.table([(h["published_date"], h["doc_number"], h["title"]) for h in d["newest"]], indent="  ",
+                          widest={1: output.DOC_NUMBER_WIDTH})  # as search caps it: a joint notice's 文号 is long
     for s in d.get("sent", []):
         lines.append(f"test message to {s['url']}: {'sent' if s['error'] is None else 'failed: ' + s['error']}")
     return "\n".join(lines)
